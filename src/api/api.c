@@ -1,0 +1,341 @@
+/*
+ * api.c - shared machinery of the JSON API.  See api.h.
+ */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/utf8.h"
+#include "domain/idem.h"
+
+void api_reply_json(struct req *r, int status, json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!text) {
+		req_reply(r, 500, "application/json",
+			  "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render\"}}", 58);
+		return;
+	}
+	req_reply(r, status, "application/json", text, strlen(text));
+	free(text);
+}
+
+void api_error(struct req *r, enum kerr code, const char *field, const char *msg)
+{
+	if (r->err.code == KERR_OK)
+		r->err.code = code;
+	json_t *e = json_pack("{s:s,s:s}", "code", kerr_name(code), "message",
+			      msg ? msg : kerr_message(code));
+	if (!e) /* the message was not UTF-8: never echo such input */
+		e = json_pack("{s:s,s:s}", "code", kerr_name(code), "message", kerr_message(code));
+	if (field && field[0])
+		json_object_set_new(e, "field", json_string(field));
+	api_reply_json(r, kerr_status(code), json_pack("{s:o}", "error", e));
+}
+
+const char *api_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int64_t api_int(json_t *o, const char *key, int64_t def)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
+}
+
+static const char *type_name(enum ftype t)
+{
+	switch (t) {
+	case F_STR: return "a string";
+	case F_INT: return "an integer";
+	case F_INT_NULL: return "an integer or null";
+	case F_BOOL: return "true or false";
+	case F_STR_ARR: return "an array of strings";
+	case F_OBJ_ARR: return "an array of objects";
+	case F_OBJ: return "an object";
+	}
+	return "?";
+}
+
+static int type_ok(json_t *v, enum ftype t)
+{
+	switch (t) {
+	case F_STR: return json_is_string(v);
+	case F_INT: return json_is_integer(v);
+	case F_INT_NULL: return json_is_integer(v) || json_is_null(v);
+	case F_BOOL: return json_is_boolean(v);
+	case F_OBJ: return json_is_object(v);
+	case F_STR_ARR:
+	case F_OBJ_ARR: {
+		if (!json_is_array(v))
+			return 0;
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (t == F_STR_ARR ? !json_is_string(x) : !json_is_object(x))
+				return 0;
+		}
+		return 1;
+	}
+	}
+	return 0;
+}
+
+int api_check_object_or_reply(struct req *r, json_t *o, const struct field *fields,
+			      const char *prefix)
+{
+	const char *key;
+	json_t *v;
+	char name[160];
+	json_object_foreach(o, key, v) {
+		const struct field *f = fields;
+		while (f->name && strcmp(f->name, key) != 0)
+			f++;
+		snprintf(name, sizeof(name), "%s%s", prefix, key);
+		if (!f->name) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "'%s' is not a field of this request", name);
+			api_error(r, KERR_UNKNOWN_FIELD, name, msg);
+			return -1;
+		}
+		if (!type_ok(v, f->type)) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "'%s' must be %s", name, type_name(f->type));
+			api_error(r, KERR_BAD_TYPE, name, msg);
+			return -1;
+		}
+	}
+	for (const struct field *f = fields; f->name; f++) {
+		if (f->required && !json_object_get(o, f->name)) {
+			snprintf(name, sizeof(name), "%s%s", prefix, f->name);
+			char msg[256];
+			snprintf(msg, sizeof(msg), "'%s' is required", name);
+			api_error(r, KERR_MISSING_FIELD, name, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+json_t *api_body_or_reply(struct req *r, const struct field *fields)
+{
+	if (r->body.len == 0) {
+		json_t *o = json_object();
+		if (api_check_object_or_reply(r, o, fields, "")) {
+			json_decref(o);
+			return NULL;
+		}
+		return o;
+	}
+	if (!utf8_valid(r->body.data, r->body.len)) {
+		api_error(r, KERR_BAD_UTF8, NULL, "the request body is not valid UTF-8");
+		return NULL;
+	}
+	json_error_t je;
+	json_t *o = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+	if (!o) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s at line %d column %d",
+			 je.text, je.line, je.column);
+		api_error(r, KERR_BAD_JSON, NULL, msg);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		api_error(r, KERR_BAD_JSON, NULL, "the body must be a JSON object");
+		return NULL;
+	}
+	if (api_check_object_or_reply(r, o, fields, "")) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int64_t api_id_or_reply(struct req *r, int i)
+{
+	int64_t id;
+	if (i < r->nparams && parse_i64(slice_from(r->params[i]), 1, INT64_MAX, &id) == 0)
+		return id;
+	api_error(r, KERR_NOT_FOUND, "id", "no such object");
+	return 0;
+}
+
+int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
+			   int64_t *out, int *present)
+{
+	const char *v = req_query(r, name);
+	*present = v != NULL;
+	if (!v)
+		return 0;
+	if (parse_i64(slice_from(v), min, max, out)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "'%s' must be a whole number from %lld to %lld", name,
+			 (long long)min, (long long)max);
+		api_error(r, KERR_BAD_VALUE, name, msg);
+		return -1;
+	}
+	return 0;
+}
+
+int api_limit_or_reply(struct req *r)
+{
+	int64_t v = 25;
+	int present;
+	if (api_query_int_or_reply(r, "limit", 1, 100, &v, &present))
+		return 0;
+	return (int)v;
+}
+
+int api_cursor_or_reply(struct req *r, int64_t *key, int64_t *id)
+{
+	*key = 0;
+	*id = 0;
+	const char *v = req_query(r, "cursor");
+	if (!v)
+		return 0;
+	const char *dot = strchr(v, '.');
+	if (!dot || parse_i64((struct slice){v, (size_t)(dot - v)}, INT64_MIN, INT64_MAX, key) ||
+	    parse_i64(slice_from(dot + 1), 1, INT64_MAX, id)) {
+		api_error(r, KERR_BAD_VALUE, "cursor", "'cursor' is not one this server gave out");
+		return -1;
+	}
+	return 0;
+}
+
+const char *api_cursor(struct req *r, int64_t key, int64_t id)
+{
+	return arena_printf(&r->a, "%lld.%lld", (long long)key, (long long)id);
+}
+
+json_t *api_time(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char out[32];
+	clock_format(ms, out);
+	return json_string(out);
+}
+
+/* ---- running domain work ---- */
+
+struct job {
+	struct req *r;
+	api_work work;
+	void *arg;
+	int status;          /* success status */
+	json_t *out;         /* the rendered result */
+	const char *key;     /* Idempotency-Key, or NULL */
+	char hash[SHA256_HEX_LEN + 1]; /* of method, path and body */
+	struct idem_hit hit; /* a stored answer found */
+	char *text;          /* the answer stored with the change */
+};
+
+static void prepare(struct dctx *c, struct req *r, struct db *db)
+{
+	c->db = db;
+	c->who = &r->who;
+	c->a = &r->a;
+	c->e = &r->err;
+	c->now = clock_now_ms();
+	c->cfg = r->app->cfg;
+}
+
+static enum kerr read_fn(struct db *db, void *arg)
+{
+	struct job *j = arg;
+	struct dctx c;
+	prepare(&c, j->r, db);
+	return j->work(&c, j->arg, &j->out);
+}
+
+enum kerr api_read_raw(struct req *r, api_work work, void *arg)
+{
+	struct job j = {r, work, arg, 200, NULL, NULL, "", {0}, NULL};
+	enum kerr rc = db_read(r->app->pool, read_fn, &j);
+	json_decref(j.out);
+	return rc;
+}
+
+void api_read(struct req *r, api_work work, void *arg)
+{
+	struct job j = {r, work, arg, 200, NULL, NULL, "", {0}, NULL};
+	enum kerr rc = db_read(r->app->pool, read_fn, &j);
+	if (rc) {
+		json_decref(j.out);
+		req_fail(r, rc);
+		return;
+	}
+	api_reply_json(r, 200, j.out ? j.out : json_object());
+}
+
+static enum kerr write_fn(struct db *db, void *arg)
+{
+	struct job *j = arg;
+	struct dctx c;
+	prepare(&c, j->r, db);
+	enum kerr rc;
+	if (j->key) {
+		if ((rc = idem_lookup(&c, j->key, j->hash, &j->hit)))
+			return rc;
+		if (j->hit.found)
+			return KERR_OK;
+	}
+	json_decref(j->out);
+	j->out = NULL;
+	if ((rc = j->work(&c, j->arg, &j->out)))
+		return rc;
+	if (!j->key)
+		return KERR_OK;
+	free(j->text);
+	j->text = json_dumps(j->out ? j->out : json_object(), JSON_COMPACT);
+	if (!j->text)
+		return err_set(c.e, KERR_INTERNAL, NULL, NULL);
+	return idem_store(&c, j->key, j->hash, j->status, j->text);
+}
+
+void api_write(struct req *r, api_work work, void *arg, int status)
+{
+	struct job j = {r, work, arg, status, NULL, NULL, "", {0}, NULL};
+	const char *key = req_header(r, "Idempotency-Key");
+	if (key) {
+		size_t n = strlen(key);
+		if (n == 0 || n > IDEM_MAX_KEY || !utf8_valid_text(key, n)) {
+			api_error(r, KERR_BAD_VALUE, "Idempotency-Key",
+				  "'Idempotency-Key' must be 1 to 200 characters of text");
+			return;
+		}
+		j.key = key;
+		struct buf b;
+		buf_init(&b, (size_t)-1 >> 1);
+		buf_printf(&b, "%s %s\n", r->method_name, r->path);
+		buf_append(&b, r->body.data ? r->body.data : "", r->body.len);
+		crypto_sha256_hex(b.data, b.len, j.hash);
+		buf_free(&b);
+	}
+	enum kerr rc = db_write(r->app->pool, write_fn, &j);
+	if (rc) {
+		json_decref(j.out);
+		free(j.text);
+		req_fail(r, rc);
+		return;
+	}
+	if (j.hit.found) {
+		json_decref(j.out);
+		req_reply(r, j.hit.status, "application/json", j.hit.body, strlen(j.hit.body));
+		req_add_header(r, "Idempotent-Replayed", "true");
+	} else if (j.text) {
+		json_decref(j.out);
+		req_reply(r, status, "application/json", j.text, strlen(j.text));
+	} else {
+		api_reply_json(r, status, j.out ? j.out : json_object());
+	}
+	free(j.text);
+}

@@ -1,0 +1,89 @@
+/*
+ * api.h - what the JSON API's handlers share: error replies, body parsing
+ * against a field table, ids, pagination, and running domain work in a
+ * transaction (with idempotency keys for writes).
+ *
+ * Handlers are thin: parse and check the input's shape here, call the
+ * domain (which checks rights and rules), render the result as JSON.
+ * Functions ending in _or_reply write the error reply themselves on
+ * failure, so the handler just returns.
+ */
+#ifndef KAPSULE_API_API_H
+#define KAPSULE_API_API_H
+
+#include <jansson.h>
+
+#include "domain/domain.h"
+#include "http/http.h"
+
+/* Writes {"error": {"code", "message", "field"}} with the code's status. */
+void api_error(struct req *r, enum kerr code, const char *field, const char *msg);
+/* Replies with j (consumed) as JSON. */
+void api_reply_json(struct req *r, int status, json_t *j);
+
+enum ftype {
+	F_STR,      /* string */
+	F_INT,      /* integer */
+	F_INT_NULL, /* integer or null */
+	F_BOOL,     /* true or false */
+	F_STR_ARR,  /* array of strings */
+	F_OBJ_ARR,  /* array of objects */
+	F_OBJ,      /* object */
+};
+
+struct field {
+	const char *name;
+	enum ftype type;
+	int required;
+};
+
+/*
+ * Parses the body as one JSON object whose members are all in fields (a
+ * table ended by a NULL name) with the right types, and the required ones
+ * present.  An empty body is {}.  Returns the object (owned by the caller)
+ * or NULL after replying with the error.
+ */
+json_t *api_body_or_reply(struct req *r, const struct field *fields);
+/* Checks an object the same way; for nested objects.  prefix names it in errors. */
+int api_check_object_or_reply(struct req *r, json_t *o, const struct field *fields,
+			      const char *prefix);
+
+/* String member or NULL. */
+const char *api_str(json_t *o, const char *key);
+/* Integer member or def. */
+int64_t api_int(json_t *o, const char *key, int64_t def);
+
+/* Path parameter i as an id (> 0); replies 404 and returns 0 otherwise. */
+int64_t api_id_or_reply(struct req *r, int i);
+/* ?limit=1..100 (default 25); replies 400 and returns 0 when bad. */
+int api_limit_or_reply(struct req *r);
+/* ?cursor= as two integers "key.id"; 0,0 when absent.  Replies 400 and returns -1 when bad. */
+int api_cursor_or_reply(struct req *r, int64_t *key, int64_t *id);
+/* The cursor text for (key, id), in the arena. */
+const char *api_cursor(struct req *r, int64_t key, int64_t id);
+/* Optional integer query parameter within [min, max]; replies 400 and returns -1 when bad. */
+int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
+			   int64_t *out, int *present);
+
+/* A time as RFC 3339 text, or JSON null for 0. */
+json_t *api_time(int64_t ms);
+
+/*
+ * Domain work: runs inside a transaction with c prepared for the request,
+ * and renders its result into *out (a new reference) on success.
+ */
+typedef enum kerr (*api_work)(struct dctx *c, void *arg, json_t **out);
+
+/* Runs work in a read transaction and returns its result without replying. */
+enum kerr api_read_raw(struct req *r, api_work work, void *arg);
+/* Runs work in a read transaction and replies with 200 and *out, or the error. */
+void api_read(struct req *r, api_work work, void *arg);
+/*
+ * Runs work in a write transaction and replies with status and *out once it
+ * is durably committed, or with the error after rolling back.  With an
+ * Idempotency-Key header the reply is stored with the change, and a retry
+ * gets the stored reply without running work again.
+ */
+void api_write(struct req *r, api_work work, void *arg, int status);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * api_enquiries.c - enquiries: opening, the queue, one enquiry with its
+ * thread, messages, assignment, status, reopening and vendor requests.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/handlers.h"
+#include "api/render.h"
+#include "domain/enquiry.h"
+#include "domain/message.h"
+#include "domain/vreq.h"
+
+/* Renders one enquiry with its order, thread and (for staff) vendor requests. */
+static enum kerr render_full(struct dctx *c, int64_t id, json_t **out)
+{
+	struct enquiry q;
+	struct message *m;
+	struct order o;
+	int n;
+	enum kerr rc;
+	if ((rc = enquiry_get(c, id, &q)) || (rc = message_thread(c, &q, &m, &n)) ||
+	    (rc = order_get(c, q.order_id, &o)))
+		return rc;
+	enum view v = dom_view(c);
+	json_t *j = render_enquiry(&q);
+	json_object_set_new(j, "order", render_order(&o));
+	json_object_set_new(j, "messages", render_messages(m, n, v));
+	if (v == VIEW_STAFF) {
+		struct vreq_filter f = {"all", id, 0, 0, 50};
+		struct vreq *reqs;
+		int nreqs, more;
+		if ((rc = vreq_list(c, &f, &reqs, &nreqs, &more))) {
+			json_decref(j);
+			return rc;
+		}
+		json_t *arr = json_array();
+		for (int i = 0; i < nreqs; i++)
+			json_array_append_new(arr, render_vreq(&reqs[i], v));
+		json_object_set_new(j, "vendor_requests", arr);
+	}
+	*out = j;
+	return KERR_OK;
+}
+
+static const struct field open_fields[] = {
+	{"order_id", F_INT, 1}, {"category", F_STR, 1}, {"subject", F_STR, 1},
+	{"message", F_STR, 1},  {NULL, 0, 0},
+};
+
+static enum kerr open_work(struct dctx *c, void *arg, json_t **out)
+{
+	json_t *in = arg;
+	struct enquiry_in e = {api_int(in, "order_id", 0), api_str(in, "category"),
+			       api_str(in, "subject"), api_str(in, "message")};
+	int64_t id;
+	enum kerr rc = enquiry_open(c, &e, &id);
+	return rc ? rc : render_full(c, id, out);
+}
+
+void h_enquiry_open(struct req *r)
+{
+	json_t *in = api_body_or_reply(r, open_fields);
+	if (!in)
+		return;
+	api_write(r, open_work, in, 201);
+	json_decref(in);
+}
+
+struct queue_arg {
+	struct enquiry_filter f;
+};
+
+static enum kerr queue_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct queue_arg *x = arg;
+	struct enquiry *q;
+	int n, more;
+	int64_t key = 0, id = 0;
+	enum kerr rc = enquiry_list(c, &x->f, &q, &n, &more, &key, &id);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, render_enquiry(&q[i]));
+	*out = render_page(items, more ? arena_printf(c->a, "%lld.%lld", (long long)key,
+						      (long long)id)
+				       : NULL);
+	return KERR_OK;
+}
+
+void h_enquiries(struct req *r)
+{
+	struct queue_arg x = {{0}};
+	struct enquiry_filter *f = &x.f;
+	int present;
+	f->limit = api_limit_or_reply(r);
+	if (!f->limit || api_cursor_or_reply(r, &f->after_key, &f->after_id) < 0 ||
+	    api_query_int_or_reply(r, "vendor_id", 1, INT64_MAX, &f->vendor_id, &present))
+		return;
+	f->status = req_query(r, "status");
+	f->category = req_query(r, "category");
+	f->escalated = -1;
+	const char *esc = req_query(r, "escalated");
+	if (esc) {
+		if (strcmp(esc, "true") != 0 && strcmp(esc, "false") != 0) {
+			api_error(r, KERR_BAD_VALUE, "escalated", "'escalated' must be true or false");
+			return;
+		}
+		f->escalated = strcmp(esc, "true") == 0;
+	}
+	const char *assigned = req_query(r, "assignee");
+	if (assigned) {
+		if (strcmp(assigned, "none") == 0)
+			f->assignee = -1;
+		else if (strcmp(assigned, "me") == 0)
+			f->assignee = r->who.user_id;
+		else if (parse_i64(slice_from(assigned), 1, INT64_MAX, &f->assignee)) {
+			api_error(r, KERR_BAD_VALUE, "assignee",
+				  "'assignee' must be a user id, me or none");
+			return;
+		}
+	}
+	const char *sort = req_query(r, "sort");
+	if (sort && strcmp(sort, "age") != 0 && strcmp(sort, "due") != 0) {
+		api_error(r, KERR_BAD_VALUE, "sort", "'sort' must be age or due");
+		return;
+	}
+	f->sort_due = sort && strcmp(sort, "due") == 0;
+	api_read(r, queue_work, &x);
+}
+
+static enum kerr get_work(struct dctx *c, void *arg, json_t **out)
+{
+	return render_full(c, *(int64_t *)arg, out);
+}
+
+void h_enquiry(struct req *r)
+{
+	int64_t id = api_id_or_reply(r, 0);
+	if (id)
+		api_read(r, get_work, &id);
+}
+
+struct act_arg {
+	int64_t id;
+	json_t *in;
+};
+
+static const struct field message_fields[] = {
+	{"body", F_STR, 1},
+	{"audience", F_STR, 0},
+	{NULL, 0, 0},
+};
+
+static enum kerr message_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct act_arg *x = arg;
+	int64_t mid;
+	enum kerr rc = message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"),
+				    &mid);
+	if (rc)
+		return rc;
+	struct enquiry q;
+	struct message *m;
+	int n;
+	if ((rc = enquiry_get(c, x->id, &q)) || (rc = message_thread(c, &q, &m, &n)))
+		return rc;
+	for (int i = n - 1; i >= 0; i--) {
+		if (m[i].id == mid) {
+			*out = render_message(&m[i], dom_view(c));
+			json_object_set_new(*out, "enquiry_status", json_string(q.status));
+			return KERR_OK;
+		}
+	}
+	return err_set(c->e, KERR_INTERNAL, NULL, NULL);
+}
+
+/* Runs an action with a JSON body on the enquiry in the path. */
+static void act(struct req *r, const struct field *fields, api_work work, int status)
+{
+	struct act_arg x = {api_id_or_reply(r, 0), NULL};
+	if (!x.id)
+		return;
+	if (!(x.in = api_body_or_reply(r, fields)))
+		return;
+	api_write(r, work, &x, status);
+	json_decref(x.in);
+}
+
+void h_enquiry_message(struct req *r)
+{
+	act(r, message_fields, message_work, 201);
+}
+
+static const struct field assign_fields[] = {
+	{"assignee_id", F_INT_NULL, 1},
+	{NULL, 0, 0},
+};
+
+static enum kerr assign_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct act_arg *x = arg;
+	enum kerr rc = enquiry_assign(c, x->id, api_int(x->in, "assignee_id", 0));
+	return rc ? rc : render_full(c, x->id, out);
+}
+
+void h_enquiry_assign(struct req *r)
+{
+	act(r, assign_fields, assign_work, 200);
+}
+
+static const struct field status_fields[] = {
+	{"status", F_STR, 1},
+	{NULL, 0, 0},
+};
+
+static enum kerr status_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct act_arg *x = arg;
+	enum kerr rc = enquiry_set_status(c, x->id, api_str(x->in, "status"));
+	return rc ? rc : render_full(c, x->id, out);
+}
+
+void h_enquiry_status(struct req *r)
+{
+	act(r, status_fields, status_work, 200);
+}
+
+static enum kerr reopen_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct act_arg *x = arg;
+	enum kerr rc = enquiry_reopen(c, x->id);
+	return rc ? rc : render_full(c, x->id, out);
+}
+
+void h_enquiry_reopen(struct req *r)
+{
+	act(r, (const struct field[]){{NULL, 0, 0}}, reopen_work, 200);
+}
+
+static const struct field vreq_fields[] = {
+	{"question", F_STR, 1},
+	{"evidence", F_STR_ARR, 0},
+	{"due_in_hours", F_INT, 0},
+	{NULL, 0, 0},
+};
+
+static enum kerr vreq_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct act_arg *x = arg;
+	json_t *ev = json_object_get(x->in, "evidence");
+	size_t n = json_array_size(ev);
+	if (n > 8)
+		return err_set(c->e, KERR_BAD_VALUE, "evidence", "at most 8 evidence kinds");
+	const char **kinds = arena_calloc(c->a, n ? n : 1, sizeof(*kinds));
+	for (size_t i = 0; i < n; i++)
+		kinds[i] = json_string_value(json_array_get(ev, i));
+	struct vreq_in in = {api_str(x->in, "question"), kinds, (int)n,
+			     api_int(x->in, "due_in_hours", 0)};
+	if (json_object_get(x->in, "due_in_hours") && in.due_in_hours <= 0)
+		return err_set(c->e, KERR_BAD_VALUE, "due_in_hours", "'due_in_hours' must be 1 to 336");
+	int64_t id;
+	enum kerr rc = vreq_create(c, x->id, &in, &id);
+	if (rc)
+		return rc;
+	struct vreq v;
+	if ((rc = vreq_get(c, id, &v)))
+		return rc;
+	*out = render_vreq(&v, dom_view(c));
+	return KERR_OK;
+}
+
+void h_enquiry_vreq(struct req *r)
+{
+	act(r, vreq_fields, vreq_work, 201);
+}

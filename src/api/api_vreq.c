@@ -1,0 +1,217 @@
+/*
+ * api_vreq.c - vendor requests as vendors and agents use them, and file
+ * downloads.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "api/handlers.h"
+#include "api/render.h"
+#include "domain/attachment.h"
+#include "domain/vreq.h"
+#include "http/multipart.h"
+
+struct list_arg {
+	struct vreq_filter f;
+};
+
+static enum kerr list_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct list_arg *x = arg;
+	struct vreq *v;
+	int n, more;
+	enum kerr rc = vreq_list(c, &x->f, &v, &n, &more);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, render_vreq(&v[i], dom_view(c)));
+	const char *next = more ? arena_printf(c->a, "%lld.%lld", (long long)v[n - 1].due_at,
+					       (long long)v[n - 1].id)
+				: NULL;
+	*out = render_page(items, next);
+	return KERR_OK;
+}
+
+void h_vreqs(struct req *r)
+{
+	struct list_arg x = {{0}};
+	int present;
+	x.f.limit = api_limit_or_reply(r);
+	if (!x.f.limit || api_cursor_or_reply(r, &x.f.after_due, &x.f.after_id) < 0 ||
+	    api_query_int_or_reply(r, "enquiry_id", 1, INT64_MAX, &x.f.enquiry_id, &present))
+		return;
+	x.f.state = req_query(r, "state");
+	api_read(r, list_work, &x);
+}
+
+static enum kerr get_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct vreq v;
+	enum kerr rc = vreq_get(c, *(int64_t *)arg, &v);
+	if (!rc)
+		*out = render_vreq(&v, dom_view(c));
+	return rc;
+}
+
+void h_vreq(struct req *r)
+{
+	int64_t id = api_id_or_reply(r, 0);
+	if (id)
+		api_read(r, get_work, &id);
+}
+
+struct answer_arg {
+	int64_t id;
+	const char *text;
+	struct upload *files;
+	int nfiles;
+};
+
+static enum kerr answer_work(struct dctx *c, void *arg, json_t **out)
+{
+	struct answer_arg *x = arg;
+	int64_t mid;
+	enum kerr rc = vreq_answer(c, x->id, x->text, x->files, x->nfiles, &mid);
+	return rc ? rc : get_work(c, &x->id, out);
+}
+
+static const struct field answer_fields[] = {
+	{"text", F_STR, 1},
+	{NULL, 0, 0},
+};
+
+/* Reads text and files from a multipart body; replies on error. */
+static int answer_multipart_or_reply(struct req *r, struct answer_arg *x)
+{
+	struct mp_part *parts;
+	int n;
+	enum kerr rc = multipart_parse(req_header(r, "Content-Type"), r->body.data, r->body.len,
+				       &r->a, MP_MAX_PARTS, &parts, &n, &r->err);
+	if (rc) {
+		req_fail(r, rc);
+		return -1;
+	}
+	x->files = arena_calloc(&r->a, (size_t)n + 1, sizeof(*x->files));
+	for (int i = 0; i < n; i++) {
+		struct mp_part *p = &parts[i];
+		if (strcmp(p->name, "text") == 0 && !p->filename) {
+			if (x->text) {
+				api_error(r, KERR_BAD_VALUE, "text", "'text' is given twice");
+				return -1;
+			}
+			if (memchr(p->data, '\0', p->len)) {
+				api_error(r, KERR_BAD_UTF8, "text",
+					  "'text' must be UTF-8 text without control characters");
+				return -1;
+			}
+			x->text = arena_strndup(&r->a, p->data, p->len);
+		} else if (strcmp(p->name, "files") == 0 || strcmp(p->name, "file") == 0) {
+			x->files[x->nfiles++] = (struct upload){p->filename, p->data, p->len};
+		} else {
+			char msg[200];
+			snprintf(msg, sizeof(msg), "'%.100s' is not a field of this request", p->name);
+			api_error(r, KERR_UNKNOWN_FIELD, p->name, msg);
+			return -1;
+		}
+	}
+	if (!x->text) {
+		api_error(r, KERR_MISSING_FIELD, "text", "'text' is required");
+		return -1;
+	}
+	return 0;
+}
+
+void h_vreq_answer(struct req *r)
+{
+	struct answer_arg x = {api_id_or_reply(r, 0), NULL, NULL, 0};
+	if (!x.id)
+		return;
+	const char *ct = req_header(r, "Content-Type");
+	if (r->body.len && ct && strncasecmp(ct, "multipart/", 10) == 0) {
+		if (answer_multipart_or_reply(r, &x))
+			return;
+		api_write(r, answer_work, &x, 200);
+		return;
+	}
+	json_t *in = api_body_or_reply(r, answer_fields);
+	if (!in)
+		return;
+	x.text = api_str(in, "text");
+	api_write(r, answer_work, &x, 200);
+	json_decref(in);
+}
+
+static enum kerr cancel_work(struct dctx *c, void *arg, json_t **out)
+{
+	int64_t id = *(int64_t *)arg;
+	enum kerr rc = vreq_cancel(c, id);
+	return rc ? rc : get_work(c, &id, out);
+}
+
+void h_vreq_cancel(struct req *r)
+{
+	int64_t id = api_id_or_reply(r, 0);
+	if (!id)
+		return;
+	json_t *in = api_body_or_reply(r, (const struct field[]){{NULL, 0, 0}});
+	if (!in)
+		return;
+	json_decref(in);
+	api_write(r, cancel_work, &id, 200);
+}
+
+struct file_arg {
+	int64_t id;
+	struct attachment a;
+};
+
+static enum kerr file_work(struct dctx *c, void *arg, json_t **out)
+{
+	(void)out;
+	struct file_arg *x = arg;
+	return attachment_get(c, x->id, &x->a);
+}
+
+/* Content-Disposition for a download: an ASCII name and the UTF-8 one (RFC 6266). */
+static const char *disposition(struct req *r, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf ascii, utf;
+	buf_init(&ascii, 1024);
+	buf_init(&utf, 2048);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_';
+		buf_append_char(&ascii, plain || *p == ' ' ? (char)*p : '_');
+		if (plain) {
+			buf_append_char(&utf, (char)*p);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			buf_append(&utf, e, 3);
+		}
+	}
+	const char *out = arena_printf(&r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+				       buf_cstr(&ascii), buf_cstr(&utf));
+	buf_free(&ascii);
+	buf_free(&utf);
+	return out;
+}
+
+void h_attachment(struct req *r)
+{
+	struct file_arg x = {api_id_or_reply(r, 0), {{0}, NULL}};
+	if (!x.id)
+		return;
+	enum kerr rc = api_read_raw(r, file_work, &x);
+	if (rc) {
+		req_fail(r, rc);
+		return;
+	}
+	req_reply(r, 200, x.a.ref.content_type, x.a.data, (size_t)x.a.ref.size);
+	req_add_header(r, "Content-Disposition", disposition(r, x.a.ref.filename));
+	req_add_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+	req_add_header(r, "Cache-Control", "private, no-store");
+}

@@ -1,0 +1,332 @@
+/*
+ * config.c - the table of configuration keys and the loaders that fill a
+ * struct config from a file, the environment and flags.
+ */
+#include "base/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+
+enum ctype {
+	C_STR,  /* text, at most the field's size - 1 bytes */
+	C_INT,  /* integer in [min, max] */
+	C_SIZE, /* byte count with optional k, M or G suffix, in [min, max] */
+	C_BOOL, /* true/false, yes/no, on/off, 1/0 */
+};
+
+struct ckey {
+	const char *name;  /* key in the file; flag --name; env KAPSULE_NAME */
+	enum ctype type;   /* how the value is parsed */
+	size_t off;        /* offset of the field in struct config */
+	size_t size;       /* size of a C_STR field */
+	const char *def;   /* default, as text */
+	int64_t min, max;  /* range of C_INT and C_SIZE */
+	const char *help;  /* one line for the documented file */
+};
+
+#define S(f) C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define I(f) C_INT, offsetof(struct config, f), 0
+#define Z(f) C_SIZE, offsetof(struct config, f), 0
+#define B(f) C_BOOL, offsetof(struct config, f), 0
+#define MiB (1024LL * 1024)
+
+static const struct ckey keys[] = {
+	{"listen", S(listen), "127.0.0.1", 0, 0, "address to listen on"},
+	{"port", I(port), "8080", 1, 65535, "TCP port to listen on"},
+	{"db", S(db), "kapsule.db", 0, 0, "SQLite file, or a postgres:// URL"},
+	{"threads", I(threads), "8", 1, 256, "HTTP worker threads"},
+	{"db_pool", I(db_pool), "0", 0, 256, "read connections per process (0: one per thread)"},
+	{"max_connections", I(max_connections), "1024", 1, 100000, "open HTTP connections at most"},
+	{"idle_timeout", I(idle_timeout), "30", 1, 3600, "seconds an idle connection is kept open"},
+	{"max_header_bytes", Z(max_header_bytes), "16k", 4096, MiB, "request line and headers at most"},
+	{"max_body_bytes", Z(max_body_bytes), "1M", 1024, 64 * MiB, "JSON request bodies at most"},
+	{"max_upload_bytes", Z(max_upload_bytes), "25M", 1024, 1024 * MiB, "one upload request at most"},
+	{"max_file_bytes", Z(max_file_bytes), "10M", 1024, 1024 * MiB, "one uploaded file at most"},
+	{"max_files", I(max_files), "10", 1, 100, "files in one upload at most"},
+	{"session_hours", I(session_hours), "12", 1, 24 * 90, "lifetime of a sign-in session, hours"},
+	{"cookie_secure", B(cookie_secure), "false", 0, 0, "mark the session cookie Secure (set behind HTTPS)"},
+	{"login_account_failures", I(login_account_failures), "5", 1, 1000,
+	 "failed logins allowed per account per window"},
+	{"login_address_failures", I(login_address_failures), "20", 1, 100000,
+	 "failed logins allowed per client address per window"},
+	{"login_window_minutes", I(login_window_minutes), "15", 1, 24 * 60, "length of the failed-login window"},
+	{"reopen_window_days", I(reopen_window_days), "14", 0, 365,
+	 "days a customer may reopen a resolved enquiry; it closes after"},
+	{"vendor_due_hours", I(vendor_due_hours), "24", 1, 24 * 14, "default deadline of a vendor request"},
+	{"operator_name", S(operator_name), "Kapsule", 0, 0, "marketplace name shown to people"},
+	{"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
+	{"support_email", S(support_email), "support@kapsule.co.uk", 0, 0, "marketplace support address"},
+	{"public_url", S(public_url), "http://127.0.0.1:8080", 0, 0, "base URL used in links"},
+	{"test_clock", B(test_clock), "false", 0, 0, "let tests move time forward (never in production)"},
+	{"log_level", S(log_level), "info", 0, 0, "debug, info, warn or error"},
+	{"log_requests", B(log_requests), "true", 0, 0, "write one log line per request"},
+	{"jobs_interval_ms", I(jobs_interval_ms), "1000", 0, 3600000, "scheduler period; 0 turns it off"},
+	{"shutdown_grace_seconds", I(shutdown_grace_seconds), "10", 0, 600,
+	 "time in-flight requests get to finish on shutdown"},
+	{"password_ops", I(password_ops), "2", 1, 20, "argon2id passes per password hash"},
+	{"password_mem_kib", I(password_mem_kib), "65536", 8192, 4 * 1024 * 1024,
+	 "argon2id memory per password hash, KiB"},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct ckey *find_key(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strlen(keys[i].name) == n && memcmp(keys[i].name, name, n) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *yes[] = {"true", "yes", "on", "1"};
+	static const char *no[] = {"false", "no", "off", "0"};
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return *out = 1, 0;
+		if (strcmp(v, no[i]) == 0)
+			return *out = 0, 0;
+	}
+	return -1;
+}
+
+static int parse_size(const char *v, int64_t *out)
+{
+	size_t n = strlen(v);
+	int64_t mult = 1;
+	if (n && (v[n - 1] == 'k' || v[n - 1] == 'K'))
+		mult = 1024, n--;
+	else if (n && v[n - 1] == 'M')
+		mult = MiB, n--;
+	else if (n && v[n - 1] == 'G')
+		mult = 1024 * MiB, n--;
+	int64_t x;
+	if (parse_i64((struct slice){v, n}, 0, INT64_MAX / mult, &x))
+		return -1;
+	*out = x * mult;
+	return 0;
+}
+
+static int set_key(struct config *c, const struct ckey *k, const char *value, const char *origin,
+		   char *errbuf, size_t errlen)
+{
+	char *field = (char *)c + k->off;
+	int64_t x;
+	switch (k->type) {
+	case C_STR:
+		if (strlen(value) >= k->size) {
+			snprintf(errbuf, errlen, "%s: value of '%s' is longer than %zu bytes", origin,
+				 k->name, k->size - 1);
+			return -1;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		break;
+	case C_INT:
+	case C_SIZE:
+		if ((k->type == C_INT ? parse_i64(slice_from(value), INT64_MIN, INT64_MAX, &x)
+				      : parse_size(value, &x)) ||
+		    x < k->min || x > k->max) {
+			snprintf(errbuf, errlen, "%s: '%s' must be %s from %lld to %lld, not '%s'",
+				 origin, k->name, k->type == C_INT ? "a whole number" : "a size",
+				 (long long)k->min, (long long)k->max, value);
+			return -1;
+		}
+		memcpy(field, &x, sizeof(x));
+		break;
+	case C_BOOL: {
+		int b;
+		if (parse_bool(value, &b)) {
+			snprintf(errbuf, errlen, "%s: '%s' must be true or false, not '%s'", origin,
+				 k->name, value);
+			return -1;
+		}
+		memcpy(field, &b, sizeof(b));
+		break;
+	}
+	}
+	if (strcmp(k->name, "log_level") == 0 && log_level_parse(value) < 0) {
+		snprintf(errbuf, errlen, "%s: 'log_level' must be debug, info, warn or error, not '%s'",
+			 origin, value);
+		return -1;
+	}
+	return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, const char *origin,
+	       char *errbuf, size_t errlen)
+{
+	const struct ckey *k = find_key(key, strlen(key));
+	if (!k) {
+		snprintf(errbuf, errlen, "%s: unknown key '%s'", origin, key);
+		return -1;
+	}
+	return set_key(c, k, value, origin, errbuf, errlen);
+}
+
+void config_defaults(struct config *c)
+{
+	char err[256];
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NKEYS; i++)
+		if (set_key(c, &keys[i], keys[i].def, "default", err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			abort();
+		}
+}
+
+/* Reads `key = value` lines; # starts a comment line. */
+static int load_file(struct config *c, const char *path, int must_exist, char *errbuf,
+		     size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[2048];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char origin[1200];
+		snprintf(origin, sizeof(origin), "%s:%d", path, lineno);
+		size_t n = strlen(line);
+		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
+			snprintf(errbuf, errlen, "%s: line is too long", origin);
+			rc = -1;
+			break;
+		}
+		struct slice s = slice_trim((struct slice){line, n});
+		if (s.n == 0 || s.p[0] == '#')
+			continue;
+		const char *eq = memchr(s.p, '=', s.n);
+		if (!eq) {
+			snprintf(errbuf, errlen, "%s: expected 'key = value'", origin);
+			rc = -1;
+			break;
+		}
+		struct slice key = slice_trim((struct slice){s.p, (size_t)(eq - s.p)});
+		struct slice val = slice_trim((struct slice){eq + 1, (size_t)(s.p + s.n - eq - 1)});
+		if (val.n >= 2 && val.p[0] == '"' && val.p[val.n - 1] == '"')
+			val.p++, val.n -= 2;
+		char kbuf[128], vbuf[2048];
+		if (key.n >= sizeof(kbuf)) {
+			snprintf(errbuf, errlen, "%s: unknown key", origin);
+			rc = -1;
+			break;
+		}
+		memcpy(kbuf, key.p, key.n);
+		kbuf[key.n] = '\0';
+		memcpy(vbuf, val.p, val.n);
+		vbuf[val.n] = '\0';
+		if (config_set(c, kbuf, vbuf, origin, errbuf, errlen)) {
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static int load_env(struct config *c, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		char name[128] = "KAPSULE_";
+		size_t n = 8;
+		for (const char *p = keys[i].name; *p && n < sizeof(name) - 1; p++)
+			name[n++] = (char)toupper((unsigned char)*p);
+		name[n] = '\0';
+		const char *v = getenv(name);
+		if (!v)
+			continue;
+		char origin[160];
+		snprintf(origin, sizeof(origin), "environment %s", name);
+		if (set_key(c, &keys[i], v, origin, errbuf, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int config_load(struct config *c, int argc, char **argv, int *rest, int *nrest, char *errbuf,
+		size_t errlen)
+{
+	const char *file = getenv("KAPSULE_CONFIG");
+	int must_exist = file != NULL;
+	*nrest = 0;
+	config_defaults(c);
+	/* The file comes first, so find --config before anything else. */
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--config=", 9) == 0) {
+			file = argv[i] + 9;
+			must_exist = 1;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			file = argv[++i];
+			must_exist = 1;
+		}
+	}
+	if (load_file(c, file ? file : "kapsule.conf", must_exist, errbuf, errlen))
+		return -1;
+	if (load_env(c, errbuf, errlen))
+		return -1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--config", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
+			if (a[8] == '\0')
+				i++;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			rest[(*nrest)++] = i;
+			continue;
+		}
+		const char *name = a + 2;
+		const char *eq = strchr(name, '=');
+		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+		/* Flags use dashes or underscores: --max-body-bytes, --max_body_bytes. */
+		char kbuf[128];
+		if (nlen >= sizeof(kbuf)) {
+			rest[(*nrest)++] = i;
+			continue;
+		}
+		for (size_t j = 0; j < nlen; j++)
+			kbuf[j] = name[j] == '-' ? '_' : name[j];
+		kbuf[nlen] = '\0';
+		const struct ckey *k = find_key(kbuf, nlen);
+		if (!k) {
+			rest[(*nrest)++] = i;
+			continue;
+		}
+		const char *value = eq ? eq + 1 : NULL;
+		if (!value) {
+			if (k->type == C_BOOL && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
+				value = "true";
+			} else if (i + 1 < argc) {
+				value = argv[++i];
+			} else {
+				snprintf(errbuf, errlen, "flag --%s: needs a value", k->name);
+				return -1;
+			}
+		}
+		char origin[160];
+		snprintf(origin, sizeof(origin), "flag --%s", k->name);
+		if (set_key(c, k, value, origin, errbuf, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+void config_print_defaults(void *file)
+{
+	FILE *f = file;
+	fprintf(f, "# kapsule.conf - every key with its default.\n"
+		   "# Environment variables KAPSULE_<KEY> and flags --<key>=<value> override it.\n\n");
+	for (size_t i = 0; i < NKEYS; i++)
+		fprintf(f, "# %s\n%s = %s\n\n", keys[i].help, keys[i].name, keys[i].def);
+}

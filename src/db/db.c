@@ -1,0 +1,523 @@
+/*
+ * db.c - the generic half of the storage layer: pools of connections,
+ * transactions as callbacks, the SQLite group-commit writer, migrations
+ * and binding helpers.  Drivers (db_sqlite.c) do the store-specific work.
+ *
+ * Pool invariants: a connection is either idle in the pool or held by one
+ * thread; the writer connection (SQLite) is used only by the writer thread,
+ * except while migrations run before that thread starts.
+ */
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "db/db_int.h"
+
+/* A write waiting for the writer thread; lives on the caller's stack. */
+struct wjob {
+	db_fn fn;          /* the transaction's work */
+	void *arg;         /* its argument */
+	enum kerr rc;      /* result once done */
+	int done;          /* set by the writer under wmu */
+	struct wjob *next; /* queue link */
+};
+
+#define BATCH_MAX 128
+
+struct db_pool {
+	const struct db_driver *drv; /* the store's driver */
+	char *url;                   /* what was opened, for new connections */
+	pthread_mutex_t mu;          /* guards idle, nidle, nopen */
+	pthread_cond_t cv;           /* signalled when a connection comes back */
+	struct db **idle;            /* idle read connections */
+	int nidle, nopen, max;       /* idle now, open in all, most allowed */
+
+	/* The writer (SQLite only): one connection, one thread, one queue. */
+	struct db *wdb;              /* the write connection */
+	pthread_t wthread;           /* runs writer_main */
+	int wstarted;                /* wthread exists */
+	int wstop;                   /* asks the writer to finish, under wmu */
+	pthread_mutex_t wmu;         /* guards the queue and jobs' done flags */
+	pthread_cond_t wcv;          /* wakes the writer */
+	pthread_cond_t wdone;        /* wakes callers whose job finished */
+	struct wjob *head, *tail;    /* queued jobs, oldest first */
+	atomic_uint_fast64_t writes, batches; /* committed, for metrics */
+};
+
+static struct db *pool_get(struct db_pool *p, struct err *e)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->nidle == 0 && p->nopen >= p->max)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->nidle > 0) {
+		struct db *db = p->idle[--p->nidle];
+		pthread_mutex_unlock(&p->mu);
+		return db;
+	}
+	p->nopen++;
+	pthread_mutex_unlock(&p->mu);
+	struct db *db = p->drv->open(p->url, 0, e);
+	if (!db) {
+		pthread_mutex_lock(&p->mu);
+		p->nopen--;
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return db;
+}
+
+static void pool_put(struct db_pool *p, struct db *db)
+{
+	if (p->drv->broken(db)) {
+		p->drv->close(db);
+		pthread_mutex_lock(&p->mu);
+		p->nopen--;
+	} else {
+		pthread_mutex_lock(&p->mu);
+		p->idle[p->nidle++] = db;
+	}
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Runs one job inside the open transaction, in a savepoint of its own. */
+static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
+{
+	struct err e = {0};
+	if (p->drv->exec_script(p->wdb, "SAVEPOINT job", &e))
+		return e.code;
+	enum kerr rc = j->fn(p->wdb, j->arg);
+	if (!p->drv->in_tx(p->wdb))
+		return rc ? rc : KERR_DB; /* the store rolled everything back */
+	if (rc) {
+		if (p->drv->exec_script(p->wdb, "ROLLBACK TO job; RELEASE job", &e))
+			return e.code;
+		return rc;
+	}
+	if (p->drv->exec_script(p->wdb, "RELEASE job", &e))
+		return e.code;
+	return KERR_OK;
+}
+
+/*
+ * Runs jobs[0..n) in one transaction and sets their results.  A job whose
+ * work fails is rolled back to its savepoint and the others go on; when the
+ * transaction as a whole fails, every job in it fails.
+ */
+static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
+{
+	struct err e = {0};
+	int i = 0;
+	while (i < n) {
+		int first = i;
+		if (p->drv->exec_script(p->wdb, p->drv->begin_write, &e)) {
+			for (; i < n; i++)
+				jobs[i]->rc = e.code == KERR_DB ? KERR_UNAVAILABLE : e.code;
+			return;
+		}
+		int aborted = 0;
+		for (; i < n; i++) {
+			jobs[i]->rc = run_in_savepoint(p, jobs[i]);
+			if (!p->drv->in_tx(p->wdb)) {
+				aborted = 1;
+				i++;
+				break;
+			}
+		}
+		if (aborted) {
+			/* The store ended the transaction: nothing of it stands. */
+			for (int k = first; k < i; k++)
+				if (!jobs[k]->rc)
+					jobs[k]->rc = KERR_DB;
+			continue;
+		}
+		if (p->drv->exec_script(p->wdb, "COMMIT", &e)) {
+			p->drv->exec_script(p->wdb, "ROLLBACK", &e);
+			for (int k = first; k < i; k++)
+				jobs[k]->rc = KERR_UNAVAILABLE;
+			log_msg(LOG_ERROR, "commit failed", "error", e.msg);
+			continue;
+		}
+		int ok = 0;
+		for (int k = first; k < i; k++)
+			ok += jobs[k]->rc == KERR_OK;
+		atomic_fetch_add(&p->writes, (uint_fast64_t)ok);
+		atomic_fetch_add(&p->batches, 1);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct db_pool *p = arg;
+	struct wjob *batch[BATCH_MAX];
+	pthread_mutex_lock(&p->wmu);
+	for (;;) {
+		while (!p->head && !p->wstop)
+			pthread_cond_wait(&p->wcv, &p->wmu);
+		if (!p->head && p->wstop)
+			break;
+		int n = 0;
+		while (p->head && n < BATCH_MAX) {
+			batch[n++] = p->head;
+			p->head = p->head->next;
+		}
+		if (!p->head)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->wmu);
+		run_batch(p, batch, n);
+		pthread_mutex_lock(&p->wmu);
+		for (int i = 0; i < n; i++)
+			batch[i]->done = 1;
+		pthread_cond_broadcast(&p->wdone);
+	}
+	pthread_mutex_unlock(&p->wmu);
+	return NULL;
+}
+
+enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct err *e)
+{
+	*out = NULL;
+	const struct db_driver *drv = &db_sqlite_driver;
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return err_set(e, KERR_CONFIG, "db", "this build has no PostgreSQL driver yet");
+	struct db_pool *p = xcalloc(1, sizeof(*p));
+	p->drv = drv;
+	p->url = xstrdup(url);
+	p->max = nread > 0 ? nread : 1;
+	p->idle = xcalloc((size_t)p->max, sizeof(*p->idle));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_mutex_init(&p->wmu, NULL);
+	pthread_cond_init(&p->wcv, NULL);
+	pthread_cond_init(&p->wdone, NULL);
+	p->wdb = drv->open(url, 1, e);
+	if (!p->wdb) {
+		db_pool_close(p);
+		return e ? e->code : KERR_DB;
+	}
+	*out = p;
+	return KERR_OK;
+}
+
+/* Starts the writer thread on first use, after migrations had the connection. */
+static void writer_start(struct db_pool *p)
+{
+	pthread_mutex_lock(&p->wmu);
+	if (!p->wstarted) {
+		if (pthread_create(&p->wthread, NULL, writer_main, p)) {
+			fprintf(stderr, "cannot start the database writer thread\n");
+			abort();
+		}
+		p->wstarted = 1;
+	}
+	pthread_mutex_unlock(&p->wmu);
+}
+
+void db_pool_close(struct db_pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->wmu);
+	p->wstop = 1;
+	pthread_cond_signal(&p->wcv);
+	int started = p->wstarted;
+	pthread_mutex_unlock(&p->wmu);
+	if (started)
+		pthread_join(p->wthread, NULL);
+	if (p->wdb)
+		p->drv->close(p->wdb);
+	for (int i = 0; i < p->nidle; i++)
+		p->drv->close(p->idle[i]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->wmu);
+	pthread_cond_destroy(&p->wcv);
+	pthread_cond_destroy(&p->wdone);
+	free(p->idle);
+	free(p->url);
+	free(p);
+}
+
+enum db_kind db_pool_kind(const struct db_pool *p)
+{
+	return p->drv->kind;
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+	return db->drv->kind;
+}
+
+void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches)
+{
+	*writes = atomic_load(&p->writes);
+	*batches = atomic_load(&p->batches);
+}
+
+enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
+{
+	struct err e = {0};
+	struct db *db = pool_get(p, &e);
+	if (!db)
+		return KERR_UNAVAILABLE;
+	enum kerr rc = p->drv->exec_script(db, "BEGIN", &e);
+	if (rc) {
+		pool_put(p, db);
+		return rc == KERR_DB ? KERR_UNAVAILABLE : rc;
+	}
+	rc = fn(db, arg);
+	p->drv->exec_script(db, rc ? "ROLLBACK" : "COMMIT", &e);
+	pool_put(p, db);
+	return rc;
+}
+
+enum kerr db_write(struct db_pool *p, db_fn fn, void *arg)
+{
+	struct wjob j = {fn, arg, KERR_OK, 0, NULL};
+	writer_start(p);
+	pthread_mutex_lock(&p->wmu);
+	if (p->wstop) {
+		pthread_mutex_unlock(&p->wmu);
+		return KERR_UNAVAILABLE;
+	}
+	if (p->tail)
+		p->tail->next = &j;
+	else
+		p->head = &j;
+	p->tail = &j;
+	pthread_cond_signal(&p->wcv);
+	while (!j.done)
+		pthread_cond_wait(&p->wdone, &p->wmu);
+	pthread_mutex_unlock(&p->wmu);
+	return j.rc;
+}
+
+static enum kerr ready_fn(struct db *db, void *arg)
+{
+	int64_t *v = arg;
+	return db_one_i64(db, NULL, v, "SELECT 1", "");
+}
+
+int db_pool_ready(struct db_pool *p)
+{
+	int64_t v = 0;
+	return db_read(p, ready_fn, &v) == KERR_OK && v == 1;
+}
+
+/* ---- statements ---- */
+
+struct db_stmt *db_prep(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db->drv->prep(db, sql);
+	if (st)
+		st->nbound = 0;
+	return st;
+}
+
+void db_bindv(struct db_stmt *st, const char *fmt, va_list ap)
+{
+	const struct db_driver *d = st->db->drv;
+	for (const char *f = fmt; *f; f++) {
+		int idx = ++st->nbound;
+		switch (*f) {
+		case 'i':
+			d->bind_i64(st, idx, va_arg(ap, int64_t));
+			break;
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v)
+				d->bind_i64(st, idx, v);
+			else
+				d->bind_null(st, idx);
+			break;
+		}
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				d->bind_text(st, idx, s, strlen(s));
+			else
+				d->bind_null(st, idx);
+			break;
+		}
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			size_t n = va_arg(ap, size_t);
+			if (s)
+				d->bind_text(st, idx, s, n);
+			else
+				d->bind_null(st, idx);
+			break;
+		}
+		case 'b': {
+			const void *b = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			d->bind_blob(st, idx, b, n);
+			break;
+		}
+		default:
+			fprintf(stderr, "db_bind: bad format character '%c'\n", *f);
+			abort();
+		}
+	}
+}
+
+void db_bind(struct db_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	db_bindv(st, fmt, ap);
+	va_end(ap);
+}
+
+int db_step(struct db_stmt *st)
+{
+	/* A binding count that differs from the SQL's is a programming error. */
+	if (st->nbound != st->db->drv->param_count(st)) {
+		fprintf(stderr, "db_step: %d values bound to a statement with %d placeholders\n",
+			st->nbound, st->db->drv->param_count(st));
+		abort();
+	}
+	return st->db->drv->step(st);
+}
+
+int64_t db_col_i64(struct db_stmt *st, int col)
+{
+	return st->db->drv->col_i64(st, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	return st->db->drv->col_text(st, col);
+}
+
+size_t db_col_len(struct db_stmt *st, int col)
+{
+	return st->db->drv->col_len(st, col);
+}
+
+int db_col_null(struct db_stmt *st, int col)
+{
+	return st->db->drv->col_null(st, col);
+}
+
+void db_done(struct db_stmt *st)
+{
+	st->db->drv->done(st);
+}
+
+enum kerr db_err(struct db *db, struct err *e)
+{
+	return db->drv->err(db, e);
+}
+
+enum kerr db_exec(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return db_err(db, e);
+	va_list ap;
+	va_start(ap, fmt);
+	db_bindv(st, fmt, ap);
+	va_end(ap);
+	int r = db_step(st);
+	enum kerr rc = r == DB_ERROR ? db_err(db, e) : KERR_OK;
+	db_done(st);
+	return rc;
+}
+
+enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt,
+		     ...)
+{
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return db_err(db, e);
+	va_list ap;
+	va_start(ap, fmt);
+	db_bindv(st, fmt, ap);
+	va_end(ap);
+	int r = db_step(st);
+	enum kerr rc = KERR_OK;
+	if (r == DB_ROW)
+		*out = db_col_i64(st, 0);
+	else if (r == DB_DONE)
+		rc = KERR_NOT_FOUND;
+	else
+		rc = db_err(db, e);
+	db_done(st);
+	return rc;
+}
+
+/* ---- migrations ---- */
+
+static const char SQL_MIGRATIONS_TABLE[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+static const char SQL_MIGRATION_CURRENT[] =
+	"SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char SQL_MIGRATION_RECORD[] =
+	"INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+
+struct mig_ctx {
+	const struct db_migration *m; /* the one to apply, or NULL to just read */
+	int current;                  /* highest applied */
+	int64_t now;                  /* applied_at */
+	struct err *e;
+};
+
+static enum kerr mig_fn(struct db *db, void *arg)
+{
+	struct mig_ctx *c = arg;
+	enum kerr rc = db->drv->exec_script(db, SQL_MIGRATIONS_TABLE, c->e);
+	if (rc)
+		return rc;
+	int64_t cur = 0;
+	rc = db_one_i64(db, c->e, &cur, SQL_MIGRATION_CURRENT, "");
+	if (rc)
+		return rc;
+	c->current = (int)cur;
+	if (!c->m || c->m->version <= c->current)
+		return KERR_OK;
+	rc = db->drv->exec_script(db, c->m->sql, c->e);
+	if (rc)
+		return rc;
+	return db_exec(db, c->e, SQL_MIGRATION_RECORD, "iti", (int64_t)c->m->version, c->m->name,
+		       c->now);
+}
+
+int db_migration_latest(void)
+{
+	return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+}
+
+enum kerr db_migration_current(struct db_pool *p, int *version)
+{
+	struct err e = {0};
+	struct mig_ctx c = {NULL, 0, 0, &e};
+	enum kerr rc = db_write(p, mig_fn, &c);
+	*version = c.current;
+	return rc;
+}
+
+enum kerr db_migrate(struct db_pool *p, struct err *e)
+{
+	for (int i = 0; i < db_migrations_count; i++) {
+		struct mig_ctx c = {&db_migrations[i], 0, clock_now_ms(), e};
+		enum kerr rc = db_write(p, mig_fn, &c);
+		if (rc) {
+			if (e && !e->msg[0])
+				err_set(e, rc, NULL, "migration %d (%s) failed", db_migrations[i].version,
+					db_migrations[i].name);
+			return rc;
+		}
+		if (c.current < db_migrations[i].version)
+			log_msg(LOG_INFO, "migration applied", "name", db_migrations[i].name);
+	}
+	return KERR_OK;
+}

@@ -1,0 +1,113 @@
+/*
+ * db.h - the storage interface: connections, prepared statements, and
+ * transactions run as callbacks.
+ *
+ * SQL is written once, in one dialect: $1..$n placeholders, integer
+ * epoch-millisecond times, INSERT ... RETURNING, ON CONFLICT upserts.  Each
+ * driver (SQLite now, PostgreSQL next) translates what it must; no caller
+ * knows which store it runs on.
+ *
+ * Work is done in transactions: db_read() and db_write() run a callback on a
+ * connection inside one, commit when it returns KERR_OK and roll back
+ * otherwise.  db_write() returns KERR_OK only once the change is durable.
+ * Under SQLite, writes from all threads go to one writer thread that runs
+ * waiting callbacks back to back in one transaction (each in a savepoint)
+ * and commits them with one fsync: group commit.  A callback must therefore
+ * keep its effects inside the database and its own memory.
+ *
+ * Statements are prepared once per connection and cached by their SQL text;
+ * db_prep() returns a statement ready for binding, and db_done() must be
+ * called when the caller has finished with its rows.
+ */
+#ifndef KAPSULE_DB_DB_H
+#define KAPSULE_DB_DB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct db;      /* one connection, used by one thread at a time */
+struct db_stmt; /* a prepared statement of one connection */
+struct db_pool; /* the connections of a process */
+
+enum db_step_result {
+	DB_ERROR = -1, /* failed; see db_err() */
+	DB_DONE = 0,   /* no more rows */
+	DB_ROW = 1,    /* a row is ready for db_col_*() */
+};
+
+enum db_kind {
+	DB_SQLITE,   /* embedded file */
+	DB_POSTGRES, /* PostgreSQL server */
+};
+
+typedef enum kerr (*db_fn)(struct db *db, void *arg);
+
+/*
+ * Opens a store: a file path for SQLite, or a postgres:// URL.  nread is the
+ * number of read connections.  Migrations are not applied; see db_migrate().
+ * On failure returns an error with the reason in e and *out is NULL.
+ */
+enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct err *e);
+/* Finishes queued writes, closes every connection and frees p. NULL is fine. */
+void db_pool_close(struct db_pool *p);
+/* Which store p is. */
+enum db_kind db_pool_kind(const struct db_pool *p);
+
+/* Applies the migrations that are not yet applied, in order. */
+enum kerr db_migrate(struct db_pool *p, struct err *e);
+/* Highest migration known to the program, and highest applied in the store. */
+int db_migration_latest(void);
+enum kerr db_migration_current(struct db_pool *p, int *version);
+
+/* Runs fn in a read transaction. Returns fn's result or a database error. */
+enum kerr db_read(struct db_pool *p, db_fn fn, void *arg);
+/*
+ * Runs fn in a write transaction and returns once it is durably committed
+ * (KERR_OK) or rolled back (fn's error, or the database's).
+ */
+enum kerr db_write(struct db_pool *p, db_fn fn, void *arg);
+/* 1 when the store answers a trivial query. */
+int db_pool_ready(struct db_pool *p);
+
+/* The kind of store a connection belongs to. */
+enum db_kind db_kind(const struct db *db);
+
+/* A cached statement for sql, reset and ready to bind; NULL on error. */
+struct db_stmt *db_prep(struct db *db, const char *sql);
+/*
+ * Binds values to $1.. in order, from a format string: i int64_t;
+ * I int64_t, NULL when 0 (optional ids); t const char * (NULL binds NULL);
+ * s const char *, size_t (text with length); b const void *, size_t (blob).
+ */
+void db_bind(struct db_stmt *st, const char *fmt, ...);
+void db_bindv(struct db_stmt *st, const char *fmt, va_list ap);
+/* Steps to the next row. */
+int db_step(struct db_stmt *st);
+/* Column values of the current row, numbered from 0. Text and blobs stay
+ * valid until the next db_step() or db_done(). */
+int64_t db_col_i64(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col); /* NULL for SQL NULL */
+size_t db_col_len(struct db_stmt *st, int col);
+int db_col_null(struct db_stmt *st, int col);
+/* Resets the statement for its next use. Always call it. */
+void db_done(struct db_stmt *st);
+
+/* Maps the last failure of the connection to an error code, filling e. */
+enum kerr db_err(struct db *db, struct err *e);
+
+/*
+ * Convenience: prepare, bind, step once.  db_exec expects no row and returns
+ * KERR_OK or the error.  db_one_i64 reads the first column of the first row
+ * into *out (KERR_NOT_FOUND when there is no row).
+ */
+enum kerr db_exec(struct db *db, struct err *e, const char *sql, const char *fmt, ...);
+enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt,
+		     ...);
+
+/* Number of writes committed and write batches, for metrics. */
+void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * db_sqlite.c - the SQLite driver.
+ *
+ * Connections run in WAL mode with foreign keys on and synchronous=FULL, so
+ * a committed transaction survives power loss.  The common dialect's $N
+ * placeholders become ?N; migration scripts' {{id}} and {{blob}} become
+ * SQLite's rowid primary key and BLOB.  Statements are cached per
+ * connection in an open-addressing table keyed by SQL text.  Row locks
+ * (FOR UPDATE) are dropped: a write transaction holds the database's one
+ * write lock from its start (BEGIN IMMEDIATE).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "db/db_int.h"
+
+struct sq_stmt {
+	struct db_stmt base;  /* must be first */
+	sqlite3_stmt *h;      /* the prepared statement */
+	char *sql;            /* the caller's SQL, the cache key */
+	uint64_t hash;        /* hash of sql */
+};
+
+struct sq_conn {
+	struct db base;          /* must be first */
+	sqlite3 *h;              /* the connection */
+	struct sq_stmt **cache;  /* open addressing, NULL = empty */
+	size_t ncache, cap;      /* used and allocated slots */
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Rewrites the common dialect for SQLite: $N -> ?N, {{id}}, {{blob}}. */
+static char *translate(const char *sql)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char quote = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			buf_append_char(&b, *p);
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			buf_append_char(&b, *p);
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			buf_append_char(&b, '?');
+		} else if (strncmp(p, " FOR UPDATE", 11) == 0) {
+			p += 10; /* SQLite has one writer: every write locks everything */
+		} else if (strncmp(p, "{{id}}", 6) == 0) {
+			buf_append_str(&b, "INTEGER PRIMARY KEY");
+			p += 5;
+		} else if (strncmp(p, "{{blob}}", 8) == 0) {
+			buf_append_str(&b, "BLOB");
+			p += 7;
+		} else {
+			buf_append_char(&b, *p);
+		}
+	}
+	return buf_steal(&b);
+}
+
+static struct db *sq_open(const char *path, int writer, struct err *e)
+{
+	sqlite3 *h = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
+		err_set(e, KERR_DB, "db", "cannot open SQLite database %s: %s", path,
+			h ? sqlite3_errmsg(h) : "out of memory");
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(h, 1);
+	sqlite3_busy_timeout(h, 5000);
+	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+				     : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				       "PRAGMA temp_store=MEMORY;";
+	char *msg = NULL;
+	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, KERR_DB, "db", "cannot set up SQLite database %s: %s", path,
+			msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(h);
+		return NULL;
+	}
+	struct sq_conn *c = xcalloc(1, sizeof(*c));
+	c->base.drv = &db_sqlite_driver;
+	c->h = h;
+	c->cap = 64;
+	c->cache = xcalloc(c->cap, sizeof(*c->cache));
+	return &c->base;
+}
+
+static void sq_close(struct db *db)
+{
+	struct sq_conn *c = (struct sq_conn *)db;
+	for (size_t i = 0; i < c->cap; i++) {
+		if (c->cache[i]) {
+			sqlite3_finalize(c->cache[i]->h);
+			free(c->cache[i]->sql);
+			free(c->cache[i]);
+		}
+	}
+	free(c->cache);
+	sqlite3_close(c->h);
+	free(c);
+}
+
+static enum kerr sq_err(struct db *db, struct err *e)
+{
+	struct sq_conn *c = (struct sq_conn *)db;
+	int code = sqlite3_extended_errcode(c->h);
+	const char *msg = sqlite3_errmsg(c->h);
+	switch (code) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return err_set(e, KERR_CONFLICT, NULL, NULL);
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return err_set(e, KERR_BAD_VALUE, NULL, "a referenced object does not exist");
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_BUSY_SNAPSHOT:
+		log_msg(LOG_WARN, "database busy", "error", msg);
+		return err_set(e, KERR_UNAVAILABLE, NULL, "the database is busy; try again");
+	default:
+		log_msg(LOG_ERROR, "database error", "error", msg);
+		return err_set(e, KERR_DB, NULL, NULL);
+	}
+}
+
+static enum kerr sq_exec_script(struct db *db, const char *sql, struct err *e)
+{
+	struct sq_conn *c = (struct sq_conn *)db;
+	char *t = translate(sql);
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->h, t, NULL, NULL, &msg);
+	free(t);
+	if (rc != SQLITE_OK) {
+		if (msg)
+			log_msg(LOG_ERROR, "sql script failed", "error", msg);
+		sqlite3_free(msg);
+		return sq_err(db, e);
+	}
+	return KERR_OK;
+}
+
+static void cache_insert(struct sq_conn *c, struct sq_stmt *s);
+
+static void cache_grow(struct sq_conn *c)
+{
+	struct sq_stmt **old = c->cache;
+	size_t oldcap = c->cap;
+	c->cap *= 2;
+	c->cache = xcalloc(c->cap, sizeof(*c->cache));
+	c->ncache = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i])
+			cache_insert(c, old[i]);
+	free(old);
+}
+
+static void cache_insert(struct sq_conn *c, struct sq_stmt *s)
+{
+	if ((c->ncache + 1) * 4 > c->cap * 3)
+		cache_grow(c);
+	size_t i = s->hash & (c->cap - 1);
+	while (c->cache[i])
+		i = (i + 1) & (c->cap - 1);
+	c->cache[i] = s;
+	c->ncache++;
+}
+
+static struct db_stmt *sq_prep(struct db *db, const char *sql)
+{
+	struct sq_conn *c = (struct sq_conn *)db;
+	uint64_t h = hash_str(sql);
+	for (size_t i = h & (c->cap - 1); c->cache[i]; i = (i + 1) & (c->cap - 1)) {
+		struct sq_stmt *s = c->cache[i];
+		if (s->hash == h && strcmp(s->sql, sql) == 0)
+			return &s->base;
+	}
+	char *t = translate(sql);
+	sqlite3_stmt *hs = NULL;
+	int rc = sqlite3_prepare_v3(c->h, t, -1, SQLITE_PREPARE_PERSISTENT, &hs, NULL);
+	free(t);
+	if (rc != SQLITE_OK) {
+		log_msg(LOG_ERROR, "sql prepare failed", "error", sqlite3_errmsg(c->h));
+		return NULL;
+	}
+	struct sq_stmt *s = xcalloc(1, sizeof(*s));
+	s->base.db = db;
+	s->h = hs;
+	s->sql = xstrdup(sql);
+	s->hash = h;
+	cache_insert(c, s);
+	return &s->base;
+}
+
+static void sq_bind_i64(struct db_stmt *st, int idx, int64_t v)
+{
+	sqlite3_bind_int64(((struct sq_stmt *)st)->h, idx, v);
+}
+
+static void sq_bind_text(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+	sqlite3_bind_text64(((struct sq_stmt *)st)->h, idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static void sq_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	sqlite3_bind_blob64(((struct sq_stmt *)st)->h, idx, p, n, SQLITE_STATIC);
+}
+
+static void sq_bind_null(struct db_stmt *st, int idx)
+{
+	sqlite3_bind_null(((struct sq_stmt *)st)->h, idx);
+}
+
+static int sq_step(struct db_stmt *st)
+{
+	int rc = sqlite3_step(((struct sq_stmt *)st)->h);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return DB_ERROR;
+}
+
+static int sq_param_count(struct db_stmt *st)
+{
+	return sqlite3_bind_parameter_count(((struct sq_stmt *)st)->h);
+}
+
+static int64_t sq_col_i64(struct db_stmt *st, int col)
+{
+	return sqlite3_column_int64(((struct sq_stmt *)st)->h, col);
+}
+
+static const char *sq_col_text(struct db_stmt *st, int col)
+{
+	sqlite3_stmt *h = ((struct sq_stmt *)st)->h;
+	int t = sqlite3_column_type(h, col);
+	if (t == SQLITE_NULL)
+		return NULL;
+	if (t == SQLITE_BLOB)
+		return sqlite3_column_blob(h, col);
+	return (const char *)sqlite3_column_text(h, col);
+}
+
+static size_t sq_col_len(struct db_stmt *st, int col)
+{
+	return (size_t)sqlite3_column_bytes(((struct sq_stmt *)st)->h, col);
+}
+
+static int sq_col_null(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(((struct sq_stmt *)st)->h, col) == SQLITE_NULL;
+}
+
+static void sq_done(struct db_stmt *st)
+{
+	sqlite3_stmt *h = ((struct sq_stmt *)st)->h;
+	sqlite3_reset(h);
+	sqlite3_clear_bindings(h);
+	st->nbound = 0;
+}
+
+static int sq_in_tx(struct db *db)
+{
+	return !sqlite3_get_autocommit(((struct sq_conn *)db)->h);
+}
+
+static int sq_broken(struct db *db)
+{
+	(void)db;
+	return 0;
+}
+
+const struct db_driver db_sqlite_driver = {
+	.kind = DB_SQLITE,
+	.open = sq_open,
+	.close = sq_close,
+	.exec_script = sq_exec_script,
+	.prep = sq_prep,
+	.bind_i64 = sq_bind_i64,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.param_count = sq_param_count,
+	.col_i64 = sq_col_i64,
+	.col_text = sq_col_text,
+	.col_len = sq_col_len,
+	.col_null = sq_col_null,
+	.done = sq_done,
+	.err = sq_err,
+	.in_tx = sq_in_tx,
+	.broken = sq_broken,
+	.begin_write = "BEGIN IMMEDIATE",
+};

@@ -1,0 +1,504 @@
+/*
+ * enquiry.c - enquiries and their states.  See enquiry.h.
+ *
+ * Transitions an agent may set (rows: from, columns: to):
+ *
+ *                      open  awaiting_customer  resolved  closed
+ *   open                 -          yes            yes      -
+ *   awaiting_vendor      -           -              -       -    (vendor requests decide)
+ *   awaiting_customer   yes          -             yes      -
+ *   resolved            yes          -              -      yes
+ *   closed               -           -              -       -
+ *
+ * awaiting_vendor is never set by hand: a vendor request sets it and the
+ * last open one to end clears it, so an agent cancels requests first.
+ */
+#include "domain/enquiry.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "domain/audit.h"
+#include "domain/message.h"
+
+const char *const enquiry_categories[] = {"not_received", "damaged", "wrong_item",
+					  "return_refund", "product_question", "other", NULL};
+const char *const enquiry_statuses[] = {"open", "awaiting_vendor", "awaiting_customer",
+					"resolved", "closed", NULL};
+
+static const struct {
+	const char *from, *to;
+} allowed[] = {
+	{"open", "awaiting_customer"},     {"open", "resolved"},
+	{"awaiting_customer", "open"},     {"awaiting_customer", "resolved"},
+	{"resolved", "open"},              {"resolved", "closed"},
+};
+
+static const char SQL_ORDER_OWNER[] = "SELECT customer_id, vendor_id FROM orders WHERE id = $1";
+static const char SQL_ACTIVE_ON_ORDER[] =
+	"SELECT id FROM enquiries WHERE order_id = $1 AND active = 1 LIMIT 1";
+static const char SQL_INSERT[] =
+	"INSERT INTO enquiries (order_id, customer_id, vendor_id, category, subject, status,"
+	" active, created_at, updated_at, last_message_at)"
+	" VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $6, $6) RETURNING id";
+static const char SQL_LOAD[] =
+	"SELECT id, order_id, customer_id, vendor_id, status, resolved_at FROM enquiries"
+	" WHERE id = $1 FOR UPDATE";
+#define ENQ_COLS                                                                                 \
+	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"   \
+	" e.priority, e.assignee_id, a.name, e.escalated, e.due_at, e.message_count,"             \
+	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at, o.number,"   \
+	" v.shop_name, c.first_name, c.last_name"                                                  \
+	" FROM enquiries e JOIN orders o ON o.id = e.order_id"                                     \
+	" JOIN vendors v ON v.id = e.vendor_id JOIN customers c ON c.id = e.customer_id"           \
+	" LEFT JOIN users a ON a.id = e.assignee_id"
+static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
+static const char SQL_LIST_CUSTOMER[] =
+	ENQ_COLS " WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
+static const char SQL_CUSTOMER_ACTIVITY[] =
+	"SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM messages"
+	" WHERE enquiry_id = $1 AND audience = 'customer'";
+static const char SQL_SET_STATUS[] =
+	"UPDATE enquiries SET status = $2, active = $3, updated_at = $4,"
+	" resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
+	" ELSE resolved_at END,"
+	" closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END WHERE id = $1";
+static const char SQL_ASSIGNEE_ROLE[] = "SELECT role, name FROM users WHERE id = $1";
+static const char SQL_ASSIGN[] =
+	"UPDATE enquiries SET assignee_id = $2, updated_at = $3 WHERE id = $1";
+static const char SQL_CURRENT_ASSIGNEE[] = "SELECT assignee_id FROM enquiries WHERE id = $1";
+static const char SQL_NOTE_MESSAGE[] =
+	"UPDATE enquiries SET message_count = message_count + 1, last_message_at = $2,"
+	" updated_at = $2 WHERE id = $1";
+static const char SQL_OPEN_REQUESTS[] =
+	"SELECT COUNT(*), MIN(due_at) FROM vendor_requests"
+	" WHERE enquiry_id = $1 AND state IN ('open', 'overdue')";
+static const char SQL_SET_DUE[] = "UPDATE enquiries SET due_at = $2 WHERE id = $1";
+static const char SQL_EXPIRED[] =
+	"SELECT id FROM enquiries WHERE status = 'resolved' AND resolved_at <= $1"
+	" ORDER BY resolved_at LIMIT 500";
+
+#define NO_DUE INT64_MAX
+
+static int is_active(const char *status)
+{
+	return strcmp(status, "open") == 0 || strcmp(status, "awaiting_vendor") == 0 ||
+	       strcmp(status, "awaiting_customer") == 0;
+}
+
+const char *enquiry_status_for(enum view v, const char *status)
+{
+	if (v == VIEW_CUSTOMER && status && strcmp(status, "awaiting_vendor") == 0)
+		return "open";
+	return status;
+}
+
+static int64_t reopen_window_ms(const struct dctx *c)
+{
+	return c->cfg->reopen_window_days * 86400000LL;
+}
+
+enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_LOAD);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", id);
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		row->id = db_col_i64(st, 0);
+		row->order_id = db_col_i64(st, 1);
+		row->customer_id = db_col_i64(st, 2);
+		row->vendor_id = db_col_i64(st, 3);
+		snprintf(row->status, sizeof(row->status), "%s", db_col_text(st, 4));
+		row->resolved_at = db_col_i64(st, 5);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	int visible = r == DB_ROW &&
+		      (dom_is_staff(c) ||
+		       (c->who->role == ROLE_CUSTOMER && row->customer_id == c->who->customer_id) ||
+		       (c->who->role == ROLE_VENDOR && row->vendor_id == c->who->vendor_id));
+	if (!visible)
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry");
+	return KERR_OK;
+}
+
+/* Stores a status change with its audit event. */
+static enum kerr set_status(struct dctx *c, struct enquiry_row *row, const char *to,
+			    const char *action)
+{
+	enum kerr rc = db_exec(c->db, c->e, SQL_SET_STATUS, "itii", row->id, to,
+			       (int64_t)is_active(to), c->now);
+	if (rc)
+		return rc;
+	rc = audit_append(c, action, "enquiry", row->id,
+			  json_pack("{s:[s,s]}", "status", row->status, to));
+	snprintf(row->status, sizeof(row->status), "%s", to);
+	if (strcmp(to, "resolved") == 0)
+		row->resolved_at = c->now;
+	return rc;
+}
+
+enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
+{
+	enum kerr rc = dom_require(c, ROLE_CUSTOMER);
+	if (rc)
+		return rc;
+	if ((rc = dom_check_enum(c, "category", in->category, enquiry_categories)) ||
+	    (rc = dom_check_text(c, "subject", in->subject, 200, 1)) ||
+	    (rc = dom_check_text(c, "message", in->message, ENQUIRY_MAX_BODY, 1)))
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_ORDER_OWNER);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", in->order_id);
+	int r = db_step(st);
+	int64_t customer_id = 0, vendor_id = 0;
+	if (r == DB_ROW) {
+		customer_id = db_col_i64(st, 0);
+		vendor_id = db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r == DB_DONE || customer_id != c->who->customer_id)
+		return err_set(c->e, KERR_NOT_FOUND, "order_id", "no such order");
+	int64_t existing;
+	rc = db_one_i64(c->db, c->e, &existing, SQL_ACTIVE_ON_ORDER, "i", in->order_id);
+	if (rc == KERR_OK)
+		return err_set(c->e, KERR_CONFLICT, "order_id",
+			       "enquiry %lld about this order is still open; reply there",
+			       (long long)existing);
+	if (rc != KERR_NOT_FOUND)
+		return rc;
+	rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "iiitti", in->order_id, customer_id,
+			vendor_id, in->category, in->subject, c->now);
+	if (rc)
+		return rc;
+	rc = audit_append(c, "enquiry.open", "enquiry", *id,
+			  json_pack("{s:I,s:s,s:[n,s]}", "order_id", (json_int_t)in->order_id,
+				    "category", in->category, "status", "open"));
+	if (rc)
+		return rc;
+	struct enquiry_row row;
+	int64_t mid;
+	if ((rc = enquiry_load(c, *id, &row)))
+		return rc;
+	return message_insert(c, &row, "customer", in->message, 0, &mid);
+}
+
+/* Reads a row of ENQ_COLS and shapes it for the viewer. */
+static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->view = dom_view(c);
+	q->id = db_col_i64(st, 0);
+	q->order_id = db_col_i64(st, 1);
+	q->customer_id = db_col_i64(st, 2);
+	q->vendor_id = db_col_i64(st, 3);
+	q->category = dom_col_str(c, st, 4);
+	q->subject = dom_col_str(c, st, 5);
+	q->status = enquiry_status_for(q->view, dom_col_str(c, st, 6));
+	q->message_count = db_col_i64(st, 12);
+	q->created_at = db_col_i64(st, 13);
+	q->updated_at = db_col_i64(st, 14);
+	q->last_message_at = db_col_i64(st, 15);
+	q->resolved_at = db_col_i64(st, 16);
+	q->closed_at = db_col_i64(st, 17);
+	q->order_number = dom_col_str(c, st, 18);
+	q->shop_name = dom_col_str(c, st, 19);
+	if (strcmp(q->status, "resolved") == 0)
+		q->reopen_until = q->resolved_at + reopen_window_ms(c);
+	if (q->view != VIEW_STAFF)
+		return;
+	q->priority = dom_col_str(c, st, 7);
+	q->assignee_id = db_col_i64(st, 8);
+	q->assignee_name = dom_col_str(c, st, 9);
+	q->escalated = (int)db_col_i64(st, 10);
+	int64_t due = db_col_i64(st, 11);
+	q->due_at = due == NO_DUE ? 0 : due;
+	q->customer_name = arena_printf(c->a, "%s %s", db_col_text(st, 20), db_col_text(st, 21));
+}
+
+/*
+ * A customer's counts and times come from the messages they can read only,
+ * so that notes, vendor requests and answers leave no trace in them.
+ */
+static enum kerr customer_activity(struct dctx *c, struct enquiry *q)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_CUSTOMER_ACTIVITY);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", q->id);
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		q->message_count = db_col_i64(st, 0);
+		q->last_message_at = db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	int64_t t = q->created_at;
+	if (q->last_message_at > t)
+		t = q->last_message_at;
+	if (q->resolved_at > t)
+		t = q->resolved_at;
+	if (q->closed_at > t)
+		t = q->closed_at;
+	q->updated_at = t;
+	return KERR_OK;
+}
+
+enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
+{
+	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_GET);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", id);
+	int r = db_step(st);
+	if (r == DB_ROW)
+		read_enquiry(c, st, out);
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r == DB_DONE || (out->view == VIEW_CUSTOMER && out->customer_id != c->who->customer_id))
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry");
+	if (out->view == VIEW_CUSTOMER)
+		return customer_activity(c, out);
+	return KERR_OK;
+}
+
+/* Builds the staff queue's SQL and binds its values. */
+static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f)
+{
+	struct buf sql;
+	buf_init(&sql, 0);
+	const char *key = f->sort_due ? "e.due_at" : "e.created_at";
+	buf_append_str(&sql, ENQ_COLS " WHERE ");
+	int n = 0;
+	const char *status = f->status ? f->status : "active";
+	if (strcmp(status, "active") == 0)
+		buf_append_str(&sql, "e.active = 1");
+	else if (strcmp(status, "all") == 0)
+		buf_append_str(&sql, "1 = 1");
+	else
+		buf_printf(&sql, "e.status = $%d", ++n);
+	if (f->category)
+		buf_printf(&sql, " AND e.category = $%d", ++n);
+	if (f->vendor_id)
+		buf_printf(&sql, " AND e.vendor_id = $%d", ++n);
+	if (f->assignee > 0)
+		buf_printf(&sql, " AND e.assignee_id = $%d", ++n);
+	else if (f->assignee < 0)
+		buf_append_str(&sql, " AND e.assignee_id IS NULL");
+	if (f->escalated >= 0)
+		buf_printf(&sql, " AND e.escalated = $%d", ++n);
+	buf_printf(&sql, " AND (%s, e.id) > ($%d, $%d) ORDER BY %s, e.id LIMIT $%d", key, n + 1,
+		   n + 2, key, n + 3);
+	struct db_stmt *st = db_prep(c->db, sql.data);
+	buf_free(&sql);
+	if (!st)
+		return NULL;
+	if (strcmp(status, "active") != 0 && strcmp(status, "all") != 0)
+		db_bind(st, "t", status);
+	if (f->category)
+		db_bind(st, "t", f->category);
+	if (f->vendor_id)
+		db_bind(st, "i", f->vendor_id);
+	if (f->assignee > 0)
+		db_bind(st, "i", f->assignee);
+	if (f->escalated >= 0)
+		db_bind(st, "i", (int64_t)f->escalated);
+	int64_t after_key = f->after_key, after_id = f->after_id;
+	if (!after_id)
+		after_key = INT64_MIN;
+	db_bind(st, "iii", after_key, after_id, (int64_t)f->limit + 1);
+	return st;
+}
+
+enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out,
+		       int *n, int *more, int64_t *next_key, int64_t *next_id)
+{
+	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st;
+	int staff = dom_view(c) == VIEW_STAFF;
+	if (staff) {
+		const char *status = f->status ? f->status : "active";
+		if (strcmp(status, "active") != 0 && strcmp(status, "all") != 0 &&
+		    (rc = dom_check_enum(c, "status", status, enquiry_statuses)))
+			return rc;
+		if (f->category && (rc = dom_check_enum(c, "category", f->category,
+							enquiry_categories)))
+			return rc;
+		st = queue_stmt(c, f);
+	} else {
+		st = db_prep(c->db, SQL_LIST_CUSTOMER);
+		if (st)
+			db_bind(st, "iii", c->who->customer_id, f->after_id ? f->after_id : INT64_MAX,
+				(int64_t)f->limit + 1);
+	}
+	if (!st)
+		return dom_db_err(c);
+	*out = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(**out));
+	*n = 0;
+	*more = 0;
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (*n == f->limit) {
+			*more = 1;
+			break;
+		}
+		read_enquiry(c, st, &(*out)[(*n)++]);
+		int64_t due = db_col_i64(st, 11);
+		*next_key = staff ? (f->sort_due ? due : db_col_i64(st, 13)) : 0;
+		*next_id = db_col_i64(st, 0);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	for (int i = 0; !staff && i < *n; i++)
+		if ((rc = customer_activity(c, &(*out)[i])))
+			return rc;
+	return KERR_OK;
+}
+
+enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
+{
+	struct enquiry_row row;
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc || (rc = enquiry_load(c, id, &row)))
+		return rc;
+	if (strcmp(row.status, "closed") == 0)
+		return err_set(c->e, KERR_STATE, "status", "the enquiry is closed");
+	if (assignee_id) {
+		struct db_stmt *st = db_prep(c->db, SQL_ASSIGNEE_ROLE);
+		if (!st)
+			return dom_db_err(c);
+		db_bind(st, "i", assignee_id);
+		int r = db_step(st);
+		int staff = r == DB_ROW && (strcmp(db_col_text(st, 0), "agent") == 0 ||
+					    strcmp(db_col_text(st, 0), "admin") == 0);
+		db_done(st);
+		if (r == DB_ERROR)
+			return dom_db_err(c);
+		if (!staff)
+			return err_set(c->e, KERR_BAD_VALUE, "assignee_id",
+				       "'assignee_id' must be an agent or admin");
+	}
+	int64_t before = 0;
+	if ((rc = db_one_i64(c->db, c->e, &before, SQL_CURRENT_ASSIGNEE, "i", id)) ||
+	    (rc = db_exec(c->db, c->e, SQL_ASSIGN, "iIi", id, assignee_id, c->now)))
+		return rc;
+	return audit_append(c, "enquiry.assign", "enquiry", id,
+			    json_pack("{s:[o,o]}", "assignee_id",
+				      before ? json_integer(before) : json_null(),
+				      assignee_id ? json_integer(assignee_id) : json_null()));
+}
+
+enum kerr enquiry_set_status(struct dctx *c, int64_t id, const char *status)
+{
+	struct enquiry_row row;
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc || (rc = dom_check_enum(c, "status", status, enquiry_statuses)) ||
+	    (rc = enquiry_load(c, id, &row)))
+		return rc;
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (strcmp(allowed[i].from, row.status) == 0 && strcmp(allowed[i].to, status) == 0)
+			return set_status(c, &row, status, "enquiry.status");
+	if (strcmp(row.status, "awaiting_vendor") == 0)
+		return err_set(c->e, KERR_STATE, "status",
+			       "the enquiry is awaiting_vendor; cancel the open vendor request first");
+	return err_set(c->e, KERR_STATE, "status", "the enquiry is %s; it cannot become %s",
+		       row.status, status);
+}
+
+enum kerr enquiry_reopen(struct dctx *c, int64_t id)
+{
+	struct enquiry_row row;
+	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
+	if (rc || (rc = enquiry_load(c, id, &row)))
+		return rc;
+	if (strcmp(row.status, "resolved") != 0)
+		return err_set(c->e, KERR_STATE, "status", "the enquiry is %s, not resolved",
+			       enquiry_status_for(dom_view(c), row.status));
+	if (c->now > row.resolved_at + reopen_window_ms(c))
+		return err_set(c->e, KERR_STATE, "status",
+			       "the enquiry is resolved and its %lld-day reopen window has passed",
+			       (long long)c->cfg->reopen_window_days);
+	return set_status(c, &row, "open", "enquiry.reopen");
+}
+
+enum kerr enquiry_close_expired(struct dctx *c, int *closed)
+{
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	*closed = 0;
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_EXPIRED);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", c->now - reopen_window_ms(c));
+	int64_t ids[500];
+	int n = 0, r;
+	while (n < 500 && (r = db_step(st)) == DB_ROW)
+		ids[n++] = db_col_i64(st, 0);
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	for (int i = 0; i < n; i++) {
+		struct enquiry_row row;
+		if ((rc = enquiry_load(c, ids[i], &row)) ||
+		    (rc = set_status(c, &row, "closed", "enquiry.close")))
+			return rc;
+		(*closed)++;
+	}
+	return KERR_OK;
+}
+
+enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience)
+{
+	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, "ii", row->id, c->now);
+	if (rc || strcmp(audience, "customer") != 0)
+		return rc;
+	/* A customer's reply wakes the enquiry; an agent's reply waits for the customer. */
+	if (c->who->role == ROLE_CUSTOMER && strcmp(row->status, "awaiting_customer") == 0)
+		return set_status(c, row, "open", "enquiry.status");
+	if (dom_is_staff(c) && strcmp(row->status, "open") == 0)
+		return set_status(c, row, "awaiting_customer", "enquiry.status");
+	return KERR_OK;
+}
+
+enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_OPEN_REQUESTS);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", row->id);
+	int r = db_step(st);
+	int64_t open = 0, due = NO_DUE;
+	if (r == DB_ROW) {
+		open = db_col_i64(st, 0);
+		if (!db_col_null(st, 1))
+			due = db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	enum kerr rc = db_exec(c->db, c->e, SQL_SET_DUE, "ii", row->id, due);
+	if (rc)
+		return rc;
+	int waiting = strcmp(row->status, "awaiting_vendor") == 0;
+	if (open && !waiting)
+		return set_status(c, row, "awaiting_vendor", "enquiry.status");
+	if (!open && waiting)
+		return set_status(c, row, "open", "enquiry.status");
+	return KERR_OK;
+}

@@ -1,0 +1,108 @@
+/*
+ * enquiry.h - a customer's question or problem about one order, and its
+ * life: open -> awaiting_vendor -> open -> awaiting_customer -> resolved ->
+ * closed, with reopening (resolved -> open) within the reopen window.
+ *
+ * Who moves what:
+ *   - the customer opens it, replies (awaiting_customer -> open) and reopens
+ *     a resolved one within the window;
+ *   - agents reply (open -> awaiting_customer), set the status by the table
+ *     in enquiry.c, resolve, assign;
+ *   - vendor requests move it to awaiting_vendor while one is open and back
+ *     to open when none is (enquiry_sync_requests);
+ *   - the scheduler closes resolved enquiries whose window has passed.
+ * A transition the table does not allow is KERR_STATE naming the current
+ * status.  Customers see awaiting_vendor as open: they never learn that a
+ * vendor was asked.
+ */
+#ifndef KAPSULE_DOMAIN_ENQUIRY_H
+#define KAPSULE_DOMAIN_ENQUIRY_H
+
+#include "domain/domain.h"
+
+struct enquiry {
+	int64_t id, order_id, customer_id, vendor_id;
+	const char *category, *subject;
+	const char *status;        /* as the viewer may see it */
+	const char *priority;      /* staff only */
+	int64_t assignee_id;       /* staff only; 0 when unassigned */
+	const char *assignee_name; /* staff only */
+	int escalated;             /* staff only */
+	int64_t due_at;            /* staff only: earliest open vendor request due, 0 if none */
+	int64_t message_count;     /* messages the viewer can see, staff: all */
+	int64_t created_at, updated_at, last_message_at;
+	int64_t resolved_at, closed_at;  /* 0 when not */
+	int64_t reopen_until;      /* resolved: last moment a customer may reopen; else 0 */
+	const char *order_number, *shop_name;
+	const char *customer_name; /* staff only */
+	enum view view;            /* the shape this was prepared for */
+};
+
+struct enquiry_in {
+	int64_t order_id;     /* an order of the customer's */
+	const char *category; /* see enquiry_categories */
+	const char *subject;  /* 1..200 characters */
+	const char *message;  /* the first message, 1..10000 characters */
+};
+
+extern const char *const enquiry_categories[];
+extern const char *const enquiry_statuses[];
+
+#define ENQUIRY_MAX_BODY 10000
+
+/* Opens an enquiry (customers, on their own orders) with its first message. */
+enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id);
+/* Reads one enquiry as the principal may see it (customers: own; staff: all). */
+enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out);
+
+struct enquiry_filter {
+	const char *status;    /* a status, "active" (default) or "all" */
+	const char *category;  /* NULL: any */
+	int64_t vendor_id;     /* 0: any */
+	int64_t assignee;      /* 0: any, -1: unassigned, else a user id */
+	int escalated;         /* -1: any, 0 or 1 */
+	int sort_due;          /* 0: oldest first; 1: earliest vendor due time first */
+	int64_t after_key, after_id; /* cursor: rows after this (key, id); 0,0 = start */
+	int limit;             /* rows to return */
+};
+
+/*
+ * Lists enquiries.  Staff get the queue with the filter; customers get
+ * their own, newest first (only the cursor and limit apply).  *more is set
+ * when rows remain; the last row's (key, id) are the next cursor, given in
+ * *next_key and *next_id.
+ */
+enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out,
+		       int *n, int *more, int64_t *next_key, int64_t *next_id);
+
+/* Assigns to an agent or admin (user id) or unassigns (0).  Staff. */
+enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id);
+/* Sets the status by the transition table.  Staff. */
+enum kerr enquiry_set_status(struct dctx *c, int64_t id, const char *status);
+/* Reopens a resolved enquiry within the window.  The customer, or staff. */
+enum kerr enquiry_reopen(struct dctx *c, int64_t id);
+/* Closes resolved enquiries whose reopen window has passed (the system). */
+enum kerr enquiry_close_expired(struct dctx *c, int *closed);
+
+/* ---- for the message and vendor request modules ---- */
+
+/* The stored row, for writers: status as stored; locks the row where the store can. */
+struct enquiry_row {
+	int64_t id, order_id, customer_id, vendor_id, resolved_at;
+	char status[24];
+};
+
+/*
+ * Loads the row for a change if the principal may touch the enquiry
+ * (customers: own; vendors: on their orders, for answering requests; staff:
+ * all; others: KERR_NOT_FOUND).  Callers check the role's right first.
+ */
+enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row);
+/* Records a new message: counts, times and the status change it causes. */
+enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience);
+/* Recomputes awaiting_vendor/open and the due time from the open vendor requests. */
+enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row);
+/* Customer-facing name of a stored status. */
+const char *enquiry_status_for(enum view v, const char *status);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * message.c - posting and reading messages.  See message.h.
+ */
+#include "domain/message.h"
+
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/order.h"
+
+static const char SQL_INSERT[] =
+	"INSERT INTO messages (enquiry_id, author_id, audience, body, vendor_request_id,"
+	" created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+#define MSG_COLS                                                                                 \
+	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"             \
+	" m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
+static const char SQL_THREAD[] = MSG_COLS " WHERE m.enquiry_id = $1 ORDER BY m.id LIMIT $2";
+static const char SQL_THREAD_CUSTOMER[] =
+	MSG_COLS " WHERE m.enquiry_id = $1 AND m.audience = 'customer' ORDER BY m.id LIMIT $2";
+static const char SQL_REPLIES[] =
+	MSG_COLS " JOIN enquiries e ON e.id = m.enquiry_id WHERE e.order_id = $1"
+		 " AND m.audience = 'customer' AND u.role IN ('agent', 'admin')"
+		 " ORDER BY m.id LIMIT $2";
+static const char SQL_ORDER_VENDOR[] = "SELECT vendor_id, customer_id FROM orders WHERE id = $1";
+
+static const char *const post_audiences[] = {"customer", "internal", NULL};
+
+enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *audience,
+			 const char *body, int64_t vendor_request_id, int64_t *id)
+{
+	enum kerr rc = dom_check_text(c, "body", body, ENQUIRY_MAX_BODY, 1);
+	if (rc)
+		return rc;
+	rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "iittIi", row->id, c->who->user_id, audience,
+			body, vendor_request_id, c->now);
+	if (rc)
+		return rc;
+	rc = audit_append(c, "message.create", "message", *id,
+			  json_pack("{s:I,s:s,s:I}", "enquiry_id", (json_int_t)row->id, "audience",
+				    audience, "length", (json_int_t)strlen(body)));
+	if (rc)
+		return rc;
+	return enquiry_note_message(c, row, audience);
+}
+
+enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
+		       const char *body, int64_t *id)
+{
+	struct enquiry_row row;
+	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
+	if (rc)
+		return rc;
+	if (!audience)
+		audience = "customer";
+	if ((rc = dom_check_enum(c, "audience", audience, post_audiences)))
+		return rc;
+	if (c->who->role == ROLE_CUSTOMER && strcmp(audience, "customer") != 0)
+		return err_set(c->e, KERR_FORBIDDEN, "audience",
+			       "customers write to the support team only");
+	if ((rc = dom_check_text(c, "body", body, ENQUIRY_MAX_BODY, 1)) ||
+	    (rc = enquiry_load(c, enquiry_id, &row)))
+		return rc;
+	const char *shown = enquiry_status_for(dom_view(c), row.status);
+	if (strcmp(row.status, "closed") == 0)
+		return err_set(c->e, KERR_STATE, "status", "the enquiry is closed");
+	if (strcmp(row.status, "resolved") == 0 && strcmp(audience, "customer") == 0)
+		return err_set(c->e, KERR_STATE, "status",
+			       c->who->role == ROLE_CUSTOMER
+				       ? "the enquiry is resolved; reopen it to write again"
+				       : "the enquiry is %s; set it open to reply",
+			       shown);
+	return message_insert(c, &row, audience, body, 0, id);
+}
+
+/* Reads a row of MSG_COLS shaped for the viewer. */
+static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, enum view v)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = db_col_i64(st, 0);
+	m->enquiry_id = db_col_i64(st, 1);
+	int64_t author = db_col_i64(st, 2);
+	const char *role = dom_col_str(c, st, 4);
+	m->audience = dom_col_str(c, st, 5);
+	m->body = dom_col_str(c, st, 6);
+	m->created_at = db_col_i64(st, 8);
+	m->mine = author == c->who->user_id;
+	if (v == VIEW_STAFF) {
+		m->author_id = author;
+		m->author_name = dom_col_str(c, st, 3);
+		m->author_role = role;
+		m->vendor_request_id = db_col_i64(st, 7);
+		return;
+	}
+	if (strcmp(role, "agent") == 0 || strcmp(role, "admin") == 0) {
+		m->author_role = "operator";
+		m->author_name = arena_printf(c->a, "%s Support", c->cfg->operator_name);
+	} else {
+		m->author_role = role;
+		m->author_name = m->mine ? dom_col_str(c, st, 3) : NULL;
+	}
+}
+
+/* Hands each message its files from refs (both ordered by message id). */
+static void join_files(struct message *msgs, int n, struct attachment_ref *refs, int nrefs)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		while (k < nrefs && refs[k].message_id < msgs[i].id)
+			k++;
+		int start = k;
+		while (k < nrefs && refs[k].message_id == msgs[i].id)
+			k++;
+		msgs[i].files = refs + start;
+		msgs[i].nfiles = k - start;
+	}
+}
+
+enum kerr message_thread(struct dctx *c, const struct enquiry *q, struct message **out, int *n)
+{
+	enum view v = dom_view(c);
+	*n = 0;
+	struct db_stmt *st = db_prep(c->db, v == VIEW_STAFF ? SQL_THREAD : SQL_THREAD_CUSTOMER);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "ii", q->id, (int64_t)MESSAGE_MAX_THREAD);
+	int cap = q->message_count > 0 && q->message_count < MESSAGE_MAX_THREAD
+			  ? (int)q->message_count + 4
+			  : MESSAGE_MAX_THREAD;
+	*out = arena_calloc(c->a, (size_t)cap, sizeof(**out));
+	int r;
+	while ((r = db_step(st)) == DB_ROW && *n < cap)
+		read_message(c, st, &(*out)[(*n)++], v);
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	struct attachment_ref *refs;
+	int nrefs;
+	enum kerr rc = attachment_list_enquiry(c, q->id, v == VIEW_STAFF ? NULL : "customer", &refs,
+					       &nrefs);
+	if (rc)
+		return rc;
+	join_files(*out, *n, refs, nrefs);
+	return KERR_OK;
+}
+
+enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct message **out,
+				    int *n)
+{
+	enum kerr rc = dom_require(c, ROLE_VENDOR | ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_ORDER_VENDOR);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", order_id);
+	int r = db_step(st);
+	int64_t vendor_id = r == DB_ROW ? db_col_i64(st, 0) : 0;
+	int64_t customer_id = r == DB_ROW ? db_col_i64(st, 1) : 0;
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r == DB_DONE || (c->who->role == ROLE_VENDOR && vendor_id != c->who->vendor_id))
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such order");
+	enum view v = dom_view(c);
+	if (!(st = db_prep(c->db, SQL_REPLIES)))
+		return dom_db_err(c);
+	db_bind(st, "ii", order_id, (int64_t)MESSAGE_MAX_THREAD);
+	*out = arena_calloc(c->a, 16, sizeof(**out));
+	*n = 0;
+	int cap = 16;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			struct message *bigger = arena_calloc(c->a, (size_t)cap * 2, sizeof(**out));
+			memcpy(bigger, *out, (size_t)cap * sizeof(**out));
+			*out = bigger;
+			cap *= 2;
+		}
+		read_message(c, st, &(*out)[(*n)++], v);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (v != VIEW_VENDOR)
+		return KERR_OK;
+	struct screen_party p;
+	if ((rc = order_customer_party(c, customer_id, &p)))
+		return rc;
+	for (int i = 0; i < *n; i++)
+		(*out)[i].body = order_redact_for_vendor(c, &p, (*out)[i].body);
+	return KERR_OK;
+}

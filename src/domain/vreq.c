@@ -1,0 +1,312 @@
+/*
+ * vreq.c - vendor requests.  See vreq.h.
+ */
+#include "domain/vreq.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "domain/audit.h"
+#include "domain/enquiry.h"
+
+const char *const vreq_evidence_kinds[] = {"invoice", "tracking", "photo", "other", NULL};
+const char *const vreq_states[] = {"open", "overdue", "answered", "answered_late",
+				   "lapsed", "cancelled", NULL};
+
+static const char SQL_INSERT[] =
+	"INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state, due_at,"
+	" created_by, created_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id";
+#define VREQ_COLS                                                                                \
+	"SELECT r.id, r.enquiry_id, r.vendor_id, e.order_id, r.question, r.evidence, r.state,"    \
+	" r.due_at, r.created_at, r.answered_at, r.cancelled_at, r.created_by, r.answered_by,"    \
+	" r.answer_message_id, v.shop_name, o.number, e.customer_id"                               \
+	" FROM vendor_requests r JOIN enquiries e ON e.id = r.enquiry_id"                          \
+	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = r.vendor_id"
+static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
+static const char SQL_LOCK[] =
+	"SELECT enquiry_id, vendor_id, state FROM vendor_requests WHERE id = $1 FOR UPDATE";
+static const char SQL_ANSWER[] =
+	"UPDATE vendor_requests SET state = $2, answered_at = $3, answered_by = $4,"
+	" answer_message_id = $5 WHERE id = $1";
+static const char SQL_CANCEL[] =
+	"UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2 WHERE id = $1";
+static const char SQL_ANSWER_MESSAGE[] =
+	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"
+	" m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
+	" WHERE m.id = $1";
+
+/* Reads a row of VREQ_COLS shaped for the viewer; *customer_id for redaction. */
+static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r, int64_t *customer_id)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = db_col_i64(st, 0);
+	r->enquiry_id = db_col_i64(st, 1);
+	r->vendor_id = db_col_i64(st, 2);
+	r->order_id = db_col_i64(st, 3);
+	r->question = dom_col_str(c, st, 4);
+	r->evidence = dom_col_str(c, st, 5);
+	r->state = dom_col_str(c, st, 6);
+	r->due_at = db_col_i64(st, 7);
+	r->created_at = db_col_i64(st, 8);
+	r->answered_at = db_col_i64(st, 9);
+	r->cancelled_at = db_col_i64(st, 10);
+	r->shop_name = dom_col_str(c, st, 14);
+	r->order_number = dom_col_str(c, st, 15);
+	*customer_id = db_col_i64(st, 16);
+	if (dom_view(c) == VIEW_STAFF) {
+		r->created_by = db_col_i64(st, 11);
+		r->answered_by = db_col_i64(st, 12);
+		r->answer_message_id = db_col_i64(st, 13);
+	} else {
+		r->enquiry_id = 0;
+	}
+}
+
+static enum kerr redact_question(struct dctx *c, struct vreq *r, int64_t customer_id)
+{
+	if (dom_view(c) != VIEW_VENDOR)
+		return KERR_OK;
+	struct screen_party p;
+	enum kerr rc = order_customer_party(c, customer_id, &p);
+	if (rc)
+		return rc;
+	r->question = order_redact_for_vendor(c, &p, r->question);
+	return KERR_OK;
+}
+
+/* Joins the evidence kinds, checking each; duplicates are dropped. */
+static enum kerr evidence_text(struct dctx *c, const struct vreq_in *in, const char **out)
+{
+	struct buf b;
+	buf_init(&b, 256);
+	for (int i = 0; i < in->nevidence; i++) {
+		char field[32];
+		snprintf(field, sizeof(field), "evidence[%d]", i);
+		enum kerr rc = dom_check_enum(c, field, in->evidence[i], vreq_evidence_kinds);
+		if (rc) {
+			buf_free(&b);
+			return rc;
+		}
+		int dup = 0;
+		for (int k = 0; k < i; k++)
+			dup |= strcmp(in->evidence[k], in->evidence[i]) == 0;
+		if (!dup)
+			buf_printf(&b, "%s%s", b.len ? "," : "", in->evidence[i]);
+	}
+	*out = arena_strdup(c->a, buf_cstr(&b));
+	buf_free(&b);
+	return KERR_OK;
+}
+
+enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *in, int64_t *id)
+{
+	struct enquiry_row row;
+	const char *evidence;
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc || (rc = dom_check_text(c, "question", in->question, 5000, 1)) ||
+	    (rc = evidence_text(c, in, &evidence)))
+		return rc;
+	int64_t hours = in->due_in_hours ? in->due_in_hours : c->cfg->vendor_due_hours;
+	if (hours < 1 || hours > 336)
+		return err_set(c->e, KERR_BAD_VALUE, "due_in_hours",
+			       "'due_in_hours' must be 1 to 336");
+	if ((rc = enquiry_load(c, enquiry_id, &row)))
+		return rc;
+	if (strcmp(row.status, "resolved") == 0 || strcmp(row.status, "closed") == 0)
+		return err_set(c->e, KERR_STATE, "status",
+			       "the enquiry is %s; reopen it before asking the vendor", row.status);
+	int64_t due = c->now + hours * 3600000;
+	int64_t mid;
+	if ((rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "iittiii", enquiry_id, row.vendor_id,
+			     in->question, evidence, due, c->who->user_id, c->now)) ||
+	    (rc = audit_append(c, "vendor_request.create", "vendor_request", *id,
+			       json_pack("{s:I,s:I,s:s,s:I,s:[n,s]}", "enquiry_id",
+					 (json_int_t)enquiry_id, "vendor_id",
+					 (json_int_t)row.vendor_id, "evidence", evidence, "due_at",
+					 (json_int_t)due, "state", "open"))) ||
+	    (rc = message_insert(c, &row, "to_vendor", in->question, *id, &mid)))
+		return rc;
+	return enquiry_sync_requests(c, &row);
+}
+
+enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out)
+{
+	enum kerr rc = dom_require(c, ROLE_VENDOR | ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_GET);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", id);
+	int r = db_step(st);
+	int64_t customer_id = 0, answer_id = 0;
+	if (r == DB_ROW) {
+		read_vreq(c, st, out, &customer_id);
+		answer_id = db_col_i64(st, 13);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r == DB_DONE || (c->who->role == ROLE_VENDOR && out->vendor_id != c->who->vendor_id))
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such vendor request");
+	if ((rc = redact_question(c, out, customer_id)) ||
+	    (rc = order_get(c, out->order_id, &out->order)))
+		return rc;
+	if (!answer_id)
+		return KERR_OK;
+	if (!(st = db_prep(c->db, SQL_ANSWER_MESSAGE)))
+		return dom_db_err(c);
+	db_bind(st, "i", answer_id);
+	if ((r = db_step(st)) == DB_ROW) {
+		struct message *m = arena_calloc(c->a, 1, sizeof(*m));
+		m->id = db_col_i64(st, 0);
+		m->author_name = dom_col_str(c, st, 3);
+		m->author_role = dom_col_str(c, st, 4);
+		m->audience = dom_col_str(c, st, 5);
+		m->body = dom_col_str(c, st, 6);
+		m->created_at = db_col_i64(st, 8);
+		m->mine = db_col_i64(st, 2) == c->who->user_id;
+		if (dom_view(c) == VIEW_STAFF) {
+			m->author_id = db_col_i64(st, 2);
+			m->enquiry_id = db_col_i64(st, 1);
+			m->vendor_request_id = db_col_i64(st, 7);
+		}
+		out->answer = m;
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (out->answer)
+		return attachment_list_message(c, answer_id, &out->answer->files,
+					       &out->answer->nfiles);
+	return KERR_OK;
+}
+
+enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **out, int *n,
+		    int *more)
+{
+	enum kerr rc = dom_require(c, ROLE_VENDOR | ROLES_STAFF);
+	if (rc)
+		return rc;
+	const char *state = f->state ? f->state : "pending";
+	if (strcmp(state, "pending") != 0 && strcmp(state, "all") != 0 &&
+	    (rc = dom_check_enum(c, "state", state, vreq_states)))
+		return rc;
+	struct buf sql;
+	buf_init(&sql, 0);
+	buf_append_str(&sql, VREQ_COLS " WHERE (r.due_at, r.id) > ($1, $2)");
+	int k = 3;
+	if (strcmp(state, "pending") == 0)
+		buf_append_str(&sql, " AND r.state IN ('open', 'overdue')");
+	else if (strcmp(state, "all") != 0)
+		buf_printf(&sql, " AND r.state = $%d", k++);
+	if (c->who->role == ROLE_VENDOR)
+		buf_printf(&sql, " AND r.vendor_id = $%d", k++);
+	if (f->enquiry_id)
+		buf_printf(&sql, " AND r.enquiry_id = $%d", k++);
+	buf_printf(&sql, " ORDER BY r.due_at, r.id LIMIT $%d", k);
+	struct db_stmt *st = db_prep(c->db, sql.data);
+	buf_free(&sql);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "ii", f->after_id ? f->after_due : INT64_MIN, f->after_id);
+	if (strcmp(state, "pending") != 0 && strcmp(state, "all") != 0)
+		db_bind(st, "t", state);
+	if (c->who->role == ROLE_VENDOR)
+		db_bind(st, "i", c->who->vendor_id);
+	if (f->enquiry_id)
+		db_bind(st, "i", f->enquiry_id);
+	db_bind(st, "i", (int64_t)f->limit + 1);
+	*out = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(**out));
+	int64_t *customers = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(int64_t));
+	*n = 0;
+	*more = 0;
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (*n == f->limit) {
+			*more = 1;
+			break;
+		}
+		read_vreq(c, st, &(*out)[*n], &customers[*n]);
+		(*n)++;
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	for (int i = 0; i < *n; i++)
+		if ((rc = redact_question(c, &(*out)[i], customers[i])))
+			return rc;
+	return KERR_OK;
+}
+
+/* Locks the request and checks the principal may act on it. */
+static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char state[24])
+{
+	struct db_stmt *st = db_prep(c->db, SQL_LOCK);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, "i", id);
+	int r = db_step(st);
+	int64_t vendor_id = 0;
+	if (r == DB_ROW) {
+		*enquiry_id = db_col_i64(st, 0);
+		vendor_id = db_col_i64(st, 1);
+		snprintf(state, 24, "%s", db_col_text(st, 2));
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r == DB_DONE || (c->who->role == ROLE_VENDOR && vendor_id != c->who->vendor_id))
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such vendor request");
+	return KERR_OK;
+}
+
+enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct upload *files,
+		      int nfiles, int64_t *message_id)
+{
+	int64_t enquiry_id;
+	char state[24];
+	struct enquiry_row row;
+	enum kerr rc = dom_require(c, ROLE_VENDOR);
+	if (rc || (rc = dom_check_text(c, "text", text, ENQUIRY_MAX_BODY, 1)) ||
+	    (rc = lock(c, id, &enquiry_id, state)))
+		return rc;
+	const char *to;
+	if (strcmp(state, "open") == 0)
+		to = "answered";
+	else if (strcmp(state, "overdue") == 0)
+		to = "answered_late";
+	else
+		return err_set(c->e, KERR_STATE, "state", "the request is %s; it takes no answer",
+			       state);
+	if ((rc = enquiry_load(c, enquiry_id, &row)) ||
+	    (rc = message_insert(c, &row, "from_vendor", text, id, message_id)) ||
+	    (rc = attachment_attach(c, *message_id, files, nfiles)) ||
+	    (rc = db_exec(c->db, c->e, SQL_ANSWER, "itiii", id, to, c->now, c->who->user_id,
+			  *message_id)) ||
+	    (rc = audit_append(c, "vendor_request.answer", "vendor_request", id,
+			       json_pack("{s:[s,s],s:I,s:i}", "state", state, to, "message_id",
+					 (json_int_t)*message_id, "files", nfiles))))
+		return rc;
+	return enquiry_sync_requests(c, &row);
+}
+
+enum kerr vreq_cancel(struct dctx *c, int64_t id)
+{
+	int64_t enquiry_id;
+	char state[24];
+	struct enquiry_row row;
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc || (rc = lock(c, id, &enquiry_id, state)))
+		return rc;
+	if (strcmp(state, "open") != 0 && strcmp(state, "overdue") != 0)
+		return err_set(c->e, KERR_STATE, "state", "the request is %s; only open or overdue "
+			       "requests can be cancelled", state);
+	if ((rc = db_exec(c->db, c->e, SQL_CANCEL, "ii", id, c->now)) ||
+	    (rc = audit_append(c, "vendor_request.cancel", "vendor_request", id,
+			       json_pack("{s:[s,s]}", "state", state, "cancelled"))) ||
+	    (rc = enquiry_load(c, enquiry_id, &row)))
+		return rc;
+	return enquiry_sync_requests(c, &row);
+}

@@ -1,0 +1,64 @@
+/*
+ * vreq.h - vendor requests: an agent asks the order's vendor a question,
+ * names the evidence wanted and a due time; the vendor answers with text
+ * and files.
+ *
+ * States: open -> answered; open -> overdue -> answered_late or lapsed;
+ * open/overdue -> cancelled.  While a request is open or overdue its
+ * enquiry is awaiting_vendor.  Vendors see only requests addressed to
+ * their vendor, with the order's facts as order.h shapes them for vendors
+ * and customer contact details removed from the question.
+ */
+#ifndef KAPSULE_DOMAIN_VREQ_H
+#define KAPSULE_DOMAIN_VREQ_H
+
+#include "domain/attachment.h"
+#include "domain/domain.h"
+#include "domain/message.h"
+#include "domain/order.h"
+
+struct vreq {
+	int64_t id, enquiry_id, vendor_id, order_id;
+	const char *question;     /* redacted for vendors */
+	const char *evidence;     /* comma-separated kinds, may be "" */
+	const char *state;
+	int64_t due_at, created_at, answered_at, cancelled_at;
+	int64_t created_by, answered_by, answer_message_id; /* staff view only */
+	const char *shop_name, *order_number;
+	struct order order;       /* with vreq_get: the order as the viewer may see it */
+	struct message *answer;   /* with vreq_get: the answer, if any */
+};
+
+struct vreq_in {
+	const char *question;        /* 1..5000 characters */
+	const char *const *evidence; /* kinds from vreq_evidence_kinds */
+	int nevidence;
+	int64_t due_in_hours;        /* 0: the configured default */
+};
+
+extern const char *const vreq_evidence_kinds[];
+extern const char *const vreq_states[];
+
+/* Asks the vendor of the enquiry's order.  Staff. */
+enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *in, int64_t *id);
+/* One request with its order and answer.  Its vendor, or staff. */
+enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out);
+
+struct vreq_filter {
+	const char *state;      /* a state, "pending" (open or overdue; default) or "all" */
+	int64_t enquiry_id;     /* staff: 0 any */
+	int64_t after_due, after_id; /* cursor; 0,0 from the start */
+	int limit;
+};
+
+/* Requests the principal may see, earliest due first. */
+enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **out, int *n,
+		    int *more);
+
+/* Answers a request with text and files.  Its vendor's users. */
+enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct upload *files,
+		      int nfiles, int64_t *message_id);
+/* Cancels an open or overdue request.  Staff. */
+enum kerr vreq_cancel(struct dctx *c, int64_t id);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * req.c - request accessors and reply helpers for handlers.
+ */
+#include <microhttpd.h>
+#include <string.h>
+
+#include "http/http.h"
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+void req_add_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders == REQ_MAX_HEADERS)
+		return;
+	r->headers[r->nheaders][0] = arena_strdup(&r->a, name);
+	r->headers[r->nheaders][1] = arena_strdup(&r->a, value);
+	r->nheaders++;
+}
+
+void req_reply(struct req *r, int status, const char *type, const void *body, size_t n)
+{
+	r->status = status;
+	r->out_type = type;
+	buf_reset(&r->out);
+	r->out.max = (size_t)-1 >> 1;
+	buf_append(&r->out, body, n);
+}
+
+void req_error(struct req *r, enum kerr code, const char *field, const char *msg)
+{
+	r->app->error(r, code, field, msg);
+}
+
+void req_fail(struct req *r, enum kerr code)
+{
+	if (r->err.code == KERR_OK)
+		r->err.code = code;
+	r->app->error(r, r->err.code, r->err.field[0] ? r->err.field : NULL, err_text(&r->err));
+}
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "";
+	}
+}

@@ -1,0 +1,281 @@
+/*
+ * main.c - the kapsule program: one binary, several commands.
+ *
+ *   serve     read config -> open store -> migrate -> bind -> run -> shut down
+ *   migrate   apply the store's pending migrations
+ *   demo      fill a new store with demo data and print the sign-ins
+ *   import    import orders from a CSV file
+ *   audit     verify the audit log's hash chain
+ *   routes    list the routes the server answers
+ *   config    print the documented default configuration
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "domain/audit.h"
+#include "domain/demo.h"
+#include "domain/import.h"
+#include "jobs/jobs.h"
+#include "routes.h"
+
+#define KAPSULE_VERSION "0.1.0"
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* What every command gets: the configuration and its own arguments. */
+struct cmdline {
+	struct config cfg;
+	char **args; /* arguments that are not configuration flags */
+	int nargs;
+};
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: kapsule COMMAND [--key=value ...]\n\n"
+		"commands:\n"
+		"  serve                      run the server\n"
+		"  migrate                    apply pending database migrations\n"
+		"  demo [--enquiries N]       fill a new database with demo data\n"
+		"  import orders FILE.csv     import orders from a CSV file\n"
+		"  audit verify               check the audit log's hash chain\n"
+		"  routes                     list the routes the server answers\n"
+		"  config                     print the default configuration file\n"
+		"  version                    print the version\n\n"
+		"Configuration: kapsule.conf (or --config FILE), KAPSULE_<KEY> variables,\n"
+		"and --key=value flags; `kapsule config` lists every key.\n");
+	return 2;
+}
+
+/* Opens the store and applies migrations; prints the reason on failure. */
+static struct db_pool *open_store(const struct config *cfg, int nread)
+{
+	struct err e = {0};
+	struct db_pool *pool = NULL;
+	if (db_pool_open(cfg->db, nread, &pool, &e)) {
+		fprintf(stderr, "kapsule: %s\n", err_text(&e));
+		return NULL;
+	}
+	if (db_migrate(pool, &e)) {
+		fprintf(stderr, "kapsule: %s\n", err_text(&e));
+		db_pool_close(pool);
+		return NULL;
+	}
+	return pool;
+}
+
+static int cmd_serve(struct cmdline *cl)
+{
+	const struct config *cfg = &cl->cfg;
+	int nread = cfg->db_pool ? (int)cfg->db_pool : (int)cfg->threads;
+	struct db_pool *pool = open_store(cfg, nread);
+	if (!pool)
+		return 1;
+	struct app app = {0};
+	app.cfg = cfg;
+	app.pool = pool;
+	app.routes = routes;
+	app.nroutes = nroutes;
+	app.error = api_error;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct jobs *jobs = jobs_start(pool, cfg);
+	int rc = http_serve(&app, &stop_flag);
+	jobs_stop(jobs);
+	db_pool_close(pool);
+	return rc ? 1 : 0;
+}
+
+static int cmd_migrate(struct cmdline *cl)
+{
+	struct db_pool *pool = open_store(&cl->cfg, 1);
+	if (!pool)
+		return 1;
+	int v = 0;
+	db_migration_current(pool, &v);
+	printf("database at migration %d of %d\n", v, db_migration_latest());
+	db_pool_close(pool);
+	return 0;
+}
+
+static int cmd_demo(struct cmdline *cl)
+{
+	int64_t extra = 0;
+	for (int i = 0; i < cl->nargs; i++) {
+		const char *a = cl->args[i];
+		const char *v = NULL;
+		if (strncmp(a, "--enquiries=", 12) == 0)
+			v = a + 12;
+		else if (strcmp(a, "--enquiries") == 0 && i + 1 < cl->nargs)
+			v = cl->args[++i];
+		if (!v || parse_i64(slice_from(v), 0, 10000000, &extra)) {
+			fprintf(stderr, "kapsule demo: unknown argument '%s'\n", a);
+			return 2;
+		}
+	}
+	struct db_pool *pool = open_store(&cl->cfg, 1);
+	if (!pool)
+		return 1;
+	struct err e = {0};
+	enum kerr rc = demo_create(pool, &cl->cfg, extra, 1, &e);
+	db_pool_close(pool);
+	if (rc) {
+		fprintf(stderr, "kapsule demo: %s\n", err_text(&e));
+		return 1;
+	}
+	printf("Demo data is in %s. Sign in at %s with:\n\n", cl->cfg.db, cl->cfg.public_url);
+	for (const struct demo_login *l = demo_logins; l->role; l++)
+		printf("  %-12s %-40s %s\n", l->role, l->email, l->secret);
+	printf("\nThe integration account uses its token as: Authorization: Bearer TOKEN\n");
+	return 0;
+}
+
+static int cmd_import(struct cmdline *cl)
+{
+	if (cl->nargs != 2 || strcmp(cl->args[0], "orders") != 0) {
+		fprintf(stderr, "usage: kapsule import orders FILE.csv\n");
+		return 2;
+	}
+	struct db_pool *pool = open_store(&cl->cfg, 1);
+	if (!pool)
+		return 1;
+	struct import_report rep;
+	enum kerr rc = import_orders(pool, &cl->cfg, cl->args[1], stderr, stderr, &rep);
+	db_pool_close(pool);
+	if (rc) {
+		fprintf(stderr, "kapsule import: nothing imported (%d problem%s)\n", rep.errors,
+			rep.errors == 1 ? "" : "s");
+		return 1;
+	}
+	printf("imported %lld orders from %lld rows (%lld customer and %lld vendor updates)\n",
+	       (long long)rep.orders, (long long)rep.rows, (long long)rep.customers,
+	       (long long)rep.vendors);
+	return 0;
+}
+
+struct verify_ctx {
+	int64_t count, bad;
+	enum kerr rc;
+};
+
+static enum kerr verify_fn(struct db *db, void *arg)
+{
+	struct verify_ctx *x = arg;
+	x->rc = audit_verify(db, &x->count, &x->bad);
+	return x->rc == KERR_CONFLICT ? KERR_OK : x->rc;
+}
+
+static int cmd_audit(struct cmdline *cl)
+{
+	if (cl->nargs != 1 || strcmp(cl->args[0], "verify") != 0) {
+		fprintf(stderr, "usage: kapsule audit verify\n");
+		return 2;
+	}
+	struct db_pool *pool = open_store(&cl->cfg, 1);
+	if (!pool)
+		return 1;
+	struct verify_ctx x = {0, 0, KERR_OK};
+	enum kerr rc = db_read(pool, verify_fn, &x);
+	db_pool_close(pool);
+	if (rc) {
+		fprintf(stderr, "kapsule audit: cannot read the audit log (%s)\n", kerr_name(rc));
+		return 1;
+	}
+	if (x.rc == KERR_CONFLICT) {
+		printf("audit log BROKEN at event %lld: it was changed or an event before it was "
+		       "removed\n", (long long)x.bad);
+		return 3;
+	}
+	printf("audit log intact: %lld events\n", (long long)x.count);
+	return 0;
+}
+
+static int cmd_routes(struct cmdline *cl)
+{
+	(void)cl;
+	for (int i = 0; i < nroutes; i++)
+		printf("%s %s%s\n", http_method_name(routes[i].method), routes[i].pattern,
+		       routes[i].test_only ? " test-only" : "");
+	return 0;
+}
+
+static int cmd_config(struct cmdline *cl)
+{
+	(void)cl;
+	config_print_defaults(stdout);
+	return 0;
+}
+
+static int cmd_version(struct cmdline *cl)
+{
+	(void)cl;
+	printf("kapsule %s\n", KAPSULE_VERSION);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct cmdline *cl);
+} commands[] = {
+	{"serve", cmd_serve},     {"migrate", cmd_migrate}, {"demo", cmd_demo},
+	{"import", cmd_import},   {"audit", cmd_audit},     {"routes", cmd_routes},
+	{"config", cmd_config},   {"version", cmd_version},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage();
+	int (*fn)(struct cmdline *) = NULL;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			fn = commands[i].fn;
+	if (!fn) {
+		fprintf(stderr, "kapsule: unknown command '%s'\n", argv[1]);
+		return usage();
+	}
+	static struct cmdline cl;
+	int *rest = calloc((size_t)argc, sizeof(int));
+	char errbuf[1400];
+	int nrest = 0;
+	if (!rest || config_load(&cl.cfg, argc - 2, argv + 2, rest, &nrest, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "kapsule: %s\n", rest ? errbuf : "out of memory");
+		free(rest);
+		return 2;
+	}
+	cl.args = calloc((size_t)nrest + 1, sizeof(char *));
+	for (int i = 0; i < nrest; i++)
+		cl.args[i] = argv[2 + rest[i]];
+	cl.nargs = nrest;
+	free(rest);
+	log_set_level((enum log_level)log_level_parse(cl.cfg.log_level));
+	clock_enable_test(cl.cfg.test_clock);
+	if (crypto_setup()) {
+		fprintf(stderr, "kapsule: cannot initialise libsodium\n");
+		return 1;
+	}
+	crypto_set_pw_cost((unsigned long long)cl.cfg.password_ops,
+			   (size_t)cl.cfg.password_mem_kib * 1024);
+	int rc = fn(&cl);
+	free(cl.args);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * routes.c - the route table: every path the server answers, its method,
+ * handler, body kind and whether it needs a signed-in principal.  What a
+ * principal may do is decided by the domain, not here.  docs/openapi.yaml
+ * describes exactly these routes (a test compares them).
+ */
+#include "routes.h"
+
+#include "api/handlers.h"
+#include "web/web.h"
+
+#define G HTTP_GET
+#define P HTTP_POST
+#define D HTTP_DELETE
+
+const struct route routes[] = {
+	/* method  pattern                                        handler              body         auth test */
+	{G, "/", web_home, BODY_NONE, 0, 0},
+	{G, "/healthz", h_healthz, BODY_NONE, 0, 0},
+	{G, "/readyz", h_readyz, BODY_NONE, 0, 0},
+	{G, "/metrics", h_metrics, BODY_NONE, 0, 0},
+	{G, "/api/v1/openapi.yaml", h_openapi, BODY_NONE, 0, 0},
+	{P, "/api/v1/auth/login", h_login, BODY_JSON, 0, 0},
+	{P, "/api/v1/auth/logout", h_logout, BODY_JSON, 1, 0},
+	{G, "/api/v1/me", h_me, BODY_NONE, 1, 0},
+	{G, "/api/v1/sessions", h_sessions, BODY_NONE, 1, 0},
+	{D, "/api/v1/sessions/{id}", h_session_revoke, BODY_NONE, 1, 0},
+	{P, "/api/v1/users", h_user_create, BODY_JSON, 1, 0},
+	{G, "/api/v1/users", h_users, BODY_NONE, 1, 0},
+	{P, "/api/v1/tokens", h_token_create, BODY_JSON, 1, 0},
+	{G, "/api/v1/audit", h_audit, BODY_NONE, 1, 0},
+	{P, "/api/v1/vendors", h_vendor_upsert, BODY_JSON, 1, 0},
+	{G, "/api/v1/vendors", h_vendors, BODY_NONE, 1, 0},
+	{P, "/api/v1/customers", h_customer_upsert, BODY_JSON, 1, 0},
+	{P, "/api/v1/orders", h_order_create, BODY_JSON, 1, 0},
+	{G, "/api/v1/orders", h_orders, BODY_NONE, 1, 0},
+	{G, "/api/v1/orders/{id}", h_order, BODY_NONE, 1, 0},
+	{G, "/api/v1/orders/{id}/replies", h_order_replies, BODY_NONE, 1, 0},
+	{P, "/api/v1/enquiries", h_enquiry_open, BODY_JSON, 1, 0},
+	{G, "/api/v1/enquiries", h_enquiries, BODY_NONE, 1, 0},
+	{G, "/api/v1/enquiries/{id}", h_enquiry, BODY_NONE, 1, 0},
+	{P, "/api/v1/enquiries/{id}/messages", h_enquiry_message, BODY_JSON, 1, 0},
+	{P, "/api/v1/enquiries/{id}/assign", h_enquiry_assign, BODY_JSON, 1, 0},
+	{P, "/api/v1/enquiries/{id}/status", h_enquiry_status, BODY_JSON, 1, 0},
+	{P, "/api/v1/enquiries/{id}/reopen", h_enquiry_reopen, BODY_JSON, 1, 0},
+	{P, "/api/v1/enquiries/{id}/vendor-requests", h_enquiry_vreq, BODY_JSON, 1, 0},
+	{G, "/api/v1/vendor-requests", h_vreqs, BODY_NONE, 1, 0},
+	{G, "/api/v1/vendor-requests/{id}", h_vreq, BODY_NONE, 1, 0},
+	{P, "/api/v1/vendor-requests/{id}/answer", h_vreq_answer, BODY_UPLOAD, 1, 0},
+	{P, "/api/v1/vendor-requests/{id}/cancel", h_vreq_cancel, BODY_JSON, 1, 0},
+	{G, "/api/v1/attachments/{id}", h_attachment, BODY_NONE, 1, 0},
+	{P, "/api/v1/_test/clock", h_test_clock, BODY_JSON, 1, 1},
+	{P, "/api/v1/_test/jobs", h_test_jobs, BODY_JSON, 1, 1},
+};
+
+const int nroutes = sizeof(routes) / sizeof(routes[0]);

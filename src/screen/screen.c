@@ -1,0 +1,265 @@
+/*
+ * screen.c - contact-detail finding.  Three passes over the text: e-mail
+ * addresses around each '@', runs of digits and phone separators, and the
+ * party's registered details; the results are merged into sorted, disjoint
+ * spans.
+ */
+#include "screen/screen.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define REDACTED "[contact details removed]"
+
+struct found {
+	struct screen_span *spans;
+	int max, n;
+	int overflow;
+};
+
+static void add(struct found *f, size_t start, size_t end, enum screen_kind kind, int conf)
+{
+	if (end <= start)
+		return;
+	if (f->n >= f->max) {
+		f->overflow = 1;
+		return;
+	}
+	f->spans[f->n++] = (struct screen_span){start, end, kind, conf};
+}
+
+const char *screen_kind_name(enum screen_kind k)
+{
+	static const char *names[] = {"phone", "email", "url", "handle", "solicitation", "known"};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+}
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_local(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static int is_domain(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '-';
+}
+
+static void find_emails(const char *t, size_t n, struct found *f)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] != '@')
+			continue;
+		size_t s = i;
+		while (s > 0 && is_local((unsigned char)t[s - 1]))
+			s--;
+		size_t e = i + 1;
+		while (e < n && is_domain((unsigned char)t[e]))
+			e++;
+		while (e > i + 1 && (t[e - 1] == '.' || t[e - 1] == '-'))
+			e--;
+		const char *dot = NULL;
+		for (size_t k = i + 1; k < e; k++)
+			if (t[k] == '.')
+				dot = t + k;
+		if (s < i && dot && dot > t + i + 1 && (size_t)(t + e - dot) >= 3)
+			add(f, s, e, SCREEN_EMAIL, 95);
+	}
+}
+
+static int is_sep(unsigned char c)
+{
+	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
+}
+
+/*
+ * A phone number: a run of digits and separators that starts with '+' or
+ * '0' and holds 10 to 15 digits, not glued to letters or other digits.
+ */
+static void find_phones(const char *t, size_t n, struct found *f)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)t[i];
+		int starts = c == '+' || c == '0' || (c == '(' && i + 1 < n && t[i + 1] == '0');
+		if (!starts || (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
+			i++;
+			continue;
+		}
+		size_t e = i, last_digit = i;
+		int digits = 0;
+		if (t[e] == '+')
+			e++;
+		while (e < n && ((t[e] >= '0' && t[e] <= '9') || is_sep((unsigned char)t[e]))) {
+			if (t[e] >= '0' && t[e] <= '9') {
+				digits++;
+				last_digit = e + 1;
+			}
+			e++;
+		}
+		int glued = last_digit < n && is_alnum((unsigned char)t[last_digit]);
+		if (digits >= 10 && digits <= 15 && !glued)
+			add(f, i, last_digit, SCREEN_PHONE, 85);
+		i = e > i ? e : i + 1;
+	}
+}
+
+/* Finds needle case-insensitively as a whole word; each hit is a span. */
+static void find_word(const char *t, size_t n, const char *w, size_t wn, enum screen_kind kind,
+		      struct found *f)
+{
+	if (wn < 2 || wn > n)
+		return;
+	for (size_t i = 0; i + wn <= n; i++) {
+		if (strncasecmp(t + i, w, wn) != 0)
+			continue;
+		int left = i == 0 || !is_alnum((unsigned char)t[i - 1]);
+		int right = i + wn == n || !is_alnum((unsigned char)t[i + wn]);
+		if (left && right) {
+			add(f, i, i + wn, kind, 100);
+			i += wn - 1;
+		}
+	}
+}
+
+/* Finds the party's phone digits with any separators between them. */
+static void find_digits(const char *t, size_t n, const char *phone, struct found *f)
+{
+	char want[32];
+	size_t wn = 0;
+	for (const char *p = phone; *p && wn < sizeof(want); p++)
+		if (*p >= '0' && *p <= '9')
+			want[wn++] = *p;
+	/* Match the national part: drop a leading 44 / 0 so +44 7.. equals 07.. */
+	size_t skip = 0;
+	if (wn > 2 && want[0] == '4' && want[1] == '4')
+		skip = 2;
+	else if (wn > 1 && want[0] == '0')
+		skip = 1;
+	if (wn - skip < 6)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] != want[skip])
+			continue;
+		size_t k = skip, e = i;
+		while (e < n && k < wn) {
+			if (t[e] == want[k])
+				k++;
+			else if (!is_sep((unsigned char)t[e]))
+				break;
+			e++;
+		}
+		if (k == wn) {
+			size_t s = i;
+			/* Take in a leading 0, +44 or 44 written before the national part. */
+			while (s > 0 && (is_sep((unsigned char)t[s - 1]) || t[s - 1] == '+' ||
+					 (t[s - 1] >= '0' && t[s - 1] <= '9' && i - s < 4)))
+				s--;
+			while (s < i && is_sep((unsigned char)t[s]))
+				s++;
+			add(f, s, e, SCREEN_PHONE, 100);
+			i = e;
+		}
+	}
+}
+
+static void find_party(const char *t, size_t n, const struct screen_party *p, struct found *f)
+{
+	if (p->email)
+		find_word(t, n, p->email, strlen(p->email), SCREEN_EMAIL, f);
+	if (p->phone)
+		find_digits(t, n, p->phone, f);
+	if (p->last_name)
+		find_word(t, n, p->last_name, strlen(p->last_name), SCREEN_KNOWN, f);
+	if (p->address) {
+		const char *a = p->address;
+		while (*a) {
+			const char *comma = strchr(a, ',');
+			size_t len = comma ? (size_t)(comma - a) : strlen(a);
+			struct slice part = slice_trim((struct slice){a, len});
+			if (part.n >= 4)
+				find_word(t, n, part.p, part.n, SCREEN_KNOWN, f);
+			a += len + (comma ? 1 : 0);
+		}
+	}
+}
+
+/* Sorts by start (insertion sort: span counts are small) and merges overlaps. */
+static int normalise(struct screen_span *s, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct screen_span x = s[i];
+		int j = i - 1;
+		while (j >= 0 && s[j].start > x.start) {
+			s[j + 1] = s[j];
+			j--;
+		}
+		s[j + 1] = x;
+	}
+	int out = 0;
+	for (int i = 0; i < n; i++) {
+		if (out && s[i].start < s[out - 1].end) {
+			if (s[i].end > s[out - 1].end)
+				s[out - 1].end = s[i].end;
+			continue;
+		}
+		s[out++] = s[i];
+	}
+	return out;
+}
+
+enum kerr screen_find(const char *text, size_t n, const struct screen_party *party,
+		      struct screen_span *spans, int max, int *count)
+{
+	*count = 0;
+	if (n > SCREEN_MAX_INPUT)
+		return KERR_TOO_LARGE;
+	struct found f = {spans, max, 0, 0};
+	find_emails(text, n, &f);
+	find_phones(text, n, &f);
+	if (party)
+		find_party(text, n, party, &f);
+	if (f.overflow)
+		return KERR_LIMIT;
+	*count = normalise(spans, f.n);
+	return KERR_OK;
+}
+
+enum kerr screen_redact(const char *text, size_t n, const struct screen_span *spans, int count,
+			struct buf *out)
+{
+	size_t at = 0;
+	enum kerr rc = KERR_OK;
+	for (int i = 0; i < count && !rc; i++) {
+		if (spans[i].start < at || spans[i].end > n)
+			return KERR_INTERNAL;
+		rc = buf_append(out, text + at, spans[i].start - at);
+		if (!rc)
+			rc = buf_append_str(out, REDACTED);
+		at = spans[i].end;
+	}
+	if (!rc)
+		rc = buf_append(out, text + at, n - at);
+	return rc;
+}
+
+enum kerr screen_redact_text(const char *text, size_t n, const struct screen_party *party,
+			     struct buf *out, int *removed)
+{
+	struct screen_span spans[SCREEN_MAX_SPANS];
+	int count = 0;
+	enum kerr rc = screen_find(text, n, party, spans, SCREEN_MAX_SPANS, &count);
+	if (rc == KERR_LIMIT) {
+		/* Too many to list: withhold the whole text rather than leak any. */
+		*removed = SCREEN_MAX_SPANS;
+		return buf_append_str(out, REDACTED);
+	}
+	if (rc)
+		return rc;
+	*removed = count;
+	return screen_redact(text, n, spans, count, out);
+}

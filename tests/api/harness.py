@@ -1,0 +1,253 @@
+"""Test harness: runs a real `kapsule serve` on a temporary SQLite file and
+talks to it over HTTP with the standard library only.
+
+KAPSULE_BIN names the binary (default build/kapsule).  Each Server has its own
+folder, port and database; the test clock is on so tests move time forward
+instead of sleeping.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("KAPSULE_BIN", os.path.join(ROOT, "build", "kapsule"))
+PASSWORD = "kapsule-demo"
+TOKEN = "demo-integration-token-kapsule-000000000000"
+
+CUSTOMER = "jane.doe@example.com"
+CUSTOMER2 = "tom.baker@example.com"
+VENDOR = "sales@northwind-ceramics.example"       # Northwind Ceramics
+VENDOR_B = "dispatch@northwind-ceramics.example"  # also Northwind
+VENDOR2 = "hello@blueheron-outdoor.example"       # Blue Heron Outdoor
+AGENT = "agent@kapsule.co.uk"
+AGENT2 = "sam.agent@kapsule.co.uk"
+ADMIN = "admin@kapsule.co.uk"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def headers_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.body[:300])
+
+
+class Server:
+    """A kapsule server on a fresh database, with the demo data unless demo=False."""
+
+    def __init__(self, demo=True, extra_args=(), env=None, db=None, folder=None):
+        self.dir = folder or tempfile.mkdtemp(prefix="kapsule-test-")
+        self.db = db or os.path.join(self.dir, "test.db")
+        self.port = free_port()
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.extra_args = list(extra_args)
+        self.env = dict(os.environ)
+        self.env.pop("KAPSULE_CONFIG", None)
+        if env:
+            self.env.update(env)
+        self.proc = None
+        if demo and not os.path.exists(self.db):
+            self.cli("demo", check=True)
+        self.start()
+
+    def args(self):
+        return ["--db=" + self.db, "--port=%d" % self.port, "--test-clock=true",
+                "--jobs-interval-ms=0", "--password-mem-kib=8192",
+                "--password-ops=1"] + self.extra_args
+
+    def cli(self, *argv, check=False, stdin=None, timeout=120):
+        p = subprocess.run([BIN, *argv, "--db=" + self.db, "--password-mem-kib=8192",
+                            "--password-ops=1"],
+                           cwd=self.dir, env=self.env, capture_output=True, text=True,
+                           input=stdin, timeout=timeout)
+        if check and p.returncode != 0:
+            raise AssertionError("kapsule %s failed: %s%s" % (argv, p.stdout, p.stderr))
+        return p
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([BIN, "serve", *self.args()], cwd=self.dir, env=self.env,
+                                     stdout=self.log, stderr=self.log)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited: " + self.read_log())
+            try:
+                if self.request("GET", "/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("server did not start: " + self.read_log())
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        code = self.proc.returncode if self.proc else None
+        if self.proc:
+            self.log.close()
+        self.proc = None
+        return code
+
+    def kill(self):
+        return self.stop(signal.SIGKILL)
+
+    def close(self):
+        code = self.stop()
+        log = self.read_log()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return code, log
+
+    # ---- HTTP ----
+
+    def request(self, method, path, token=None, body=None, headers=None, raw=None,
+                content_type=None, timeout=30):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = {}
+        if token:
+            h["Authorization"] = "Bearer " + token
+        data = None
+        if raw is not None:
+            data = raw
+            if content_type:
+                h["Content-Type"] = content_type
+        elif body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = content_type or "application/json"
+        if headers:
+            h.update(headers)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            resp = conn.getresponse()
+            out = Response(resp.status, resp.getheaders(), resp.read())
+        finally:
+            conn.close()
+        return out
+
+    def get(self, path, token=None, **kw):
+        return self.request("GET", path, token=token, **kw)
+
+    def post(self, path, token=None, body=None, **kw):
+        if body is None and "raw" not in kw:
+            body = {}
+        return self.request("POST", path, token=token, body=body, **kw)
+
+    def login(self, email, password=PASSWORD):
+        r = self.post("/api/v1/auth/login", body={"email": email, "password": password})
+        if r.status != 200:
+            raise AssertionError("login %s: %r" % (email, r))
+        return r.json()["token"]
+
+    def tokens(self):
+        """Signs in every demo role; returns a dict role -> token."""
+        return {
+            "customer": self.login(CUSTOMER),
+            "customer2": self.login(CUSTOMER2),
+            "vendor": self.login(VENDOR),
+            "vendor_b": self.login(VENDOR_B),
+            "vendor2": self.login(VENDOR2),
+            "agent": self.login(AGENT),
+            "agent2": self.login(AGENT2),
+            "admin": self.login(ADMIN),
+            "integration": TOKEN,
+        }
+
+    def advance(self, admin_token, ms):
+        r = self.post("/api/v1/_test/clock", admin_token, {"advance_ms": ms})
+        assert r.status == 200, r
+        return r
+
+    # ---- the database, read directly ----
+
+    def sql(self, query, *args):
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        try:
+            return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+
+    def counts(self):
+        """Row counts of every table: a fingerprint to show nothing changed."""
+        tables = [r[0] for r in self.sql(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        out = {}
+        for t in tables:
+            out[t] = self.sql("SELECT COUNT(*) FROM %s" % t)[0][0]
+        return out
+
+    def fingerprint(self):
+        """Counts plus the state columns that writes change."""
+        fp = self.counts()
+        fp["enquiries_state"] = self.sql(
+            "SELECT id, status, assignee_id, message_count, due_at FROM enquiries ORDER BY id")
+        fp["vreq_state"] = self.sql("SELECT id, state FROM vendor_requests ORDER BY id")
+        fp["sessions_revoked"] = self.sql(
+            "SELECT id FROM sessions WHERE revoked_at IS NOT NULL ORDER BY id")
+        return fp
+
+
+def new_key():
+    return str(uuid.uuid4())
+
+
+def multipart(fields, files):
+    """Encodes fields {name: text} and files [(field, filename, bytes, type)]."""
+    boundary = "----kapsule" + uuid.uuid4().hex
+    out = []
+    for name, value in fields.items():
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n"
+                    % (boundary, name)).encode())
+        out.append(value if isinstance(value, bytes) else value.encode())
+        out.append(b"\r\n")
+    for field, filename, data, ctype in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                    "Content-Type: %s\r\n\r\n" % (boundary, field, filename, ctype)).encode())
+        out.append(data)
+        out.append(b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f000500010ffa4c170000000049454e44ae426082")
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
