@@ -251,3 +251,31 @@ PNG = bytes.fromhex(
     "1f15c4890000000d4944415478da63f8cfc0f01f000500010ffa4c170000000049454e44ae426082")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class ServerCase:
+    """Mixin for unittest.TestCase classes that share one server: starts it with
+    the demo data and every role signed in, and on tear-down checks that it shut
+    down cleanly (exit 0, no sanitizer report)."""
+
+    server_args = ()
+    server_env = None
+    demo = True
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server(demo=cls.demo, extra_args=cls.server_args, env=cls.server_env)
+        cls.t = cls.s.tokens() if cls.demo else {}
+
+    @classmethod
+    def tearDownClass(cls):
+        code, log = cls.s.close()
+        check_clean_exit(code, log)
+
+
+def check_clean_exit(code, log):
+    for marker in ("Sanitizer", "runtime error:", "LeakSanitizer"):
+        if marker in log:
+            raise AssertionError("sanitizer report in server log:\n" + log[-6000:])
+    if code != 0:
+        raise AssertionError("server exited with %r:\n%s" % (code, log[-3000:]))

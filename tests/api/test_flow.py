@@ -6,7 +6,7 @@ import json
 import unittest
 
 import harness
-from harness import Server, multipart, PNG
+from harness import ServerCase, multipart, PNG
 
 DAY = 86400000
 
@@ -15,16 +15,7 @@ def text_of(resp):
     return resp.body.decode("utf-8")
 
 
-class Flow(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.s = Server()
-        cls.t = cls.s.tokens()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.s.close()
-
+class Flow(ServerCase, unittest.TestCase):
     def assertAbsent(self, resp, *needles):
         body = text_of(resp)
         for n in needles:
