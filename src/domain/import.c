@@ -363,7 +363,11 @@ enum kerr import_orders(struct db_pool *pool, const struct config *cfg, const ch
 		rc = KERR_IO;
 		goto out;
 	}
-	if (parse(&im, buf_cstr(&b), b.len) || group(&im))
+	/* Report every problem at once: grouping runs on the rows that parsed. */
+	int bad = parse(&im, buf_cstr(&b), b.len);
+	if (im.rows && group(&im))
+		bad = 1;
+	if (bad)
 		goto out;
 	if (im.norders == 0) {
 		fprintf(errs, "%s: no orders to import\n", path);

@@ -9,22 +9,25 @@
 #include "domain/auth.h"
 
 static const char SQL_VENDOR_FIND[] = "SELECT id FROM vendors WHERE ref = $1";
+/* Optional details: absent (NULL) keeps the stored value, "" clears it. */
+#define KEEP(col, p) col " = CASE WHEN " p " IS NULL THEN " col " ELSE NULLIF(" p ", '') END"
 static const char SQL_VENDOR_INSERT[] =
 	"INSERT INTO vendors (ref, shop_name, contact_email, contact_phone, website, created_at,"
-	" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+	" updated_at) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $6)"
+	" RETURNING id";
 static const char SQL_VENDOR_UPDATE[] =
-	"UPDATE vendors SET shop_name = $2, contact_email = $3, contact_phone = $4, website = $5,"
-	" updated_at = $6 WHERE id = $1";
+	"UPDATE vendors SET shop_name = $2, " KEEP("contact_email", "$3") ", "
+	KEEP("contact_phone", "$4") ", " KEEP("website", "$5") ", updated_at = $6 WHERE id = $1";
 static const char SQL_VENDOR_LIST[] =
 	"SELECT id, ref, shop_name, contact_email, contact_phone, website, created_at, updated_at"
 	" FROM vendors WHERE id > $1 ORDER BY id LIMIT $2";
 static const char SQL_CUSTOMER_FIND[] = "SELECT id, user_id FROM customers WHERE ref = $1";
 static const char SQL_CUSTOMER_INSERT[] =
 	"INSERT INTO customers (user_id, ref, first_name, last_name, phone, address, created_at,"
-	" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+	" updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $7) RETURNING id";
 static const char SQL_CUSTOMER_UPDATE[] =
-	"UPDATE customers SET first_name = $2, last_name = $3, phone = $4, address = $5,"
-	" updated_at = $6 WHERE id = $1";
+	"UPDATE customers SET first_name = $2, last_name = $3, " KEEP("phone", "$4") ", "
+	KEEP("address", "$5") ", updated_at = $6 WHERE id = $1";
 static const char SQL_USER_UPDATE[] = "UPDATE users SET email = $2, name = $3 WHERE id = $1";
 
 static enum kerr check_vendor(struct dctx *c, const struct vendor_in *in)
@@ -35,7 +38,8 @@ static enum kerr check_vendor(struct dctx *c, const struct vendor_in *in)
 	    (rc = dom_check_text(c, "contact_phone", in->contact_phone, 50, 0)) ||
 	    (rc = dom_check_text(c, "website", in->website, 500, 0)))
 		return rc;
-	if (in->contact_email && (rc = auth_check_email(c, "contact_email", in->contact_email)))
+	if (in->contact_email && in->contact_email[0] &&
+	    (rc = auth_check_email(c, "contact_email", in->contact_email)))
 		return rc;
 	return KERR_OK;
 }

@@ -24,6 +24,7 @@ struct vendor_in {
 	const char *shop_name; /* required, shown to customers */
 	const char *contact_email, *contact_phone, *website; /* optional; never shown to customers */
 };
+/* Optional details of vendors and customers: NULL keeps what is stored, "" clears it. */
 
 /* Creates or updates the vendor with in->ref.  Integration and admins. */
 enum kerr vendor_upsert(struct dctx *c, const struct vendor_in *in, int64_t *id, int *created);

@@ -87,6 +87,7 @@ struct req {
 	int nparams;
 	struct buf body;             /* the request body, capped by the route */
 	int reject;                  /* status to answer without calling the handler */
+	size_t discarded;            /* body bytes dropped after a 413 */
 	const char *reject_msg;      /* its message */
 	char request_id[48];         /* X-Request-Id, taken or made */
 	char client[64];             /* the client's address */

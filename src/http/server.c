@@ -37,6 +37,9 @@
 static const int64_t latency_bounds_us[] = {1000,   2000,   5000,    10000,   20000,   50000,
 					    100000, 200000, 500000, 1000000, 5000000};
 
+/* Bytes of an over-long chunked body read and dropped before closing. */
+#define DISCARD_MAX ((size_t)1 << 20)
+
 static char id_prefix[8];
 static atomic_uint_fast64_t id_counter;
 
@@ -111,6 +114,7 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
 	buf_init(&r->body, body_cap(r) ? body_cap(r) : 1); /* a 0 cap refuses any body */
 	if (!r->route) {
 		r->reject = allow ? 405 : 404;
+		r->reject_msg = allow ? NULL : "nothing here: no route has this path";
 		if (allow) {
 			char list[128] = "";
 			for (unsigned m = 1; m <= HTTP_OPTIONS; m <<= 1)
@@ -331,8 +335,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!r->reject &&
-		    (!body_cap(r) || buf_append(&r->body, upload_data, *upload_size))) {
+		if (r->reject) {
+			/*
+			 * A body sent without Content-Length that passed the cap: read
+			 * and drop a little more so the client gets its 413, but close
+			 * on a stream that goes on (MHD cannot answer mid-upload).
+			 */
+			r->discarded += *upload_size;
+			*upload_size = 0;
+			return r->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
+		if (!body_cap(r) || buf_append(&r->body, upload_data, *upload_size)) {
 			r->reject = 413;
 			r->reject_msg = "the request body is larger than this route takes";
 			buf_free(&r->body);

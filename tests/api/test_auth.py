@@ -1,0 +1,174 @@
+"""Identity: argon2id passwords, sessions by bearer token or cookie, CSRF on
+cookie writes, logout, expiry, revocation, API tokens, and the limits on
+failed sign-ins per account and per client address."""
+import unittest
+
+import harness
+from harness import ServerCase
+
+HOUR = 3600000
+
+
+class Auth(ServerCase, unittest.TestCase):
+    def login_raw(self, email, password):
+        return self.s.post("/api/v1/auth/login", body={"email": email, "password": password})
+
+    def test_passwords_and_tokens_are_not_stored_in_clear(self):
+        hashes = [h for (h,) in self.s.sql("SELECT password_hash FROM users WHERE password_hash"
+                                             " IS NOT NULL")]
+        self.assertTrue(hashes)
+        for h in hashes:
+            self.assertTrue(h.startswith("$argon2id$"), h)
+        tok = self.s.login(harness.AGENT2)
+        stored = [x for (x,) in self.s.sql("SELECT token_hash FROM sessions")]
+        self.assertNotIn(tok, stored)
+        self.assertNotIn(harness.TOKEN, stored)
+
+    def test_wrong_password_and_unknown_user_look_the_same(self):
+        a = self.login_raw(harness.AGENT, "wrong password")
+        b = self.login_raw("nobody@example.com", "wrong password")
+        self.assertEqual(a.status, 401)
+        self.assertEqual(b.status, 401)
+        self.assertEqual(a.json(), b.json())
+        self.assertEqual(a.json()["error"]["code"], "invalid_credentials")
+
+    def test_email_is_case_insensitive(self):
+        r = self.login_raw("Agent@Kapsule.CO.UK", harness.PASSWORD)
+        self.assertEqual(r.status, 200, r)
+
+    def test_cookie_session_needs_csrf_for_writes(self):
+        r = self.login_raw(harness.CUSTOMER, harness.PASSWORD)
+        self.assertEqual(r.status, 200)
+        cookie = r.header("Set-Cookie")
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Lax", cookie)
+        self.assertIn("Path=/", cookie)
+        self.assertNotIn("Secure", cookie)
+        value = cookie.split(";")[0]
+        csrf = r.json()["csrf_token"]
+        me = self.s.get("/api/v1/me", headers={"Cookie": value})
+        self.assertEqual(me.status, 200)
+        self.assertEqual(me.json()["csrf_token"], csrf)
+        before = self.s.fingerprint()
+        body = {"body": "via cookie"}
+        r = self.s.post("/api/v1/enquiries/1/messages", body=body, headers={"Cookie": value})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(r.json()["error"]["code"], "csrf_token_invalid")
+        r = self.s.post("/api/v1/enquiries/1/messages", body=body,
+                        headers={"Cookie": value, "X-CSRF-Token": "wrong" * 8})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(before, self.s.fingerprint())
+        r = self.s.post("/api/v1/enquiries/1/messages", body=body,
+                        headers={"Cookie": value, "X-CSRF-Token": csrf})
+        self.assertEqual(r.status, 201, r)
+
+    def test_logout_revokes(self):
+        tok = self.s.login(harness.VENDOR2)
+        self.assertEqual(self.s.get("/api/v1/me", tok).status, 200)
+        r = self.s.post("/api/v1/auth/logout", tok)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Max-Age=0", r.header("Set-Cookie"))
+        r = self.s.get("/api/v1/me", tok)
+        self.assertEqual(r.status, 401)
+        self.assertIn("sign in again", r.json()["error"]["message"])
+        self.assertEqual(self.s.post("/api/v1/auth/logout", tok).status, 401)
+
+    def test_sessions_list_and_revoke(self):
+        a = self.s.login(harness.AGENT2)
+        b = self.s.login(harness.AGENT2)
+        r = self.s.get("/api/v1/sessions", a)
+        self.assertEqual(r.status, 200)
+        items = r.json()["items"]
+        current = [x for x in items if x["current"]]
+        self.assertEqual(len(current), 1)
+        other = [x for x in items if not x["current"]]
+        self.assertTrue(other)
+        # Another user cannot revoke it: it does not exist for them.
+        r = self.s.request("DELETE", "/api/v1/sessions/%d" % other[0]["id"], self.t["customer"])
+        self.assertEqual(r.status, 404)
+        r = self.s.request("DELETE", "/api/v1/sessions/%d" % current[0]["id"], b)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.s.get("/api/v1/me", a).status, 401)
+        self.assertEqual(self.s.get("/api/v1/me", b).status, 200)
+        # Only admins list other users' sessions; admins may revoke any.
+        uid = self.s.get("/api/v1/me", b).json()["id"]
+        self.assertEqual(self.s.get("/api/v1/sessions?user_id=%d" % uid, self.t["agent"]).status,
+                         403)
+        r = self.s.get("/api/v1/sessions?user_id=%d" % uid, self.t["admin"])
+        self.assertEqual(r.status, 200)
+        sid = [x["id"] for x in r.json()["items"]][0]
+        self.assertEqual(self.s.request("DELETE", "/api/v1/sessions/%d" % sid,
+                                        self.t["admin"]).status, 200)
+        self.assertEqual(self.s.get("/api/v1/me", b).status, 401)
+
+    def test_integration_tokens(self):
+        r = self.s.get("/api/v1/vendors", harness.TOKEN)
+        self.assertEqual(r.status, 200)
+        integ = self.s.sql("SELECT id FROM users WHERE role = 'integration'")[0][0]
+        r = self.s.post("/api/v1/tokens", self.t["admin"], {"user_id": integ, "label": "erp"})
+        self.assertEqual(r.status, 201, r)
+        tok = r.json()["token"]
+        self.assertEqual(self.s.get("/api/v1/me", tok).json()["role"], "integration")
+        agent = self.s.sql("SELECT id FROM users WHERE email = ?", harness.AGENT)[0][0]
+        r = self.s.post("/api/v1/tokens", self.t["admin"], {"user_id": agent, "label": "x"})
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.json()["error"]["field"], "user_id")
+        self.assertEqual(self.s.post("/api/v1/tokens", self.t["agent"],
+                                     {"user_id": integ, "label": "x"}).status, 403)
+        # A token that is not one of ours, or malformed, is just "not signed in".
+        self.assertEqual(self.s.get("/api/v1/me", "x" * 43).status, 401)
+        self.assertEqual(self.s.get("/api/v1/me", "short").status, 401)
+
+
+class Limits(ServerCase, unittest.TestCase):
+    server_args = ("--login-account-failures=3", "--login-address-failures=8",
+                   "--login-window-minutes=10")
+
+    def login_raw(self, email, password):
+        return self.s.post("/api/v1/auth/login", body={"email": email, "password": password})
+
+    def test_account_and_address_limits(self):
+        s = self.s
+        for _ in range(3):
+            self.assertEqual(self.login_raw(harness.VENDOR2, "nope").status, 401)
+        r = self.login_raw(harness.VENDOR2, harness.PASSWORD)
+        self.assertEqual(r.status, 429, r)
+        self.assertEqual(r.json()["error"]["code"], "rate_limited")
+        self.assertGreater(int(r.header("Retry-After")), 0)
+        # Another account from the same address still signs in.
+        self.assertEqual(self.login_raw(harness.VENDOR_B, harness.PASSWORD).status, 200)
+        # Failures spread over accounts trip the address limit (3 so far + 5 more).
+        for i in range(5):
+            self.login_raw("nobody%d@example.com" % i, "nope")
+        r = self.login_raw(harness.AGENT2, harness.PASSWORD)
+        self.assertEqual(r.status, 429, r)
+        # The window passes: both limits lift.
+        s.advance(self.t["admin"], 11 * 60000)
+        self.assertEqual(self.login_raw(harness.AGENT2, harness.PASSWORD).status, 200)
+        self.assertEqual(self.login_raw(harness.VENDOR2, harness.PASSWORD).status, 200)
+        # Failures are in the audit log.
+        n = s.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'auth.login_failed'")[0][0]
+        self.assertGreaterEqual(n, 8)
+
+    def test_session_expires(self):
+        tok = self.s.login(harness.CUSTOMER2)
+        self.s.advance(self.s.login(harness.ADMIN), 11 * HOUR)
+        self.assertEqual(self.s.get("/api/v1/me", tok).status, 200)
+        self.s.advance(self.s.login(harness.ADMIN), 2 * HOUR)
+        r = self.s.get("/api/v1/me", tok)
+        self.assertEqual(r.status, 401)
+
+
+class SecureCookie(ServerCase, unittest.TestCase):
+    server_args = ("--cookie-secure=true", "--session-hours=2")
+
+    def test_secure_flag_and_lifetime(self):
+        r = self.s.post("/api/v1/auth/login",
+                        body={"email": harness.AGENT, "password": harness.PASSWORD})
+        cookie = r.header("Set-Cookie")
+        self.assertIn("; Secure", cookie)
+        self.assertIn("Max-Age=7200", cookie)
+
+
+if __name__ == "__main__":
+    unittest.main()
