@@ -45,19 +45,18 @@ struct cmdline {
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: kapsule COMMAND [--key=value ...]\n\n"
-		"commands:\n"
-		"  serve                      run the server\n"
-		"  migrate                    apply pending database migrations\n"
-		"  demo [--enquiries N]       fill a new database with demo data\n"
-		"  import orders FILE.csv     import orders from a CSV file\n"
-		"  audit verify               check the audit log's hash chain\n"
-		"  routes                     list the routes the server answers\n"
-		"  config                     print the default configuration file\n"
-		"  version                    print the version\n\n"
-		"Configuration: kapsule.conf (or --config FILE), KAPSULE_<KEY> variables,\n"
-		"and --key=value flags; `kapsule config` lists every key.\n");
+	fprintf(stderr, "usage: kapsule COMMAND [--key=value ...]\n\n"
+			"commands:\n"
+			"  serve                      run the server\n"
+			"  migrate                    apply pending database migrations\n"
+			"  demo [--enquiries N]       fill a new database with demo data\n"
+			"  import orders FILE.csv     import orders from a CSV file\n"
+			"  audit verify               check the audit log's hash chain\n"
+			"  routes                     list the routes the server answers\n"
+			"  config                     print the default configuration file\n"
+			"  version                    print the version\n\n"
+			"Configuration: kapsule.conf (or --config FILE), KAPSULE_<KEY> variables,\n"
+			"and --key=value flags; `kapsule config` lists every key.\n");
 	return 2;
 }
 
@@ -201,7 +200,8 @@ static int cmd_audit(struct cmdline *cl)
 	}
 	if (x.rc == KERR_CONFLICT) {
 		printf("audit log BROKEN at event %lld: it was changed or an event before it was "
-		       "removed\n", (long long)x.bad);
+		       "removed\n",
+		       (long long)x.bad);
 		return 3;
 	}
 	printf("audit log intact: %lld events\n", (long long)x.count);
@@ -235,9 +235,9 @@ static const struct {
 	const char *name;
 	int (*fn)(struct cmdline *cl);
 } commands[] = {
-	{"serve", cmd_serve},     {"migrate", cmd_migrate}, {"demo", cmd_demo},
-	{"import", cmd_import},   {"audit", cmd_audit},     {"routes", cmd_routes},
-	{"config", cmd_config},   {"version", cmd_version},
+    {"serve", cmd_serve},   {"migrate", cmd_migrate}, {"demo", cmd_demo},
+    {"import", cmd_import}, {"audit", cmd_audit},     {"routes", cmd_routes},
+    {"config", cmd_config}, {"version", cmd_version},
 };
 
 int main(int argc, char **argv)
@@ -257,7 +257,8 @@ int main(int argc, char **argv)
 	int *rest = calloc((size_t)argc, sizeof(int));
 	char errbuf[1400];
 	int nrest = 0;
-	if (!rest || config_load(&cl.cfg, argc - 2, argv + 2, rest, &nrest, errbuf, sizeof(errbuf))) {
+	if (!rest ||
+	    config_load(&cl.cfg, argc - 2, argv + 2, rest, &nrest, errbuf, sizeof(errbuf))) {
 		fprintf(stderr, "kapsule: %s\n", rest ? errbuf : "out of memory");
 		free(rest);
 		return 2;

@@ -12,30 +12,31 @@
 #include "base/utf8.h"
 #include "domain/idem.h"
 
-void api_reply_json(struct req *r, int status, json_t *j)
+void api_begin(struct req *r, int status, struct jw *w)
 {
-	char *text = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!text) {
-		req_reply(r, 500, "application/json",
-			  "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render\"}}", 58);
-		return;
-	}
-	req_reply(r, status, "application/json", text, strlen(text));
-	free(text);
+	buf_reset(&r->out);
+	r->out.max = (size_t)-1 >> 1;
+	buf_reserve(&r->out, 16384); /* most replies fit: no regrowing while writing */
+	r->status = status;
+	r->out_type = "application/json";
+	jw_init(w, &r->out);
 }
 
 void api_error(struct req *r, enum kerr code, const char *field, const char *msg)
 {
+	struct jw w;
 	if (r->err.code == KERR_OK)
 		r->err.code = code;
-	json_t *e = json_pack("{s:s,s:s}", "code", kerr_name(code), "message",
-			      msg ? msg : kerr_message(code));
-	if (!e) /* the message was not UTF-8: never echo such input */
-		e = json_pack("{s:s,s:s}", "code", kerr_name(code), "message", kerr_message(code));
+	api_begin(r, kerr_status(code), &w);
+	jw_obj(&w);
+	jw_key(&w, "error");
+	jw_obj(&w);
+	jw_kstr(&w, "code", kerr_name(code));
+	jw_kstr(&w, "message", msg ? msg : kerr_message(code));
 	if (field && field[0])
-		json_object_set_new(e, "field", json_string(field));
-	api_reply_json(r, kerr_status(code), json_pack("{s:o}", "error", e));
+		jw_kstr(&w, "field", field);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
 }
 
 const char *api_str(json_t *o, const char *key)
@@ -53,13 +54,20 @@ int64_t api_int(json_t *o, const char *key, int64_t def)
 static const char *type_name(enum ftype t)
 {
 	switch (t) {
-	case F_STR: return "a string";
-	case F_INT: return "an integer";
-	case F_INT_NULL: return "an integer or null";
-	case F_BOOL: return "true or false";
-	case F_STR_ARR: return "an array of strings";
-	case F_OBJ_ARR: return "an array of objects";
-	case F_OBJ: return "an object";
+	case F_STR:
+		return "a string";
+	case F_INT:
+		return "an integer";
+	case F_INT_NULL:
+		return "an integer or null";
+	case F_BOOL:
+		return "true or false";
+	case F_STR_ARR:
+		return "an array of strings";
+	case F_OBJ_ARR:
+		return "an array of objects";
+	case F_OBJ:
+		return "an object";
 	}
 	return "?";
 }
@@ -67,18 +75,24 @@ static const char *type_name(enum ftype t)
 static int type_ok(json_t *v, enum ftype t)
 {
 	switch (t) {
-	case F_STR: return json_is_string(v);
-	case F_INT: return json_is_integer(v);
-	case F_INT_NULL: return json_is_integer(v) || json_is_null(v);
-	case F_BOOL: return json_is_boolean(v);
-	case F_OBJ: return json_is_object(v);
+	case F_STR:
+		return json_is_string(v);
+	case F_INT:
+		return json_is_integer(v);
+	case F_INT_NULL:
+		return json_is_integer(v) || json_is_null(v);
+	case F_BOOL:
+		return json_is_boolean(v);
+	case F_OBJ:
+		return json_is_object(v);
 	case F_STR_ARR:
 	case F_OBJ_ARR: {
 		if (!json_is_array(v))
 			return 0;
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x) {
+		json_array_foreach(v, i, x)
+		{
 			if (t == F_STR_ARR ? !json_is_string(x) : !json_is_object(x))
 				return 0;
 		}
@@ -94,7 +108,8 @@ int api_check_object_or_reply(struct req *r, json_t *o, const struct field *fiel
 	const char *key;
 	json_t *v;
 	char name[160];
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		const struct field *f = fields;
 		while (f->name && strcmp(f->name, key) != 0)
 			f++;
@@ -168,8 +183,8 @@ int64_t api_id_or_reply(struct req *r, int i)
 	return 0;
 }
 
-int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
-			   int64_t *out, int *present)
+int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
+			   int *present)
 {
 	const char *v = req_query(r, name);
 	*present = v != NULL;
@@ -210,18 +225,9 @@ int api_cursor_or_reply(struct req *r, int64_t *key, int64_t *id)
 	return 0;
 }
 
-const char *api_cursor(struct req *r, int64_t key, int64_t id)
+const char *api_cursor_text(struct arena *a, int64_t key, int64_t id)
 {
-	return arena_printf(&r->a, "%lld.%lld", (long long)key, (long long)id);
-}
-
-json_t *api_time(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char out[32];
-	clock_format(ms, out);
-	return json_string(out);
+	return arena_printf(a, "%lld.%lld", (long long)key, (long long)id);
 }
 
 /* ---- running domain work ---- */
@@ -230,12 +236,10 @@ struct job {
 	struct req *r;
 	api_work work;
 	void *arg;
-	int status;          /* success status */
-	json_t *out;         /* the rendered result */
-	const char *key;     /* Idempotency-Key, or NULL */
+	int status;		       /* success status */
+	const char *key;	       /* Idempotency-Key, or NULL */
 	char hash[SHA256_HEX_LEN + 1]; /* of method, path and body */
-	struct idem_hit hit; /* a stored answer found */
-	char *text;          /* the answer stored with the change */
+	struct idem_hit hit;	       /* a stored answer found */
 };
 
 static void prepare(struct dctx *c, struct req *r, struct db *db)
@@ -248,32 +252,40 @@ static void prepare(struct dctx *c, struct req *r, struct db *db)
 	c->cfg = r->app->cfg;
 }
 
+/* Runs the work, writing into r->out. */
+static enum kerr run_work(struct job *j, struct dctx *c)
+{
+	struct jw w;
+	api_begin(j->r, j->status, &w);
+	enum kerr rc = j->work(c, j->arg, &w);
+	if (!rc && w.err)
+		rc = err_set(c->e, KERR_INTERNAL, NULL, "the reply is too large to write");
+	return rc;
+}
+
 static enum kerr read_fn(struct db *db, void *arg)
 {
 	struct job *j = arg;
 	struct dctx c;
 	prepare(&c, j->r, db);
-	return j->work(&c, j->arg, &j->out);
+	return run_work(j, &c);
 }
 
 enum kerr api_read_raw(struct req *r, api_work work, void *arg)
 {
-	struct job j = {r, work, arg, 200, NULL, NULL, "", {0}, NULL};
+	struct job j = {r, work, arg, 200, NULL, "", {0}};
 	enum kerr rc = db_read(r->app->pool, read_fn, &j);
-	json_decref(j.out);
+	r->status = 0;
+	buf_reset(&r->out);
 	return rc;
 }
 
 void api_read(struct req *r, api_work work, void *arg)
 {
-	struct job j = {r, work, arg, 200, NULL, NULL, "", {0}, NULL};
+	struct job j = {r, work, arg, 200, NULL, "", {0}};
 	enum kerr rc = db_read(r->app->pool, read_fn, &j);
-	if (rc) {
-		json_decref(j.out);
+	if (rc)
 		req_fail(r, rc);
-		return;
-	}
-	api_reply_json(r, 200, j.out ? j.out : json_object());
 }
 
 static enum kerr write_fn(struct db *db, void *arg)
@@ -288,22 +300,17 @@ static enum kerr write_fn(struct db *db, void *arg)
 		if (j->hit.found)
 			return KERR_OK;
 	}
-	json_decref(j->out);
-	j->out = NULL;
-	if ((rc = j->work(&c, j->arg, &j->out)))
+	if ((rc = run_work(j, &c)))
 		return rc;
 	if (!j->key)
 		return KERR_OK;
-	free(j->text);
-	j->text = json_dumps(j->out ? j->out : json_object(), JSON_COMPACT);
-	if (!j->text)
-		return err_set(c.e, KERR_INTERNAL, NULL, NULL);
-	return idem_store(&c, j->key, j->hash, j->status, j->text);
+	/* The work may have chosen another success status (201 for a creation). */
+	return idem_store(&c, j->key, j->hash, j->r->status, buf_cstr(&j->r->out));
 }
 
 void api_write(struct req *r, api_work work, void *arg, int status)
 {
-	struct job j = {r, work, arg, status, NULL, NULL, "", {0}, NULL};
+	struct job j = {r, work, arg, status, NULL, "", {0}};
 	const char *key = req_header(r, "Idempotency-Key");
 	if (key) {
 		size_t n = strlen(key);
@@ -322,20 +329,11 @@ void api_write(struct req *r, api_work work, void *arg, int status)
 	}
 	enum kerr rc = db_write(r->app->pool, write_fn, &j);
 	if (rc) {
-		json_decref(j.out);
-		free(j.text);
 		req_fail(r, rc);
 		return;
 	}
 	if (j.hit.found) {
-		json_decref(j.out);
 		req_reply(r, j.hit.status, "application/json", j.hit.body, strlen(j.hit.body));
 		req_add_header(r, "Idempotent-Replayed", "true");
-	} else if (j.text) {
-		json_decref(j.out);
-		req_reply(r, status, "application/json", j.text, strlen(j.text));
-	} else {
-		api_reply_json(r, status, j.out ? j.out : json_object());
 	}
-	free(j.text);
 }

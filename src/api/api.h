@@ -13,22 +13,26 @@
 
 #include <jansson.h>
 
+#include "api/jsonw.h"
 #include "domain/domain.h"
 #include "http/http.h"
 
 /* Writes {"error": {"code", "message", "field"}} with the code's status. */
 void api_error(struct req *r, enum kerr code, const char *field, const char *msg);
-/* Replies with j (consumed) as JSON. */
-void api_reply_json(struct req *r, int status, json_t *j);
+/*
+ * Starts a JSON reply: empties r->out, sets status and type, and readies w
+ * to write the body into r->out.
+ */
+void api_begin(struct req *r, int status, struct jw *w);
 
 enum ftype {
-	F_STR,      /* string */
-	F_INT,      /* integer */
+	F_STR,	    /* string */
+	F_INT,	    /* integer */
 	F_INT_NULL, /* integer or null */
-	F_BOOL,     /* true or false */
+	F_BOOL,	    /* true or false */
 	F_STR_ARR,  /* array of strings */
 	F_OBJ_ARR,  /* array of objects */
-	F_OBJ,      /* object */
+	F_OBJ,	    /* object */
 };
 
 struct field {
@@ -60,27 +64,26 @@ int api_limit_or_reply(struct req *r);
 /* ?cursor= as two integers "key.id"; 0,0 when absent.  Replies 400 and returns -1 when bad. */
 int api_cursor_or_reply(struct req *r, int64_t *key, int64_t *id);
 /* The cursor text for (key, id), in the arena. */
-const char *api_cursor(struct req *r, int64_t key, int64_t id);
+const char *api_cursor_text(struct arena *a, int64_t key, int64_t id);
 /* Optional integer query parameter within [min, max]; replies 400 and returns -1 when bad. */
-int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max,
-			   int64_t *out, int *present);
-
-/* A time as RFC 3339 text, or JSON null for 0. */
-json_t *api_time(int64_t ms);
+int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
+			   int *present);
 
 /*
  * Domain work: runs inside a transaction with c prepared for the request,
- * and renders its result into *out (a new reference) on success.
+ * and renders its result with out on success (what it wrote is dropped on
+ * failure).  Work that knows its request may set r->status to another
+ * success status (an upsert that created).
  */
-typedef enum kerr (*api_work)(struct dctx *c, void *arg, json_t **out);
+typedef enum kerr (*api_work)(struct dctx *c, void *arg, struct jw *out);
 
 /* Runs work in a read transaction and returns its result without replying. */
 enum kerr api_read_raw(struct req *r, api_work work, void *arg);
-/* Runs work in a read transaction and replies with 200 and *out, or the error. */
+/* Runs work in a read transaction and replies with 200 and what it wrote, or the error. */
 void api_read(struct req *r, api_work work, void *arg);
 /*
- * Runs work in a write transaction and replies with status and *out once it
- * is durably committed, or with the error after rolling back.  With an
+ * Runs work in a write transaction and replies with status and what it
+ * wrote once it is durably committed, or with the error after rolling back.  With an
  * Idempotency-Key header the reply is stored with the change, and a retry
  * gets the stored reply without running work again.
  */

@@ -12,43 +12,43 @@
 #include "domain/vreq.h"
 
 /* Renders one enquiry with its order, thread and (for staff) vendor requests. */
-static enum kerr render_full(struct dctx *c, int64_t id, json_t **out)
+static enum kerr render_full(struct dctx *c, int64_t id, struct jw *out)
 {
 	struct enquiry q;
 	struct message *m;
 	struct order o;
-	int n;
+	struct vreq *reqs = NULL;
+	int n, nreqs = 0, more;
 	enum kerr rc;
-	if ((rc = enquiry_get(c, id, &q)) || (rc = message_thread(c, &q, &m, &n)) ||
-	    (rc = order_get(c, q.order_id, &o)))
-		return rc;
 	enum view v = dom_view(c);
-	json_t *j = render_enquiry(&q);
-	json_object_set_new(j, "order", render_order(&o));
-	json_object_set_new(j, "messages", render_messages(m, n, v));
+	struct vreq_filter f = {"all", id, 0, 0, 50};
+	if ((rc = enquiry_get(c, id, &q)) || (rc = message_thread(c, &q, &m, &n)) ||
+	    (rc = order_get(c, q.order_id, &o)) ||
+	    (v == VIEW_STAFF && (rc = vreq_list(c, &f, &reqs, &nreqs, &more))))
+		return rc;
+	jw_obj(out);
+	render_enquiry_fields(out, &q);
+	jw_key(out, "order");
+	render_order(out, &o);
+	jw_key(out, "messages");
+	render_messages(out, m, n, v);
 	if (v == VIEW_STAFF) {
-		struct vreq_filter f = {"all", id, 0, 0, 50};
-		struct vreq *reqs;
-		int nreqs, more;
-		if ((rc = vreq_list(c, &f, &reqs, &nreqs, &more))) {
-			json_decref(j);
-			return rc;
-		}
-		json_t *arr = json_array();
+		jw_key(out, "vendor_requests");
+		jw_arr(out);
 		for (int i = 0; i < nreqs; i++)
-			json_array_append_new(arr, render_vreq(&reqs[i], v));
-		json_object_set_new(j, "vendor_requests", arr);
+			render_vreq(out, &reqs[i], v);
+		jw_arr_end(out);
 	}
-	*out = j;
+	jw_obj_end(out);
 	return KERR_OK;
 }
 
 static const struct field open_fields[] = {
-	{"order_id", F_INT, 1}, {"category", F_STR, 1}, {"subject", F_STR, 1},
-	{"message", F_STR, 1},  {NULL, 0, 0},
+    {"order_id", F_INT, 1}, {"category", F_STR, 1}, {"subject", F_STR, 1},
+    {"message", F_STR, 1},  {NULL, 0, 0},
 };
 
-static enum kerr open_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr open_work(struct dctx *c, void *arg, struct jw *out)
 {
 	json_t *in = arg;
 	struct enquiry_in e = {api_int(in, "order_id", 0), api_str(in, "category"),
@@ -71,7 +71,7 @@ struct queue_arg {
 	struct enquiry_filter f;
 };
 
-static enum kerr queue_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr queue_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct queue_arg *x = arg;
 	struct enquiry *q;
@@ -80,12 +80,10 @@ static enum kerr queue_work(struct dctx *c, void *arg, json_t **out)
 	enum kerr rc = enquiry_list(c, &x->f, &q, &n, &more, &key, &id);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
+	render_page_begin(out);
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, render_enquiry(&q[i]));
-	*out = render_page(items, more ? arena_printf(c->a, "%lld.%lld", (long long)key,
-						      (long long)id)
-				       : NULL);
+		render_enquiry(out, &q[i]);
+	render_page_end(out, more ? api_cursor_text(c->a, key, id) : NULL);
 	return KERR_OK;
 }
 
@@ -104,7 +102,8 @@ void h_enquiries(struct req *r)
 	const char *esc = req_query(r, "escalated");
 	if (esc) {
 		if (strcmp(esc, "true") != 0 && strcmp(esc, "false") != 0) {
-			api_error(r, KERR_BAD_VALUE, "escalated", "'escalated' must be true or false");
+			api_error(r, KERR_BAD_VALUE, "escalated",
+				  "'escalated' must be true or false");
 			return;
 		}
 		f->escalated = strcmp(esc, "true") == 0;
@@ -130,7 +129,7 @@ void h_enquiries(struct req *r)
 	api_read(r, queue_work, &x);
 }
 
-static enum kerr get_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr get_work(struct dctx *c, void *arg, struct jw *out)
 {
 	return render_full(c, *(int64_t *)arg, out);
 }
@@ -148,17 +147,17 @@ struct act_arg {
 };
 
 static const struct field message_fields[] = {
-	{"body", F_STR, 1},
-	{"audience", F_STR, 0},
-	{NULL, 0, 0},
+    {"body", F_STR, 1},
+    {"audience", F_STR, 0},
+    {NULL, 0, 0},
 };
 
-static enum kerr message_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr message_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
 	int64_t mid;
-	enum kerr rc = message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"),
-				    &mid);
+	enum kerr rc =
+	    message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"), &mid);
 	if (rc)
 		return rc;
 	struct enquiry q;
@@ -168,8 +167,10 @@ static enum kerr message_work(struct dctx *c, void *arg, json_t **out)
 		return rc;
 	for (int i = n - 1; i >= 0; i--) {
 		if (m[i].id == mid) {
-			*out = render_message(&m[i], dom_view(c));
-			json_object_set_new(*out, "enquiry_status", json_string(q.status));
+			jw_obj(out);
+			render_message_fields(out, &m[i], dom_view(c));
+			jw_kstr(out, "enquiry_status", q.status);
+			jw_obj_end(out);
 			return KERR_OK;
 		}
 	}
@@ -194,11 +195,11 @@ void h_enquiry_message(struct req *r)
 }
 
 static const struct field assign_fields[] = {
-	{"assignee_id", F_INT_NULL, 1},
-	{NULL, 0, 0},
+    {"assignee_id", F_INT_NULL, 1},
+    {NULL, 0, 0},
 };
 
-static enum kerr assign_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr assign_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
 	enum kerr rc = enquiry_assign(c, x->id, api_int(x->in, "assignee_id", 0));
@@ -211,11 +212,11 @@ void h_enquiry_assign(struct req *r)
 }
 
 static const struct field status_fields[] = {
-	{"status", F_STR, 1},
-	{NULL, 0, 0},
+    {"status", F_STR, 1},
+    {NULL, 0, 0},
 };
 
-static enum kerr status_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr status_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
 	enum kerr rc = enquiry_set_status(c, x->id, api_str(x->in, "status"));
@@ -227,7 +228,7 @@ void h_enquiry_status(struct req *r)
 	act(r, status_fields, status_work, 200);
 }
 
-static enum kerr reopen_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr reopen_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
 	enum kerr rc = enquiry_reopen(c, x->id);
@@ -240,13 +241,13 @@ void h_enquiry_reopen(struct req *r)
 }
 
 static const struct field vreq_fields[] = {
-	{"question", F_STR, 1},
-	{"evidence", F_STR_ARR, 0},
-	{"due_in_hours", F_INT, 0},
-	{NULL, 0, 0},
+    {"question", F_STR, 1},
+    {"evidence", F_STR_ARR, 0},
+    {"due_in_hours", F_INT, 0},
+    {NULL, 0, 0},
 };
 
-static enum kerr vreq_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr vreq_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
 	json_t *ev = json_object_get(x->in, "evidence");
@@ -259,7 +260,8 @@ static enum kerr vreq_work(struct dctx *c, void *arg, json_t **out)
 	struct vreq_in in = {api_str(x->in, "question"), kinds, (int)n,
 			     api_int(x->in, "due_in_hours", 0)};
 	if (json_object_get(x->in, "due_in_hours") && in.due_in_hours <= 0)
-		return err_set(c->e, KERR_BAD_VALUE, "due_in_hours", "'due_in_hours' must be 1 to 336");
+		return err_set(c->e, KERR_BAD_VALUE, "due_in_hours",
+			       "'due_in_hours' must be 1 to 336");
 	int64_t id;
 	enum kerr rc = vreq_create(c, x->id, &in, &id);
 	if (rc)
@@ -267,7 +269,7 @@ static enum kerr vreq_work(struct dctx *c, void *arg, json_t **out)
 	struct vreq v;
 	if ((rc = vreq_get(c, id, &v)))
 		return rc;
-	*out = render_vreq(&v, dom_view(c));
+	render_vreq(out, &v, dom_view(c));
 	return KERR_OK;
 }
 

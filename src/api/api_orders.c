@@ -2,6 +2,7 @@
  * api_orders.c - orders: pushed by the marketplace, read by each role as
  * the domain shapes them, and the operator's replies for vendors.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -11,31 +12,27 @@
 #include "domain/order.h"
 
 static const struct field order_fields[] = {
-	{"number", F_STR, 1},   {"customer_ref", F_STR, 1}, {"vendor_ref", F_STR, 1},
-	{"items", F_OBJ_ARR, 1}, {"amount", F_INT, 1},      {"currency", F_STR, 1},
-	{"note", F_STR, 0},     {"placed_at", F_INT, 0},    {NULL, 0, 0},
+    {"number", F_STR, 1},    {"customer_ref", F_STR, 1}, {"vendor_ref", F_STR, 1},
+    {"items", F_OBJ_ARR, 1}, {"amount", F_INT, 1},	 {"currency", F_STR, 1},
+    {"note", F_STR, 0},	     {"placed_at", F_INT, 0},	 {NULL, 0, 0},
 };
 
 static const struct field item_fields[] = {
-	{"sku", F_STR, 0},      {"name", F_STR, 1},        {"quantity", F_INT, 1},
-	{"unit_price", F_INT, 1}, {NULL, 0, 0},
+    {"sku", F_STR, 0},	      {"name", F_STR, 1}, {"quantity", F_INT, 1},
+    {"unit_price", F_INT, 1}, {NULL, 0, 0},
 };
 
-struct order_arg {
-	struct order_in in;
-};
-
-static enum kerr order_create_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr order_create_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct order_arg *x = arg;
+	const struct order_in *in = arg;
 	int64_t id;
-	enum kerr rc = order_create(c, &x->in, &id);
+	enum kerr rc = order_create(c, in, &id);
 	if (rc)
 		return rc;
 	struct order o;
 	if ((rc = order_get(c, id, &o)))
 		return rc;
-	*out = render_order(&o);
+	render_order(out, &o);
 	return KERR_OK;
 }
 
@@ -51,7 +48,6 @@ void h_order_create(struct req *r)
 		json_decref(in);
 		return;
 	}
-	struct order_arg x = {{0}};
 	struct order_item *it = arena_calloc(&r->a, n ? n : 1, sizeof(*it));
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(items, i);
@@ -64,10 +60,15 @@ void h_order_create(struct req *r)
 		it[i] = (struct order_item){api_str(o, "sku"), api_str(o, "name"),
 					    api_int(o, "quantity", 0), api_int(o, "unit_price", 0)};
 	}
-	x.in = (struct order_in){api_str(in, "number"), api_str(in, "customer_ref"),
-				 api_str(in, "vendor_ref"), it, (int)n, api_int(in, "amount", 0),
-				 api_str(in, "currency"), api_str(in, "note"),
-				 api_int(in, "placed_at", 0)};
+	struct order_in x = {api_str(in, "number"),
+			     api_str(in, "customer_ref"),
+			     api_str(in, "vendor_ref"),
+			     it,
+			     (int)n,
+			     api_int(in, "amount", 0),
+			     api_str(in, "currency"),
+			     api_str(in, "note"),
+			     api_int(in, "placed_at", 0)};
 	api_write(r, order_create_work, &x, 201);
 	json_decref(in);
 }
@@ -77,7 +78,7 @@ struct list_arg {
 	int limit;
 };
 
-static enum kerr orders_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr orders_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct list_arg *x = arg;
 	struct order *o;
@@ -85,12 +86,10 @@ static enum kerr orders_work(struct dctx *c, void *arg, json_t **out)
 	enum kerr rc = order_list(c, x->before, x->limit + 1, &o, &n);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
+	render_page_begin(out);
 	for (int i = 0; i < n && i < x->limit; i++)
-		json_array_append_new(items, render_order(&o[i]));
-	const char *next = n > x->limit ? arena_printf(c->a, "0.%lld", (long long)o[x->limit - 1].id)
-					: NULL;
-	*out = render_page(items, next);
+		render_order(out, &o[i]);
+	render_page_end(out, n > x->limit ? api_cursor_text(c->a, 0, o[x->limit - 1].id) : NULL);
 	return KERR_OK;
 }
 
@@ -103,12 +102,12 @@ void h_orders(struct req *r)
 	api_read(r, orders_work, &x);
 }
 
-static enum kerr order_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr order_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct order o;
 	enum kerr rc = order_get(c, *(int64_t *)arg, &o);
 	if (!rc)
-		*out = render_order(&o);
+		render_order(out, &o);
 	return rc;
 }
 
@@ -119,14 +118,18 @@ void h_order(struct req *r)
 		api_read(r, order_work, &id);
 }
 
-static enum kerr replies_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr replies_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct message *m;
 	int n;
 	enum kerr rc = message_replies_for_order(c, *(int64_t *)arg, &m, &n);
-	if (!rc)
-		*out = render_page(render_messages(m, n, dom_view(c)), NULL);
-	return rc;
+	if (rc)
+		return rc;
+	render_page_begin(out);
+	for (int i = 0; i < n; i++)
+		render_message(out, &m[i], dom_view(c));
+	render_page_end(out, NULL);
+	return KERR_OK;
 }
 
 void h_order_replies(struct req *r)

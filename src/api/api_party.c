@@ -7,13 +7,19 @@
 #include "domain/party.h"
 
 static const struct field vendor_fields[] = {
-	{"ref", F_STR, 1},           {"shop_name", F_STR, 1}, {"contact_email", F_STR, 0},
-	{"contact_phone", F_STR, 0}, {"website", F_STR, 0},   {NULL, 0, 0},
+    {"ref", F_STR, 1},		 {"shop_name", F_STR, 1}, {"contact_email", F_STR, 0},
+    {"contact_phone", F_STR, 0}, {"website", F_STR, 0},	  {NULL, 0, 0},
 };
 
-static enum kerr vendor_work(struct dctx *c, void *arg, json_t **out)
+struct upsert_arg {
+	struct req *r;
+	json_t *in;
+};
+
+static enum kerr vendor_work(struct dctx *c, void *arg, struct jw *out)
 {
-	json_t *in = arg;
+	struct upsert_arg *x = arg;
+	json_t *in = x->in;
 	struct vendor_in v = {api_str(in, "ref"), api_str(in, "shop_name"),
 			      api_str(in, "contact_email"), api_str(in, "contact_phone"),
 			      api_str(in, "website")};
@@ -26,18 +32,21 @@ static enum kerr vendor_work(struct dctx *c, void *arg, json_t **out)
 	int n;
 	if ((rc = vendor_list(c, id - 1, 1, &list, &n)))
 		return rc;
-	*out = render_vendor(&list[0]);
-	json_object_set_new(*out, "created", json_boolean(created));
+	jw_obj(out);
+	render_vendor_fields(out, &list[0]);
+	jw_kbool(out, "created", created);
+	jw_obj_end(out);
+	x->r->status = created ? 201 : 200;
 	return KERR_OK;
 }
 
 void h_vendor_upsert(struct req *r)
 {
-	json_t *in = api_body_or_reply(r, vendor_fields);
-	if (!in)
+	struct upsert_arg x = {r, api_body_or_reply(r, vendor_fields)};
+	if (!x.in)
 		return;
-	api_write(r, vendor_work, in, 200);
-	json_decref(in);
+	api_write(r, vendor_work, &x, 200);
+	json_decref(x.in);
 }
 
 struct list_arg {
@@ -45,7 +54,7 @@ struct list_arg {
 	int limit;
 };
 
-static enum kerr vendors_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr vendors_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct list_arg *x = arg;
 	struct vendor *v;
@@ -53,12 +62,13 @@ static enum kerr vendors_work(struct dctx *c, void *arg, json_t **out)
 	enum kerr rc = vendor_list(c, x->after, x->limit + 1, &v, &n);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n && i < x->limit; i++)
-		json_array_append_new(items, render_vendor(&v[i]));
-	const char *next = n > x->limit ? arena_printf(c->a, "0.%lld", (long long)v[x->limit - 1].id)
-					: NULL;
-	*out = render_page(items, next);
+	render_page_begin(out);
+	for (int i = 0; i < n && i < x->limit; i++) {
+		jw_obj(out);
+		render_vendor_fields(out, &v[i]);
+		jw_obj_end(out);
+	}
+	render_page_end(out, n > x->limit ? api_cursor_text(c->a, 0, v[x->limit - 1].id) : NULL);
 	return KERR_OK;
 }
 
@@ -72,32 +82,45 @@ void h_vendors(struct req *r)
 }
 
 static const struct field customer_fields[] = {
-	{"ref", F_STR, 1},       {"email", F_STR, 1}, {"first_name", F_STR, 1},
-	{"last_name", F_STR, 1}, {"phone", F_STR, 0}, {"address", F_STR, 0},
-	{NULL, 0, 0},
+    {"ref", F_STR, 1},
+    {"email", F_STR, 1},
+    {"first_name", F_STR, 1},
+    {"last_name", F_STR, 1},
+    {"phone", F_STR, 0},
+    {"address", F_STR, 0},
+    {NULL, 0, 0},
 };
 
-static enum kerr customer_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr customer_work(struct dctx *c, void *arg, struct jw *out)
 {
-	json_t *in = arg;
-	struct customer_in cu = {api_str(in, "ref"),        api_str(in, "email"),
-				 api_str(in, "first_name"), api_str(in, "last_name"),
-				 api_str(in, "phone"),      api_str(in, "address"),
+	struct upsert_arg *x = arg;
+	json_t *in = x->in;
+	struct customer_in cu = {api_str(in, "ref"),
+				 api_str(in, "email"),
+				 api_str(in, "first_name"),
+				 api_str(in, "last_name"),
+				 api_str(in, "phone"),
+				 api_str(in, "address"),
 				 NULL};
 	int64_t id;
 	int created;
 	enum kerr rc = customer_upsert(c, &cu, &id, &created);
-	if (!rc)
-		*out = json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "ref", cu.ref, "created",
-				 created);
+	if (!rc) {
+		jw_obj(out);
+		jw_kint(out, "id", id);
+		jw_kstr(out, "ref", cu.ref);
+		jw_kbool(out, "created", created);
+		jw_obj_end(out);
+		x->r->status = created ? 201 : 200;
+	}
 	return rc;
 }
 
 void h_customer_upsert(struct req *r)
 {
-	json_t *in = api_body_or_reply(r, customer_fields);
-	if (!in)
+	struct upsert_arg x = {r, api_body_or_reply(r, customer_fields)};
+	if (!x.in)
 		return;
-	api_write(r, customer_work, in, 200);
-	json_decref(in);
+	api_write(r, customer_work, &x, 200);
+	json_decref(x.in);
 }

@@ -15,13 +15,18 @@ extern const unsigned long embedded_openapi_len;
 
 void h_healthz(struct req *r)
 {
-	api_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	static const char ok[] = "{\"status\":\"ok\"}";
+	req_reply(r, 200, "application/json", ok, sizeof(ok) - 1);
 }
 
 void h_readyz(struct req *r)
 {
 	int ready = atomic_load(&r->app->ready) && db_pool_ready(r->app->pool);
-	api_reply_json(r, ready ? 200 : 503, json_pack("{s:b}", "ready", ready));
+	struct jw w;
+	api_begin(r, ready ? 200 : 503, &w);
+	jw_obj(&w);
+	jw_kbool(&w, "ready", ready);
+	jw_obj_end(&w);
 	if (!ready)
 		req_add_header(r, "Retry-After", "1");
 }
@@ -29,12 +34,13 @@ void h_readyz(struct req *r)
 void h_metrics(struct req *r)
 {
 	static const char *bounds[] = {"0.001", "0.002", "0.005", "0.01", "0.02", "0.05",
-				       "0.1",   "0.2",   "0.5",   "1",    "5",    "+Inf"};
+				       "0.1",	"0.2",	 "0.5",	  "1",	  "5",	  "+Inf"};
 	struct app *app = r->app;
 	struct buf b;
 	buf_init(&b, 0);
-	buf_append_str(&b, "# HELP kapsule_http_requests_total Requests answered, by status class.\n"
-			   "# TYPE kapsule_http_requests_total counter\n");
+	buf_append_str(&b,
+		       "# HELP kapsule_http_requests_total Requests answered, by status class.\n"
+		       "# TYPE kapsule_http_requests_total counter\n");
 	for (int i = 1; i <= 5; i++)
 		buf_printf(&b, "kapsule_http_requests_total{class=\"%dxx\"} %llu\n", i,
 			   (unsigned long long)atomic_load(&app->requests[i]));
@@ -49,15 +55,17 @@ void h_metrics(struct req *r)
 	buf_printf(&b, "kapsule_http_request_duration_seconds_sum %.6f\n",
 		   (double)atomic_load(&app->latency_sum_us) / 1e6);
 	buf_printf(&b, "kapsule_http_request_duration_seconds_count %llu\n", cum);
-	buf_printf(&b, "# HELP kapsule_http_in_flight Requests being answered.\n"
-		       "# TYPE kapsule_http_in_flight gauge\nkapsule_http_in_flight %d\n",
+	buf_printf(&b,
+		   "# HELP kapsule_http_in_flight Requests being answered.\n"
+		   "# TYPE kapsule_http_in_flight gauge\nkapsule_http_in_flight %d\n",
 		   atomic_load(&app->in_flight));
 	uint64_t writes, batches;
 	db_pool_stats(app->pool, &writes, &batches);
-	buf_printf(&b, "# HELP kapsule_db_writes_total Write transactions committed.\n"
-		       "# TYPE kapsule_db_writes_total counter\nkapsule_db_writes_total %llu\n"
-		       "# HELP kapsule_db_commits_total Commits (a commit can hold several writes).\n"
-		       "# TYPE kapsule_db_commits_total counter\nkapsule_db_commits_total %llu\n",
+	buf_printf(&b,
+		   "# HELP kapsule_db_writes_total Write transactions committed.\n"
+		   "# TYPE kapsule_db_writes_total counter\nkapsule_db_writes_total %llu\n"
+		   "# HELP kapsule_db_commits_total Commits (a commit can hold several writes).\n"
+		   "# TYPE kapsule_db_commits_total counter\nkapsule_db_commits_total %llu\n",
 		   (unsigned long long)writes, (unsigned long long)batches);
 	req_reply(r, 200, "text/plain; version=0.0.4", b.data, b.len);
 	buf_free(&b);
@@ -80,8 +88,8 @@ static int test_admin_or_reply(struct req *r)
 }
 
 static const struct field clock_fields[] = {
-	{"advance_ms", F_INT, 1},
-	{NULL, 0, 0},
+    {"advance_ms", F_INT, 1},
+    {NULL, 0, 0},
 };
 
 void h_test_clock(struct req *r)
@@ -97,7 +105,11 @@ void h_test_clock(struct req *r)
 		api_error(r, KERR_BAD_VALUE, "advance_ms", "'advance_ms' must be 0 or more");
 		return;
 	}
-	api_reply_json(r, 200, json_pack("{s:o}", "now", api_time(clock_now_ms())));
+	struct jw w;
+	api_begin(r, 200, &w);
+	jw_obj(&w);
+	jw_ktime(&w, "now", clock_now_ms());
+	jw_obj_end(&w);
 }
 
 void h_test_jobs(struct req *r)
@@ -114,6 +126,10 @@ void h_test_jobs(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	api_reply_json(r, 200, json_pack("{s:i,s:I}", "closed", rep.closed, "purged_keys",
-					 (json_int_t)rep.purged));
+	struct jw w;
+	api_begin(r, 200, &w);
+	jw_obj(&w);
+	jw_kint(&w, "closed", rep.closed);
+	jw_kint(&w, "purged_keys", rep.purged);
+	jw_obj_end(&w);
 }

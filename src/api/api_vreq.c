@@ -17,7 +17,7 @@ struct list_arg {
 	struct vreq_filter f;
 };
 
-static enum kerr list_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr list_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct list_arg *x = arg;
 	struct vreq *v;
@@ -25,13 +25,10 @@ static enum kerr list_work(struct dctx *c, void *arg, json_t **out)
 	enum kerr rc = vreq_list(c, &x->f, &v, &n, &more);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
+	render_page_begin(out);
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, render_vreq(&v[i], dom_view(c)));
-	const char *next = more ? arena_printf(c->a, "%lld.%lld", (long long)v[n - 1].due_at,
-					       (long long)v[n - 1].id)
-				: NULL;
-	*out = render_page(items, next);
+		render_vreq(out, &v[i], dom_view(c));
+	render_page_end(out, more ? api_cursor_text(c->a, v[n - 1].due_at, v[n - 1].id) : NULL);
 	return KERR_OK;
 }
 
@@ -47,12 +44,12 @@ void h_vreqs(struct req *r)
 	api_read(r, list_work, &x);
 }
 
-static enum kerr get_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr get_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct vreq v;
 	enum kerr rc = vreq_get(c, *(int64_t *)arg, &v);
 	if (!rc)
-		*out = render_vreq(&v, dom_view(c));
+		render_vreq(out, &v, dom_view(c));
 	return rc;
 }
 
@@ -70,7 +67,7 @@ struct answer_arg {
 	int nfiles;
 };
 
-static enum kerr answer_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr answer_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct answer_arg *x = arg;
 	int64_t mid;
@@ -79,8 +76,8 @@ static enum kerr answer_work(struct dctx *c, void *arg, json_t **out)
 }
 
 static const struct field answer_fields[] = {
-	{"text", F_STR, 1},
-	{NULL, 0, 0},
+    {"text", F_STR, 1},
+    {NULL, 0, 0},
 };
 
 /* Reads text and files from a multipart body; replies on error. */
@@ -108,11 +105,15 @@ static int answer_multipart_or_reply(struct req *r, struct answer_arg *x)
 				return -1;
 			}
 			x->text = arena_strndup(&r->a, p->data, p->len);
+		} else if (strcmp(p->name, "text") == 0) {
+			api_error(r, KERR_BAD_VALUE, "text", "'text' is a plain field, not a file");
+			return -1;
 		} else if (strcmp(p->name, "files") == 0 || strcmp(p->name, "file") == 0) {
 			x->files[x->nfiles++] = (struct upload){p->filename, p->data, p->len};
 		} else {
 			char msg[200];
-			snprintf(msg, sizeof(msg), "'%.100s' is not a field of this request", p->name);
+			snprintf(msg, sizeof(msg), "'%.100s' is not a field of this request",
+				 p->name);
 			api_error(r, KERR_UNKNOWN_FIELD, p->name, msg);
 			return -1;
 		}
@@ -144,7 +145,7 @@ void h_vreq_answer(struct req *r)
 	json_decref(in);
 }
 
-static enum kerr cancel_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr cancel_work(struct dctx *c, void *arg, struct jw *out)
 {
 	int64_t id = *(int64_t *)arg;
 	enum kerr rc = vreq_cancel(c, id);
@@ -168,7 +169,7 @@ struct file_arg {
 	struct attachment a;
 };
 
-static enum kerr file_work(struct dctx *c, void *arg, json_t **out)
+static enum kerr file_work(struct dctx *c, void *arg, struct jw *out)
 {
 	(void)out;
 	struct file_arg *x = arg;

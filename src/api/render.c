@@ -6,198 +6,252 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
-
-/* Sets key to a string, or leaves it out when s is NULL. */
-static void set_str(json_t *o, const char *key, const char *s)
+void render_order(struct jw *w, const struct order *o)
 {
-	if (s)
-		json_object_set_new(o, key, json_string(s));
-}
-
-static void set_int(json_t *o, const char *key, int64_t v)
-{
-	json_object_set_new(o, key, json_integer((json_int_t)v));
-}
-
-static json_t *items_json(const char *text)
-{
-	json_t *items = text ? json_loads(text, 0, NULL) : NULL;
-	return items ? items : json_array();
-}
-
-json_t *render_order(const struct order *o)
-{
-	json_t *j = json_object();
-	set_int(j, "id", o->id);
-	set_str(j, "number", o->number);
-	set_str(j, "shop_name", o->shop_name);
-	json_object_set_new(j, "items", items_json(o->items_json));
-	set_int(j, "amount", o->amount);
-	set_str(j, "currency", o->currency);
-	json_object_set_new(j, "placed_at", api_time(o->placed_at));
-	if (o->view == VIEW_CUSTOMER) {
-		set_str(j, "note", o->note);
-		return j;
+	jw_obj(w);
+	jw_kint(w, "id", o->id);
+	jw_kstr(w, "number", o->number);
+	jw_kstr(w, "shop_name", o->shop_name);
+	jw_key(w, "items");
+	jw_raw(w, o->items_json ? o->items_json : "[]"); /* stored by order_create */
+	jw_kint(w, "amount", o->amount);
+	jw_kstr(w, "currency", o->currency);
+	jw_ktime(w, "placed_at", o->placed_at);
+	if (o->view != VIEW_CUSTOMER) {
+		jw_key(w, "customer");
+		jw_obj(w);
+		if (o->view == VIEW_STAFF)
+			jw_kint(w, "id", o->customer_id);
+		jw_kstr_opt(w, "first_name", o->customer_first_name);
+		jw_kstr_opt(w, "last_name", o->customer_last_name);
+		jw_kstr_opt(w, "email", o->customer_email);
+		jw_kstr_opt(w, "phone", o->customer_phone);
+		jw_kstr_opt(w, "address", o->customer_address);
+		jw_obj_end(w);
 	}
-	json_t *cust = json_object();
-	set_str(cust, "first_name", o->customer_first_name);
 	if (o->view == VIEW_STAFF) {
-		set_int(cust, "id", o->customer_id);
-		set_str(cust, "last_name", o->customer_last_name);
-		set_str(cust, "email", o->customer_email);
-		set_str(cust, "phone", o->customer_phone);
-		set_str(cust, "address", o->customer_address);
-		set_int(j, "vendor_id", o->vendor_id);
-		json_object_set_new(j, "created_at", api_time(o->created_at));
+		jw_kint(w, "vendor_id", o->vendor_id);
+		jw_ktime(w, "created_at", o->created_at);
 	}
-	json_object_set_new(j, "customer", cust);
-	set_str(j, "note", o->note);
-	return j;
+	jw_kstr_opt(w, "note", o->note);
+	jw_obj_end(w);
 }
 
-json_t *render_enquiry(const struct enquiry *q)
+void render_enquiry_fields(struct jw *w, const struct enquiry *q)
 {
-	json_t *j = json_object();
-	set_int(j, "id", q->id);
-	set_int(j, "order_id", q->order_id);
-	set_str(j, "order_number", q->order_number);
-	set_str(j, "shop_name", q->shop_name);
-	set_str(j, "category", q->category);
-	set_str(j, "subject", q->subject);
-	set_str(j, "status", q->status);
-	set_int(j, "message_count", q->message_count);
-	json_object_set_new(j, "created_at", api_time(q->created_at));
-	json_object_set_new(j, "updated_at", api_time(q->updated_at));
-	json_object_set_new(j, "last_message_at", api_time(q->last_message_at));
-	json_object_set_new(j, "resolved_at", api_time(q->resolved_at));
-	json_object_set_new(j, "closed_at", api_time(q->closed_at));
-	json_object_set_new(j, "reopen_until", api_time(q->reopen_until));
+	jw_kint(w, "id", q->id);
+	jw_kint(w, "order_id", q->order_id);
+	jw_kstr(w, "order_number", q->order_number);
+	jw_kstr(w, "shop_name", q->shop_name);
+	jw_kstr(w, "category", q->category);
+	jw_kstr(w, "subject", q->subject);
+	jw_kstr(w, "status", q->status);
+	jw_kint(w, "message_count", q->message_count);
+	jw_ktime(w, "created_at", q->created_at);
+	jw_ktime(w, "updated_at", q->updated_at);
+	jw_ktime(w, "last_message_at", q->last_message_at);
+	jw_ktime(w, "resolved_at", q->resolved_at);
+	jw_ktime(w, "closed_at", q->closed_at);
+	jw_ktime(w, "reopen_until", q->reopen_until);
 	if (q->view != VIEW_STAFF)
-		return j;
-	set_int(j, "customer_id", q->customer_id);
-	set_str(j, "customer_name", q->customer_name);
-	set_int(j, "vendor_id", q->vendor_id);
-	set_str(j, "priority", q->priority);
-	json_object_set_new(j, "escalated", json_boolean(q->escalated));
-	json_object_set_new(j, "assignee",
-			    q->assignee_id ? json_pack("{s:I,s:s?}", "id", (json_int_t)q->assignee_id,
-						       "name", q->assignee_name)
-					   : json_null());
-	json_object_set_new(j, "vendor_due_at", api_time(q->due_at));
-	return j;
+		return;
+	jw_kint(w, "customer_id", q->customer_id);
+	jw_kstr(w, "customer_name", q->customer_name);
+	jw_kint(w, "vendor_id", q->vendor_id);
+	jw_kstr(w, "priority", q->priority);
+	jw_kbool(w, "escalated", q->escalated);
+	jw_key(w, "assignee");
+	if (q->assignee_id) {
+		jw_obj(w);
+		jw_kint(w, "id", q->assignee_id);
+		jw_kstr(w, "name", q->assignee_name);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_ktime(w, "vendor_due_at", q->due_at);
 }
 
-json_t *render_file(const struct attachment_ref *a)
+void render_enquiry(struct jw *w, const struct enquiry *q)
+{
+	jw_obj(w);
+	render_enquiry_fields(w, q);
+	jw_obj_end(w);
+}
+
+void render_file(struct jw *w, const struct attachment_ref *a)
 {
 	char url[64];
 	snprintf(url, sizeof(url), "/api/v1/attachments/%lld", (long long)a->id);
-	return json_pack("{s:I,s:s,s:s,s:I,s:s,s:s}", "id", (json_int_t)a->id, "filename",
-			 a->filename, "content_type", a->content_type, "size", (json_int_t)a->size,
-			 "sha256", a->sha256, "url", url);
+	jw_obj(w);
+	jw_kint(w, "id", a->id);
+	jw_kstr(w, "filename", a->filename);
+	jw_kstr(w, "content_type", a->content_type);
+	jw_kint(w, "size", a->size);
+	jw_kstr(w, "sha256", a->sha256);
+	jw_kstr(w, "url", url);
+	jw_obj_end(w);
 }
 
-json_t *render_message(const struct message *m, enum view v)
+void render_message_fields(struct jw *w, const struct message *m, enum view v)
 {
-	json_t *j = json_object();
-	set_int(j, "id", m->id);
-	set_str(j, "author_role", m->author_role);
-	set_str(j, "author_name", m->author_name);
-	json_object_set_new(j, "mine", json_boolean(m->mine));
-	set_str(j, "body", m->body);
-	json_object_set_new(j, "created_at", api_time(m->created_at));
+	jw_kint(w, "id", m->id);
+	jw_kstr(w, "author_role", m->author_role);
+	jw_kstr_opt(w, "author_name", m->author_name);
+	jw_kbool(w, "mine", m->mine);
+	jw_kstr(w, "body", m->body);
+	jw_ktime(w, "created_at", m->created_at);
 	if (v == VIEW_STAFF) {
-		set_str(j, "audience", m->audience);
-		set_int(j, "author_id", m->author_id);
+		jw_kstr(w, "audience", m->audience);
+		jw_kint(w, "author_id", m->author_id);
 		if (m->vendor_request_id)
-			set_int(j, "vendor_request_id", m->vendor_request_id);
+			jw_kint(w, "vendor_request_id", m->vendor_request_id);
 	}
-	json_t *files = json_array();
+	jw_key(w, "files");
+	jw_arr(w);
 	for (int i = 0; i < m->nfiles; i++)
-		json_array_append_new(files, render_file(&m->files[i]));
-	json_object_set_new(j, "files", files);
-	return j;
+		render_file(w, &m->files[i]);
+	jw_arr_end(w);
 }
 
-json_t *render_messages(const struct message *m, int n, enum view v)
+void render_message(struct jw *w, const struct message *m, enum view v)
 {
-	json_t *arr = json_array();
+	jw_obj(w);
+	render_message_fields(w, m, v);
+	jw_obj_end(w);
+}
+
+void render_messages(struct jw *w, const struct message *m, int n, enum view v)
+{
+	jw_arr(w);
 	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, render_message(&m[i], v));
-	return arr;
+		render_message(w, &m[i], v);
+	jw_arr_end(w);
 }
 
-json_t *render_vreq(const struct vreq *r, enum view v)
+void render_vreq(struct jw *w, const struct vreq *r, enum view v)
 {
-	json_t *j = json_object();
-	set_int(j, "id", r->id);
-	set_str(j, "state", r->state);
-	set_str(j, "question", r->question);
-	json_t *ev = json_array();
+	jw_obj(w);
+	jw_kint(w, "id", r->id);
+	jw_kstr(w, "state", r->state);
+	jw_kstr(w, "question", r->question);
+	jw_key(w, "evidence");
+	jw_arr(w);
 	const char *p = r->evidence ? r->evidence : "";
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		json_array_append_new(ev, json_stringn(p, len));
+		jw_strn(w, p, len);
 		p += len + (comma ? 1 : 0);
 	}
-	json_object_set_new(j, "evidence", ev);
-	json_object_set_new(j, "due_at", api_time(r->due_at));
-	json_object_set_new(j, "created_at", api_time(r->created_at));
-	json_object_set_new(j, "answered_at", api_time(r->answered_at));
-	json_object_set_new(j, "cancelled_at", api_time(r->cancelled_at));
-	set_int(j, "order_id", r->order_id);
-	set_str(j, "order_number", r->order_number);
+	jw_arr_end(w);
+	jw_ktime(w, "due_at", r->due_at);
+	jw_ktime(w, "created_at", r->created_at);
+	jw_ktime(w, "answered_at", r->answered_at);
+	jw_ktime(w, "cancelled_at", r->cancelled_at);
+	jw_kint(w, "order_id", r->order_id);
+	jw_kstr(w, "order_number", r->order_number);
 	if (v == VIEW_STAFF) {
-		set_int(j, "enquiry_id", r->enquiry_id);
-		set_int(j, "vendor_id", r->vendor_id);
-		set_str(j, "shop_name", r->shop_name);
-		set_int(j, "created_by", r->created_by);
+		jw_kint(w, "enquiry_id", r->enquiry_id);
+		jw_kint(w, "vendor_id", r->vendor_id);
+		jw_kstr(w, "shop_name", r->shop_name);
+		jw_kint(w, "created_by", r->created_by);
 		if (r->answered_by)
-			set_int(j, "answered_by", r->answered_by);
+			jw_kint(w, "answered_by", r->answered_by);
 	}
-	if (r->order.id)
-		json_object_set_new(j, "order", render_order(&r->order));
-	if (r->answer)
-		json_object_set_new(j, "answer", render_message(r->answer, v));
-	return j;
+	if (r->order.id) {
+		jw_key(w, "order");
+		render_order(w, &r->order);
+	}
+	if (r->answer) {
+		jw_key(w, "answer");
+		render_message(w, r->answer, v);
+	}
+	jw_obj_end(w);
 }
 
-json_t *render_user(const struct user *u)
+void render_user(struct jw *w, const struct user *u)
 {
-	json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)u->id, "email", u->email,
-			      "name", u->name, "role", u->role, "disabled", u->disabled);
+	jw_obj(w);
+	jw_kint(w, "id", u->id);
+	jw_kstr(w, "email", u->email);
+	jw_kstr(w, "name", u->name);
+	jw_kstr(w, "role", u->role);
+	jw_kbool(w, "disabled", u->disabled);
 	if (u->vendor_id)
-		set_int(j, "vendor_id", u->vendor_id);
-	json_object_set_new(j, "created_at", api_time(u->created_at));
-	return j;
+		jw_kint(w, "vendor_id", u->vendor_id);
+	jw_ktime(w, "created_at", u->created_at);
+	jw_obj_end(w);
 }
 
-json_t *render_vendor(const struct vendor *v)
+void render_vendor_fields(struct jw *w, const struct vendor *v)
 {
-	json_t *j = json_pack("{s:I,s:s?,s:s}", "id", (json_int_t)v->id, "ref", v->ref,
-			      "shop_name", v->shop_name);
-	set_str(j, "contact_email", v->contact_email);
-	set_str(j, "contact_phone", v->contact_phone);
-	set_str(j, "website", v->website);
-	json_object_set_new(j, "created_at", api_time(v->created_at));
-	json_object_set_new(j, "updated_at", api_time(v->updated_at));
-	return j;
+	jw_kint(w, "id", v->id);
+	jw_kstr(w, "ref", v->ref);
+	jw_kstr(w, "shop_name", v->shop_name);
+	jw_kstr_opt(w, "contact_email", v->contact_email);
+	jw_kstr_opt(w, "contact_phone", v->contact_phone);
+	jw_kstr_opt(w, "website", v->website);
+	jw_ktime(w, "created_at", v->created_at);
+	jw_ktime(w, "updated_at", v->updated_at);
 }
 
-json_t *render_principal(const struct principal *p)
+void render_principal_fields(struct jw *w, const struct principal *p)
 {
-	json_t *j = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)p->user_id, "email", p->email,
-			      "name", p->name, "role", role_name(p->role));
+	jw_kint(w, "id", p->user_id);
+	jw_kstr(w, "email", p->email);
+	jw_kstr(w, "name", p->name);
+	jw_kstr(w, "role", role_name(p->role));
 	if (p->vendor_id)
-		set_int(j, "vendor_id", p->vendor_id);
+		jw_kint(w, "vendor_id", p->vendor_id);
 	if (p->customer_id)
-		set_int(j, "customer_id", p->customer_id);
-	return j;
+		jw_kint(w, "customer_id", p->customer_id);
 }
 
-json_t *render_page(json_t *items, const char *next_cursor)
+void render_session(struct jw *w, const struct session_info *s)
 {
-	return json_pack("{s:o,s:o}", "items", items,
-			 "next_cursor", next_cursor ? json_string(next_cursor) : json_null());
+	jw_obj(w);
+	jw_kint(w, "id", s->id);
+	jw_kint(w, "user_id", s->user_id);
+	jw_kstr(w, "kind", s->kind);
+	jw_kstr(w, "label", s->label);
+	jw_kstr(w, "client", s->client);
+	jw_ktime(w, "created_at", s->created_at);
+	jw_ktime(w, "expires_at", s->expires_at);
+	jw_kbool(w, "current", s->current);
+	jw_obj_end(w);
+}
+
+void render_audit(struct jw *w, const struct audit_event *e)
+{
+	jw_obj(w);
+	jw_kint(w, "id", e->id);
+	jw_ktime(w, "at", e->at);
+	jw_key(w, "actor_id");
+	if (e->actor_id)
+		jw_int(w, e->actor_id);
+	else
+		jw_null(w);
+	jw_kstr(w, "actor_role", e->actor_role);
+	jw_kstr(w, "action", e->action);
+	jw_kstr(w, "object_type", e->object_type);
+	jw_kint(w, "object_id", e->object_id);
+	jw_key(w, "summary");
+	jw_raw(w, e->summary ? e->summary : "{}"); /* stored by audit_append */
+	jw_kstr(w, "hash", e->hash);
+	jw_obj_end(w);
+}
+
+void render_page_begin(struct jw *w)
+{
+	jw_obj(w);
+	jw_key(w, "items");
+	jw_arr(w);
+}
+
+void render_page_end(struct jw *w, const char *next_cursor)
+{
+	jw_arr_end(w);
+	jw_kstr(w, "next_cursor", next_cursor);
+	jw_obj_end(w);
 }

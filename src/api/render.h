@@ -1,14 +1,16 @@
 /*
- * render.h - domain objects as JSON.  Each function returns a new
- * reference.  What a field holds for a viewer was decided by the domain
- * (struct view); the renderer leaves out what the domain left empty and
- * picks the shape by the view.
+ * render.h - domain objects as JSON, written with jsonw.  What a field
+ * holds for a viewer was decided by the domain (struct view); the renderer
+ * leaves out what the domain left empty and picks the shape by the view.
+ *
+ * Functions named render_X write one complete value; render_X_fields
+ * write members into an object the caller has opened.
  */
 #ifndef KAPSULE_API_RENDER_H
 #define KAPSULE_API_RENDER_H
 
-#include <jansson.h>
-
+#include "api/jsonw.h"
+#include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/enquiry.h"
 #include "domain/message.h"
@@ -16,16 +18,22 @@
 #include "domain/party.h"
 #include "domain/vreq.h"
 
-json_t *render_order(const struct order *o);
-json_t *render_enquiry(const struct enquiry *q);
-json_t *render_message(const struct message *m, enum view v);
-json_t *render_messages(const struct message *m, int n, enum view v);
-json_t *render_vreq(const struct vreq *r, enum view v);
-json_t *render_user(const struct user *u);
-json_t *render_vendor(const struct vendor *v);
-json_t *render_principal(const struct principal *p);
-json_t *render_file(const struct attachment_ref *a);
-/* {"items": items, "next_cursor": cursor or null}; items is consumed. */
-json_t *render_page(json_t *items, const char *next_cursor);
+void render_order(struct jw *w, const struct order *o);
+void render_enquiry_fields(struct jw *w, const struct enquiry *q);
+void render_enquiry(struct jw *w, const struct enquiry *q);
+void render_message_fields(struct jw *w, const struct message *m, enum view v);
+void render_message(struct jw *w, const struct message *m, enum view v);
+void render_messages(struct jw *w, const struct message *m, int n, enum view v);
+void render_vreq(struct jw *w, const struct vreq *r, enum view v);
+void render_user(struct jw *w, const struct user *u);
+void render_vendor_fields(struct jw *w, const struct vendor *v);
+void render_principal_fields(struct jw *w, const struct principal *p);
+void render_file(struct jw *w, const struct attachment_ref *a);
+void render_session(struct jw *w, const struct session_info *s);
+void render_audit(struct jw *w, const struct audit_event *e);
+
+/* A page: {"items": [ ... ], "next_cursor": ...}.  Begin opens the array. */
+void render_page_begin(struct jw *w);
+void render_page_end(struct jw *w, const char *next_cursor);
 
 #endif

@@ -19,7 +19,7 @@ struct arena_chunk {
 
 #define ARENA_ALIGN (sizeof(max_align_t))
 #define ARENA_FIRST 4096
-#define ARENA_BIG ((size_t)1 << 20)
+#define ARENA_BIG   ((size_t)1 << 20)
 
 void arena_init(struct arena *a)
 {
@@ -39,6 +39,10 @@ void arena_free(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
+	if (n > SIZE_MAX - sizeof(struct arena_chunk) - ARENA_ALIGN) {
+		fprintf(stderr, "arena: allocation too large\n");
+		abort();
+	}
 	n = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 	if (n == 0)
 		n = ARENA_ALIGN;
@@ -79,6 +83,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
+	if (n == SIZE_MAX) {
+		fprintf(stderr, "arena: allocation too large\n");
+		abort();
+	}
 	char *p = arena_alloc(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -15,9 +15,9 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head; /* newest chunk first; NULL when empty */
-	size_t used;              /* bytes handed out from head */
-	size_t size;              /* usable bytes in head */
-	size_t total;             /* bytes held in all chunks, for limits and metrics */
+	size_t used;		  /* bytes handed out from head */
+	size_t size;		  /* usable bytes in head */
+	size_t total;		  /* bytes held in all chunks, for limits and metrics */
 };
 
 /* Initialises a to empty. A zeroed struct arena is also valid. */

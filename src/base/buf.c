@@ -92,6 +92,14 @@ static enum kerr buf_grow(struct buf *b, size_t n)
 	return KERR_OK;
 }
 
+enum kerr buf_reserve(struct buf *b, size_t n)
+{
+	enum kerr rc = buf_grow(b, n);
+	if (!rc && b->len == 0)
+		b->data[0] = '\0';
+	return rc;
+}
+
 enum kerr buf_append(struct buf *b, const void *p, size_t n)
 {
 	enum kerr rc = buf_grow(b, n);

@@ -21,10 +21,10 @@
 #include "base/err.h"
 
 struct buf {
-	char *data;  /* NULL until the first append; then NUL-terminated */
-	size_t len;  /* bytes in use, excluding the NUL */
-	size_t cap;  /* bytes allocated */
-	size_t max;  /* most bytes len may reach; 0 means BUF_DEFAULT_MAX */
+	char *data; /* NULL until the first append; then NUL-terminated */
+	size_t len; /* bytes in use, excluding the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* most bytes len may reach; 0 means BUF_DEFAULT_MAX */
 };
 
 struct slice {
@@ -33,7 +33,7 @@ struct slice {
 };
 
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
-#define SLICE_LIT(s) ((struct slice){(s), sizeof(s) - 1})
+#define SLICE_LIT(s)	((struct slice){(s), sizeof(s) - 1})
 
 /* Initialises b as empty with the cap max (0: BUF_DEFAULT_MAX). */
 void buf_init(struct buf *b, size_t max);
@@ -41,13 +41,15 @@ void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
 /* Empties b without freeing. */
 void buf_reset(struct buf *b);
+/* Makes room for n more bytes without appending; KERR_TOO_LARGE past the cap. */
+enum kerr buf_reserve(struct buf *b, size_t n);
 /* Appends n bytes. Fails with KERR_TOO_LARGE past the cap, changing nothing. */
 enum kerr buf_append(struct buf *b, const void *p, size_t n);
 enum kerr buf_append_str(struct buf *b, const char *s);
 enum kerr buf_append_char(struct buf *b, char c);
 enum kerr buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum kerr buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* Hands b's bytes to the caller (who frees them) and empties b. Never NULL. */
 char *buf_steal(struct buf *b);
 /* b's bytes as a C string; "" for an empty buffer. */

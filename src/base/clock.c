@@ -5,7 +5,6 @@
 #include "base/clock.h"
 
 #include <stdatomic.h>
-#include <stdio.h>
 #include <time.h>
 
 static atomic_int test_on;
@@ -46,22 +45,65 @@ int clock_advance(int64_t ms)
 	return 0;
 }
 
+/*
+ * Civil date from days since 1970-01-01 (proleptic Gregorian), after Howard
+ * Hinnant's days_from_civil inverse: no tables, no locale, no locks, which
+ * matters because every time in every reply is formatted here.
+ */
+static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	days += 719468;
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	unsigned doe = (unsigned)(days - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static void put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void clock_format(int64_t ms, char out[32])
 {
-	time_t secs = (time_t)(ms / 1000);
-	int frac = (int)(ms % 1000);
+	int64_t secs = ms / 1000, frac = ms % 1000;
 	if (frac < 0) {
 		frac += 1000;
 		secs -= 1;
 	}
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	/* Years past 9999 cannot be stored (clock_now_ms is bounded by the OS). */
-	int year = tm.tm_year + 1900;
-	if (year < 0 || year > 9999)
-		year = year < 0 ? 0 : 9999;
-	char tmp[96];
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-	snprintf(out, 32, "%.31s", tmp);
+	int64_t days = secs / 86400, rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days -= 1;
+	}
+	int64_t y;
+	unsigned m, d;
+	civil(days, &y, &m, &d);
+	if (y < 0)
+		y = 0; /* years outside 0..9999 cannot be written in this form */
+	if (y > 9999)
+		y = 9999;
+	/* YYYY-MM-DDTHH:MM:SS.mmmZ */
+	put2(out, (unsigned)(y / 100));
+	put2(out + 2, (unsigned)(y % 100));
+	out[4] = '-';
+	put2(out + 5, m);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = 'T';
+	put2(out + 11, (unsigned)(rem / 3600));
+	out[13] = ':';
+	put2(out + 14, (unsigned)(rem / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (unsigned)(rem % 60));
+	out[19] = '.';
+	out[20] = (char)('0' + frac / 100);
+	put2(out + 21, (unsigned)(frac % 100));
+	out[23] = 'Z';
+	out[24] = '\0';
 }

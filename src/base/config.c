@@ -14,64 +14,71 @@
 #include "base/log.h"
 
 enum ctype {
-	C_STR,  /* text, at most the field's size - 1 bytes */
-	C_INT,  /* integer in [min, max] */
+	C_STR,	/* text, at most the field's size - 1 bytes */
+	C_INT,	/* integer in [min, max] */
 	C_SIZE, /* byte count with optional k, M or G suffix, in [min, max] */
 	C_BOOL, /* true/false, yes/no, on/off, 1/0 */
 };
 
 struct ckey {
-	const char *name;  /* key in the file; flag --name; env KAPSULE_NAME */
-	enum ctype type;   /* how the value is parsed */
-	size_t off;        /* offset of the field in struct config */
-	size_t size;       /* size of a C_STR field */
-	const char *def;   /* default, as text */
-	int64_t min, max;  /* range of C_INT and C_SIZE */
-	const char *help;  /* one line for the documented file */
+	const char *name; /* key in the file; flag --name; env KAPSULE_NAME */
+	enum ctype type;  /* how the value is parsed */
+	size_t off;	  /* offset of the field in struct config */
+	size_t size;	  /* size of a C_STR field */
+	const char *def;  /* default, as text */
+	int64_t min, max; /* range of C_INT and C_SIZE */
+	const char *help; /* one line for the documented file */
 };
 
 #define S(f) C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define I(f) C_INT, offsetof(struct config, f), 0
 #define Z(f) C_SIZE, offsetof(struct config, f), 0
 #define B(f) C_BOOL, offsetof(struct config, f), 0
-#define MiB (1024LL * 1024)
+#define MiB  (1024LL * 1024)
 
 static const struct ckey keys[] = {
-	{"listen", S(listen), "127.0.0.1", 0, 0, "address to listen on"},
-	{"port", I(port), "8080", 1, 65535, "TCP port to listen on"},
-	{"db", S(db), "kapsule.db", 0, 0, "SQLite file, or a postgres:// URL"},
-	{"threads", I(threads), "8", 1, 256, "HTTP worker threads"},
-	{"db_pool", I(db_pool), "0", 0, 256, "read connections per process (0: one per thread)"},
-	{"max_connections", I(max_connections), "1024", 1, 100000, "open HTTP connections at most"},
-	{"idle_timeout", I(idle_timeout), "30", 1, 3600, "seconds an idle connection is kept open"},
-	{"max_header_bytes", Z(max_header_bytes), "16k", 4096, MiB, "request line and headers at most"},
-	{"max_body_bytes", Z(max_body_bytes), "1M", 1024, 64 * MiB, "JSON request bodies at most"},
-	{"max_upload_bytes", Z(max_upload_bytes), "25M", 1024, 1024 * MiB, "one upload request at most"},
-	{"max_file_bytes", Z(max_file_bytes), "10M", 1024, 1024 * MiB, "one uploaded file at most"},
-	{"max_files", I(max_files), "10", 1, 100, "files in one upload at most"},
-	{"session_hours", I(session_hours), "12", 1, 24 * 90, "lifetime of a sign-in session, hours"},
-	{"cookie_secure", B(cookie_secure), "false", 0, 0, "mark the session cookie Secure (set behind HTTPS)"},
-	{"login_account_failures", I(login_account_failures), "5", 1, 1000,
-	 "failed logins allowed per account per window"},
-	{"login_address_failures", I(login_address_failures), "20", 1, 100000,
-	 "failed logins allowed per client address per window"},
-	{"login_window_minutes", I(login_window_minutes), "15", 1, 24 * 60, "length of the failed-login window"},
-	{"reopen_window_days", I(reopen_window_days), "14", 0, 365,
-	 "days a customer may reopen a resolved enquiry; it closes after"},
-	{"vendor_due_hours", I(vendor_due_hours), "24", 1, 24 * 14, "default deadline of a vendor request"},
-	{"operator_name", S(operator_name), "Kapsule", 0, 0, "marketplace name shown to people"},
-	{"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
-	{"support_email", S(support_email), "support@kapsule.co.uk", 0, 0, "marketplace support address"},
-	{"public_url", S(public_url), "http://127.0.0.1:8080", 0, 0, "base URL used in links"},
-	{"test_clock", B(test_clock), "false", 0, 0, "let tests move time forward (never in production)"},
-	{"log_level", S(log_level), "info", 0, 0, "debug, info, warn or error"},
-	{"log_requests", B(log_requests), "true", 0, 0, "write one log line per request"},
-	{"jobs_interval_ms", I(jobs_interval_ms), "1000", 0, 3600000, "scheduler period; 0 turns it off"},
-	{"shutdown_grace_seconds", I(shutdown_grace_seconds), "10", 0, 600,
-	 "time in-flight requests get to finish on shutdown"},
-	{"password_ops", I(password_ops), "2", 1, 20, "argon2id passes per password hash"},
-	{"password_mem_kib", I(password_mem_kib), "65536", 8192, 4 * 1024 * 1024,
-	 "argon2id memory per password hash, KiB"},
+    {"listen", S(listen), "127.0.0.1", 0, 0, "address to listen on"},
+    {"port", I(port), "8080", 1, 65535, "TCP port to listen on"},
+    {"db", S(db), "kapsule.db", 0, 0, "SQLite file, or a postgres:// URL"},
+    {"threads", I(threads), "8", 1, 256, "HTTP worker threads"},
+    {"db_pool", I(db_pool), "0", 0, 256, "read connections per process (0: one per thread)"},
+    {"max_connections", I(max_connections), "1024", 1, 100000, "open HTTP connections at most"},
+    {"idle_timeout", I(idle_timeout), "30", 1, 3600, "seconds an idle connection is kept open"},
+    {"max_header_bytes", Z(max_header_bytes), "16k", 4096, MiB, "request line and headers at most"},
+    {"max_body_bytes", Z(max_body_bytes), "1M", 1024, 64 * MiB, "JSON request bodies at most"},
+    {"max_upload_bytes", Z(max_upload_bytes), "25M", 1024, 1024 * MiB,
+     "one upload request at most"},
+    {"max_file_bytes", Z(max_file_bytes), "10M", 1024, 1024 * MiB, "one uploaded file at most"},
+    {"max_files", I(max_files), "10", 1, 100, "files in one upload at most"},
+    {"session_hours", I(session_hours), "12", 1, 24 * 90, "lifetime of a sign-in session, hours"},
+    {"cookie_secure", B(cookie_secure), "false", 0, 0,
+     "mark the session cookie Secure (set behind HTTPS)"},
+    {"login_account_failures", I(login_account_failures), "5", 1, 1000,
+     "failed logins allowed per account per window"},
+    {"login_address_failures", I(login_address_failures), "20", 1, 100000,
+     "failed logins allowed per client address per window"},
+    {"login_window_minutes", I(login_window_minutes), "15", 1, 24 * 60,
+     "length of the failed-login window"},
+    {"reopen_window_days", I(reopen_window_days), "14", 0, 365,
+     "days a customer may reopen a resolved enquiry; it closes after"},
+    {"vendor_due_hours", I(vendor_due_hours), "24", 1, 24 * 14,
+     "default deadline of a vendor request"},
+    {"operator_name", S(operator_name), "Kapsule", 0, 0, "marketplace name shown to people"},
+    {"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
+    {"support_email", S(support_email), "support@kapsule.co.uk", 0, 0,
+     "marketplace support address"},
+    {"public_url", S(public_url), "http://127.0.0.1:8080", 0, 0, "base URL used in links"},
+    {"test_clock", B(test_clock), "false", 0, 0,
+     "let tests move time forward (never in production)"},
+    {"log_level", S(log_level), "info", 0, 0, "debug, info, warn or error"},
+    {"log_requests", B(log_requests), "true", 0, 0, "write one log line per request"},
+    {"jobs_interval_ms", I(jobs_interval_ms), "1000", 0, 3600000,
+     "scheduler period; 0 turns it off"},
+    {"shutdown_grace_seconds", I(shutdown_grace_seconds), "10", 0, 600,
+     "time in-flight requests get to finish on shutdown"},
+    {"password_ops", I(password_ops), "2", 1, 20, "argon2id passes per password hash"},
+    {"password_mem_kib", I(password_mem_kib), "65536", 8192, 4 * 1024 * 1024,
+     "argon2id memory per password hash, KiB"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -118,11 +125,16 @@ static int set_key(struct config *c, const struct ckey *k, const char *value, co
 {
 	char *field = (char *)c + k->off;
 	int64_t x;
+	if (strcmp(k->name, "log_level") == 0 && log_level_parse(value) < 0) {
+		snprintf(errbuf, errlen, "%s: 'log_level' must be debug, info, warn or error, not '%s'",
+			 origin, value);
+		return -1;
+	}
 	switch (k->type) {
 	case C_STR:
 		if (strlen(value) >= k->size) {
-			snprintf(errbuf, errlen, "%s: value of '%s' is longer than %zu bytes", origin,
-				 k->name, k->size - 1);
+			snprintf(errbuf, errlen, "%s: value of '%s' is longer than %zu bytes",
+				 origin, k->name, k->size - 1);
 			return -1;
 		}
 		memcpy(field, value, strlen(value) + 1);
@@ -149,11 +161,6 @@ static int set_key(struct config *c, const struct ckey *k, const char *value, co
 		memcpy(field, &b, sizeof(b));
 		break;
 	}
-	}
-	if (strcmp(k->name, "log_level") == 0 && log_level_parse(value) < 0) {
-		snprintf(errbuf, errlen, "%s: 'log_level' must be debug, info, warn or error, not '%s'",
-			 origin, value);
-		return -1;
 	}
 	return 0;
 }
@@ -305,7 +312,8 @@ int config_load(struct config *c, int argc, char **argv, int *rest, int *nrest, 
 		}
 		const char *value = eq ? eq + 1 : NULL;
 		if (!value) {
-			if (k->type == C_BOOL && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
+			if (k->type == C_BOOL &&
+			    (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
 				value = "true";
 			} else if (i + 1 < argc) {
 				value = argv[++i];
@@ -325,8 +333,9 @@ int config_load(struct config *c, int argc, char **argv, int *rest, int *nrest, 
 void config_print_defaults(void *file)
 {
 	FILE *f = file;
-	fprintf(f, "# kapsule.conf - every key with its default.\n"
-		   "# Environment variables KAPSULE_<KEY> and flags --<key>=<value> override it.\n\n");
+	fprintf(f,
+		"# kapsule.conf - every key with its default.\n"
+		"# Environment variables KAPSULE_<KEY> and flags --<key>=<value> override it.\n\n");
 	for (size_t i = 0; i < NKEYS; i++)
 		fprintf(f, "# %s\n%s = %s\n\n", keys[i].help, keys[i].name, keys[i].def);
 }

@@ -11,7 +11,7 @@
 #include "base/err.h"
 
 #define SHA256_HEX_LEN 64
-#define TOKEN_BYTES 32
+#define TOKEN_BYTES    32
 #define TOKEN_TEXT_LEN 43 /* base64url of 32 bytes, no padding */
 
 /* Initialises libsodium. Returns 0, or -1 when it cannot start. */

@@ -44,7 +44,7 @@ int csv_next(struct csv *c, struct arena *a, char **fields, int *nfields, int *l
 			}
 		} else {
 			while (c->p < c->end && *c->p != ',' && *c->p != '\n' &&
-			       !(*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n')) {
+			       !(*c->p == '\r' && (c->p + 1 == c->end || c->p[1] == '\n'))) {
 				if (*c->p == '"')
 					return -1; /* a quote inside an unquoted field */
 				buf[len++] = *c->p++;
@@ -63,7 +63,9 @@ int csv_next(struct csv *c, struct arena *a, char **fields, int *nfields, int *l
 		}
 		if (*c->p == '\r')
 			c->p++;
-		if (c->p < c->end && *c->p == '\n') {
+		if (c->p == c->end)
+			return 1; /* a final CR without LF ends the record too */
+		if (*c->p == '\n') {
 			c->p++;
 			c->line++;
 			return 1;

@@ -14,7 +14,7 @@
 
 struct csv {
 	const char *p, *end; /* what is left to read */
-	int line;            /* line number of the next record, from 1 */
+	int line;	     /* line number of the next record, from 1 */
 };
 
 /* Starts reading text[0..n). A UTF-8 byte-order mark is skipped. */

@@ -14,7 +14,7 @@ static const struct {
 	const char *msg;
 } kerr_info[] = {
 #define KERR_INFO(name, code, status, msg) {code, status, msg},
-	KERR_TABLE(KERR_INFO)
+    KERR_TABLE(KERR_INFO)
 #undef KERR_INFO
 };
 

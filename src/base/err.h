@@ -15,42 +15,41 @@
 /*   name              code string            status  default message */
 #define KERR_TABLE(X)                                                                              \
 	X(OK, "ok", 200, "ok")                                                                     \
-	X(BAD_JSON, "malformed_json", 400, "the request body is not valid JSON")                  \
-	X(BAD_UTF8, "invalid_utf8", 400, "the input is not valid UTF-8")                          \
-	X(MISSING_FIELD, "missing_field", 400, "a required field is missing")                     \
+	X(BAD_JSON, "malformed_json", 400, "the request body is not valid JSON")                   \
+	X(BAD_UTF8, "invalid_utf8", 400, "the input is not valid UTF-8")                           \
+	X(MISSING_FIELD, "missing_field", 400, "a required field is missing")                      \
 	X(UNKNOWN_FIELD, "unknown_field", 400, "the request has a field this route does not take") \
-	X(BAD_TYPE, "wrong_type", 400, "a field has the wrong type")                              \
-	X(BAD_VALUE, "invalid_value", 400, "a field has a value that is not allowed")             \
-	X(BAD_REQUEST, "bad_request", 400, "the request is not well formed")                      \
-	X(BAD_MULTIPART, "malformed_multipart", 400, "the multipart body is not well formed")     \
-	X(UNAUTHENTICATED, "unauthenticated", 401, "sign in first")                               \
-	X(BAD_LOGIN, "invalid_credentials", 401, "the e-mail or password is not right")           \
-	X(CSRF, "csrf_token_invalid", 403, "the CSRF token is missing or wrong")                  \
-	X(FORBIDDEN, "forbidden", 403, "this account may not do that")                            \
-	X(NOT_FOUND, "not_found", 404, "no such object")                                          \
-	X(METHOD, "method_not_allowed", 405, "this path does not take that method")               \
-	X(STATE, "invalid_transition", 409, "the object is not in a state that allows this")      \
-	X(CONFLICT, "conflict", 409, "the object already exists")                                 \
-	X(IDEM_MISMATCH, "idempotency_key_reused", 422,                                           \
-	  "the Idempotency-Key was used before with a different request")                         \
-	X(IDEM_BUSY, "idempotency_key_in_use", 409,                                               \
-	  "a request with this Idempotency-Key is still running")                                 \
-	X(TOO_LARGE, "too_large", 413, "the request or a part of it is too large")               \
-	X(MEDIA_TYPE, "unsupported_media_type", 415, "the body has a content type this route does not take") \
-	X(FILE_TYPE, "unsupported_file_type", 415, "the file's content is not an allowed type")  \
-	X(RATE_LIMITED, "rate_limited", 429, "too many attempts; try again later")                \
-	X(LIMIT, "limit_exceeded", 400, "a limit was exceeded")                                   \
-	X(INTERNAL, "internal", 500, "something went wrong on our side")                          \
-	X(DB, "database_error", 500, "the database failed")                                       \
-	X(UNAVAILABLE, "unavailable", 503, "the service is not available right now")              \
-	X(IO, "io_error", 500, "reading or writing a file failed")                                \
+	X(BAD_TYPE, "wrong_type", 400, "a field has the wrong type")                               \
+	X(BAD_VALUE, "invalid_value", 400, "a field has a value that is not allowed")              \
+	X(BAD_REQUEST, "bad_request", 400, "the request is not well formed")                       \
+	X(BAD_MULTIPART, "malformed_multipart", 400, "the multipart body is not well formed")      \
+	X(UNAUTHENTICATED, "unauthenticated", 401, "sign in first")                                \
+	X(BAD_LOGIN, "invalid_credentials", 401, "the e-mail or password is not right")            \
+	X(CSRF, "csrf_token_invalid", 403, "the CSRF token is missing or wrong")                   \
+	X(FORBIDDEN, "forbidden", 403, "this account may not do that")                             \
+	X(NOT_FOUND, "not_found", 404, "no such object")                                           \
+	X(METHOD, "method_not_allowed", 405, "this path does not take that method")                \
+	X(STATE, "invalid_transition", 409, "the object is not in a state that allows this")       \
+	X(CONFLICT, "conflict", 409, "the object already exists")                                  \
+	X(IDEM_MISMATCH, "idempotency_key_reused", 422,                                            \
+	  "the Idempotency-Key was used before with a different request")                          \
+	X(TOO_LARGE, "too_large", 413, "the request or a part of it is too large")                 \
+	X(MEDIA_TYPE, "unsupported_media_type", 415,                                               \
+	  "the body has a content type this route does not take")                                  \
+	X(FILE_TYPE, "unsupported_file_type", 415, "the file's content is not an allowed type")    \
+	X(RATE_LIMITED, "rate_limited", 429, "too many attempts; try again later")                 \
+	X(LIMIT, "limit_exceeded", 400, "a limit was exceeded")                                    \
+	X(INTERNAL, "internal", 500, "something went wrong on our side")                           \
+	X(DB, "database_error", 500, "the database failed")                                        \
+	X(UNAVAILABLE, "unavailable", 503, "the service is not available right now")               \
+	X(IO, "io_error", 500, "reading or writing a file failed")                                 \
 	X(CONFIG, "config_error", 500, "the configuration is not valid")
 
 enum kerr {
 #define KERR_ENUM(name, code, status, msg) KERR_##name,
 	KERR_TABLE(KERR_ENUM)
 #undef KERR_ENUM
-	KERR__COUNT
+	    KERR__COUNT
 };
 
 /*
@@ -58,9 +57,9 @@ enum kerr {
  * temporary strings.  A zeroed struct err is "no error".
  */
 struct err {
-	enum kerr code;      /* KERR_OK when there is no error */
-	char field[64];      /* field or parameter at fault, "" when none */
-	char msg[256];       /* sentence for the client, "" means the default */
+	enum kerr code; /* KERR_OK when there is no error */
+	char field[64]; /* field or parameter at fault, "" when none */
+	char msg[256];	/* sentence for the client, "" means the default */
 };
 
 /* Name of a code as sent to clients ("not_found"). Never NULL. */
@@ -76,7 +75,7 @@ int kerr_status(enum kerr code);
  * field and fmt may be NULL.  The message is printf-formatted.
  */
 enum kerr err_set(struct err *e, enum kerr code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* The message to show for e: its own, or the code's default. */
 const char *err_text(const struct err *e);

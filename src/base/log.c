@@ -5,12 +5,14 @@
  */
 #include "base/log.h"
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/utf8.h"
 
 static atomic_int min_level = LOG_INFO;
 static const char *level_names[] = {"debug", "info", "warn", "error"};
@@ -44,32 +46,54 @@ static void put(struct logline *l, const char *p, size_t n)
 	l->len += n;
 }
 
+/* Length of the UTF-8 sequence starting at p (n bytes left), or 0 when invalid. */
+static size_t seq_len(const unsigned char *p, size_t n)
+{
+	size_t k = p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
+	if (p[0] < 0xC2 || p[0] > 0xF4 || n < k)
+		return 0;
+	return utf8_valid((const char *)p, k) ? k : 0;
+}
+
 /*
  * Appends val as a JSON string.  When it does not fit, as much as fits is
- * kept (not cutting inside an escape) and the string is closed, using the
- * byte put() keeps in reserve.
+ * kept, never cutting an escape or a UTF-8 character, and the string is
+ * closed in the bytes put() keeps in reserve.  Bytes that are not UTF-8
+ * become U+FFFD so the line stays valid.
  */
 static void put_escaped(struct logline *l, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
 	put(l, "\"", 1);
-	for (size_t i = 0; i < n && !l->full; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (l->full)
+		return;
+	for (size_t i = 0; i < n && !l->full;) {
+		unsigned char c = p[i];
 		if (c == '"' || c == '\\') {
 			char e[2] = {'\\', (char)c};
 			put(l, e, 2);
+			i++;
 		} else if (c < 0x20 || c == 0x7F) {
 			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 			put(l, e, 6);
+			i++;
+		} else if (c < 0x80) {
+			put(l, (const char *)p + i, 1);
+			i++;
 		} else {
-			put(l, (const char *)&c, 1);
+			size_t k = seq_len(p + i, n - i);
+			if (k) {
+				put(l, (const char *)p + i, k);
+				i += k;
+			} else {
+				put(l, "\\ufffd", 6);
+				i++;
+			}
 		}
 	}
-	if (l->full) {
-		l->buf[l->len++] = '"';
-		return;
-	}
-	put(l, "\"", 1);
+	/* put() always leaves room for this quote and the closing "}\n". */
+	l->buf[l->len++] = '"';
 }
 
 /*
@@ -125,7 +149,13 @@ void log_int(struct logline *l, const char *key, int64_t val)
 void log_double(struct logline *l, const char *key, double val)
 {
 	char num[48];
-	int n = snprintf(num, sizeof(num), "%.3f", val);
+	int n;
+	if (!isfinite(val))
+		n = snprintf(num, sizeof(num), "null");
+	else if (fabs(val) < 1e15)
+		n = snprintf(num, sizeof(num), "%.3f", val);
+	else
+		n = snprintf(num, sizeof(num), "%.6e", val);
 	if (put_key(l, key))
 		put(l, num, (size_t)n);
 }

@@ -20,8 +20,8 @@ enum log_level {
 
 struct logline {
 	char buf[2048]; /* the JSON text so far */
-	size_t len;     /* bytes used */
-	int full;       /* 1 once a value had to be cut */
+	size_t len;	/* bytes used */
+	int full;	/* 1 once a value had to be cut */
 };
 
 /* Lines below this level are dropped. Default LOG_INFO. */

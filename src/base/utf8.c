@@ -71,6 +71,8 @@ int utf8_valid_text(const char *s, size_t n)
 		size_t k = seq_len(p + i, n - i);
 		if (!k)
 			return 0;
+		if (c == 0xC2 && p[i + 1] < 0xA0)
+			return 0; /* C1 controls, U+0080..U+009F */
 		i += k;
 	}
 	return 1;

@@ -15,7 +15,8 @@ int utf8_valid(const char *p, size_t n);
 
 /*
  * 1 if p[0..n) is valid UTF-8 text for a person to read: no NUL and no
- * control characters other than tab, line feed and carriage return.
+ * control characters (C0, DEL or C1) other than tab, line feed and carriage
+ * return.
  */
 int utf8_valid_text(const char *p, size_t n);
 

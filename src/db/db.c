@@ -22,10 +22,10 @@
 
 /* A write waiting for the writer thread; lives on the caller's stack. */
 struct wjob {
-	db_fn fn;          /* the transaction's work */
-	void *arg;         /* its argument */
-	enum kerr rc;      /* result once done */
-	int done;          /* set by the writer under wmu */
+	db_fn fn;	   /* the transaction's work */
+	void *arg;	   /* its argument */
+	enum kerr rc;	   /* result once done */
+	int done;	   /* set by the writer under wmu */
 	struct wjob *next; /* queue link */
 };
 
@@ -33,21 +33,21 @@ struct wjob {
 
 struct db_pool {
 	const struct db_driver *drv; /* the store's driver */
-	char *url;                   /* what was opened, for new connections */
-	pthread_mutex_t mu;          /* guards idle, nidle, nopen */
-	pthread_cond_t cv;           /* signalled when a connection comes back */
-	struct db **idle;            /* idle read connections */
-	int nidle, nopen, max;       /* idle now, open in all, most allowed */
+	char *url;		     /* what was opened, for new connections */
+	pthread_mutex_t mu;	     /* guards idle, nidle, nopen */
+	pthread_cond_t cv;	     /* signalled when a connection comes back */
+	struct db **idle;	     /* idle read connections */
+	int nidle, nopen, max;	     /* idle now, open in all, most allowed */
 
 	/* The writer (SQLite only): one connection, one thread, one queue. */
-	struct db *wdb;              /* the write connection */
-	pthread_t wthread;           /* runs writer_main */
-	int wstarted;                /* wthread exists */
-	int wstop;                   /* asks the writer to finish, under wmu */
-	pthread_mutex_t wmu;         /* guards the queue and jobs' done flags */
-	pthread_cond_t wcv;          /* wakes the writer */
-	pthread_cond_t wdone;        /* wakes callers whose job finished */
-	struct wjob *head, *tail;    /* queued jobs, oldest first */
+	struct db *wdb;			      /* the write connection */
+	pthread_t wthread;		      /* runs writer_main */
+	int wstarted;			      /* wthread exists */
+	int wstop;			      /* asks the writer to finish, under wmu */
+	pthread_mutex_t wmu;		      /* guards the queue and jobs' done flags */
+	pthread_cond_t wcv;		      /* wakes the writer */
+	pthread_cond_t wdone;		      /* wakes callers whose job finished */
+	struct wjob *head, *tail;	      /* queued jobs, oldest first */
 	atomic_uint_fast64_t writes, batches; /* committed, for metrics */
 };
 
@@ -261,19 +261,32 @@ void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches)
 	*batches = atomic_load(&p->batches);
 }
 
+/* Runs a cached statement that takes no values and returns no rows. */
+static enum kerr run_simple(struct db *db, const char *sql, struct err *e)
+{
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return db_err(db, e);
+	int r = db_step(st);
+	enum kerr rc = r == DB_ERROR ? db_err(db, e) : KERR_OK;
+	db_done(st);
+	return rc;
+}
+
 enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 {
 	struct err e = {0};
 	struct db *db = pool_get(p, &e);
 	if (!db)
 		return KERR_UNAVAILABLE;
-	enum kerr rc = p->drv->exec_script(db, "BEGIN", &e);
+	enum kerr rc = run_simple(db, "BEGIN", &e);
 	if (rc) {
 		pool_put(p, db);
 		return rc == KERR_DB ? KERR_UNAVAILABLE : rc;
 	}
 	rc = fn(db, arg);
-	p->drv->exec_script(db, rc ? "ROLLBACK" : "COMMIT", &e);
+	if (run_simple(db, rc ? "ROLLBACK" : "COMMIT", &e) && p->drv->in_tx(db))
+		p->drv->exec_script(db, "ROLLBACK", &e);
 	pool_put(p, db);
 	return rc;
 }
@@ -302,7 +315,7 @@ enum kerr db_write(struct db_pool *p, db_fn fn, void *arg)
 static enum kerr ready_fn(struct db *db, void *arg)
 {
 	int64_t *v = arg;
-	return db_one_i64(db, NULL, v, "SELECT 1", "");
+	return db_one_i64(db, NULL, v, "SELECT 1", DB_NONE);
 }
 
 int db_pool_ready(struct db_pool *p)
@@ -321,59 +334,26 @@ struct db_stmt *db_prep(struct db *db, const char *sql)
 	return st;
 }
 
-void db_bindv(struct db_stmt *st, const char *fmt, va_list ap)
+void db_bind(struct db_stmt *st, const struct db_arg *args, int n)
 {
 	const struct db_driver *d = st->db->drv;
-	for (const char *f = fmt; *f; f++) {
+	for (int k = 0; k < n; k++) {
 		int idx = ++st->nbound;
-		switch (*f) {
-		case 'i':
-			d->bind_i64(st, idx, va_arg(ap, int64_t));
+		switch (args[k].type) {
+		case DBA_INT:
+			d->bind_i64(st, idx, args[k].i);
 			break;
-		case 'I': {
-			int64_t v = va_arg(ap, int64_t);
-			if (v)
-				d->bind_i64(st, idx, v);
-			else
-				d->bind_null(st, idx);
+		case DBA_NULL:
+			d->bind_null(st, idx);
 			break;
-		}
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				d->bind_text(st, idx, s, strlen(s));
-			else
-				d->bind_null(st, idx);
+		case DBA_TEXT:
+			d->bind_text(st, idx, args[k].p, args[k].n);
 			break;
-		}
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			size_t n = va_arg(ap, size_t);
-			if (s)
-				d->bind_text(st, idx, s, n);
-			else
-				d->bind_null(st, idx);
+		case DBA_BLOB:
+			d->bind_blob(st, idx, args[k].p, args[k].n);
 			break;
-		}
-		case 'b': {
-			const void *b = va_arg(ap, const void *);
-			size_t n = va_arg(ap, size_t);
-			d->bind_blob(st, idx, b, n);
-			break;
-		}
-		default:
-			fprintf(stderr, "db_bind: bad format character '%c'\n", *f);
-			abort();
 		}
 	}
-}
-
-void db_bind(struct db_stmt *st, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	db_bindv(st, fmt, ap);
-	va_end(ap);
 }
 
 int db_step(struct db_stmt *st)
@@ -417,31 +397,25 @@ enum kerr db_err(struct db *db, struct err *e)
 	return db->drv->err(db, e);
 }
 
-enum kerr db_exec(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+enum kerr db_exec(struct db *db, struct err *e, const char *sql, const struct db_arg *args, int n)
 {
 	struct db_stmt *st = db_prep(db, sql);
 	if (!st)
 		return db_err(db, e);
-	va_list ap;
-	va_start(ap, fmt);
-	db_bindv(st, fmt, ap);
-	va_end(ap);
+	db_bind(st, args, n);
 	int r = db_step(st);
 	enum kerr rc = r == DB_ERROR ? db_err(db, e) : KERR_OK;
 	db_done(st);
 	return rc;
 }
 
-enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt,
-		     ...)
+enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql,
+		     const struct db_arg *args, int n)
 {
 	struct db_stmt *st = db_prep(db, sql);
 	if (!st)
 		return db_err(db, e);
-	va_list ap;
-	va_start(ap, fmt);
-	db_bindv(st, fmt, ap);
-	va_end(ap);
+	db_bind(st, args, n);
 	int r = db_step(st);
 	enum kerr rc = KERR_OK;
 	if (r == DB_ROW)
@@ -457,17 +431,17 @@ enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql
 /* ---- migrations ---- */
 
 static const char SQL_MIGRATIONS_TABLE[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 static const char SQL_MIGRATION_CURRENT[] =
-	"SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char SQL_MIGRATION_RECORD[] =
-	"INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 struct mig_ctx {
 	const struct db_migration *m; /* the one to apply, or NULL to just read */
-	int current;                  /* highest applied */
-	int64_t now;                  /* applied_at */
+	int current;		      /* highest applied */
+	int64_t now;		      /* applied_at */
 	struct err *e;
 };
 
@@ -478,7 +452,7 @@ static enum kerr mig_fn(struct db *db, void *arg)
 	if (rc)
 		return rc;
 	int64_t cur = 0;
-	rc = db_one_i64(db, c->e, &cur, SQL_MIGRATION_CURRENT, "");
+	rc = db_one_i64(db, c->e, &cur, SQL_MIGRATION_CURRENT, DB_NONE);
 	if (rc)
 		return rc;
 	c->current = (int)cur;
@@ -487,8 +461,8 @@ static enum kerr mig_fn(struct db *db, void *arg)
 	rc = db->drv->exec_script(db, c->m->sql, c->e);
 	if (rc)
 		return rc;
-	return db_exec(db, c->e, SQL_MIGRATION_RECORD, "iti", (int64_t)c->m->version, c->m->name,
-		       c->now);
+	return db_exec(db, c->e, SQL_MIGRATION_RECORD,
+		       DB_ARGS((int64_t)c->m->version, c->m->name, c->now));
 }
 
 int db_migration_latest(void)
@@ -512,8 +486,8 @@ enum kerr db_migrate(struct db_pool *p, struct err *e)
 		enum kerr rc = db_write(p, mig_fn, &c);
 		if (rc) {
 			if (e && !e->msg[0])
-				err_set(e, rc, NULL, "migration %d (%s) failed", db_migrations[i].version,
-					db_migrations[i].name);
+				err_set(e, rc, NULL, "migration %d (%s) failed",
+					db_migrations[i].version, db_migrations[i].name);
 			return rc;
 		}
 		if (c.current < db_migrations[i].version)

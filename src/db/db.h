@@ -22,13 +22,12 @@
 #ifndef KAPSULE_DB_DB_H
 #define KAPSULE_DB_DB_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
 
-struct db;      /* one connection, used by one thread at a time */
+struct db;	/* one connection, used by one thread at a time */
 struct db_stmt; /* a prepared statement of one connection */
 struct db_pool; /* the connections of a process */
 
@@ -75,15 +74,105 @@ int db_pool_ready(struct db_pool *p);
 /* The kind of store a connection belongs to. */
 enum db_kind db_kind(const struct db *db);
 
+/*
+ * Values to bind, type-checked by the compiler: DB_ARGS(a, b, ...) turns each
+ * argument into a struct db_arg by its C type (integers bind as integers,
+ * char pointers as text, NULL as SQL NULL).  Wrap values that need more:
+ * db_optid(id) binds NULL for 0, db_textn(p, n) text with a length,
+ * db_blob(p, n) bytes.  DB_NONE is an empty list.
+ */
+enum db_arg_type {
+	DBA_INT,  /* i */
+	DBA_NULL, /* SQL NULL */
+	DBA_TEXT, /* p, n */
+	DBA_BLOB, /* p, n */
+};
+
+struct db_arg {
+	enum db_arg_type type;
+	int64_t i;
+	const void *p;
+	size_t n;
+};
+
+static inline struct db_arg db_arg_int(long long v)
+{
+	return (struct db_arg){DBA_INT, (int64_t)v, NULL, 0};
+}
+
+static inline struct db_arg db_arg_text(const char *s)
+{
+	struct db_arg a = {s ? DBA_TEXT : DBA_NULL, 0, s, 0};
+	if (s)
+		while (s[a.n])
+			a.n++;
+	return a;
+}
+
+static inline struct db_arg db_arg_null(const void *p)
+{
+	(void)p;
+	return (struct db_arg){DBA_NULL, 0, NULL, 0};
+}
+
+static inline struct db_arg db_arg_self(struct db_arg a)
+{
+	return a;
+}
+
+/* An optional id: 0 binds NULL. */
+static inline struct db_arg db_optid(int64_t v)
+{
+	return (struct db_arg){v ? DBA_INT : DBA_NULL, v, NULL, 0};
+}
+
+/* Text of n bytes (NULL binds NULL). */
+static inline struct db_arg db_textn(const char *p, size_t n)
+{
+	return (struct db_arg){p ? DBA_TEXT : DBA_NULL, 0, p, n};
+}
+
+/* Bytes; the caller keeps them alive until the statement is stepped. */
+static inline struct db_arg db_blob(const void *p, size_t n)
+{
+	return (struct db_arg){DBA_BLOB, 0, p, n};
+}
+
+#define DB_ARG(x)                                                                                  \
+	_Generic((x),                                                                            \
+		int: db_arg_int, long: db_arg_int, long long: db_arg_int,                        \
+		char *: db_arg_text, const char *: db_arg_text,                                  \
+		void *: db_arg_null, struct db_arg: db_arg_self)(x)
+
+#define DB__N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, N, ...) N
+#define DB__COUNT(...)									     DB__N(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define DB__M1(x)									     DB_ARG(x)
+#define DB__M2(x, ...)									     DB_ARG(x), DB__M1(__VA_ARGS__)
+#define DB__M3(x, ...)									     DB_ARG(x), DB__M2(__VA_ARGS__)
+#define DB__M4(x, ...)									     DB_ARG(x), DB__M3(__VA_ARGS__)
+#define DB__M5(x, ...)									     DB_ARG(x), DB__M4(__VA_ARGS__)
+#define DB__M6(x, ...)									     DB_ARG(x), DB__M5(__VA_ARGS__)
+#define DB__M7(x, ...)									     DB_ARG(x), DB__M6(__VA_ARGS__)
+#define DB__M8(x, ...)									     DB_ARG(x), DB__M7(__VA_ARGS__)
+#define DB__M9(x, ...)									     DB_ARG(x), DB__M8(__VA_ARGS__)
+#define DB__M10(x, ...)									     DB_ARG(x), DB__M9(__VA_ARGS__)
+#define DB__M11(x, ...)									     DB_ARG(x), DB__M10(__VA_ARGS__)
+#define DB__M12(x, ...)									     DB_ARG(x), DB__M11(__VA_ARGS__)
+#define DB__M13(x, ...)									     DB_ARG(x), DB__M12(__VA_ARGS__)
+#define DB__M14(x, ...)									     DB_ARG(x), DB__M13(__VA_ARGS__)
+#define DB__M15(x, ...)									     DB_ARG(x), DB__M14(__VA_ARGS__)
+#define DB__M16(x, ...)									     DB_ARG(x), DB__M15(__VA_ARGS__)
+#define DB__CAT(a, b)									     a##b
+#define DB__XCAT(a, b)									     DB__CAT(a, b)
+#define DB_ARGS(...)                                                                               \
+	(const struct db_arg[]){DB__XCAT(DB__M, DB__COUNT(__VA_ARGS__))(__VA_ARGS__)},             \
+	    DB__COUNT(__VA_ARGS__)
+#define DB_NONE NULL, 0
+
 /* A cached statement for sql, reset and ready to bind; NULL on error. */
 struct db_stmt *db_prep(struct db *db, const char *sql);
-/*
- * Binds values to $1.. in order, from a format string: i int64_t;
- * I int64_t, NULL when 0 (optional ids); t const char * (NULL binds NULL);
- * s const char *, size_t (text with length); b const void *, size_t (blob).
- */
-void db_bind(struct db_stmt *st, const char *fmt, ...);
-void db_bindv(struct db_stmt *st, const char *fmt, va_list ap);
+/* Binds args[0..n) to the next placeholders, $1 first: use DB_ARGS(...). */
+void db_bind(struct db_stmt *st, const struct db_arg *args, int n);
 /* Steps to the next row. */
 int db_step(struct db_stmt *st);
 /* Column values of the current row, numbered from 0. Text and blobs stay
@@ -103,9 +192,9 @@ enum kerr db_err(struct db *db, struct err *e);
  * KERR_OK or the error.  db_one_i64 reads the first column of the first row
  * into *out (KERR_NOT_FOUND when there is no row).
  */
-enum kerr db_exec(struct db *db, struct err *e, const char *sql, const char *fmt, ...);
-enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt,
-		     ...);
+enum kerr db_exec(struct db *db, struct err *e, const char *sql, const struct db_arg *args, int n);
+enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql,
+		     const struct db_arg *args, int n);
 
 /* Number of writes committed and write batches, for metrics. */
 void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches);

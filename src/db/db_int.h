@@ -46,8 +46,8 @@ struct db {
 
 /* Every statement starts with this header. */
 struct db_stmt {
-	struct db *db;   /* owning connection */
-	int nbound;      /* placeholders bound so far by db_bind */
+	struct db *db; /* owning connection */
+	int nbound;    /* placeholders bound so far by db_bind */
 };
 
 extern const struct db_driver db_sqlite_driver;

@@ -19,17 +19,17 @@
 #include "db/db_int.h"
 
 struct sq_stmt {
-	struct db_stmt base;  /* must be first */
-	sqlite3_stmt *h;      /* the prepared statement */
-	char *sql;            /* the caller's SQL, the cache key */
-	uint64_t hash;        /* hash of sql */
+	struct db_stmt base; /* must be first */
+	sqlite3_stmt *h;     /* the prepared statement */
+	char *sql;	     /* the caller's SQL, the cache key */
+	uint64_t hash;	     /* hash of sql */
 };
 
 struct sq_conn {
-	struct db base;          /* must be first */
-	sqlite3 *h;              /* the connection */
-	struct sq_stmt **cache;  /* open addressing, NULL = empty */
-	size_t ncache, cap;      /* used and allocated slots */
+	struct db base;		/* must be first */
+	sqlite3 *h;		/* the connection */
+	struct sq_stmt **cache; /* open addressing, NULL = empty */
+	size_t ncache, cap;	/* used and allocated slots */
 };
 
 static uint64_t hash_str(const char *s)
@@ -291,24 +291,24 @@ static int sq_broken(struct db *db)
 }
 
 const struct db_driver db_sqlite_driver = {
-	.kind = DB_SQLITE,
-	.open = sq_open,
-	.close = sq_close,
-	.exec_script = sq_exec_script,
-	.prep = sq_prep,
-	.bind_i64 = sq_bind_i64,
-	.bind_text = sq_bind_text,
-	.bind_blob = sq_bind_blob,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.param_count = sq_param_count,
-	.col_i64 = sq_col_i64,
-	.col_text = sq_col_text,
-	.col_len = sq_col_len,
-	.col_null = sq_col_null,
-	.done = sq_done,
-	.err = sq_err,
-	.in_tx = sq_in_tx,
-	.broken = sq_broken,
-	.begin_write = "BEGIN IMMEDIATE",
+    .kind = DB_SQLITE,
+    .open = sq_open,
+    .close = sq_close,
+    .exec_script = sq_exec_script,
+    .prep = sq_prep,
+    .bind_i64 = sq_bind_i64,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .param_count = sq_param_count,
+    .col_i64 = sq_col_i64,
+    .col_text = sq_col_text,
+    .col_len = sq_col_len,
+    .col_null = sq_col_null,
+    .done = sq_done,
+    .err = sq_err,
+    .in_tx = sq_in_tx,
+    .broken = sq_broken,
+    .begin_write = "BEGIN IMMEDIATE",
 };

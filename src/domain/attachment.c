@@ -11,35 +11,34 @@
 
 static const char SQL_FIND[] = "SELECT id FROM attachments WHERE sha256 = $1";
 static const char SQL_INSERT[] =
-	"INSERT INTO attachments (sha256, size, content_type, data, created_at)"
-	" VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    "INSERT INTO attachments (sha256, size, content_type, data, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
 static const char SQL_LINK[] =
-	"INSERT INTO message_attachments (message_id, position, attachment_id, filename)"
-	" VALUES ($1, $2, $3, $4)";
-#define REF_COLS                                                                                 \
-	"SELECT a.id, ma.message_id, ma.filename, a.content_type, a.sha256, a.size"                 \
+    "INSERT INTO message_attachments (message_id, position, attachment_id, filename)"
+    " VALUES ($1, $2, $3, $4)";
+#define REF_COLS                                                                                   \
+	"SELECT a.id, ma.message_id, ma.filename, a.content_type, a.sha256, a.size"                \
 	" FROM message_attachments ma JOIN attachments a ON a.id = ma.attachment_id"
 static const char SQL_LIST_ENQUIRY[] =
-	REF_COLS " JOIN messages m ON m.id = ma.message_id WHERE m.enquiry_id = $1"
-		 " ORDER BY ma.message_id, ma.position";
+    REF_COLS " JOIN messages m ON m.id = ma.message_id WHERE m.enquiry_id = $1"
+	     " ORDER BY ma.message_id, ma.position";
 static const char SQL_LIST_ENQUIRY_AUDIENCE[] =
-	REF_COLS " JOIN messages m ON m.id = ma.message_id WHERE m.enquiry_id = $1"
-		 " AND m.audience = $2 ORDER BY ma.message_id, ma.position";
-static const char SQL_LIST_MESSAGE[] =
-	REF_COLS " WHERE ma.message_id = $1 ORDER BY ma.position";
+    REF_COLS " JOIN messages m ON m.id = ma.message_id WHERE m.enquiry_id = $1"
+	     " AND m.audience = $2 ORDER BY ma.message_id, ma.position";
+static const char SQL_LIST_MESSAGE[] = REF_COLS " WHERE ma.message_id = $1 ORDER BY ma.position";
 static const char SQL_GET[] =
-	"SELECT a.id, a.content_type, a.sha256, a.size, a.data FROM attachments a WHERE a.id = $1";
+    "SELECT a.id, a.content_type, a.sha256, a.size, a.data FROM attachments a WHERE a.id = $1";
 /* Links through which the principal may see the file. */
 static const char SQL_VISIBLE_STAFF[] =
-	"SELECT ma.filename FROM message_attachments ma WHERE ma.attachment_id = $1 LIMIT 1";
+    "SELECT ma.filename FROM message_attachments ma WHERE ma.attachment_id = $1 LIMIT 1";
 static const char SQL_VISIBLE_VENDOR[] =
-	"SELECT ma.filename FROM message_attachments ma JOIN messages m ON m.id = ma.message_id"
-	" JOIN vendor_requests r ON r.id = m.vendor_request_id"
-	" WHERE ma.attachment_id = $1 AND m.audience = 'from_vendor' AND r.vendor_id = $2 LIMIT 1";
+    "SELECT ma.filename FROM message_attachments ma JOIN messages m ON m.id = ma.message_id"
+    " JOIN vendor_requests r ON r.id = m.vendor_request_id"
+    " WHERE ma.attachment_id = $1 AND m.audience = 'from_vendor' AND r.vendor_id = $2 LIMIT 1";
 static const char SQL_VISIBLE_CUSTOMER[] =
-	"SELECT ma.filename FROM message_attachments ma JOIN messages m ON m.id = ma.message_id"
-	" JOIN enquiries e ON e.id = m.enquiry_id"
-	" WHERE ma.attachment_id = $1 AND m.audience = 'customer' AND e.customer_id = $2 LIMIT 1";
+    "SELECT ma.filename FROM message_attachments ma JOIN messages m ON m.id = ma.message_id"
+    " JOIN enquiries e ON e.id = m.enquiry_id"
+    " WHERE ma.attachment_id = $1 AND m.audience = 'customer' AND e.customer_id = $2 LIMIT 1";
 
 /* Allowed types and the bytes they start with. */
 static const struct {
@@ -48,12 +47,9 @@ static const struct {
 	const char *magic;
 	size_t len;
 } types[] = {
-	{"image/jpeg", 0, "\xFF\xD8\xFF", 3},
-	{"image/png", 0, "\x89PNG\r\n\x1A\n", 8},
-	{"image/gif", 0, "GIF87a", 6},
-	{"image/gif", 0, "GIF89a", 6},
-	{"image/webp", 8, "WEBP", 4},
-	{"application/pdf", 0, "%PDF-", 5},
+    {"image/jpeg", 0, "\xFF\xD8\xFF", 3}, {"image/png", 0, "\x89PNG\r\n\x1A\n", 8},
+    {"image/gif", 0, "GIF87a", 6},	  {"image/gif", 0, "GIF89a", 6},
+    {"image/webp", 8, "WEBP", 4},	  {"application/pdf", 0, "%PDF-", 5},
 };
 
 const char *attachment_sniff(const void *data, size_t n)
@@ -109,14 +105,16 @@ enum kerr attachment_attach(struct dctx *c, int64_t message_id, const struct upl
 		const char *type = attachment_sniff(u->data, u->size);
 		if (!type)
 			return err_set(c->e, KERR_FILE_TYPE, "files",
-				       "file '%s' is not a JPEG, PNG, GIF, WebP image or PDF", name);
+				       "file '%s' is not a JPEG, PNG, GIF, WebP image or PDF",
+				       name);
 		char hash[SHA256_HEX_LEN + 1];
 		crypto_sha256_hex(u->data, u->size, hash);
 		int64_t att;
-		enum kerr rc = db_one_i64(c->db, c->e, &att, SQL_FIND, "t", hash);
+		enum kerr rc = db_one_i64(c->db, c->e, &att, SQL_FIND, DB_ARGS(hash));
 		if (rc == KERR_NOT_FOUND) {
-			rc = db_one_i64(c->db, c->e, &att, SQL_INSERT, "titbi", hash,
-					(int64_t)u->size, type, u->data, u->size, c->now);
+			rc = db_one_i64(c->db, c->e, &att, SQL_INSERT,
+					DB_ARGS(hash, (int64_t)u->size, type,
+						db_blob(u->data, u->size), c->now));
 			if (!rc)
 				rc = audit_append(c, "attachment.store", "attachment", att,
 						  json_pack("{s:s,s:I,s:s}", "sha256", hash, "size",
@@ -125,22 +123,22 @@ enum kerr attachment_attach(struct dctx *c, int64_t message_id, const struct upl
 		if (rc)
 			return rc;
 		const char *clean = clean_name(c, u->filename, type);
-		if ((rc = db_exec(c->db, c->e, SQL_LINK, "iiit", message_id, (int64_t)i, att, clean)))
+		if ((rc = db_exec(c->db, c->e, SQL_LINK,
+				  DB_ARGS(message_id, (int64_t)i, att, clean))))
 			return rc;
 	}
 	return KERR_OK;
 }
 
-static enum kerr list_refs(struct dctx *c, struct db_stmt *st, struct attachment_ref **out,
-			   int *n)
+static enum kerr list_refs(struct dctx *c, struct db_stmt *st, struct attachment_ref **out, int *n)
 {
 	int cap = 8, r;
 	*out = arena_calloc(c->a, (size_t)cap, sizeof(**out));
 	*n = 0;
 	while ((r = db_step(st)) == DB_ROW) {
 		if (*n == cap) {
-			struct attachment_ref *bigger = arena_calloc(c->a, (size_t)cap * 2,
-								     sizeof(**out));
+			struct attachment_ref *bigger =
+			    arena_calloc(c->a, (size_t)cap * 2, sizeof(**out));
 			memcpy(bigger, *out, (size_t)cap * sizeof(**out));
 			*out = bigger;
 			cap *= 2;
@@ -160,13 +158,14 @@ static enum kerr list_refs(struct dctx *c, struct db_stmt *st, struct attachment
 enum kerr attachment_list_enquiry(struct dctx *c, int64_t enquiry_id, const char *audience,
 				  struct attachment_ref **out, int *n)
 {
-	struct db_stmt *st = db_prep(c->db, audience ? SQL_LIST_ENQUIRY_AUDIENCE : SQL_LIST_ENQUIRY);
+	struct db_stmt *st =
+	    db_prep(c->db, audience ? SQL_LIST_ENQUIRY_AUDIENCE : SQL_LIST_ENQUIRY);
 	if (!st)
 		return dom_db_err(c);
 	if (audience)
-		db_bind(st, "it", enquiry_id, audience);
+		db_bind(st, DB_ARGS(enquiry_id, audience));
 	else
-		db_bind(st, "i", enquiry_id);
+		db_bind(st, DB_ARGS(enquiry_id));
 	return list_refs(c, st, out, n);
 }
 
@@ -176,7 +175,7 @@ enum kerr attachment_list_message(struct dctx *c, int64_t message_id, struct att
 	struct db_stmt *st = db_prep(c->db, SQL_LIST_MESSAGE);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", message_id);
+	db_bind(st, DB_ARGS(message_id));
 	return list_refs(c, st, out, n);
 }
 
@@ -195,9 +194,9 @@ enum kerr attachment_get(struct dctx *c, int64_t id, struct attachment *out)
 	if (!st)
 		return dom_db_err(c);
 	if (sql == SQL_VISIBLE_STAFF)
-		db_bind(st, "i", id);
+		db_bind(st, DB_ARGS(id));
 	else
-		db_bind(st, "ii", id, owner);
+		db_bind(st, DB_ARGS(id, owner));
 	int r = db_step(st);
 	const char *filename = r == DB_ROW ? dom_col_str(c, st, 0) : NULL;
 	db_done(st);
@@ -207,7 +206,7 @@ enum kerr attachment_get(struct dctx *c, int64_t id, struct attachment *out)
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such file");
 	if (!(st = db_prep(c->db, SQL_GET)))
 		return dom_db_err(c);
-	db_bind(st, "i", id);
+	db_bind(st, DB_ARGS(id));
 	r = db_step(st);
 	if (r == DB_ROW) {
 		memset(out, 0, sizeof(*out));

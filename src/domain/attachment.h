@@ -21,8 +21,8 @@ struct upload {
 };
 
 struct attachment_ref {
-	int64_t id;           /* the stored file */
-	int64_t message_id;   /* the message it is attached to */
+	int64_t id;	    /* the stored file */
+	int64_t message_id; /* the message it is attached to */
 	const char *filename, *content_type, *sha256;
 	int64_t size;
 };

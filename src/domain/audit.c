@@ -17,21 +17,20 @@
 
 static const char SQL_LAST_HASH[] = "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1";
 static const char SQL_INSERT[] =
-	"INSERT INTO audit_events (at, actor_id, actor_role, action, object_type, object_id,"
-	" summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    "INSERT INTO audit_events (at, actor_id, actor_role, action, object_type, object_id,"
+    " summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 static const char SQL_ALL[] =
-	"SELECT id, at, actor_id, actor_role, action, object_type, object_id, summary,"
-	" prev_hash, hash FROM audit_events WHERE id > $1 ORDER BY id LIMIT 1000";
+    "SELECT id, at, actor_id, actor_role, action, object_type, object_id, summary,"
+    " prev_hash, hash FROM audit_events WHERE id > $1 ORDER BY id LIMIT 1000";
 static const char SQL_LIST[] =
-	"SELECT id, at, actor_id, actor_role, action, object_type, object_id, summary, hash"
-	" FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2";
+    "SELECT id, at, actor_id, actor_role, action, object_type, object_id, summary, hash"
+    " FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2";
 static const char SQL_LIST_OBJECT[] =
-	"SELECT id, at, actor_id, actor_role, action, object_type, object_id, summary, hash"
-	" FROM audit_events WHERE object_type = $1 AND object_id = $2 AND id > $3"
-	" ORDER BY id LIMIT $4";
+    "SELECT id, at, actor_id, actor_role, action, object_type, object_id, summary, hash"
+    " FROM audit_events WHERE object_type = $1 AND object_id = $2 AND id > $3"
+    " ORDER BY id LIMIT $4";
 
-static const char ZERO_HASH[] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+static const char ZERO_HASH[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 static void event_hash(const char *prev, int64_t at, int64_t actor, const char *role,
 		       const char *action, const char *otype, int64_t oid, const char *summary,
@@ -48,12 +47,8 @@ static void event_hash(const char *prev, int64_t at, int64_t actor, const char *
 enum kerr audit_append(struct dctx *c, const char *action, const char *object_type,
 		       int64_t object_id, json_t *summary)
 {
-	char *text = json_dumps(summary ? summary : json_object(),
-				JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	if (summary)
-		json_decref(summary);
-	if (!text)
-		return err_set(c->e, KERR_INTERNAL, NULL, NULL);
+	const char *text = dom_json_text(c, summary, 1);
+	json_decref(summary);
 	char prev[SHA256_HEX_LEN + 1];
 	enum kerr rc = KERR_OK;
 	struct db_stmt *st = db_prep(c->db, SQL_LAST_HASH);
@@ -74,10 +69,10 @@ enum kerr audit_append(struct dctx *c, const char *action, const char *object_ty
 	const char *role = role_name(c->who->role);
 	char hash[SHA256_HEX_LEN + 1];
 	event_hash(prev, c->now, c->who->user_id, role, action, object_type, object_id, text, hash);
-	rc = db_exec(c->db, c->e, SQL_INSERT, "iItttitt" "t", c->now, c->who->user_id, role, action,
-		     object_type, object_id, text, prev, hash);
+	rc = db_exec(c->db, c->e, SQL_INSERT,
+		     DB_ARGS(c->now, db_optid(c->who->user_id), role, action, object_type,
+			     object_id, text, prev, hash));
 out:
-	free(text);
 	return rc;
 }
 
@@ -91,9 +86,9 @@ enum kerr audit_list(struct dctx *c, const char *object_type, int64_t object_id,
 	if (!st)
 		return dom_db_err(c);
 	if (object_type)
-		db_bind(st, "tiii", object_type, object_id, after, (int64_t)limit);
+		db_bind(st, DB_ARGS(object_type, object_id, after, (int64_t)limit));
 	else
-		db_bind(st, "ii", after, (int64_t)limit);
+		db_bind(st, DB_ARGS(after, (int64_t)limit));
 	*out = arena_calloc(c->a, (size_t)limit, sizeof(**out));
 	*n = 0;
 	int r = DB_DONE;
@@ -124,7 +119,7 @@ enum kerr audit_verify(struct db *db, int64_t *count, int64_t *bad_id)
 		struct db_stmt *st = db_prep(db, SQL_ALL);
 		if (!st)
 			return KERR_DB;
-		db_bind(st, "i", last);
+		db_bind(st, DB_ARGS(last));
 		int r, rows = 0;
 		while ((r = db_step(st)) == DB_ROW) {
 			rows++;

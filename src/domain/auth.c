@@ -11,45 +11,45 @@
 #include "domain/audit.h"
 
 static const char SQL_USER_INSERT[] =
-	"INSERT INTO users (email, name, role, vendor_id, password_hash, created_at)"
-	" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    "INSERT INTO users (email, name, role, vendor_id, password_hash, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 static const char SQL_VENDOR_EXISTS[] = "SELECT id FROM vendors WHERE id = $1";
 static const char SQL_USER_LIST[] =
-	"SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
-	" WHERE id > $1 ORDER BY id LIMIT $2";
+    "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
+    " WHERE id > $1 ORDER BY id LIMIT $2";
 static const char SQL_USER_LIST_ROLE[] =
-	"SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
-	" WHERE role = $1 AND id > $2 ORDER BY id LIMIT $3";
+    "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
+    " WHERE role = $1 AND id > $2 ORDER BY id LIMIT $3";
 static const char SQL_SESSION_RESOLVE[] =
-	"SELECT s.id, s.user_id, s.csrf, u.role, u.vendor_id, u.name, u.email, c.id"
-	" FROM sessions s JOIN users u ON u.id = s.user_id"
-	" LEFT JOIN customers c ON c.user_id = u.id"
-	" WHERE s.token_hash = $1 AND s.revoked_at IS NULL"
-	" AND (s.expires_at IS NULL OR s.expires_at > $2) AND u.disabled = 0";
+    "SELECT s.id, s.user_id, s.csrf, u.role, u.vendor_id, u.name, u.email, c.id"
+    " FROM sessions s JOIN users u ON u.id = s.user_id"
+    " LEFT JOIN customers c ON c.user_id = u.id"
+    " WHERE s.token_hash = $1 AND s.revoked_at IS NULL"
+    " AND (s.expires_at IS NULL OR s.expires_at > $2) AND u.disabled = 0";
 static const char SQL_LOGIN_USER[] =
-	"SELECT id, password_hash FROM users WHERE email = $1 AND disabled = 0";
+    "SELECT id, password_hash FROM users WHERE email = $1 AND disabled = 0";
 static const char SQL_FAILURES[] =
-	"SELECT failures, window_start FROM login_failures WHERE scope = $1 AND key = $2";
+    "SELECT failures, window_start FROM login_failures WHERE scope = $1 AND key = $2";
 static const char SQL_FAILURE_ADD[] =
-	"INSERT INTO login_failures (scope, key, window_start, failures) VALUES ($1, $2, $3, 1)"
-	" ON CONFLICT (scope, key) DO UPDATE SET"
-	" failures = CASE WHEN login_failures.window_start > $4 THEN login_failures.failures + 1"
-	" ELSE 1 END,"
-	" window_start = CASE WHEN login_failures.window_start > $4 THEN login_failures.window_start"
-	" ELSE $3 END";
+    "INSERT INTO login_failures (scope, key, window_start, failures) VALUES ($1, $2, $3, 1)"
+    " ON CONFLICT (scope, key) DO UPDATE SET"
+    " failures = CASE WHEN login_failures.window_start > $4 THEN login_failures.failures + 1"
+    " ELSE 1 END,"
+    " window_start = CASE WHEN login_failures.window_start > $4 THEN login_failures.window_start"
+    " ELSE $3 END";
 static const char SQL_FAILURE_CLEAR[] =
-	"DELETE FROM login_failures WHERE scope = 'account' AND key = $1";
+    "DELETE FROM login_failures WHERE scope = 'account' AND key = $1";
 static const char SQL_SESSION_INSERT[] =
-	"INSERT INTO sessions (token_hash, user_id, kind, label, csrf, client, created_at,"
-	" expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    "INSERT INTO sessions (token_hash, user_id, kind, label, csrf, client, created_at,"
+    " expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 static const char SQL_SESSION_REVOKE[] =
-	"UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+    "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 static const char SQL_SESSION_OWNER[] =
-	"SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL";
+    "SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL";
 static const char SQL_SESSION_LIST[] =
-	"SELECT id, user_id, kind, label, client, created_at, expires_at FROM sessions"
-	" WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
-	" ORDER BY id DESC LIMIT 100";
+    "SELECT id, user_id, kind, label, client, created_at, expires_at FROM sessions"
+    " WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
+    " ORDER BY id DESC LIMIT 100";
 static const char SQL_USER_ROLE[] = "SELECT role FROM users WHERE id = $1";
 
 void auth_lower(char *s)
@@ -66,8 +66,7 @@ enum kerr auth_check_email(struct dctx *c, const char *field, const char *email)
 		return rc;
 	const char *at = strchr(email, '@');
 	const char *dot = at ? strrchr(at, '.') : NULL;
-	int ok = at && at > email && dot && dot > at + 1 && dot[1] != '\0' &&
-		 !strchr(at + 1, '@');
+	int ok = at && at > email && dot && dot > at + 1 && dot[1] != '\0' && !strchr(at + 1, '@');
 	for (const char *p = email; ok && *p; p++)
 		if (*p == ' ' || *p == '\t' || *p == '<' || *p == '>' || *p == ',' || *p == '"')
 			ok = 0;
@@ -78,8 +77,8 @@ enum kerr auth_check_email(struct dctx *c, const char *field, const char *email)
 
 enum kerr auth_user_create(struct dctx *c, const struct user_new *u, int64_t *id)
 {
-	static const char *const roles[] = {"customer", "vendor", "agent", "admin", "integration",
-					    NULL};
+	static const char *const roles[] = {"customer", "vendor",      "agent",
+					    "admin",	"integration", NULL};
 	enum kerr rc = dom_require(c, ROLE_ADMIN);
 	if (rc)
 		return rc;
@@ -97,7 +96,7 @@ enum kerr auth_user_create(struct dctx *c, const struct user_new *u, int64_t *id
 				      : "only vendor users have a 'vendor_id'");
 	if (vendor) {
 		int64_t v;
-		rc = db_one_i64(c->db, c->e, &v, SQL_VENDOR_EXISTS, "i", u->vendor_id);
+		rc = db_one_i64(c->db, c->e, &v, SQL_VENDOR_EXISTS, DB_ARGS(u->vendor_id));
 		if (rc == KERR_NOT_FOUND)
 			return err_set(c->e, KERR_BAD_VALUE, "vendor_id", "no vendor %lld",
 				       (long long)u->vendor_id);
@@ -117,15 +116,15 @@ enum kerr auth_user_create(struct dctx *c, const struct user_new *u, int64_t *id
 	}
 	char *email = arena_strdup(c->a, u->email);
 	auth_lower(email);
-	rc = db_one_i64(c->db, c->e, id, SQL_USER_INSERT, "tttIti", email, u->name, u->role,
-			u->vendor_id, stored, c->now);
+	rc = db_one_i64(c->db, c->e, id, SQL_USER_INSERT,
+			DB_ARGS(email, u->name, u->role, db_optid(u->vendor_id), stored, c->now));
 	if (rc == KERR_CONFLICT)
 		return err_set(c->e, KERR_CONFLICT, "email", "a user with this e-mail exists");
 	if (rc)
 		return rc;
 	return audit_append(c, "user.create", "user", *id,
-			    json_pack("{s:s,s:s,s:I}", "email", email, "role", u->role,
-				      "vendor_id", (json_int_t)u->vendor_id));
+			    json_pack("{s:s,s:s,s:I}", "email", email, "role", u->role, "vendor_id",
+				      (json_int_t)u->vendor_id));
 }
 
 static void read_user(struct dctx *c, struct db_stmt *st, struct user *u)
@@ -142,16 +141,18 @@ static void read_user(struct dctx *c, struct db_stmt *st, struct user *u)
 enum kerr auth_user_list(struct dctx *c, const char *role, int64_t after, int limit,
 			 struct user **out, int *n)
 {
+	static const char *const roles[] = {"customer", "vendor",      "agent",
+					    "admin",	"integration", NULL};
 	enum kerr rc = dom_require(c, ROLE_ADMIN);
-	if (rc)
+	if (rc || (role && (rc = dom_check_enum(c, "role", role, roles))))
 		return rc;
 	struct db_stmt *st = db_prep(c->db, role ? SQL_USER_LIST_ROLE : SQL_USER_LIST);
 	if (!st)
 		return dom_db_err(c);
 	if (role)
-		db_bind(st, "tii", role, after, (int64_t)limit);
+		db_bind(st, DB_ARGS(role, after, (int64_t)limit));
 	else
-		db_bind(st, "ii", after, (int64_t)limit);
+		db_bind(st, DB_ARGS(after, (int64_t)limit));
 	*out = arena_calloc(c->a, (size_t)limit, sizeof(**out));
 	*n = 0;
 	int r = DB_DONE;
@@ -166,15 +167,14 @@ static void copy_str(char *dst, size_t cap, const char *s)
 	snprintf(dst, cap, "%s", s ? s : "");
 }
 
-enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now,
-			       struct principal *p)
+enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p)
 {
 	char hash[SHA256_HEX_LEN + 1];
 	crypto_sha256_hex(token, strlen(token), hash);
 	struct db_stmt *st = db_prep(db, SQL_SESSION_RESOLVE);
 	if (!st)
 		return KERR_DB;
-	db_bind(st, "ti", hash, now);
+	db_bind(st, DB_ARGS(hash, now));
 	int r = db_step(st);
 	enum kerr rc = KERR_UNAUTHENTICATED;
 	if (r == DB_ROW) {
@@ -199,13 +199,13 @@ enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now,
 
 struct login_ctx {
 	const struct config *cfg;
-	const char *email;    /* lower-cased */
-	const char *client;   /* client address */
+	const char *email;  /* lower-cased */
+	const char *client; /* client address */
 	int64_t now;
-	int64_t user_id;      /* found user, or 0 */
-	char hash[256];       /* their password hash */
-	int64_t retry_after;  /* seconds, when limited */
-	int ok;               /* password matched */
+	int64_t user_id;     /* found user, or 0 */
+	char hash[256];	     /* their password hash */
+	int64_t retry_after; /* seconds, when limited */
+	int ok;		     /* password matched */
 	struct login_result *out;
 	struct err *e;
 };
@@ -218,7 +218,7 @@ static enum kerr limited(struct db *db, struct login_ctx *x, const char *scope, 
 	struct db_stmt *st = db_prep(db, SQL_FAILURES);
 	if (!st)
 		return db_err(db, x->e);
-	db_bind(st, "tt", scope, key);
+	db_bind(st, DB_ARGS(scope, key));
 	int r = db_step(st);
 	*wait = 0;
 	if (r == DB_ROW) {
@@ -244,7 +244,7 @@ static enum kerr login_read(struct db *db, void *arg)
 	struct db_stmt *st = db_prep(db, SQL_LOGIN_USER);
 	if (!st)
 		return db_err(db, x->e);
-	db_bind(st, "t", x->email);
+	db_bind(st, DB_ARGS(x->email));
 	int r = db_step(st);
 	if (r == DB_ROW && !db_col_null(st, 1)) {
 		x->user_id = db_col_i64(st, 0);
@@ -264,16 +264,16 @@ static enum kerr login_write(struct db *db, void *arg)
 	enum kerr rc;
 	if (!x->ok) {
 		int64_t window_start = x->now - x->cfg->login_window_minutes * 60000;
-		if ((rc = db_exec(db, x->e, SQL_FAILURE_ADD, "ttii", "account", x->email, x->now,
-				  window_start)) ||
-		    (rc = db_exec(db, x->e, SQL_FAILURE_ADD, "ttii", "address", x->client, x->now,
-				  window_start)))
+		if ((rc = db_exec(db, x->e, SQL_FAILURE_ADD,
+				  DB_ARGS("account", x->email, x->now, window_start))) ||
+		    (rc = db_exec(db, x->e, SQL_FAILURE_ADD,
+				  DB_ARGS("address", x->client, x->now, window_start))))
 			goto out;
 		rc = audit_append(&c, "auth.login_failed", "user", x->user_id,
 				  json_pack("{s:s,s:s}", "email", x->email, "client", x->client));
 		goto out;
 	}
-	if ((rc = db_exec(db, x->e, SQL_FAILURE_CLEAR, "t", x->email)))
+	if ((rc = db_exec(db, x->e, SQL_FAILURE_CLEAR, DB_ARGS(x->email))))
 		goto out;
 	char hash[SHA256_HEX_LEN + 1], csrf[TOKEN_TEXT_LEN + 1];
 	crypto_token(x->out->token);
@@ -281,15 +281,16 @@ static enum kerr login_write(struct db *db, void *arg)
 	crypto_sha256_hex(x->out->token, strlen(x->out->token), hash);
 	x->out->expires_at = x->now + x->cfg->session_hours * 3600000;
 	int64_t sid;
-	if ((rc = db_one_i64(db, x->e, &sid, SQL_SESSION_INSERT, "titttiii", hash, x->user_id,
-			     "session", "", csrf, x->client, x->now, x->out->expires_at)))
+	if ((rc = db_one_i64(db, x->e, &sid, SQL_SESSION_INSERT,
+			     DB_ARGS(hash, x->user_id, "session", "", csrf, x->client, x->now,
+				     x->out->expires_at))))
 		goto out;
 	/* Resolve as any later request would, so the result is the same principal. */
 	if ((rc = auth_session_resolve(db, x->out->token, x->now, &x->out->who)))
 		goto out;
 	c.who = &x->out->who;
-	rc = audit_append(&c, "auth.login", "session", sid,
-			  json_pack("{s:s}", "client", x->client));
+	rc =
+	    audit_append(&c, "auth.login", "session", sid, json_pack("{s:s}", "client", x->client));
 out:
 	arena_free(&a);
 	return rc;
@@ -340,13 +341,14 @@ enum kerr auth_session_list(struct dctx *c, int64_t user_id, struct session_info
 	if (rc)
 		return rc;
 	if (user_id && user_id != c->who->user_id && !(c->who->role & ROLE_ADMIN))
-		return err_set(c->e, KERR_FORBIDDEN, "user_id", "only admins list others' sessions");
+		return err_set(c->e, KERR_FORBIDDEN, "user_id",
+			       "only admins list others' sessions");
 	if (!user_id)
 		user_id = c->who->user_id;
 	struct db_stmt *st = db_prep(c->db, SQL_SESSION_LIST);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "ii", user_id, c->now);
+	db_bind(st, DB_ARGS(user_id, c->now));
 	*out = arena_calloc(c->a, 100, sizeof(**out));
 	*n = 0;
 	int r = DB_DONE;
@@ -371,14 +373,15 @@ enum kerr auth_session_revoke(struct dctx *c, int64_t id)
 	if (rc)
 		return rc;
 	int64_t owner;
-	rc = db_one_i64(c->db, c->e, &owner, SQL_SESSION_OWNER, "i", id);
-	if (rc == KERR_OK && owner != c->who->user_id && !(c->who->role & (ROLE_ADMIN | ROLE_SYSTEM)))
+	rc = db_one_i64(c->db, c->e, &owner, SQL_SESSION_OWNER, DB_ARGS(id));
+	if (rc == KERR_OK && owner != c->who->user_id &&
+	    !(c->who->role & (ROLE_ADMIN | ROLE_SYSTEM)))
 		rc = KERR_NOT_FOUND;
 	if (rc == KERR_NOT_FOUND)
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such session");
 	if (rc)
 		return rc;
-	if ((rc = db_exec(c->db, c->e, SQL_SESSION_REVOKE, "ii", id, c->now)))
+	if ((rc = db_exec(c->db, c->e, SQL_SESSION_REVOKE, DB_ARGS(id, c->now))))
 		return rc;
 	return audit_append(c, "session.revoke", "session", id,
 			    json_pack("{s:I}", "user_id", (json_int_t)owner));
@@ -395,7 +398,7 @@ enum kerr auth_token_create(struct dctx *c, int64_t user_id, const char *label,
 	struct db_stmt *st = db_prep(c->db, SQL_USER_ROLE);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", user_id);
+	db_bind(st, DB_ARGS(user_id));
 	int r = db_step(st);
 	int is_integration = r == DB_ROW && strcmp(db_col_text(st, 0), "integration") == 0;
 	db_done(st);
@@ -413,8 +416,9 @@ enum kerr auth_token_create(struct dctx *c, int64_t user_id, const char *label,
 	char hash[SHA256_HEX_LEN + 1], csrf[TOKEN_TEXT_LEN + 1];
 	crypto_sha256_hex(out, strlen(out), hash);
 	crypto_token(csrf);
-	rc = db_one_i64(c->db, c->e, id, SQL_SESSION_INSERT, "titttiiI", hash, user_id,
-			"api_token", label, csrf, "", c->now, (int64_t)0);
+	rc = db_one_i64(
+	    c->db, c->e, id, SQL_SESSION_INSERT,
+	    DB_ARGS(hash, user_id, "api_token", label, csrf, "", c->now, db_optid((int64_t)0)));
 	if (rc)
 		return rc;
 	return audit_append(c, "token.create", "session", *id,

@@ -18,17 +18,17 @@
 struct user {
 	int64_t id;
 	const char *email, *name, *role;
-	int64_t vendor_id;  /* vendor users only, else 0 */
+	int64_t vendor_id; /* vendor users only, else 0 */
 	int disabled;
 	int64_t created_at;
 };
 
 struct user_new {
-	const char *email;    /* sign-in address; stored lower-case */
-	const char *name;     /* display name */
-	const char *role;     /* customer, vendor, agent, admin, integration */
-	int64_t vendor_id;    /* required for vendor users, else 0 */
-	const char *password; /* NULL: no password sign-in (integration, imported customers) */
+	const char *email;	   /* sign-in address; stored lower-case */
+	const char *name;	   /* display name */
+	const char *role;	   /* customer, vendor, agent, admin, integration */
+	int64_t vendor_id;	   /* required for vendor users, else 0 */
+	const char *password;	   /* NULL: no password sign-in (integration, imported customers) */
 	const char *password_hash; /* precomputed hash instead of password (demo data) */
 };
 
@@ -46,14 +46,13 @@ enum kerr auth_check_email(struct dctx *c, const char *field, const char *email)
  * KERR_UNAUTHENTICATED when it is unknown, expired, revoked or its user is
  * disabled.
  */
-enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now,
-			       struct principal *p);
+enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p);
 
 struct login_result {
 	char token[TOKEN_TEXT_LEN + 1]; /* the new session's secret */
-	struct principal who;           /* the signed-in principal */
-	int64_t expires_at;             /* end of the session */
-	int64_t retry_after_s;          /* with KERR_RATE_LIMITED: seconds to wait */
+	struct principal who;		/* the signed-in principal */
+	int64_t expires_at;		/* end of the session */
+	int64_t retry_after_s;		/* with KERR_RATE_LIMITED: seconds to wait */
 };
 
 /*

@@ -4,6 +4,8 @@
  */
 #include "domain/domain.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -14,9 +16,8 @@ static const struct {
 	enum role r;
 	const char *name;
 } roles[] = {
-	{ROLE_CUSTOMER, "customer"}, {ROLE_VENDOR, "vendor"},
-	{ROLE_AGENT, "agent"},       {ROLE_ADMIN, "admin"},
-	{ROLE_INTEGRATION, "integration"}, {ROLE_SYSTEM, "system"},
+    {ROLE_CUSTOMER, "customer"}, {ROLE_VENDOR, "vendor"},	    {ROLE_AGENT, "agent"},
+    {ROLE_ADMIN, "admin"},	 {ROLE_INTEGRATION, "integration"}, {ROLE_SYSTEM, "system"},
 };
 
 const char *role_name(enum role r)
@@ -41,8 +42,11 @@ enum kerr dom_require(struct dctx *c, unsigned mask)
 		return err_set(c->e, KERR_UNAUTHENTICATED, NULL, NULL);
 	if (c->who->role == ROLE_SYSTEM || (c->who->role & mask))
 		return KERR_OK;
-	return err_set(c->e, KERR_FORBIDDEN, NULL, "a %s account may not do this",
-		       role_name(c->who->role));
+	const char *name = role_name(c->who->role);
+	int vowel =
+	    name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o' || name[0] == 'u';
+	return err_set(c->e, KERR_FORBIDDEN, NULL, "%s %s account may not do this",
+		       vowel ? "an" : "a", name);
 }
 
 enum view dom_view(const struct dctx *c)
@@ -65,8 +69,7 @@ const char *dom_col_str(struct dctx *c, struct db_stmt *st, int col)
 	return s ? arena_strndup(c->a, s, db_col_len(st, col)) : NULL;
 }
 
-enum kerr dom_check_text(struct dctx *c, const char *field, const char *s, size_t max,
-			 int required)
+enum kerr dom_check_text(struct dctx *c, const char *field, const char *s, size_t max, int required)
 {
 	if (!s) {
 		if (required)
@@ -98,6 +101,25 @@ enum kerr dom_check_enum(struct dctx *c, const char *field, const char *s,
 			used += (size_t)n;
 	}
 	return err_set(c->e, KERR_BAD_VALUE, field, "'%s' must be one of: %s", field, list);
+}
+
+static int dump_cb(const char *p, size_t n, void *data)
+{
+	return buf_append(data, p, n) ? -1 : 0;
+}
+
+const char *dom_json_text(struct dctx *c, const struct json_t *j, int sort)
+{
+	if (!j)
+		return "{}";
+	struct buf b;
+	buf_init(&b, 0);
+	size_t flags = JSON_COMPACT | JSON_ENSURE_ASCII | (sort ? JSON_SORT_KEYS : 0);
+	const char *out = "{}";
+	if (json_dump_callback(j, dump_cb, &b, flags) == 0)
+		out = arena_strndup(c->a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return out;
 }
 
 enum kerr dom_db_err(struct dctx *c)

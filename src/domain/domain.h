@@ -21,11 +21,11 @@
 
 /* Roles are bits so a right can name several. */
 enum role {
-	ROLE_NONE = 0,         /* not signed in */
+	ROLE_NONE = 0,	       /* not signed in */
 	ROLE_CUSTOMER = 1,     /* a buyer */
 	ROLE_VENDOR = 2,       /* a user of a vendor */
-	ROLE_AGENT = 4,        /* operator support staff */
-	ROLE_ADMIN = 8,        /* operator staff with admin rights */
+	ROLE_AGENT = 4,	       /* operator support staff */
+	ROLE_ADMIN = 8,	       /* operator staff with admin rights */
 	ROLE_INTEGRATION = 16, /* the marketplace's back end, by API token */
 	ROLE_SYSTEM = 32,      /* the program itself: scheduler, CLI, demo */
 };
@@ -34,23 +34,23 @@ enum role {
 /* Who is acting.  A zeroed principal is "not signed in". */
 struct principal {
 	int64_t user_id;     /* 0 when anonymous or the system */
-	enum role role;      /* exactly one role bit */
+	enum role role;	     /* exactly one role bit */
 	int64_t vendor_id;   /* for vendor users, their vendor; else 0 */
 	int64_t customer_id; /* for customers, their customer record; else 0 */
 	int64_t session_id;  /* the session or API token used; 0 for the system */
-	int via_cookie;      /* 1 when authenticated by cookie (writes need CSRF) */
-	char name[128];      /* display name */
+	int via_cookie;	     /* 1 when authenticated by cookie (writes need CSRF) */
+	char name[128];	     /* display name */
 	char email[256];     /* sign-in address */
-	char csrf[48];       /* the session's CSRF token */
+	char csrf[48];	     /* the session's CSRF token */
 };
 
 /* The context of one domain call. */
 struct dctx {
-	struct db *db;               /* open transaction */
+	struct db *db;		     /* open transaction */
 	const struct principal *who; /* acting principal */
-	struct arena *a;             /* results are allocated here */
-	struct err *e;               /* error detail on failure */
-	int64_t now;                 /* time of the call, ms since the epoch */
+	struct arena *a;	     /* results are allocated here */
+	struct err *e;		     /* error detail on failure */
+	int64_t now;		     /* time of the call, ms since the epoch */
 	const struct config *cfg;    /* policies: windows, deadlines, limits */
 };
 
@@ -91,6 +91,13 @@ enum kerr dom_check_text(struct dctx *c, const char *field, const char *s, size_
 /* A value within a list of allowed names; KERR_BAD_VALUE naming them otherwise. */
 enum kerr dom_check_enum(struct dctx *c, const char *field, const char *s,
 			 const char *const *allowed);
+
+/*
+ * j as compact JSON text in the arena (keys in insertion order, or sorted
+ * with sort set).  j is not consumed.  NULL j gives "{}".
+ */
+struct json_t;
+const char *dom_json_text(struct dctx *c, const struct json_t *j, int sort);
 
 /* Maps the db error into c->e. */
 enum kerr dom_db_err(struct dctx *c);

@@ -22,62 +22,60 @@
 #include "domain/audit.h"
 #include "domain/message.h"
 
-const char *const enquiry_categories[] = {"not_received", "damaged", "wrong_item",
-					  "return_refund", "product_question", "other", NULL};
-const char *const enquiry_statuses[] = {"open", "awaiting_vendor", "awaiting_customer",
-					"resolved", "closed", NULL};
+const char *const enquiry_categories[] = {
+    "not_received", "damaged", "wrong_item", "return_refund", "product_question", "other", NULL};
+const char *const enquiry_statuses[] = {"open",	    "awaiting_vendor", "awaiting_customer",
+					"resolved", "closed",	       NULL};
 
 static const struct {
 	const char *from, *to;
 } allowed[] = {
-	{"open", "awaiting_customer"},     {"open", "resolved"},
-	{"awaiting_customer", "open"},     {"awaiting_customer", "resolved"},
-	{"resolved", "open"},              {"resolved", "closed"},
+    {"open", "awaiting_customer"},     {"open", "resolved"}, {"awaiting_customer", "open"},
+    {"awaiting_customer", "resolved"}, {"resolved", "open"}, {"resolved", "closed"},
 };
 
 static const char SQL_ORDER_OWNER[] = "SELECT customer_id, vendor_id FROM orders WHERE id = $1";
 static const char SQL_ACTIVE_ON_ORDER[] =
-	"SELECT id FROM enquiries WHERE order_id = $1 AND active = 1 LIMIT 1";
+    "SELECT id FROM enquiries WHERE order_id = $1 AND active = 1 LIMIT 1";
 static const char SQL_INSERT[] =
-	"INSERT INTO enquiries (order_id, customer_id, vendor_id, category, subject, status,"
-	" active, created_at, updated_at, last_message_at)"
-	" VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $6, $6) RETURNING id";
+    "INSERT INTO enquiries (order_id, customer_id, vendor_id, category, subject, status,"
+    " active, created_at, updated_at, last_message_at)"
+    " VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $6, $6) RETURNING id";
 static const char SQL_LOAD[] =
-	"SELECT id, order_id, customer_id, vendor_id, status, resolved_at FROM enquiries"
-	" WHERE id = $1 FOR UPDATE";
-#define ENQ_COLS                                                                                 \
-	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"   \
-	" e.priority, e.assignee_id, a.name, e.escalated, e.due_at, e.message_count,"             \
-	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at, o.number,"   \
+    "SELECT id, order_id, customer_id, vendor_id, status, resolved_at FROM enquiries"
+    " WHERE id = $1 FOR UPDATE";
+#define ENQ_COLS                                                                                   \
+	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"    \
+	" e.priority, e.assignee_id, a.name, e.escalated, e.due_at, e.message_count,"              \
+	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at, o.number,"    \
 	" v.shop_name, c.first_name, c.last_name"                                                  \
 	" FROM enquiries e JOIN orders o ON o.id = e.order_id"                                     \
 	" JOIN vendors v ON v.id = e.vendor_id JOIN customers c ON c.id = e.customer_id"           \
 	" LEFT JOIN users a ON a.id = e.assignee_id"
 static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
 static const char SQL_LIST_CUSTOMER[] =
-	ENQ_COLS " WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
+    ENQ_COLS " WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
 static const char SQL_CUSTOMER_ACTIVITY[] =
-	"SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM messages"
-	" WHERE enquiry_id = $1 AND audience = 'customer'";
+    "SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM messages"
+    " WHERE enquiry_id = $1 AND audience = 'customer'";
 static const char SQL_SET_STATUS[] =
-	"UPDATE enquiries SET status = $2, active = $3, updated_at = $4,"
-	" resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
-	" ELSE resolved_at END,"
-	" closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END WHERE id = $1";
+    "UPDATE enquiries SET status = $2, active = $3, updated_at = $4,"
+    " resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
+    " ELSE resolved_at END,"
+    " closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END WHERE id = $1";
 static const char SQL_ASSIGNEE_ROLE[] = "SELECT role, name FROM users WHERE id = $1";
 static const char SQL_ASSIGN[] =
-	"UPDATE enquiries SET assignee_id = $2, updated_at = $3 WHERE id = $1";
+    "UPDATE enquiries SET assignee_id = $2, updated_at = $3 WHERE id = $1";
 static const char SQL_CURRENT_ASSIGNEE[] = "SELECT assignee_id FROM enquiries WHERE id = $1";
 static const char SQL_NOTE_MESSAGE[] =
-	"UPDATE enquiries SET message_count = message_count + 1, last_message_at = $2,"
-	" updated_at = $2 WHERE id = $1";
-static const char SQL_OPEN_REQUESTS[] =
-	"SELECT COUNT(*), MIN(due_at) FROM vendor_requests"
-	" WHERE enquiry_id = $1 AND state IN ('open', 'overdue')";
+    "UPDATE enquiries SET message_count = message_count + 1, last_message_at = $2,"
+    " updated_at = $2 WHERE id = $1";
+static const char SQL_OPEN_REQUESTS[] = "SELECT COUNT(*), MIN(due_at) FROM vendor_requests"
+					" WHERE enquiry_id = $1 AND state IN ('open', 'overdue')";
 static const char SQL_SET_DUE[] = "UPDATE enquiries SET due_at = $2 WHERE id = $1";
 static const char SQL_EXPIRED[] =
-	"SELECT id FROM enquiries WHERE status = 'resolved' AND resolved_at <= $1"
-	" ORDER BY resolved_at LIMIT 500";
+    "SELECT id FROM enquiries WHERE status = 'resolved' AND resolved_at <= $1"
+    " ORDER BY resolved_at LIMIT 500";
 
 #define NO_DUE INT64_MAX
 
@@ -104,7 +102,7 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 	struct db_stmt *st = db_prep(c->db, SQL_LOAD);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", id);
+	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	if (r == DB_ROW) {
 		row->id = db_col_i64(st, 0);
@@ -130,8 +128,8 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 static enum kerr set_status(struct dctx *c, struct enquiry_row *row, const char *to,
 			    const char *action)
 {
-	enum kerr rc = db_exec(c->db, c->e, SQL_SET_STATUS, "itii", row->id, to,
-			       (int64_t)is_active(to), c->now);
+	enum kerr rc = db_exec(c->db, c->e, SQL_SET_STATUS,
+			       DB_ARGS(row->id, to, (int64_t)is_active(to), c->now));
 	if (rc)
 		return rc;
 	rc = audit_append(c, action, "enquiry", row->id,
@@ -154,7 +152,7 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	struct db_stmt *st = db_prep(c->db, SQL_ORDER_OWNER);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", in->order_id);
+	db_bind(st, DB_ARGS(in->order_id));
 	int r = db_step(st);
 	int64_t customer_id = 0, vendor_id = 0;
 	if (r == DB_ROW) {
@@ -167,15 +165,16 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	if (r == DB_DONE || customer_id != c->who->customer_id)
 		return err_set(c->e, KERR_NOT_FOUND, "order_id", "no such order");
 	int64_t existing;
-	rc = db_one_i64(c->db, c->e, &existing, SQL_ACTIVE_ON_ORDER, "i", in->order_id);
+	rc = db_one_i64(c->db, c->e, &existing, SQL_ACTIVE_ON_ORDER, DB_ARGS(in->order_id));
 	if (rc == KERR_OK)
 		return err_set(c->e, KERR_CONFLICT, "order_id",
 			       "enquiry %lld about this order is still open; reply there",
 			       (long long)existing);
 	if (rc != KERR_NOT_FOUND)
 		return rc;
-	rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "iiitti", in->order_id, customer_id,
-			vendor_id, in->category, in->subject, c->now);
+	rc = db_one_i64(
+	    c->db, c->e, id, SQL_INSERT,
+	    DB_ARGS(in->order_id, customer_id, vendor_id, in->category, in->subject, c->now));
 	if (rc)
 		return rc;
 	rc = audit_append(c, "enquiry.open", "enquiry", *id,
@@ -220,7 +219,13 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	q->escalated = (int)db_col_i64(st, 10);
 	int64_t due = db_col_i64(st, 11);
 	q->due_at = due == NO_DUE ? 0 : due;
-	q->customer_name = arena_printf(c->a, "%s %s", db_col_text(st, 20), db_col_text(st, 21));
+	size_t n1 = db_col_len(st, 20), n2 = db_col_len(st, 21);
+	char *name = arena_alloc(c->a, n1 + n2 + 2);
+	memcpy(name, db_col_text(st, 20), n1);
+	name[n1] = ' ';
+	memcpy(name + n1 + 1, db_col_text(st, 21), n2);
+	name[n1 + n2 + 1] = '\0';
+	q->customer_name = name;
 }
 
 /*
@@ -232,7 +237,7 @@ static enum kerr customer_activity(struct dctx *c, struct enquiry *q)
 	struct db_stmt *st = db_prep(c->db, SQL_CUSTOMER_ACTIVITY);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", q->id);
+	db_bind(st, DB_ARGS(q->id));
 	int r = db_step(st);
 	if (r == DB_ROW) {
 		q->message_count = db_col_i64(st, 0);
@@ -260,7 +265,7 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 	struct db_stmt *st = db_prep(c->db, SQL_GET);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", id);
+	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	if (r == DB_ROW)
 		read_enquiry(c, st, out);
@@ -306,24 +311,24 @@ static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f
 	if (!st)
 		return NULL;
 	if (strcmp(status, "active") != 0 && strcmp(status, "all") != 0)
-		db_bind(st, "t", status);
+		db_bind(st, DB_ARGS(status));
 	if (f->category)
-		db_bind(st, "t", f->category);
+		db_bind(st, DB_ARGS(f->category));
 	if (f->vendor_id)
-		db_bind(st, "i", f->vendor_id);
+		db_bind(st, DB_ARGS(f->vendor_id));
 	if (f->assignee > 0)
-		db_bind(st, "i", f->assignee);
+		db_bind(st, DB_ARGS(f->assignee));
 	if (f->escalated >= 0)
-		db_bind(st, "i", (int64_t)f->escalated);
+		db_bind(st, DB_ARGS((int64_t)f->escalated));
 	int64_t after_key = f->after_key, after_id = f->after_id;
 	if (!after_id)
 		after_key = INT64_MIN;
-	db_bind(st, "iii", after_key, after_id, (int64_t)f->limit + 1);
+	db_bind(st, DB_ARGS(after_key, after_id, (int64_t)f->limit + 1));
 	return st;
 }
 
-enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out,
-		       int *n, int *more, int64_t *next_key, int64_t *next_id)
+enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out, int *n,
+		       int *more, int64_t *next_key, int64_t *next_id)
 {
 	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
 	if (rc)
@@ -335,15 +340,16 @@ enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct en
 		if (strcmp(status, "active") != 0 && strcmp(status, "all") != 0 &&
 		    (rc = dom_check_enum(c, "status", status, enquiry_statuses)))
 			return rc;
-		if (f->category && (rc = dom_check_enum(c, "category", f->category,
-							enquiry_categories)))
+		if (f->category &&
+		    (rc = dom_check_enum(c, "category", f->category, enquiry_categories)))
 			return rc;
 		st = queue_stmt(c, f);
 	} else {
 		st = db_prep(c->db, SQL_LIST_CUSTOMER);
 		if (st)
-			db_bind(st, "iii", c->who->customer_id, f->after_id ? f->after_id : INT64_MAX,
-				(int64_t)f->limit + 1);
+			db_bind(st,
+				DB_ARGS(c->who->customer_id, f->after_id ? f->after_id : INT64_MAX,
+					(int64_t)f->limit + 1));
 	}
 	if (!st)
 		return dom_db_err(c);
@@ -382,7 +388,7 @@ enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
 		struct db_stmt *st = db_prep(c->db, SQL_ASSIGNEE_ROLE);
 		if (!st)
 			return dom_db_err(c);
-		db_bind(st, "i", assignee_id);
+		db_bind(st, DB_ARGS(assignee_id));
 		int r = db_step(st);
 		int staff = r == DB_ROW && (strcmp(db_col_text(st, 0), "agent") == 0 ||
 					    strcmp(db_col_text(st, 0), "admin") == 0);
@@ -394,8 +400,8 @@ enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
 				       "'assignee_id' must be an agent or admin");
 	}
 	int64_t before = 0;
-	if ((rc = db_one_i64(c->db, c->e, &before, SQL_CURRENT_ASSIGNEE, "i", id)) ||
-	    (rc = db_exec(c->db, c->e, SQL_ASSIGN, "iIi", id, assignee_id, c->now)))
+	if ((rc = db_one_i64(c->db, c->e, &before, SQL_CURRENT_ASSIGNEE, DB_ARGS(id))) ||
+	    (rc = db_exec(c->db, c->e, SQL_ASSIGN, DB_ARGS(id, db_optid(assignee_id), c->now))))
 		return rc;
 	return audit_append(c, "enquiry.assign", "enquiry", id,
 			    json_pack("{s:[o,o]}", "assignee_id",
@@ -414,8 +420,9 @@ enum kerr enquiry_set_status(struct dctx *c, int64_t id, const char *status)
 		if (strcmp(allowed[i].from, row.status) == 0 && strcmp(allowed[i].to, status) == 0)
 			return set_status(c, &row, status, "enquiry.status");
 	if (strcmp(row.status, "awaiting_vendor") == 0)
-		return err_set(c->e, KERR_STATE, "status",
-			       "the enquiry is awaiting_vendor; cancel the open vendor request first");
+		return err_set(
+		    c->e, KERR_STATE, "status",
+		    "the enquiry is awaiting_vendor; cancel the open vendor request first");
 	return err_set(c->e, KERR_STATE, "status", "the enquiry is %s; it cannot become %s",
 		       row.status, status);
 }
@@ -445,7 +452,7 @@ enum kerr enquiry_close_expired(struct dctx *c, int *closed)
 	struct db_stmt *st = db_prep(c->db, SQL_EXPIRED);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", c->now - reopen_window_ms(c));
+	db_bind(st, DB_ARGS(c->now - reopen_window_ms(c)));
 	int64_t ids[500];
 	int n = 0, r;
 	while (n < 500 && (r = db_step(st)) == DB_ROW)
@@ -465,7 +472,7 @@ enum kerr enquiry_close_expired(struct dctx *c, int *closed)
 
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience)
 {
-	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, "ii", row->id, c->now);
+	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, DB_ARGS(row->id, c->now));
 	if (rc || strcmp(audience, "customer") != 0)
 		return rc;
 	/* A customer's reply wakes the enquiry; an agent's reply waits for the customer. */
@@ -481,7 +488,7 @@ enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row)
 	struct db_stmt *st = db_prep(c->db, SQL_OPEN_REQUESTS);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", row->id);
+	db_bind(st, DB_ARGS(row->id));
 	int r = db_step(st);
 	int64_t open = 0, due = NO_DUE;
 	if (r == DB_ROW) {
@@ -492,7 +499,7 @@ enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row)
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
-	enum kerr rc = db_exec(c->db, c->e, SQL_SET_DUE, "ii", row->id, due);
+	enum kerr rc = db_exec(c->db, c->e, SQL_SET_DUE, DB_ARGS(row->id, due));
 	if (rc)
 		return rc;
 	int waiting = strcmp(row->status, "awaiting_vendor") == 0;

@@ -23,19 +23,19 @@
 struct enquiry {
 	int64_t id, order_id, customer_id, vendor_id;
 	const char *category, *subject;
-	const char *status;        /* as the viewer may see it */
-	const char *priority;      /* staff only */
-	int64_t assignee_id;       /* staff only; 0 when unassigned */
+	const char *status;	   /* as the viewer may see it */
+	const char *priority;	   /* staff only */
+	int64_t assignee_id;	   /* staff only; 0 when unassigned */
 	const char *assignee_name; /* staff only */
-	int escalated;             /* staff only */
-	int64_t due_at;            /* staff only: earliest open vendor request due, 0 if none */
-	int64_t message_count;     /* messages the viewer can see, staff: all */
+	int escalated;		   /* staff only */
+	int64_t due_at;		   /* staff only: earliest open vendor request due, 0 if none */
+	int64_t message_count;	   /* messages the viewer can see, staff: all */
 	int64_t created_at, updated_at, last_message_at;
-	int64_t resolved_at, closed_at;  /* 0 when not */
-	int64_t reopen_until;      /* resolved: last moment a customer may reopen; else 0 */
+	int64_t resolved_at, closed_at; /* 0 when not */
+	int64_t reopen_until;		/* resolved: last moment a customer may reopen; else 0 */
 	const char *order_number, *shop_name;
 	const char *customer_name; /* staff only */
-	enum view view;            /* the shape this was prepared for */
+	enum view view;		   /* the shape this was prepared for */
 };
 
 struct enquiry_in {
@@ -56,14 +56,14 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out);
 
 struct enquiry_filter {
-	const char *status;    /* a status, "active" (default) or "all" */
-	const char *category;  /* NULL: any */
-	int64_t vendor_id;     /* 0: any */
-	int64_t assignee;      /* 0: any, -1: unassigned, else a user id */
-	int escalated;         /* -1: any, 0 or 1 */
-	int sort_due;          /* 0: oldest first; 1: earliest vendor due time first */
+	const char *status;	     /* a status, "active" (default) or "all" */
+	const char *category;	     /* NULL: any */
+	int64_t vendor_id;	     /* 0: any */
+	int64_t assignee;	     /* 0: any, -1: unassigned, else a user id */
+	int escalated;		     /* -1: any, 0 or 1 */
+	int sort_due;		     /* 0: oldest first; 1: earliest vendor due time first */
 	int64_t after_key, after_id; /* cursor: rows after this (key, id); 0,0 = start */
-	int limit;             /* rows to return */
+	int limit;		     /* rows to return */
 };
 
 /*
@@ -72,8 +72,8 @@ struct enquiry_filter {
  * when rows remain; the last row's (key, id) are the next cursor, given in
  * *next_key and *next_id.
  */
-enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out,
-		       int *n, int *more, int64_t *next_key, int64_t *next_id);
+enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out, int *n,
+		       int *more, int64_t *next_key, int64_t *next_id);
 
 /* Assigns to an agent or admin (user id) or unassigns (0).  Staff. */
 enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id);

@@ -16,8 +16,8 @@
 #define IDEM_MAX_KEY 200
 
 struct idem_hit {
-	int found;        /* a stored answer exists for this key */
-	int status;       /* its HTTP status */
+	int found;	  /* a stored answer exists for this key */
+	int status;	  /* its HTTP status */
 	const char *body; /* its body, in the arena */
 };
 

@@ -24,24 +24,49 @@
 #include "domain/order.h"
 #include "domain/party.h"
 
-#define IMPORT_MAX_FILE ((size_t)256 << 20)
+#define IMPORT_MAX_FILE	  ((size_t)256 << 20)
 #define IMPORT_MAX_ERRORS 100
 
 enum col {
-	C_NUMBER, C_CREF, C_CEMAIL, C_CFIRST, C_CLAST, C_CPHONE, C_CADDR, C_VREF, C_VSHOP,
-	C_SKU, C_ITEM, C_QTY, C_PRICE, C_CURRENCY, C_NOTE, C_PLACED, C__COUNT
+	C_NUMBER,
+	C_CREF,
+	C_CEMAIL,
+	C_CFIRST,
+	C_CLAST,
+	C_CPHONE,
+	C_CADDR,
+	C_VREF,
+	C_VSHOP,
+	C_SKU,
+	C_ITEM,
+	C_QTY,
+	C_PRICE,
+	C_CURRENCY,
+	C_NOTE,
+	C_PLACED,
+	C__COUNT
 };
 
 static const struct {
 	const char *name;
 	int required;
 } columns[C__COUNT] = {
-	{"order_number", 1},       {"customer_ref", 1},     {"customer_email", 0},
-	{"customer_first_name", 0}, {"customer_last_name", 0}, {"customer_phone", 0},
-	{"customer_address", 0},   {"vendor_ref", 1},       {"vendor_shop_name", 0},
-	{"item_sku", 0},           {"item_name", 1},        {"quantity", 1},
-	{"unit_price", 1},         {"currency", 1},         {"note", 0},
-	{"placed_at", 0},
+    {"order_number", 1},
+    {"customer_ref", 1},
+    {"customer_email", 0},
+    {"customer_first_name", 0},
+    {"customer_last_name", 0},
+    {"customer_phone", 0},
+    {"customer_address", 0},
+    {"vendor_ref", 1},
+    {"vendor_shop_name", 0},
+    {"item_sku", 0},
+    {"item_name", 1},
+    {"quantity", 1},
+    {"unit_price", 1},
+    {"currency", 1},
+    {"note", 0},
+    {"placed_at", 0},
 };
 
 struct row {
@@ -51,8 +76,8 @@ struct row {
 };
 
 struct orderset {
-	int first;  /* index of the order's first row */
-	int count;  /* rows of the order, consecutive in `byorder` */
+	int first; /* index of the order's first row */
+	int count; /* rows of the order, consecutive in `byorder` */
 };
 
 struct importer {
@@ -63,14 +88,14 @@ struct importer {
 	struct arena a;
 	struct row *rows;
 	int nrows;
-	int *byorder;          /* row indexes grouped by order, in first-seen order */
+	int *byorder; /* row indexes grouped by order, in first-seen order */
 	struct orderset *orders;
 	int norders;
 	struct err e;
 };
 
 static void problem(struct importer *im, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Reports one problem as FILE:LINE: message. */
 static void problem(struct importer *im, int line, const char *fmt, ...)
@@ -151,7 +176,8 @@ static int parse(struct importer *im, const char *text, size_t n)
 	}
 	int r = csv_next(&csv, &im->a, fields, &nf, &line);
 	if (r != 1) {
-		fprintf(im->errs, "%s:1: the file needs a header row naming its columns\n", im->path);
+		fprintf(im->errs, "%s:1: the file needs a header row naming its columns\n",
+			im->path);
 		return -1;
 	}
 	int map[CSV_MAX_FIELDS];
@@ -219,7 +245,8 @@ static int parse(struct importer *im, const char *text, size_t n)
 			continue;
 		}
 		if (row->v[C_PLACED] && parse_time(row->v[C_PLACED], &row->placed)) {
-			problem(im, line, "placed_at '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ",
+			problem(im, line,
+				"placed_at '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ",
 				row->v[C_PLACED]);
 			continue;
 		}
@@ -248,9 +275,9 @@ static int cmp_keyed(const void *a, const void *b)
 /* Groups rows by order number and checks that order-level columns agree. */
 static int group(struct importer *im)
 {
-	static const enum col order_cols[] = {C_CREF, C_CEMAIL, C_CFIRST, C_CLAST, C_CPHONE,
-					      C_CADDR, C_VREF, C_VSHOP, C_CURRENCY, C_NOTE,
-					      C_PLACED};
+	static const enum col order_cols[] = {C_CREF,	  C_CEMAIL, C_CFIRST, C_CLAST,
+					      C_CPHONE,	  C_CADDR,  C_VREF,   C_VSHOP,
+					      C_CURRENCY, C_NOTE,   C_PLACED};
 	im->byorder = xmalloc(((size_t)im->nrows + 1) * sizeof(int));
 	im->orders = xmalloc(((size_t)im->nrows + 1) * sizeof(*im->orders));
 	/* Sort row indexes by order number, keeping file order within an order. */
@@ -265,11 +292,13 @@ static int group(struct importer *im)
 	for (int i = 0; i < im->nrows;) {
 		int j = i + 1;
 		const struct row *first = &im->rows[idx[i]];
-		while (j < im->nrows && strcmp(im->rows[idx[j]].v[C_NUMBER], first->v[C_NUMBER]) == 0) {
+		while (j < im->nrows &&
+		       strcmp(im->rows[idx[j]].v[C_NUMBER], first->v[C_NUMBER]) == 0) {
 			const struct row *r = &im->rows[idx[j]];
 			for (size_t c = 0; c < sizeof(order_cols) / sizeof(order_cols[0]); c++) {
 				if (!same(r->v[order_cols[c]], first->v[order_cols[c]])) {
-					problem(im, r->line, "%s differs from line %d of order %.60s",
+					problem(im, r->line,
+						"%s differs from line %d of order %.60s",
 						columns[order_cols[c]].name, first->line,
 						first->v[C_NUMBER]);
 					break;
@@ -278,7 +307,8 @@ static int group(struct importer *im)
 			j++;
 		}
 		if (j - i > ORDER_MAX_ITEMS)
-			problem(im, first->line, "the order has more than %d lines", ORDER_MAX_ITEMS);
+			problem(im, first->line, "the order has more than %d lines",
+				ORDER_MAX_ITEMS);
 		im->orders[im->norders++] = (struct orderset){i, j - i};
 		i = j;
 	}
@@ -305,15 +335,20 @@ static enum kerr import_fn(struct db *db, void *arg)
 		int64_t id;
 		int created;
 		if (opt(first->v[C_CEMAIL]) && opt(first->v[C_CFIRST]) && opt(first->v[C_CLAST])) {
-			struct customer_in ci = {first->v[C_CREF], first->v[C_CEMAIL],
-						 first->v[C_CFIRST], first->v[C_CLAST],
-						 opt(first->v[C_CPHONE]), opt(first->v[C_CADDR]), NULL};
+			struct customer_in ci = {first->v[C_CREF],
+						 first->v[C_CEMAIL],
+						 first->v[C_CFIRST],
+						 first->v[C_CLAST],
+						 opt(first->v[C_CPHONE]),
+						 opt(first->v[C_CADDR]),
+						 NULL};
 			if ((rc = customer_upsert(&c, &ci, &id, &created)))
 				break;
 			im->rep->customers++;
 		}
 		if (opt(first->v[C_VSHOP])) {
-			struct vendor_in vi = {first->v[C_VREF], first->v[C_VSHOP], NULL, NULL, NULL};
+			struct vendor_in vi = {first->v[C_VREF], first->v[C_VSHOP], NULL, NULL,
+					       NULL};
 			if ((rc = vendor_upsert(&c, &vi, &id, &created)))
 				break;
 			im->rep->vendors++;
@@ -322,18 +357,25 @@ static enum kerr import_fn(struct db *db, void *arg)
 		int64_t amount = 0;
 		for (int k = 0; k < os->count; k++) {
 			const struct row *r = &im->rows[im->byorder[os->first + k]];
-			items[k] = (struct order_item){opt(r->v[C_SKU]), r->v[C_ITEM], r->qty, r->price};
+			items[k] =
+			    (struct order_item){opt(r->v[C_SKU]), r->v[C_ITEM], r->qty, r->price};
 			amount += r->qty * r->price;
 		}
-		struct order_in oi = {first->v[C_NUMBER], first->v[C_CREF], first->v[C_VREF], items,
-				      os->count, amount, first->v[C_CURRENCY], opt(first->v[C_NOTE]),
+		struct order_in oi = {first->v[C_NUMBER],
+				      first->v[C_CREF],
+				      first->v[C_VREF],
+				      items,
+				      os->count,
+				      amount,
+				      first->v[C_CURRENCY],
+				      opt(first->v[C_NOTE]),
 				      first->placed};
 		if ((rc = order_create(&c, &oi, &id)))
 			break;
 		im->rep->orders++;
 		if (im->progress && (im->rep->orders % 1000 == 0 || o + 1 == im->norders))
-			fprintf(im->progress, "\rimported %lld of %d orders", (long long)im->rep->orders,
-				im->norders);
+			fprintf(im->progress, "\rimported %lld of %d orders",
+				(long long)im->rep->orders, im->norders);
 		arena_free(&a);
 		arena_init(&a);
 	}

@@ -17,11 +17,11 @@
 #include "db/db.h"
 
 struct import_report {
-	int64_t rows;       /* data rows read */
-	int64_t orders;     /* orders imported */
-	int64_t customers;  /* customers created or updated */
-	int64_t vendors;    /* vendors created or updated */
-	int errors;         /* bad rows found */
+	int64_t rows;	   /* data rows read */
+	int64_t orders;	   /* orders imported */
+	int64_t customers; /* customers created or updated */
+	int64_t vendors;   /* vendors created or updated */
+	int errors;	   /* bad rows found */
 };
 
 /*

@@ -9,18 +9,18 @@
 #include "domain/order.h"
 
 static const char SQL_INSERT[] =
-	"INSERT INTO messages (enquiry_id, author_id, audience, body, vendor_request_id,"
-	" created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-#define MSG_COLS                                                                                 \
-	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"             \
+    "INSERT INTO messages (enquiry_id, author_id, audience, body, vendor_request_id,"
+    " created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+#define MSG_COLS                                                                                   \
+	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"              \
 	" m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
 static const char SQL_THREAD[] = MSG_COLS " WHERE m.enquiry_id = $1 ORDER BY m.id LIMIT $2";
 static const char SQL_THREAD_CUSTOMER[] =
-	MSG_COLS " WHERE m.enquiry_id = $1 AND m.audience = 'customer' ORDER BY m.id LIMIT $2";
+    MSG_COLS " WHERE m.enquiry_id = $1 AND m.audience = 'customer' ORDER BY m.id LIMIT $2";
 static const char SQL_REPLIES[] =
-	MSG_COLS " JOIN enquiries e ON e.id = m.enquiry_id WHERE e.order_id = $1"
-		 " AND m.audience = 'customer' AND u.role IN ('agent', 'admin')"
-		 " ORDER BY m.id LIMIT $2";
+    MSG_COLS " JOIN enquiries e ON e.id = m.enquiry_id WHERE e.order_id = $1"
+	     " AND m.audience = 'customer' AND u.role IN ('agent', 'admin')"
+	     " ORDER BY m.id LIMIT $2";
 static const char SQL_ORDER_VENDOR[] = "SELECT vendor_id, customer_id FROM orders WHERE id = $1";
 
 static const char *const post_audiences[] = {"customer", "internal", NULL};
@@ -31,8 +31,9 @@ enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *au
 	enum kerr rc = dom_check_text(c, "body", body, ENQUIRY_MAX_BODY, 1);
 	if (rc)
 		return rc;
-	rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "iittIi", row->id, c->who->user_id, audience,
-			body, vendor_request_id, c->now);
+	rc = db_one_i64(
+	    c->db, c->e, id, SQL_INSERT,
+	    DB_ARGS(row->id, c->who->user_id, audience, body, db_optid(vendor_request_id), c->now));
 	if (rc)
 		return rc;
 	rc = audit_append(c, "message.create", "message", *id,
@@ -43,8 +44,8 @@ enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *au
 	return enquiry_note_message(c, row, audience);
 }
 
-enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
-		       const char *body, int64_t *id)
+enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
+		       int64_t *id)
 {
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
@@ -66,8 +67,8 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 	if (strcmp(row.status, "resolved") == 0 && strcmp(audience, "customer") == 0)
 		return err_set(c->e, KERR_STATE, "status",
 			       c->who->role == ROLE_CUSTOMER
-				       ? "the enquiry is resolved; reopen it to write again"
-				       : "the enquiry is %s; set it open to reply",
+				   ? "the enquiry is resolved; reopen it to write again"
+				   : "the enquiry is %s; set it open to reply",
 			       shown);
 	return message_insert(c, &row, audience, body, 0, id);
 }
@@ -122,10 +123,10 @@ enum kerr message_thread(struct dctx *c, const struct enquiry *q, struct message
 	struct db_stmt *st = db_prep(c->db, v == VIEW_STAFF ? SQL_THREAD : SQL_THREAD_CUSTOMER);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "ii", q->id, (int64_t)MESSAGE_MAX_THREAD);
+	db_bind(st, DB_ARGS(q->id, (int64_t)MESSAGE_MAX_THREAD));
 	int cap = q->message_count > 0 && q->message_count < MESSAGE_MAX_THREAD
-			  ? (int)q->message_count + 4
-			  : MESSAGE_MAX_THREAD;
+		      ? (int)q->message_count + 4
+		      : MESSAGE_MAX_THREAD;
 	*out = arena_calloc(c->a, (size_t)cap, sizeof(**out));
 	int r;
 	while ((r = db_step(st)) == DB_ROW && *n < cap)
@@ -135,16 +136,15 @@ enum kerr message_thread(struct dctx *c, const struct enquiry *q, struct message
 		return dom_db_err(c);
 	struct attachment_ref *refs;
 	int nrefs;
-	enum kerr rc = attachment_list_enquiry(c, q->id, v == VIEW_STAFF ? NULL : "customer", &refs,
-					       &nrefs);
+	enum kerr rc =
+	    attachment_list_enquiry(c, q->id, v == VIEW_STAFF ? NULL : "customer", &refs, &nrefs);
 	if (rc)
 		return rc;
 	join_files(*out, *n, refs, nrefs);
 	return KERR_OK;
 }
 
-enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct message **out,
-				    int *n)
+enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct message **out, int *n)
 {
 	enum kerr rc = dom_require(c, ROLE_VENDOR | ROLES_STAFF);
 	if (rc)
@@ -152,7 +152,7 @@ enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct mes
 	struct db_stmt *st = db_prep(c->db, SQL_ORDER_VENDOR);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", order_id);
+	db_bind(st, DB_ARGS(order_id));
 	int r = db_step(st);
 	int64_t vendor_id = r == DB_ROW ? db_col_i64(st, 0) : 0;
 	int64_t customer_id = r == DB_ROW ? db_col_i64(st, 1) : 0;
@@ -164,7 +164,7 @@ enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct mes
 	enum view v = dom_view(c);
 	if (!(st = db_prep(c->db, SQL_REPLIES)))
 		return dom_db_err(c);
-	db_bind(st, "ii", order_id, (int64_t)MESSAGE_MAX_THREAD);
+	db_bind(st, DB_ARGS(order_id, (int64_t)MESSAGE_MAX_THREAD));
 	*out = arena_calloc(c->a, 16, sizeof(**out));
 	*n = 0;
 	int cap = 16;

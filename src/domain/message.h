@@ -21,14 +21,14 @@
 
 struct message {
 	int64_t id, enquiry_id;
-	int64_t author_id;        /* staff view only; else 0 */
-	const char *author_name;  /* the operator's team name for agents outside staff view */
-	const char *author_role;  /* customer, agent, admin, vendor, or operator (non-staff view) */
+	int64_t author_id;	 /* staff view only; else 0 */
+	const char *author_name; /* the operator's team name for agents outside staff view */
+	const char *author_role; /* customer, agent, admin, vendor, or operator (non-staff view) */
 	const char *audience;
 	const char *body;
 	int64_t vendor_request_id; /* staff view only */
 	int64_t created_at;
-	int mine;                 /* written by the principal */
+	int mine; /* written by the principal */
 	struct attachment_ref *files;
 	int nfiles;
 };
@@ -39,8 +39,8 @@ struct message {
  * Posts a message: customers to their own enquiries (audience customer);
  * staff as a reply to the customer (customer) or a note (internal).
  */
-enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
-		       const char *body, int64_t *id);
+enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
+		       int64_t *id);
 
 /*
  * Stores a message on the enquiry in row and updates the enquiry (counts,
@@ -57,7 +57,6 @@ enum kerr message_thread(struct dctx *c, const struct enquiry *q, struct message
  * The operator's customer-facing replies on an order, for its vendor (with
  * customer contact details removed) and staff.
  */
-enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct message **out,
-				    int *n);
+enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct message **out, int *n);
 
 #endif

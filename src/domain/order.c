@@ -12,22 +12,21 @@
 static const char SQL_CUSTOMER_BY_REF[] = "SELECT id FROM customers WHERE ref = $1";
 static const char SQL_VENDOR_BY_REF[] = "SELECT id FROM vendors WHERE ref = $1";
 static const char SQL_INSERT[] =
-	"INSERT INTO orders (number, customer_id, vendor_id, items, amount, currency, note,"
-	" placed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
-#define ORDER_COLS                                                                               \
-	"SELECT o.id, o.number, o.customer_id, o.vendor_id, v.shop_name, o.items, o.amount,"      \
-	" o.currency, o.note, o.placed_at, o.created_at, c.first_name, c.last_name, u.email,"     \
-	" c.phone, c.address FROM orders o JOIN vendors v ON v.id = o.vendor_id"                  \
+    "INSERT INTO orders (number, customer_id, vendor_id, items, amount, currency, note,"
+    " placed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+#define ORDER_COLS                                                                                 \
+	"SELECT o.id, o.number, o.customer_id, o.vendor_id, v.shop_name, o.items, o.amount,"       \
+	" o.currency, o.note, o.placed_at, o.created_at, c.first_name, c.last_name, u.email,"      \
+	" c.phone, c.address FROM orders o JOIN vendors v ON v.id = o.vendor_id"                   \
 	" JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = c.user_id"
 static const char SQL_GET[] = ORDER_COLS " WHERE o.id = $1";
 static const char SQL_LIST_ALL[] = ORDER_COLS " WHERE o.id < $1 ORDER BY o.id DESC LIMIT $2";
 static const char SQL_LIST_CUSTOMER[] =
-	ORDER_COLS " WHERE o.customer_id = $3 AND o.id < $1 ORDER BY o.id DESC LIMIT $2";
+    ORDER_COLS " WHERE o.customer_id = $3 AND o.id < $1 ORDER BY o.id DESC LIMIT $2";
 static const char SQL_LIST_VENDOR[] =
-	ORDER_COLS " WHERE o.vendor_id = $3 AND o.id < $1 ORDER BY o.id DESC LIMIT $2";
-static const char SQL_PARTY[] =
-	"SELECT u.email, c.phone, c.last_name, c.address FROM customers c"
-	" JOIN users u ON u.id = c.user_id WHERE c.id = $1";
+    ORDER_COLS " WHERE o.vendor_id = $3 AND o.id < $1 ORDER BY o.id DESC LIMIT $2";
+static const char SQL_PARTY[] = "SELECT u.email, c.phone, c.last_name, c.address FROM customers c"
+				" JOIN users u ON u.id = c.user_id WHERE c.id = $1";
 
 static enum kerr check_items(struct dctx *c, const struct order_in *in, json_t **out)
 {
@@ -47,7 +46,8 @@ static enum kerr check_items(struct dctx *c, const struct order_in *in, json_t *
 			goto fail;
 		if (it->quantity < 1 || it->quantity > 100000) {
 			snprintf(field, sizeof(field), "items[%d].quantity", i);
-			rc = err_set(c->e, KERR_BAD_VALUE, field, "'%s' must be 1 to 100000", field);
+			rc =
+			    err_set(c->e, KERR_BAD_VALUE, field, "'%s' must be 1 to 100000", field);
 			goto fail;
 		}
 		if (it->unit_price < 0 || it->unit_price > 1000000000000LL) {
@@ -71,7 +71,7 @@ static enum kerr check_items(struct dctx *c, const struct order_in *in, json_t *
 static enum kerr find_ref(struct dctx *c, const char *sql, const char *field, const char *ref,
 			  int64_t *id)
 {
-	enum kerr rc = db_one_i64(c->db, c->e, id, sql, "t", ref);
+	enum kerr rc = db_one_i64(c->db, c->e, id, sql, DB_ARGS(ref));
 	if (rc == KERR_NOT_FOUND)
 		return err_set(c->e, KERR_BAD_VALUE, field, "no %s with ref '%s'",
 			       field[0] == 'c' ? "customer" : "vendor", ref);
@@ -100,18 +100,19 @@ enum kerr order_create(struct dctx *c, const struct order_in *in, int64_t *id)
 		return err_set(c->e, KERR_BAD_VALUE, "placed_at",
 			       "'placed_at' must be a time in ms since 1970, not in the future");
 	int64_t customer_id, vendor_id;
-	if ((rc = find_ref(c, SQL_CUSTOMER_BY_REF, "customer_ref", in->customer_ref, &customer_id)) ||
+	if ((rc = find_ref(c, SQL_CUSTOMER_BY_REF, "customer_ref", in->customer_ref,
+			   &customer_id)) ||
 	    (rc = find_ref(c, SQL_VENDOR_BY_REF, "vendor_ref", in->vendor_ref, &vendor_id)))
 		return rc;
 	json_t *items = NULL;
 	if ((rc = check_items(c, in, &items)))
 		return rc;
-	char *text = json_dumps(items, JSON_COMPACT);
+	const char *text = dom_json_text(c, items, 0);
 	json_decref(items);
-	rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "tiitittii", in->number, customer_id,
-			vendor_id, text, in->amount, in->currency, in->note ? in->note : "",
-			in->placed_at ? in->placed_at : c->now, c->now);
-	free(text);
+	rc = db_one_i64(c->db, c->e, id, SQL_INSERT,
+			DB_ARGS(in->number, customer_id, vendor_id, text, in->amount, in->currency,
+				in->note ? in->note : "", in->placed_at ? in->placed_at : c->now,
+				c->now));
 	if (rc == KERR_CONFLICT)
 		return err_set(c->e, KERR_CONFLICT, "number", "order %s exists", in->number);
 	if (rc)
@@ -128,7 +129,7 @@ enum kerr order_customer_party(struct dctx *c, int64_t customer_id, struct scree
 	struct db_stmt *st = db_prep(c->db, SQL_PARTY);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", customer_id);
+	db_bind(st, DB_ARGS(customer_id));
 	int r = db_step(st);
 	if (r == DB_ROW) {
 		p->email = dom_col_str(c, st, 0);
@@ -140,8 +141,7 @@ enum kerr order_customer_party(struct dctx *c, int64_t customer_id, struct scree
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
-const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p,
-				    const char *text)
+const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p, const char *text)
 {
 	if (!text)
 		return NULL;
@@ -221,7 +221,7 @@ enum kerr order_get(struct dctx *c, int64_t id, struct order *out)
 	struct db_stmt *st = db_prep(c->db, SQL_GET);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", id);
+	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	if (r == DB_ROW)
 		read_order(c, st, out);
@@ -247,9 +247,9 @@ enum kerr order_list(struct dctx *c, int64_t before, int limit, struct order **o
 	struct db_stmt *st = db_prep(c->db, sql);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "ii", before ? before : INT64_MAX, (int64_t)limit);
+	db_bind(st, DB_ARGS(before ? before : INT64_MAX, (int64_t)limit));
 	if (sql != SQL_LIST_ALL)
-		db_bind(st, "i", owner);
+		db_bind(st, DB_ARGS(owner));
 	*out = arena_calloc(c->a, (size_t)limit, sizeof(**out));
 	*n = 0;
 	int r = DB_DONE;

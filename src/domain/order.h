@@ -14,22 +14,22 @@
 #include "screen/screen.h"
 
 struct order_item {
-	const char *sku;     /* optional, up to 100 characters */
-	const char *name;    /* required, up to 300 characters */
-	int64_t quantity;    /* 1..100000 */
-	int64_t unit_price;  /* minor units, >= 0 */
+	const char *sku;    /* optional, up to 100 characters */
+	const char *name;   /* required, up to 300 characters */
+	int64_t quantity;   /* 1..100000 */
+	int64_t unit_price; /* minor units, >= 0 */
 };
 
 struct order_in {
-	const char *number;        /* the marketplace's order number, unique */
-	const char *customer_ref;  /* an existing customer's ref */
-	const char *vendor_ref;    /* an existing vendor's ref */
+	const char *number;	  /* the marketplace's order number, unique */
+	const char *customer_ref; /* an existing customer's ref */
+	const char *vendor_ref;	  /* an existing vendor's ref */
 	const struct order_item *items;
-	int nitems;                /* 1..100 */
-	int64_t amount;            /* total in minor units */
-	const char *currency;      /* ISO 4217, three capital letters */
-	const char *note;          /* the customer's note, may be NULL */
-	int64_t placed_at;         /* ms since the epoch; 0: now */
+	int nitems;	      /* 1..100 */
+	int64_t amount;	      /* total in minor units */
+	const char *currency; /* ISO 4217, three capital letters */
+	const char *note;     /* the customer's note, may be NULL */
+	int64_t placed_at;    /* ms since the epoch; 0: now */
 };
 
 #define ORDER_MAX_ITEMS 100
@@ -38,16 +38,16 @@ struct order {
 	int64_t id;
 	const char *number;
 	int64_t customer_id, vendor_id;
-	const char *shop_name;     /* the vendor's shop name */
-	const char *items_json;    /* JSON array of {sku, name, quantity, unit_price} */
+	const char *shop_name;	/* the vendor's shop name */
+	const char *items_json; /* JSON array of {sku, name, quantity, unit_price} */
 	int64_t amount;
 	const char *currency;
-	const char *note;          /* redacted for vendors */
+	const char *note; /* redacted for vendors */
 	int64_t placed_at, created_at;
 	const char *customer_first_name;
 	const char *customer_last_name, *customer_email, *customer_phone,
-		*customer_address;  /* NULL unless the viewer is staff */
-	enum view view;            /* the shape this was prepared for */
+	    *customer_address; /* NULL unless the viewer is staff */
+	enum view view;	       /* the shape this was prepared for */
 };
 
 /* Checks and stores a new order.  Integration and admins.  KERR_CONFLICT on
@@ -61,7 +61,6 @@ enum kerr order_list(struct dctx *c, int64_t before, int limit, struct order **o
 /* The registered contact details of a customer, for redaction. */
 enum kerr order_customer_party(struct dctx *c, int64_t customer_id, struct screen_party *p);
 /* Text as a vendor may see it: the customer's details and any contact details removed. */
-const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p,
-				    const char *text);
+const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p, const char *text);
 
 #endif

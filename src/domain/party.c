@@ -12,22 +12,22 @@ static const char SQL_VENDOR_FIND[] = "SELECT id FROM vendors WHERE ref = $1";
 /* Optional details: absent (NULL) keeps the stored value, "" clears it. */
 #define KEEP(col, p) col " = CASE WHEN " p " IS NULL THEN " col " ELSE NULLIF(" p ", '') END"
 static const char SQL_VENDOR_INSERT[] =
-	"INSERT INTO vendors (ref, shop_name, contact_email, contact_phone, website, created_at,"
-	" updated_at) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $6)"
-	" RETURNING id";
+    "INSERT INTO vendors (ref, shop_name, contact_email, contact_phone, website, created_at,"
+    " updated_at) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $6)"
+    " RETURNING id";
 static const char SQL_VENDOR_UPDATE[] =
-	"UPDATE vendors SET shop_name = $2, " KEEP("contact_email", "$3") ", "
-	KEEP("contact_phone", "$4") ", " KEEP("website", "$5") ", updated_at = $6 WHERE id = $1";
+    "UPDATE vendors SET shop_name = $2, " KEEP("contact_email", "$3") ", " KEEP(
+	"contact_phone", "$4") ", " KEEP("website", "$5") ", updated_at = $6 WHERE id = $1";
 static const char SQL_VENDOR_LIST[] =
-	"SELECT id, ref, shop_name, contact_email, contact_phone, website, created_at, updated_at"
-	" FROM vendors WHERE id > $1 ORDER BY id LIMIT $2";
+    "SELECT id, ref, shop_name, contact_email, contact_phone, website, created_at, updated_at"
+    " FROM vendors WHERE id > $1 ORDER BY id LIMIT $2";
 static const char SQL_CUSTOMER_FIND[] = "SELECT id, user_id FROM customers WHERE ref = $1";
 static const char SQL_CUSTOMER_INSERT[] =
-	"INSERT INTO customers (user_id, ref, first_name, last_name, phone, address, created_at,"
-	" updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $7) RETURNING id";
+    "INSERT INTO customers (user_id, ref, first_name, last_name, phone, address, created_at,"
+    " updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $7) RETURNING id";
 static const char SQL_CUSTOMER_UPDATE[] =
-	"UPDATE customers SET first_name = $2, last_name = $3, " KEEP("phone", "$4") ", "
-	KEEP("address", "$5") ", updated_at = $6 WHERE id = $1";
+    "UPDATE customers SET first_name = $2, last_name = $3, " KEEP("phone", "$4") ", " KEEP(
+	"address", "$5") ", updated_at = $6 WHERE id = $1";
 static const char SQL_USER_UPDATE[] = "UPDATE users SET email = $2, name = $3 WHERE id = $1";
 
 static enum kerr check_vendor(struct dctx *c, const struct vendor_in *in)
@@ -49,16 +49,18 @@ enum kerr vendor_upsert(struct dctx *c, const struct vendor_in *in, int64_t *id,
 	enum kerr rc = dom_require(c, ROLE_ADMIN | ROLE_INTEGRATION);
 	if (rc || (rc = check_vendor(c, in)))
 		return rc;
-	rc = db_one_i64(c->db, c->e, id, SQL_VENDOR_FIND, "t", in->ref);
+	rc = db_one_i64(c->db, c->e, id, SQL_VENDOR_FIND, DB_ARGS(in->ref));
 	if (rc && rc != KERR_NOT_FOUND)
 		return rc;
 	*created = rc == KERR_NOT_FOUND;
 	if (*created)
-		rc = db_one_i64(c->db, c->e, id, SQL_VENDOR_INSERT, "ttttti", in->ref, in->shop_name,
-				in->contact_email, in->contact_phone, in->website, c->now);
+		rc = db_one_i64(c->db, c->e, id, SQL_VENDOR_INSERT,
+				DB_ARGS(in->ref, in->shop_name, in->contact_email,
+					in->contact_phone, in->website, c->now));
 	else
-		rc = db_exec(c->db, c->e, SQL_VENDOR_UPDATE, "itttti", *id, in->shop_name,
-			     in->contact_email, in->contact_phone, in->website, c->now);
+		rc = db_exec(c->db, c->e, SQL_VENDOR_UPDATE,
+			     DB_ARGS(*id, in->shop_name, in->contact_email, in->contact_phone,
+				     in->website, c->now));
 	if (rc)
 		return rc;
 	return audit_append(c, *created ? "vendor.create" : "vendor.update", "vendor", *id,
@@ -73,7 +75,7 @@ enum kerr vendor_list(struct dctx *c, int64_t after, int limit, struct vendor **
 	struct db_stmt *st = db_prep(c->db, SQL_VENDOR_LIST);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "ii", after, (int64_t)limit);
+	db_bind(st, DB_ARGS(after, (int64_t)limit));
 	*out = arena_calloc(c->a, (size_t)limit, sizeof(**out));
 	*n = 0;
 	int r = DB_DONE;
@@ -110,7 +112,7 @@ enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t 
 	struct db_stmt *st = db_prep(c->db, SQL_CUSTOMER_FIND);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "t", in->ref);
+	db_bind(st, DB_ARGS(in->ref));
 	int r = db_step(st);
 	int64_t user_id = 0;
 	if (r == DB_ROW) {
@@ -130,16 +132,18 @@ enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t 
 		struct user_new u = {email, name, "customer", 0, NULL, in->password_hash};
 		if ((rc = auth_user_create(&sc, &u, &user_id)))
 			return rc;
-		rc = db_one_i64(c->db, c->e, id, SQL_CUSTOMER_INSERT, "ittttti", user_id,
-				in->ref, in->first_name, in->last_name, in->phone, in->address, c->now);
+		rc = db_one_i64(c->db, c->e, id, SQL_CUSTOMER_INSERT,
+				DB_ARGS(user_id, in->ref, in->first_name, in->last_name, in->phone,
+					in->address, c->now));
 	} else {
-		rc = db_exec(c->db, c->e, SQL_USER_UPDATE, "itt", user_id, email, name);
+		rc = db_exec(c->db, c->e, SQL_USER_UPDATE, DB_ARGS(user_id, email, name));
 		if (rc == KERR_CONFLICT)
 			return err_set(c->e, KERR_CONFLICT, "email",
 				       "another user has this e-mail address");
 		if (!rc)
-			rc = db_exec(c->db, c->e, SQL_CUSTOMER_UPDATE, "itttti", *id,
-				     in->first_name, in->last_name, in->phone, in->address, c->now);
+			rc = db_exec(c->db, c->e, SQL_CUSTOMER_UPDATE,
+				     DB_ARGS(*id, in->first_name, in->last_name, in->phone,
+					     in->address, c->now));
 	}
 	if (rc)
 		return rc;

@@ -22,7 +22,8 @@ struct vendor {
 struct vendor_in {
 	const char *ref;       /* required, 1..100 characters */
 	const char *shop_name; /* required, shown to customers */
-	const char *contact_email, *contact_phone, *website; /* optional; never shown to customers */
+	const char *contact_email, *contact_phone,
+	    *website; /* optional; never shown to customers */
 };
 /* Optional details of vendors and customers: NULL keeps what is stored, "" clears it. */
 
@@ -32,16 +33,15 @@ enum kerr vendor_upsert(struct dctx *c, const struct vendor_in *in, int64_t *id,
 enum kerr vendor_list(struct dctx *c, int64_t after, int limit, struct vendor **out, int *n);
 
 struct customer_in {
-	const char *ref;        /* required */
-	const char *email;      /* required; also the sign-in address */
-	const char *first_name; /* required */
-	const char *last_name;  /* required */
+	const char *ref;	     /* required */
+	const char *email;	     /* required; also the sign-in address */
+	const char *first_name;	     /* required */
+	const char *last_name;	     /* required */
 	const char *phone, *address; /* optional */
 	const char *password_hash;   /* demo data only: lets the customer sign in */
 };
 
 /* Creates or updates the customer with in->ref.  Integration and admins. */
-enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t *id,
-			  int *created);
+enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t *id, int *created);
 
 #endif

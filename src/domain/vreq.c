@@ -11,30 +11,30 @@
 #include "domain/enquiry.h"
 
 const char *const vreq_evidence_kinds[] = {"invoice", "tracking", "photo", "other", NULL};
-const char *const vreq_states[] = {"open", "overdue", "answered", "answered_late",
+const char *const vreq_states[] = {"open",   "overdue",	  "answered", "answered_late",
 				   "lapsed", "cancelled", NULL};
 
 static const char SQL_INSERT[] =
-	"INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state, due_at,"
-	" created_by, created_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id";
-#define VREQ_COLS                                                                                \
-	"SELECT r.id, r.enquiry_id, r.vendor_id, e.order_id, r.question, r.evidence, r.state,"    \
-	" r.due_at, r.created_at, r.answered_at, r.cancelled_at, r.created_by, r.answered_by,"    \
+    "INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state, due_at,"
+    " created_by, created_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id";
+#define VREQ_COLS                                                                                  \
+	"SELECT r.id, r.enquiry_id, r.vendor_id, e.order_id, r.question, r.evidence, r.state,"     \
+	" r.due_at, r.created_at, r.answered_at, r.cancelled_at, r.created_by, r.answered_by,"     \
 	" r.answer_message_id, v.shop_name, o.number, e.customer_id"                               \
 	" FROM vendor_requests r JOIN enquiries e ON e.id = r.enquiry_id"                          \
 	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = r.vendor_id"
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
 static const char SQL_LOCK[] =
-	"SELECT enquiry_id, vendor_id, state FROM vendor_requests WHERE id = $1 FOR UPDATE";
+    "SELECT enquiry_id, vendor_id, state FROM vendor_requests WHERE id = $1 FOR UPDATE";
 static const char SQL_ANSWER[] =
-	"UPDATE vendor_requests SET state = $2, answered_at = $3, answered_by = $4,"
-	" answer_message_id = $5 WHERE id = $1";
+    "UPDATE vendor_requests SET state = $2, answered_at = $3, answered_by = $4,"
+    " answer_message_id = $5 WHERE id = $1";
 static const char SQL_CANCEL[] =
-	"UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2 WHERE id = $1";
+    "UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2 WHERE id = $1";
 static const char SQL_ANSWER_MESSAGE[] =
-	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"
-	" m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
-	" WHERE m.id = $1";
+    "SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"
+    " m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
+    " WHERE m.id = $1";
 
 /* Reads a row of VREQ_COLS shaped for the viewer; *customer_id for redaction. */
 static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r, int64_t *customer_id)
@@ -118,8 +118,9 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 			       "the enquiry is %s; reopen it before asking the vendor", row.status);
 	int64_t due = c->now + hours * 3600000;
 	int64_t mid;
-	if ((rc = db_one_i64(c->db, c->e, id, SQL_INSERT, "iittiii", enquiry_id, row.vendor_id,
-			     in->question, evidence, due, c->who->user_id, c->now)) ||
+	if ((rc = db_one_i64(c->db, c->e, id, SQL_INSERT,
+			     DB_ARGS(enquiry_id, row.vendor_id, in->question, evidence, due,
+				     c->who->user_id, c->now))) ||
 	    (rc = audit_append(c, "vendor_request.create", "vendor_request", *id,
 			       json_pack("{s:I,s:I,s:s,s:I,s:[n,s]}", "enquiry_id",
 					 (json_int_t)enquiry_id, "vendor_id",
@@ -138,7 +139,7 @@ enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out)
 	struct db_stmt *st = db_prep(c->db, SQL_GET);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", id);
+	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	int64_t customer_id = 0, answer_id = 0;
 	if (r == DB_ROW) {
@@ -157,7 +158,7 @@ enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out)
 		return KERR_OK;
 	if (!(st = db_prep(c->db, SQL_ANSWER_MESSAGE)))
 		return dom_db_err(c);
-	db_bind(st, "i", answer_id);
+	db_bind(st, DB_ARGS(answer_id));
 	if ((r = db_step(st)) == DB_ROW) {
 		struct message *m = arena_calloc(c->a, 1, sizeof(*m));
 		m->id = db_col_i64(st, 0);
@@ -210,14 +211,14 @@ enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **o
 	buf_free(&sql);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "ii", f->after_id ? f->after_due : INT64_MIN, f->after_id);
+	db_bind(st, DB_ARGS(f->after_id ? f->after_due : INT64_MIN, f->after_id));
 	if (strcmp(state, "pending") != 0 && strcmp(state, "all") != 0)
-		db_bind(st, "t", state);
+		db_bind(st, DB_ARGS(state));
 	if (c->who->role == ROLE_VENDOR)
-		db_bind(st, "i", c->who->vendor_id);
+		db_bind(st, DB_ARGS(c->who->vendor_id));
 	if (f->enquiry_id)
-		db_bind(st, "i", f->enquiry_id);
-	db_bind(st, "i", (int64_t)f->limit + 1);
+		db_bind(st, DB_ARGS(f->enquiry_id));
+	db_bind(st, DB_ARGS((int64_t)f->limit + 1));
 	*out = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(**out));
 	int64_t *customers = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(int64_t));
 	*n = 0;
@@ -246,7 +247,7 @@ static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char stat
 	struct db_stmt *st = db_prep(c->db, SQL_LOCK);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, "i", id);
+	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	int64_t vendor_id = 0;
 	if (r == DB_ROW) {
@@ -283,8 +284,8 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 	if ((rc = enquiry_load(c, enquiry_id, &row)) ||
 	    (rc = message_insert(c, &row, "from_vendor", text, id, message_id)) ||
 	    (rc = attachment_attach(c, *message_id, files, nfiles)) ||
-	    (rc = db_exec(c->db, c->e, SQL_ANSWER, "itiii", id, to, c->now, c->who->user_id,
-			  *message_id)) ||
+	    (rc = db_exec(c->db, c->e, SQL_ANSWER,
+			  DB_ARGS(id, to, c->now, c->who->user_id, *message_id))) ||
 	    (rc = audit_append(c, "vendor_request.answer", "vendor_request", id,
 			       json_pack("{s:[s,s],s:I,s:i}", "state", state, to, "message_id",
 					 (json_int_t)*message_id, "files", nfiles))))
@@ -301,9 +302,11 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id)
 	if (rc || (rc = lock(c, id, &enquiry_id, state)))
 		return rc;
 	if (strcmp(state, "open") != 0 && strcmp(state, "overdue") != 0)
-		return err_set(c->e, KERR_STATE, "state", "the request is %s; only open or overdue "
-			       "requests can be cancelled", state);
-	if ((rc = db_exec(c->db, c->e, SQL_CANCEL, "ii", id, c->now)) ||
+		return err_set(c->e, KERR_STATE, "state",
+			       "the request is %s; only open or overdue "
+			       "requests can be cancelled",
+			       state);
+	if ((rc = db_exec(c->db, c->e, SQL_CANCEL, DB_ARGS(id, c->now))) ||
 	    (rc = audit_append(c, "vendor_request.cancel", "vendor_request", id,
 			       json_pack("{s:[s,s]}", "state", state, "cancelled"))) ||
 	    (rc = enquiry_load(c, enquiry_id, &row)))

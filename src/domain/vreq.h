@@ -19,21 +19,21 @@
 
 struct vreq {
 	int64_t id, enquiry_id, vendor_id, order_id;
-	const char *question;     /* redacted for vendors */
-	const char *evidence;     /* comma-separated kinds, may be "" */
+	const char *question; /* redacted for vendors */
+	const char *evidence; /* comma-separated kinds, may be "" */
 	const char *state;
 	int64_t due_at, created_at, answered_at, cancelled_at;
 	int64_t created_by, answered_by, answer_message_id; /* staff view only */
 	const char *shop_name, *order_number;
-	struct order order;       /* with vreq_get: the order as the viewer may see it */
-	struct message *answer;   /* with vreq_get: the answer, if any */
+	struct order order;	/* with vreq_get: the order as the viewer may see it */
+	struct message *answer; /* with vreq_get: the answer, if any */
 };
 
 struct vreq_in {
-	const char *question;        /* 1..5000 characters */
+	const char *question;	     /* 1..5000 characters */
 	const char *const *evidence; /* kinds from vreq_evidence_kinds */
 	int nevidence;
-	int64_t due_in_hours;        /* 0: the configured default */
+	int64_t due_in_hours; /* 0: the configured default */
 };
 
 extern const char *const vreq_evidence_kinds[];
@@ -45,8 +45,8 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out);
 
 struct vreq_filter {
-	const char *state;      /* a state, "pending" (open or overdue; default) or "all" */
-	int64_t enquiry_id;     /* staff: 0 any */
+	const char *state;	     /* a state, "pending" (open or overdue; default) or "all" */
+	int64_t enquiry_id;	     /* staff: 0 any */
 	int64_t after_due, after_id; /* cursor; 0,0 from the start */
 	int limit;
 };

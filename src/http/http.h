@@ -46,12 +46,12 @@ typedef void (*route_fn)(struct req *r);
 
 /* One row of the route table. */
 struct route {
-	unsigned method;      /* one enum http_method */
-	const char *pattern;  /* "/api/v1/enquiries/{id}": {name} matches one segment */
-	route_fn fn;          /* the handler */
-	enum body_kind body;  /* what body it takes */
-	int auth;             /* 1: only for signed-in principals (401 otherwise) */
-	int test_only;        /* 1: exists only when test_clock is on */
+	unsigned method;     /* one enum http_method */
+	const char *pattern; /* "/api/v1/enquiries/{id}": {name} matches one segment */
+	route_fn fn;	     /* the handler */
+	enum body_kind body; /* what body it takes */
+	int auth;	     /* 1: only for signed-in principals (401 otherwise) */
+	int test_only;	     /* 1: exists only when test_clock is on */
 };
 
 /* Process-wide state handlers reach through r->app. */
@@ -60,11 +60,11 @@ struct app {
 	struct db_pool *pool;
 	const struct route *routes;
 	int nroutes;
-	atomic_int ready;       /* 0 while starting or stopping */
-	atomic_int draining;    /* 1 once shutdown began */
+	atomic_int ready;    /* 0 while starting or stopping */
+	atomic_int draining; /* 1 once shutdown began */
 	/* metrics */
-	atomic_uint_fast64_t requests[6];   /* by status class: [1]=1xx .. [5]=5xx */
-	atomic_uint_fast64_t latency[12];   /* histogram counts, see server.c */
+	atomic_uint_fast64_t requests[6]; /* by status class: [1]=1xx .. [5]=5xx */
+	atomic_uint_fast64_t latency[12]; /* histogram counts, see server.c */
 	atomic_uint_fast64_t latency_sum_us;
 	atomic_int in_flight;
 	/* Writes an error reply in the form the path's clients expect (JSON for
@@ -72,36 +72,36 @@ struct app {
 	void (*error)(struct req *r, enum kerr code, const char *field, const char *msg);
 };
 
-#define REQ_MAX_PARAMS 4
+#define REQ_MAX_PARAMS	4
 #define REQ_MAX_HEADERS 12
 
 struct req {
-	struct arena a;              /* everything of this request */
-	struct app *app;             /* the process */
-	void *conn;                  /* the server's connection handle */
-	const struct route *route;   /* matched route, NULL when none */
-	unsigned method;             /* enum http_method, 0 when unknown */
-	const char *method_name;     /* as sent */
-	const char *path;            /* decoded path, without the query */
+	struct arena a;			    /* everything of this request */
+	struct app *app;		    /* the process */
+	void *conn;			    /* the server's connection handle */
+	const struct route *route;	    /* matched route, NULL when none */
+	unsigned method;		    /* enum http_method, 0 when unknown */
+	const char *method_name;	    /* as sent */
+	const char *path;		    /* decoded path, without the query */
 	const char *params[REQ_MAX_PARAMS]; /* {name} segments in order */
 	int nparams;
-	struct buf body;             /* the request body, capped by the route */
-	int reject;                  /* status to answer without calling the handler */
-	size_t discarded;            /* body bytes dropped after a 413 */
-	const char *reject_msg;      /* its message */
-	char request_id[48];         /* X-Request-Id, taken or made */
-	char client[64];             /* the client's address */
-	int64_t start_us;            /* monotonic start time */
-	struct principal who;        /* who is asking; zeroed when nobody */
-	int had_token;               /* a session token was sent, valid or not */
-	struct err err;              /* a handler's error detail */
+	struct buf body;	/* the request body, capped by the route */
+	int reject;		/* status to answer without calling the handler */
+	size_t discarded;	/* body bytes dropped after a 413 */
+	const char *reject_msg; /* its message */
+	char request_id[48];	/* X-Request-Id, taken or made */
+	char client[64];	/* the client's address */
+	int64_t start_us;	/* monotonic start time */
+	struct principal who;	/* who is asking; zeroed when nobody */
+	int had_token;		/* a session token was sent, valid or not */
+	struct err err;		/* a handler's error detail */
 	/* the reply */
-	int status;                  /* 0 until a handler replies */
-	struct buf out;              /* reply body */
-	const char *out_type;        /* Content-Type */
+	int status;				 /* 0 until a handler replies */
+	struct buf out;				 /* reply body */
+	const char *out_type;			 /* Content-Type */
 	const char *headers[REQ_MAX_HEADERS][2]; /* extra headers */
 	int nheaders;
-	size_t bytes_out;            /* for the log */
+	size_t bytes_out; /* for the log */
 };
 
 /* Replies with an error through app->error; msg NULL means the code's default. */
@@ -125,9 +125,9 @@ void req_reply(struct req *r, int status, const char *type, const void *body, si
  * exists for another method (405) and clear when it does not (404).
  * allow[] receives the methods the path takes.
  */
-const struct route *router_match(const struct route *routes, int n, int test_mode,
-				 unsigned method, const char *path, const char **params,
-				 int *nparams, struct arena *a, unsigned *allow);
+const struct route *router_match(const struct route *routes, int n, int test_mode, unsigned method,
+				 const char *path, const char **params, int *nparams,
+				 struct arena *a, unsigned *allow);
 
 /* Method from its name; 0 when unknown. */
 unsigned http_method_parse(const char *s);

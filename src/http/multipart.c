@@ -90,7 +90,8 @@ int multipart_boundary(const char *content_type, char out[71])
 	if (!content_type)
 		return -1;
 	size_t n = strlen(content_type);
-	if (n < 19 || strncasecmp(content_type, "multipart/form-data", 19) != 0)
+	if (n < 19 || strncasecmp(content_type, "multipart/form-data", 19) != 0 ||
+	    (content_type[19] != '\0' && content_type[19] != ';' && content_type[19] != ' '))
 		return -1;
 	struct arena a;
 	arena_init(&a);
@@ -132,7 +133,7 @@ static enum kerr part_headers(const char *h, size_t n, struct arena *a, struct m
 		}
 		i += len + 2;
 	}
-	if (!p->name)
+	if (!p->name || !p->name[0])
 		return err_set(e, KERR_BAD_MULTIPART, NULL, "a part has no name");
 	return KERR_OK;
 }
@@ -173,10 +174,12 @@ enum kerr multipart_parse(const char *content_type, const char *body, size_t n, 
 		while (pos < end && is_ws(*pos))
 			pos++; /* transport padding */
 		if (end - pos < 2 || pos[0] != '\r' || pos[1] != '\n')
-			return err_set(e, KERR_BAD_MULTIPART, NULL, "a boundary is not followed by a line end");
+			return err_set(e, KERR_BAD_MULTIPART, NULL,
+				       "a boundary is not followed by a line end");
 		pos += 2;
 		size_t room = (size_t)(end - pos);
-		const char *hend = find(pos, room < MP_MAX_HEADER ? room : MP_MAX_HEADER, "\r\n\r\n", 4);
+		const char *hend =
+		    find(pos, room < MP_MAX_HEADER ? room : MP_MAX_HEADER, "\r\n\r\n", 4);
 		const char *data;
 		struct mp_part p = {0};
 		if (room >= 2 && pos[0] == '\r' && pos[1] == '\n') {
@@ -195,8 +198,10 @@ enum kerr multipart_parse(const char *content_type, const char *body, size_t n, 
 		const char *d = find(data, (size_t)(end - data), delim, dlen);
 		if (!d)
 			return err_set(e, KERR_BAD_MULTIPART, NULL, "the last part is not closed");
-		if (*nparts == max_parts)
+		if (*nparts == max_parts) {
+			*nparts = 0;
 			return err_set(e, KERR_LIMIT, NULL, "more than %d parts", max_parts);
+		}
 		p.data = data;
 		p.len = (size_t)(d - data);
 		out[(*nparts)++] = p;

@@ -14,14 +14,14 @@
 #include "base/err.h"
 
 struct mp_part {
-	const char *name;         /* form field name */
-	const char *filename;     /* NULL for plain fields */
+	const char *name;	  /* form field name */
+	const char *filename;	  /* NULL for plain fields */
 	const char *content_type; /* as sent, NULL when absent */
-	const char *data;         /* points into the body */
+	const char *data;	  /* points into the body */
 	size_t len;
 };
 
-#define MP_MAX_PARTS 64
+#define MP_MAX_PARTS  64
 #define MP_MAX_HEADER 4096
 
 /*

@@ -12,9 +12,8 @@ static const struct {
 	unsigned m;
 	const char *name;
 } methods[] = {
-	{HTTP_GET, "GET"},       {HTTP_POST, "POST"}, {HTTP_PUT, "PUT"},
-	{HTTP_PATCH, "PATCH"},   {HTTP_DELETE, "DELETE"}, {HTTP_HEAD, "HEAD"},
-	{HTTP_OPTIONS, "OPTIONS"},
+    {HTTP_GET, "GET"},	     {HTTP_POST, "POST"}, {HTTP_PUT, "PUT"},	     {HTTP_PATCH, "PATCH"},
+    {HTTP_DELETE, "DELETE"}, {HTTP_HEAD, "HEAD"}, {HTTP_OPTIONS, "OPTIONS"},
 };
 
 unsigned http_method_parse(const char *s)
@@ -65,9 +64,9 @@ static int match(const char *pattern, const char *path, const char **params, int
 	return 1;
 }
 
-const struct route *router_match(const struct route *routes, int n, int test_mode,
-				 unsigned method, const char *path, const char **params,
-				 int *nparams, struct arena *a, unsigned *allow)
+const struct route *router_match(const struct route *routes, int n, int test_mode, unsigned method,
+				 const char *path, const char **params, int *nparams,
+				 struct arena *a, unsigned *allow)
 {
 	*allow = 0;
 	for (int i = 0; i < n; i++) {

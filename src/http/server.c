@@ -34,7 +34,7 @@
 
 #define SESSION_COOKIE "kapsule_session"
 
-static const int64_t latency_bounds_us[] = {1000,   2000,   5000,    10000,   20000,   50000,
+static const int64_t latency_bounds_us[] = {1000,   2000,   5000,   10000,   20000,  50000,
 					    100000, 200000, 500000, 1000000, 5000000};
 
 /* Bytes of an over-long chunked body read and dropped before closing. */
@@ -66,7 +66,7 @@ static void make_request_id(struct req *r)
 static void client_address(struct req *r, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(r->client, sizeof(r->client), "unknown");
 	if (!ci || !ci->client_addr)
 		return;
@@ -232,31 +232,20 @@ static enum kerr authenticate(struct req *r)
 static int media_type_is(const char *ct, const char *want)
 {
 	size_t n = strlen(want);
-	return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	return ct && strncasecmp(ct, want, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 static void dispatch(struct req *r)
 {
 	if (r->reject) {
-		enum kerr code = r->reject == 404 ? KERR_NOT_FOUND
+		enum kerr code = r->reject == 404   ? KERR_NOT_FOUND
 				 : r->reject == 405 ? KERR_METHOD
 						    : KERR_TOO_LARGE;
 		req_error(r, code, NULL, r->reject_msg);
 		return;
 	}
 	const struct route *rt = r->route;
-	if (r->body.len) {
-		const char *ct = req_header(r, "Content-Type");
-		int ok = media_type_is(ct, "application/json") ||
-			 (rt->body == BODY_UPLOAD && media_type_is(ct, "multipart/form-data"));
-		if (!ok) {
-			req_error(r, KERR_MEDIA_TYPE, "Content-Type",
-				  rt->body == BODY_UPLOAD
-					  ? "send application/json or multipart/form-data"
-					  : "send application/json");
-			return;
-		}
-	}
 	enum kerr rc = authenticate(r);
 	if (rc) {
 		req_error(r, KERR_UNAVAILABLE, NULL, NULL);
@@ -268,10 +257,23 @@ static void dispatch(struct req *r)
 				       : NULL);
 		return;
 	}
-	if (r->who.via_cookie && r->method != HTTP_GET && r->method != HTTP_HEAD) {
+	/* Routes open to everyone (sign-in) do not act for the session: no CSRF. */
+	if (rt->auth && r->who.via_cookie && r->method != HTTP_GET && r->method != HTTP_HEAD) {
 		const char *token = req_header(r, "X-CSRF-Token");
 		if (!token || !crypto_str_eq(token, r->who.csrf)) {
 			req_error(r, KERR_CSRF, "X-CSRF-Token", NULL);
+			return;
+		}
+	}
+	if (r->body.len) {
+		const char *ct = req_header(r, "Content-Type");
+		int ok = media_type_is(ct, "application/json") ||
+			 (rt->body == BODY_UPLOAD && media_type_is(ct, "multipart/form-data"));
+		if (!ok) {
+			req_error(r, KERR_MEDIA_TYPE, "Content-Type",
+				  rt->body == BODY_UPLOAD
+				      ? "send application/json or multipart/form-data"
+				      : "send application/json");
 			return;
 		}
 	}
@@ -311,8 +313,8 @@ static enum MHD_Result send_reply(struct req *r, struct MHD_Connection *conn)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_size, void **ptr)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **ptr)
 {
 	(void)version;
 	struct app *app = cls;
@@ -324,11 +326,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t len = 0;
 		if (!r->reject && cl &&
-		    (parse_i64(slice_from(cl), 0, INT64_MAX, &len) || (uint64_t)len > body_cap(r))) {
+		    (parse_i64(slice_from(cl), 0, INT64_MAX, &len) ||
+		     (uint64_t)len > body_cap(r))) {
 			/* Refuse before reading: the connection closes after the answer. */
 			r->reject = 413;
-			r->reject_msg = body_cap(r) ? "the request body is larger than this route takes"
-						    : "this route takes no request body";
+			r->reject_msg = body_cap(r)
+					    ? "the request body is larger than this route takes"
+					    : "this route takes no request body";
 			dispatch(r);
 			return send_reply(r, conn);
 		}
@@ -379,8 +383,8 @@ int http_serve(struct app *app, volatile int *stop)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, cfg->listen, &s4->sin_addr) == 1) {
@@ -396,16 +400,13 @@ int http_serve(struct app *app, volatile int *stop)
 	}
 	size_t mem = (size_t)cfg->max_header_bytes + 16384;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, on_request, app,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-		MHD_OPTION_END);
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, app, MHD_OPTION_END);
 	if (!d) {
 		char port[16];
 		snprintf(port, sizeof(port), "%lld", (long long)cfg->port);

@@ -13,8 +13,8 @@
 #include "db/db.h"
 
 struct jobs_report {
-	int closed;         /* enquiries closed */
-	int64_t purged;     /* idempotency keys deleted */
+	int closed;	/* enquiries closed */
+	int64_t purged; /* idempotency keys deleted */
 };
 
 struct jobs;

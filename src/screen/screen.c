@@ -71,40 +71,82 @@ static void find_emails(const char *t, size_t n, struct found *f)
 	}
 }
 
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Separators inside a written phone number. */
 static int is_sep(unsigned char c)
 {
-	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
+	return c == ' ' || c == '-' || c == '.' || c == '/';
 }
 
 /*
- * A phone number: a run of digits and separators that starts with '+' or
- * '0' and holds 10 to 15 digits, not glued to letters or other digits.
+ * 1 when the text just before i is a digit, or a digit and one separator:
+ * a number starting at i would be the tail of a longer run (a date such as
+ * 2024-01-15, or digits glued to more digits).
+ */
+static int follows_digits(const char *t, size_t i)
+{
+	if (i == 0)
+		return 0;
+	if (is_digit((unsigned char)t[i - 1]))
+		return 1;
+	return i >= 2 && is_sep((unsigned char)t[i - 1]) && is_digit((unsigned char)t[i - 2]);
+}
+
+/*
+ * A phone number: "+" and 10 to 15 digits, or a national number of 10 or 11
+ * digits starting with 0, written with single separators (space, hyphen,
+ * dot, slash) between digit groups and optional brackets round the area
+ * code, not glued to letters or to more digits.  Dates do not qualify: they
+ * have too few digits, or start inside a longer run of digits.
  */
 static void find_phones(const char *t, size_t n, struct found *f)
 {
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)t[i];
-		int starts = c == '+' || c == '0' || (c == '(' && i + 1 < n && t[i + 1] == '0');
-		if (!starts || (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
+		int plus = c == '+' && i + 1 < n && is_digit((unsigned char)t[i + 1]);
+		int starts = plus || c == '0' || (c == '(' && i + 1 < n && t[i + 1] == '0');
+		if (!starts || (i > 0 && is_alnum((unsigned char)t[i - 1])) || follows_digits(t, i)) {
 			i++;
 			continue;
 		}
-		size_t e = i, last_digit = i;
-		int digits = 0;
-		if (t[e] == '+')
-			e++;
-		while (e < n && ((t[e] >= '0' && t[e] <= '9') || is_sep((unsigned char)t[e]))) {
-			if (t[e] >= '0' && t[e] <= '9') {
+		size_t e = i + (plus || c == '(' ? 1 : 0), last_digit = e;
+		int digits = 0, bracket = c == '(';
+		while (e < n) {
+			unsigned char d = (unsigned char)t[e];
+			if (is_digit(d)) {
 				digits++;
-				last_digit = e + 1;
+				last_digit = ++e;
+				continue;
 			}
-			e++;
+			/* Between groups: one separator, or a bracket and one. */
+			size_t k = e;
+			if (bracket && d == ')') {
+				bracket = 0;
+				k++;
+			} else if (!bracket && is_sep(d) && k + 2 < n && t[k + 1] == '(' &&
+				   is_digit((unsigned char)t[k + 2])) {
+				bracket = 1;
+				e = k + 2;
+				continue;
+			}
+			if (k < n && is_sep((unsigned char)t[k]))
+				k++;
+			if (k > e && k < n && is_digit((unsigned char)t[k])) {
+				e = k;
+				continue;
+			}
+			break;
 		}
 		int glued = last_digit < n && is_alnum((unsigned char)t[last_digit]);
-		if (digits >= 10 && digits <= 15 && !glued)
+		int ok = plus ? digits >= 10 && digits <= 15 : digits >= 10 && digits <= 11;
+		if (ok && !glued)
 			add(f, i, last_digit, SCREEN_PHONE, 85);
-		i = e > i ? e : i + 1;
+		i = last_digit > i ? last_digit : i + 1;
 	}
 }
 
@@ -126,13 +168,17 @@ static void find_word(const char *t, size_t n, const char *w, size_t wn, enum sc
 	}
 }
 
-/* Finds the party's phone digits with any separators between them. */
+/*
+ * Finds the party's phone number: its national digits with single
+ * separators between them, taking in a leading 0, 44, +44 or (0) written
+ * before them.  A match that is the tail of a longer number is not one.
+ */
 static void find_digits(const char *t, size_t n, const char *phone, struct found *f)
 {
 	char want[32];
 	size_t wn = 0;
 	for (const char *p = phone; *p && wn < sizeof(want); p++)
-		if (*p >= '0' && *p <= '9')
+		if (is_digit((unsigned char)*p))
 			want[wn++] = *p;
 	/* Match the national part: drop a leading 44 / 0 so +44 7.. equals 07.. */
 	size_t skip = 0;
@@ -148,22 +194,35 @@ static void find_digits(const char *t, size_t n, const char *phone, struct found
 		size_t k = skip, e = i;
 		while (e < n && k < wn) {
 			if (t[e] == want[k])
-				k++;
-			else if (!is_sep((unsigned char)t[e]))
+				k++, e++;
+			else if (is_sep((unsigned char)t[e]) && e + 1 < n && t[e + 1] == want[k])
+				e++;
+			else
 				break;
-			e++;
 		}
-		if (k == wn) {
-			size_t s = i;
-			/* Take in a leading 0, +44 or 44 written before the national part. */
-			while (s > 0 && (is_sep((unsigned char)t[s - 1]) || t[s - 1] == '+' ||
-					 (t[s - 1] >= '0' && t[s - 1] <= '9' && i - s < 4)))
-				s--;
-			while (s < i && is_sep((unsigned char)t[s]))
-				s++;
-			add(f, s, e, SCREEN_PHONE, 100);
-			i = e;
-		}
+		if (k < wn || (e < n && is_alnum((unsigned char)t[e])))
+			continue;
+		size_t s = i;
+		if (s >= 3 && t[s - 1] == ')' && t[s - 2] == '0' && t[s - 3] == '(')
+			s -= 3; /* (0)7700 ... */
+		else if (s >= 1 && t[s - 1] == '0')
+			s -= 1; /* 07700 ... */
+		else if (s >= 2 && t[s - 1] == '4' && t[s - 2] == '4')
+			s -= 2; /* 447700 ... */
+		else if (s >= 3 && is_sep((unsigned char)t[s - 1]) && t[s - 2] == '4' &&
+			 t[s - 3] == '4')
+			s -= 3; /* 44 7700 ... */
+		if (s < i && s >= 4 && t[s - 1] == ' ' && t[s - 2] == '4' && t[s - 3] == '4' &&
+		    t[s - 4] == '+')
+			s -= 4; /* +44 (0)7700 ... */
+		else if (s < i && s >= 3 && t[s - 1] == '4' && t[s - 2] == '4' && t[s - 3] == '+')
+			s -= 3; /* +44(0)7700 ... */
+		else if (s >= 1 && t[s - 1] == '+')
+			s -= 1;
+		if (s > 0 && is_alnum((unsigned char)t[s - 1]))
+			continue; /* the tail of a longer number or word */
+		add(f, s, e, SCREEN_PHONE, 100);
+		i = e;
 	}
 }
 

@@ -18,18 +18,18 @@
 #include "base/err.h"
 
 enum screen_kind {
-	SCREEN_PHONE,        /* a telephone number */
-	SCREEN_EMAIL,        /* an e-mail address */
-	SCREEN_URL,          /* a link or bare domain */
-	SCREEN_HANDLE,       /* a social or messaging handle */
+	SCREEN_PHONE,	     /* a telephone number */
+	SCREEN_EMAIL,	     /* an e-mail address */
+	SCREEN_URL,	     /* a link or bare domain */
+	SCREEN_HANDLE,	     /* a social or messaging handle */
 	SCREEN_SOLICITATION, /* an invitation to talk elsewhere */
-	SCREEN_KNOWN,        /* a registered detail of the party: name, address */
+	SCREEN_KNOWN,	     /* a registered detail of the party: name, address */
 };
 
 struct screen_span {
 	size_t start, end;     /* byte offsets, end exclusive */
 	enum screen_kind kind; /* what was found */
-	int confidence;        /* 0..100 */
+	int confidence;	       /* 0..100 */
 };
 
 /* Registered details of one party to look for; any field may be NULL. */

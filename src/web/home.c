@@ -9,11 +9,11 @@
 #include "web/html.h"
 
 static const char STYLE[] =
-	"body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
-	"color:#1d2330;background:#fbfbf8}h1{font-size:1.6rem}code{background:#eef0f3;"
-	"padding:.1rem .3rem;border-radius:3px}table{border-collapse:collapse;width:100%}"
-	"th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde1e6}"
-	"footer{margin-top:2rem;color:#5b6473;font-size:.9rem}";
+    "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
+    "color:#1d2330;background:#fbfbf8}h1{font-size:1.6rem}code{background:#eef0f3;"
+    "padding:.1rem .3rem;border-radius:3px}table{border-collapse:collapse;width:100%}"
+    "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde1e6}"
+    "footer{margin-top:2rem;color:#5b6473;font-size:.9rem}";
 
 struct home_arg {
 	int demo;
