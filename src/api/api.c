@@ -102,6 +102,78 @@ static int type_ok(json_t *v, enum ftype t)
 	return 0;
 }
 
+/* 1 when a string (or a string in an array) holds a NUL (\u0000 in the JSON). */
+static int has_nul(json_t *v)
+{
+	if (json_is_string(v))
+		return strlen(json_string_value(v)) != json_string_length(v);
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			if (json_is_string(x) && has_nul(x))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The path ("items[0].quantity") of the value at offset pos of JSON text that
+ * is valid up to pos, for errors the parser reports by position only (an
+ * integer too big for 64 bits).  NULL when it cannot be told.
+ */
+static const char *path_at(struct req *r, const char *text, size_t pos)
+{
+	struct {
+		int array;	 /* 1: array, 0: object */
+		long index;	 /* array: element number */
+		const char *key; /* object: current member name */
+		size_t keylen;
+	} stack[16];
+	int depth = 0;
+	const char *str = NULL;
+	size_t strn = 0;
+	for (size_t i = 0; i < pos && i < r->body.len; i++) {
+		char ch = text[i];
+		if (ch == '"') {
+			size_t start = ++i;
+			while (i < pos && text[i] != '"')
+				i += text[i] == '\\' ? 2 : 1;
+			str = text + start;
+			strn = i - start;
+		} else if (ch == '{' || ch == '[') {
+			if (depth == 16)
+				return NULL;
+			stack[depth].array = ch == '[';
+			stack[depth].index = 0;
+			stack[depth].key = NULL;
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			if (depth)
+				depth--;
+		} else if (ch == ':' && depth && !stack[depth - 1].array) {
+			stack[depth - 1].key = str;
+			stack[depth - 1].keylen = strn;
+		} else if (ch == ',' && depth && stack[depth - 1].array) {
+			stack[depth - 1].index++;
+		}
+	}
+	struct buf b;
+	buf_init(&b, 256);
+	for (int d = 0; d < depth; d++) {
+		if (stack[d].array)
+			buf_printf(&b, "[%ld]", stack[d].index);
+		else if (stack[d].key)
+			buf_printf(&b, "%s%.*s", b.len ? "." : "", (int)stack[d].keylen,
+				   stack[d].key);
+	}
+	const char *out = b.len ? arena_strdup(&r->a, buf_cstr(&b)) : NULL;
+	buf_free(&b);
+	return out;
+}
+
 int api_check_object_or_reply(struct req *r, json_t *o, const struct field *fields,
 			      const char *prefix)
 {
@@ -124,6 +196,13 @@ int api_check_object_or_reply(struct req *r, json_t *o, const struct field *fiel
 			char msg[256];
 			snprintf(msg, sizeof(msg), "'%s' must be %s", name, type_name(f->type));
 			api_error(r, KERR_BAD_TYPE, name, msg);
+			return -1;
+		}
+		if (has_nul(v)) {
+			char msg[256];
+			snprintf(msg, sizeof(msg),
+				 "'%s' must be UTF-8 text without control characters", name);
+			api_error(r, KERR_BAD_UTF8, name, msg);
 			return -1;
 		}
 	}
@@ -154,7 +233,15 @@ json_t *api_body_or_reply(struct req *r, const struct field *fields)
 		return NULL;
 	}
 	json_error_t je;
-	json_t *o = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+	json_t *o =
+	    json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	if (!o && strstr(je.text, "too big integer")) {
+		const char *field = path_at(r, r->body.data, (size_t)je.position);
+		char msg[160];
+		snprintf(msg, sizeof(msg), "'%s' is a number too large", field ? field : "a value");
+		api_error(r, KERR_BAD_VALUE, field, msg);
+		return NULL;
+	}
 	if (!o) {
 		char msg[256];
 		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s at line %d column %d",
@@ -305,7 +392,8 @@ static enum kerr write_fn(struct db *db, void *arg)
 	if (!j->key)
 		return KERR_OK;
 	/* The work may have chosen another success status (201 for a creation). */
-	return idem_store(&c, j->key, j->hash, j->r->status, buf_cstr(&j->r->out));
+	const char *keep = j->r->idem_reply ? j->r->idem_reply : buf_cstr(&j->r->out);
+	return idem_store(&c, j->key, j->hash, j->r->status, keep);
 }
 
 void api_write(struct req *r, api_work work, void *arg, int status)

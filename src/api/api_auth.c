@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "base/utf8.h"
 #include "api/handlers.h"
 #include "api/render.h"
 #include "domain/audit.h"
@@ -24,6 +25,12 @@ void h_login(struct req *r)
 	if (!in)
 		return;
 	const char *email = api_str(in, "email"), *password = api_str(in, "password");
+	if (!utf8_valid_text(email, strlen(email))) {
+		json_decref(in);
+		api_error(r, KERR_BAD_UTF8, "email",
+			  "'email' must be UTF-8 text without control characters");
+		return;
+	}
 	if (strlen(email) > 254 || strlen(password) > 1024) {
 		json_decref(in);
 		api_error(r, KERR_BAD_LOGIN, NULL, NULL);
@@ -161,6 +168,9 @@ static const struct field user_fields[] = {
 static enum kerr user_create_work(struct dctx *c, void *arg, struct jw *out)
 {
 	json_t *in = arg;
+	if (json_object_get(in, "vendor_id") && api_int(in, "vendor_id", 0) <= 0)
+		return err_set(c->e, KERR_BAD_VALUE, "vendor_id",
+			       "'vendor_id' must be a vendor's id");
 	struct user_new u = {api_str(in, "email"),    api_str(in, "name"),
 			     api_str(in, "role"),     api_int(in, "vendor_id", 0),
 			     api_str(in, "password"), NULL};
@@ -221,29 +231,48 @@ static const struct field token_fields[] = {
     {NULL, 0, 0},
 };
 
+struct token_arg {
+	struct req *r;
+	json_t *in;
+};
+
+/* The token object; the secret only when show is set. */
+static void write_token(struct jw *w, int64_t id, const char *token, int64_t user_id)
+{
+	jw_obj(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "token", token);
+	jw_kint(w, "user_id", user_id);
+	jw_obj_end(w);
+}
+
 static enum kerr token_work(struct dctx *c, void *arg, struct jw *out)
 {
-	json_t *in = arg;
+	struct token_arg *x = arg;
 	char token[TOKEN_TEXT_LEN + 1];
-	int64_t id, user_id = api_int(in, "user_id", 0);
-	enum kerr rc = auth_token_create(c, user_id, api_str(in, "label"), NULL, token, &id);
-	if (!rc) {
-		jw_obj(out);
-		jw_kint(out, "id", id);
-		jw_kstr(out, "token", token);
-		jw_kint(out, "user_id", user_id);
-		jw_obj_end(out);
-	}
-	return rc;
+	int64_t id, user_id = api_int(x->in, "user_id", 0);
+	enum kerr rc = auth_token_create(c, user_id, api_str(x->in, "label"), NULL, token, &id);
+	if (rc)
+		return rc;
+	write_token(out, id, token, user_id);
+	/* A replay must not hand out the secret again, and it is never stored. */
+	struct buf kept;
+	struct jw w;
+	buf_init(&kept, 0);
+	jw_init(&w, &kept);
+	write_token(&w, id, NULL, user_id);
+	x->r->idem_reply = arena_strdup(c->a, buf_cstr(&kept));
+	buf_free(&kept);
+	return KERR_OK;
 }
 
 void h_token_create(struct req *r)
 {
-	json_t *in = api_body_or_reply(r, token_fields);
-	if (!in)
+	struct token_arg x = {r, api_body_or_reply(r, token_fields)};
+	if (!x.in)
 		return;
-	api_write(r, token_work, in, 201);
-	json_decref(in);
+	api_write(r, token_work, &x, 201);
+	json_decref(x.in);
 }
 
 static enum kerr audit_work(struct dctx *c, void *arg, struct jw *out)

@@ -156,25 +156,17 @@ static enum kerr message_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
 	int64_t mid;
+	struct message m;
+	const char *status;
 	enum kerr rc =
 	    message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"), &mid);
-	if (rc)
+	if (rc || (rc = message_get(c, mid, &m, &status)))
 		return rc;
-	struct enquiry q;
-	struct message *m;
-	int n;
-	if ((rc = enquiry_get(c, x->id, &q)) || (rc = message_thread(c, &q, &m, &n)))
-		return rc;
-	for (int i = n - 1; i >= 0; i--) {
-		if (m[i].id == mid) {
-			jw_obj(out);
-			render_message_fields(out, &m[i], dom_view(c));
-			jw_kstr(out, "enquiry_status", q.status);
-			jw_obj_end(out);
-			return KERR_OK;
-		}
-	}
-	return err_set(c->e, KERR_INTERNAL, NULL, NULL);
+	jw_obj(out);
+	render_message_fields(out, &m, dom_view(c));
+	jw_kstr(out, "enquiry_status", status);
+	jw_obj_end(out);
+	return KERR_OK;
 }
 
 /* Runs an action with a JSON body on the enquiry in the path. */
@@ -202,6 +194,10 @@ static const struct field assign_fields[] = {
 static enum kerr assign_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
+	json_t *v = json_object_get(x->in, "assignee_id");
+	if (json_is_integer(v) && json_integer_value(v) <= 0)
+		return err_set(c->e, KERR_BAD_VALUE, "assignee_id",
+			       "'assignee_id' must be a user id, or null to unassign");
 	enum kerr rc = enquiry_assign(c, x->id, api_int(x->in, "assignee_id", 0));
 	return rc ? rc : render_full(c, x->id, out);
 }

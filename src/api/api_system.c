@@ -101,8 +101,9 @@ void h_test_clock(struct req *r)
 		return;
 	int64_t ms = api_int(in, "advance_ms", -1);
 	json_decref(in);
-	if (ms < 0 || clock_advance(ms)) {
-		api_error(r, KERR_BAD_VALUE, "advance_ms", "'advance_ms' must be 0 or more");
+	if (ms < 0 || ms > 10LL * 366 * 86400000 || clock_advance(ms)) {
+		api_error(r, KERR_BAD_VALUE, "advance_ms",
+			  "'advance_ms' must be 0 to ten years in milliseconds");
 		return;
 	}
 	struct jw w;

@@ -144,13 +144,11 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
 	put(w, "\"", 1);
 }
 
-void jw_key(struct jw *w, const char *key)
+void jw_key_(struct jw *w, const char *quoted, size_t n)
 {
-	/* Keys are program constants of plain ASCII: no escaping needed. */
+	/* Keys are string literals of plain ASCII: no escaping needed. */
 	before_value(w);
-	put(w, "\"", 1);
-	put(w, key, strlen(key));
-	put(w, "\":", 2);
+	put(w, quoted, n);
 	w->after_key = 1;
 }
 
@@ -217,34 +215,4 @@ void jw_raw(struct jw *w, const char *json)
 		put(w, "null", 4);
 	else
 		put(w, json, strlen(json));
-}
-
-void jw_kstr(struct jw *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	jw_str(w, s);
-}
-
-void jw_kint(struct jw *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
-	jw_int(w, v);
-}
-
-void jw_kbool(struct jw *w, const char *key, int v)
-{
-	jw_key(w, key);
-	jw_bool(w, v);
-}
-
-void jw_ktime(struct jw *w, const char *key, int64_t ms)
-{
-	jw_key(w, key);
-	jw_time(w, ms);
-}
-
-void jw_kstr_opt(struct jw *w, const char *key, const char *s)
-{
-	if (s)
-		jw_kstr(w, key, s);
 }

@@ -31,12 +31,14 @@ struct jw {
 };
 
 void jw_init(struct jw *w, struct buf *b);
-void jw_obj(struct jw *w);		    /* { */
-void jw_obj_end(struct jw *w);		    /* } */
-void jw_arr(struct jw *w);		    /* [ */
-void jw_arr_end(struct jw *w);		    /* ] */
-void jw_key(struct jw *w, const char *key); /* "key": (keys are program constants) */
-void jw_str(struct jw *w, const char *s);   /* NULL writes null */
+void jw_obj(struct jw *w);     /* { */
+void jw_obj_end(struct jw *w); /* } */
+void jw_arr(struct jw *w);     /* [ */
+void jw_arr_end(struct jw *w); /* ] */
+/* "key": -- keys are string literals, quoted at compile time. */
+#define jw_key(w, key) jw_key_((w), "\"" key "\":", sizeof("\"" key "\":") - 1)
+void jw_key_(struct jw *w, const char *quoted, size_t n);
+void jw_str(struct jw *w, const char *s); /* NULL writes null */
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, int v);
@@ -44,12 +46,17 @@ void jw_null(struct jw *w);
 void jw_time(struct jw *w, int64_t ms);	     /* RFC 3339 text; 0 writes null */
 void jw_raw(struct jw *w, const char *json); /* trusted JSON text; NULL writes null */
 
-/* key + value in one call. */
-void jw_kstr(struct jw *w, const char *key, const char *s);
-void jw_kint(struct jw *w, const char *key, int64_t v);
-void jw_kbool(struct jw *w, const char *key, int v);
-void jw_ktime(struct jw *w, const char *key, int64_t ms);
+/* key + value in one call; key is a string literal. */
+#define jw_kstr(w, key, s)   (jw_key(w, key), jw_str((w), (s)))
+#define jw_kint(w, key, v)   (jw_key(w, key), jw_int((w), (v)))
+#define jw_kbool(w, key, v)  (jw_key(w, key), jw_bool((w), (v)))
+#define jw_ktime(w, key, ms) (jw_key(w, key), jw_time((w), (ms)))
 /* key + string, left out entirely when s is NULL. */
-void jw_kstr_opt(struct jw *w, const char *key, const char *s);
+#define jw_kstr_opt(w, key, s)                                                                     \
+	do {                                                                                       \
+		const char *jw_s_ = (s);                                                           \
+		if (jw_s_)                                                                         \
+			jw_kstr(w, key, jw_s_);                                                    \
+	} while (0)
 
 #endif

@@ -39,7 +39,9 @@ int clock_test_enabled(void)
 
 int clock_advance(int64_t ms)
 {
-	if (!atomic_load(&test_on) || ms < 0)
+	/* Ten years at a time at most: the clock must never wrap. */
+	if (!atomic_load(&test_on) || ms < 0 || ms > 316224000000LL ||
+	    atomic_load(&test_offset) > INT64_MAX / 4)
 		return -1;
 	atomic_fetch_add(&test_offset, ms);
 	return 0;

@@ -20,8 +20,8 @@ void clock_enable_test(int on);
 /* 1 if the test clock is on. */
 int clock_test_enabled(void);
 /*
- * Moves the test clock forward by ms (>= 0). Returns 0, or -1 when the test
- * clock is off or ms is negative.
+ * Moves the test clock forward by ms (0 to ten years). Returns 0, or -1 when
+ * the test clock is off or ms is out of range.
  */
 int clock_advance(int64_t ms);
 /* Formats ms since the epoch as RFC 3339 UTC with milliseconds into out[32]. */

@@ -126,8 +126,9 @@ static int set_key(struct config *c, const struct ckey *k, const char *value, co
 	char *field = (char *)c + k->off;
 	int64_t x;
 	if (strcmp(k->name, "log_level") == 0 && log_level_parse(value) < 0) {
-		snprintf(errbuf, errlen, "%s: 'log_level' must be debug, info, warn or error, not '%s'",
-			 origin, value);
+		snprintf(errbuf, errlen,
+			 "%s: 'log_level' must be debug, info, warn or error, not '%s'", origin,
+			 value);
 		return -1;
 	}
 	switch (k->type) {

@@ -87,21 +87,34 @@ static void pool_put(struct db_pool *p, struct db *db)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* Runs a cached statement that takes no values and returns no rows. */
+static enum kerr run_simple(struct db *db, const char *sql, struct err *e)
+{
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return db_err(db, e);
+	int r = db_step(st);
+	enum kerr rc = r == DB_ERROR ? db_err(db, e) : KERR_OK;
+	db_done(st);
+	return rc;
+}
+
 /* Runs one job inside the open transaction, in a savepoint of its own. */
 static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
 {
 	struct err e = {0};
-	if (p->drv->exec_script(p->wdb, "SAVEPOINT job", &e))
+	if (run_simple(p->wdb, "SAVEPOINT job", &e))
 		return e.code;
 	enum kerr rc = j->fn(p->wdb, j->arg);
 	if (!p->drv->in_tx(p->wdb))
 		return rc ? rc : KERR_DB; /* the store rolled everything back */
 	if (rc) {
-		if (p->drv->exec_script(p->wdb, "ROLLBACK TO job; RELEASE job", &e))
+		if (run_simple(p->wdb, "ROLLBACK TO job", &e) ||
+		    run_simple(p->wdb, "RELEASE job", &e))
 			return e.code;
 		return rc;
 	}
-	if (p->drv->exec_script(p->wdb, "RELEASE job", &e))
+	if (run_simple(p->wdb, "RELEASE job", &e))
 		return e.code;
 	return KERR_OK;
 }
@@ -117,7 +130,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 	int i = 0;
 	while (i < n) {
 		int first = i;
-		if (p->drv->exec_script(p->wdb, p->drv->begin_write, &e)) {
+		if (run_simple(p->wdb, p->drv->begin_write, &e)) {
 			for (; i < n; i++)
 				jobs[i]->rc = e.code == KERR_DB ? KERR_UNAVAILABLE : e.code;
 			return;
@@ -138,8 +151,9 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 					jobs[k]->rc = KERR_DB;
 			continue;
 		}
-		if (p->drv->exec_script(p->wdb, "COMMIT", &e)) {
-			p->drv->exec_script(p->wdb, "ROLLBACK", &e);
+		if (run_simple(p->wdb, "COMMIT", &e)) {
+			if (p->drv->in_tx(p->wdb))
+				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
 			for (int k = first; k < i; k++)
 				jobs[k]->rc = KERR_UNAVAILABLE;
 			log_msg(LOG_ERROR, "commit failed", "error", e.msg);
@@ -259,18 +273,6 @@ void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches)
 {
 	*writes = atomic_load(&p->writes);
 	*batches = atomic_load(&p->batches);
-}
-
-/* Runs a cached statement that takes no values and returns no rows. */
-static enum kerr run_simple(struct db *db, const char *sql, struct err *e)
-{
-	struct db_stmt *st = db_prep(db, sql);
-	if (!st)
-		return db_err(db, e);
-	int r = db_step(st);
-	enum kerr rc = r == DB_ERROR ? db_err(db, e) : KERR_OK;
-	db_done(st);
-	return rc;
 }
 
 enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)

@@ -48,16 +48,14 @@ static const char SQL_LOAD[] =
 	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"    \
 	" e.priority, e.assignee_id, a.name, e.escalated, e.due_at, e.message_count,"              \
 	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at, o.number,"    \
-	" v.shop_name, c.first_name, c.last_name"                                                  \
+	" v.shop_name, c.first_name, c.last_name, e.customer_message_count,"                       \
+	" e.customer_last_message_at"                                                              \
 	" FROM enquiries e JOIN orders o ON o.id = e.order_id"                                     \
 	" JOIN vendors v ON v.id = e.vendor_id JOIN customers c ON c.id = e.customer_id"           \
 	" LEFT JOIN users a ON a.id = e.assignee_id"
 static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
 static const char SQL_LIST_CUSTOMER[] =
     ENQ_COLS " WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
-static const char SQL_CUSTOMER_ACTIVITY[] =
-    "SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM messages"
-    " WHERE enquiry_id = $1 AND audience = 'customer'";
 static const char SQL_SET_STATUS[] =
     "UPDATE enquiries SET status = $2, active = $3, updated_at = $4,"
     " resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
@@ -69,6 +67,8 @@ static const char SQL_ASSIGN[] =
 static const char SQL_CURRENT_ASSIGNEE[] = "SELECT assignee_id FROM enquiries WHERE id = $1";
 static const char SQL_NOTE_MESSAGE[] =
     "UPDATE enquiries SET message_count = message_count + 1, last_message_at = $2,"
+    " customer_message_count = customer_message_count + $3,"
+    " customer_last_message_at = CASE WHEN $3 = 1 THEN $2 ELSE customer_last_message_at END,"
     " updated_at = $2 WHERE id = $1";
 static const char SQL_OPEN_REQUESTS[] = "SELECT COUNT(*), MIN(due_at) FROM vendor_requests"
 					" WHERE enquiry_id = $1 AND state IN ('open', 'overdue')";
@@ -211,6 +211,22 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	q->shop_name = dom_col_str(c, st, 19);
 	if (strcmp(q->status, "resolved") == 0)
 		q->reopen_until = q->resolved_at + reopen_window_ms(c);
+	if (q->view == VIEW_CUSTOMER) {
+		/*
+		 * A customer's counts and times come from the messages they can
+		 * read only, so notes, vendor requests and answers leave no trace.
+		 */
+		q->message_count = db_col_i64(st, 22);
+		q->last_message_at = db_col_i64(st, 23);
+		int64_t t = q->created_at;
+		if (q->last_message_at > t)
+			t = q->last_message_at;
+		if (q->resolved_at > t)
+			t = q->resolved_at;
+		if (q->closed_at > t)
+			t = q->closed_at;
+		q->updated_at = t;
+	}
 	if (q->view != VIEW_STAFF)
 		return;
 	q->priority = dom_col_str(c, st, 7);
@@ -226,35 +242,6 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	memcpy(name + n1 + 1, db_col_text(st, 21), n2);
 	name[n1 + n2 + 1] = '\0';
 	q->customer_name = name;
-}
-
-/*
- * A customer's counts and times come from the messages they can read only,
- * so that notes, vendor requests and answers leave no trace in them.
- */
-static enum kerr customer_activity(struct dctx *c, struct enquiry *q)
-{
-	struct db_stmt *st = db_prep(c->db, SQL_CUSTOMER_ACTIVITY);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(q->id));
-	int r = db_step(st);
-	if (r == DB_ROW) {
-		q->message_count = db_col_i64(st, 0);
-		q->last_message_at = db_col_i64(st, 1);
-	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	int64_t t = q->created_at;
-	if (q->last_message_at > t)
-		t = q->last_message_at;
-	if (q->resolved_at > t)
-		t = q->resolved_at;
-	if (q->closed_at > t)
-		t = q->closed_at;
-	q->updated_at = t;
-	return KERR_OK;
 }
 
 enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
@@ -274,8 +261,6 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 		return dom_db_err(c);
 	if (r == DB_DONE || (out->view == VIEW_CUSTOMER && out->customer_id != c->who->customer_id))
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry");
-	if (out->view == VIEW_CUSTOMER)
-		return customer_activity(c, out);
 	return KERR_OK;
 }
 
@@ -370,9 +355,6 @@ enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct en
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
-	for (int i = 0; !staff && i < *n; i++)
-		if ((rc = customer_activity(c, &(*out)[i])))
-			return rc;
 	return KERR_OK;
 }
 
@@ -472,7 +454,8 @@ enum kerr enquiry_close_expired(struct dctx *c, int *closed)
 
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience)
 {
-	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, DB_ARGS(row->id, c->now));
+	int shown = strcmp(audience, "customer") == 0;
+	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, DB_ARGS(row->id, c->now, shown));
 	if (rc || strcmp(audience, "customer") != 0)
 		return rc;
 	/* A customer's reply wakes the enquiry; an agent's reply waits for the customer. */

@@ -21,6 +21,11 @@ static const char SQL_REPLIES[] =
     MSG_COLS " JOIN enquiries e ON e.id = m.enquiry_id WHERE e.order_id = $1"
 	     " AND m.audience = 'customer' AND u.role IN ('agent', 'admin')"
 	     " ORDER BY m.id LIMIT $2";
+static const char SQL_ONE[] =
+    "SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"
+    " m.vendor_request_id, m.created_at, e.customer_id, e.status, r.vendor_id"
+    " FROM messages m JOIN users u ON u.id = m.author_id JOIN enquiries e ON e.id = m.enquiry_id"
+    " LEFT JOIN vendor_requests r ON r.id = m.vendor_request_id WHERE m.id = $1";
 static const char SQL_ORDER_VENDOR[] = "SELECT vendor_id, customer_id FROM orders WHERE id = $1";
 
 static const char *const post_audiences[] = {"customer", "internal", NULL};
@@ -99,6 +104,45 @@ static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, 
 		m->author_role = role;
 		m->author_name = m->mine ? dom_col_str(c, st, 3) : NULL;
 	}
+}
+
+enum kerr message_get(struct dctx *c, int64_t id, struct message *out, const char **status)
+{
+	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLE_VENDOR | ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_ONE);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st), visible = 0;
+	enum view v = dom_view(c);
+	if (r == DB_ROW) {
+		const char *audience = db_col_text(st, 5);
+		switch (v) {
+		case VIEW_STAFF:
+			visible = 1;
+			break;
+		case VIEW_CUSTOMER:
+			visible = strcmp(audience, "customer") == 0 &&
+				  db_col_i64(st, 9) == c->who->customer_id;
+			break;
+		case VIEW_VENDOR:
+			visible = strcmp(audience, "from_vendor") == 0 &&
+				  db_col_i64(st, 11) == c->who->vendor_id;
+			break;
+		}
+		if (visible) {
+			read_message(c, st, out, v);
+			*status = enquiry_status_for(v, dom_col_str(c, st, 10));
+		}
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (!visible)
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such message");
+	return attachment_list_message(c, id, &out->files, &out->nfiles);
 }
 
 /* Hands each message its files from refs (both ordered by message id). */

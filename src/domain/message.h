@@ -43,6 +43,13 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 		       int64_t *id);
 
 /*
+ * One message the principal may read (staff: any; customers: customer
+ * messages of their enquiries; vendors: their own answers), with its files
+ * and, in *status, its enquiry's status as the principal sees it.
+ */
+enum kerr message_get(struct dctx *c, int64_t id, struct message *out, const char **status);
+
+/*
  * Stores a message on the enquiry in row and updates the enquiry (counts,
  * times, status).  For the enquiry and vendor request modules; they check
  * the principal's right first.

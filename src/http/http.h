@@ -95,6 +95,8 @@ struct req {
 	struct principal who;	/* who is asking; zeroed when nobody */
 	int had_token;		/* a session token was sent, valid or not */
 	struct err err;		/* a handler's error detail */
+	const char *idem_reply; /* the reply to keep for an Idempotency-Key when it must differ
+				   from the one sent (secrets left out); NULL: the same */
 	/* the reply */
 	int status;				 /* 0 until a handler replies */
 	struct buf out;				 /* reply body */

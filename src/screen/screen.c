@@ -110,7 +110,8 @@ static void find_phones(const char *t, size_t n, struct found *f)
 		unsigned char c = (unsigned char)t[i];
 		int plus = c == '+' && i + 1 < n && is_digit((unsigned char)t[i + 1]);
 		int starts = plus || c == '0' || (c == '(' && i + 1 < n && t[i + 1] == '0');
-		if (!starts || (i > 0 && is_alnum((unsigned char)t[i - 1])) || follows_digits(t, i)) {
+		if (!starts || (i > 0 && is_alnum((unsigned char)t[i - 1])) ||
+		    follows_digits(t, i)) {
 			i++;
 			continue;
 		}

@@ -75,6 +75,8 @@ CREATE TABLE enquiries (
 	escalated INTEGER NOT NULL DEFAULT 0,
 	due_at BIGINT NOT NULL DEFAULT 9223372036854775807,
 	message_count BIGINT NOT NULL DEFAULT 0,
+	customer_message_count BIGINT NOT NULL DEFAULT 0,
+	customer_last_message_at BIGINT NOT NULL DEFAULT 0,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL,
 	last_message_at BIGINT NOT NULL,
