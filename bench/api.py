@@ -122,11 +122,13 @@ def main():
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
         cust_id = con.execute("SELECT c.id FROM customers c JOIN users u ON u.id = c.user_id"
                               " WHERE u.email = 'jane.doe@example.com'").fetchone()[0]
-        ids = [str(r[0]) for r in con.execute(
-            "SELECT id FROM enquiries WHERE customer_id = ? AND status IN ('open',"
-            " 'awaiting_customer') ORDER BY id LIMIT 2000", (cust_id,))]
+        # (b) reads the demo enquiry with the longest thread (a vendor request, an
+        # answer with a file, notes); (c) writes to other enquiries of the customer.
         thread_id = con.execute("SELECT enquiry_id FROM messages GROUP BY enquiry_id"
                                 " ORDER BY COUNT(*) DESC, enquiry_id LIMIT 1").fetchone()[0]
+        ids = [str(r[0]) for r in con.execute(
+            "SELECT id FROM enquiries WHERE customer_id = ? AND status IN ('open',"
+            " 'awaiting_customer') AND id <> ? ORDER BY id LIMIT 2000", (cust_id, thread_id))]
         nmsg = con.execute("SELECT COUNT(*) FROM messages WHERE enquiry_id = ?",
                            (thread_id,)).fetchone()[0]
         total = con.execute("SELECT COUNT(*) FROM enquiries").fetchone()[0]

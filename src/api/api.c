@@ -218,6 +218,11 @@ int api_check_object_or_reply(struct req *r, json_t *o, const struct field *fiel
 	return 0;
 }
 
+static void release_json(void *arg)
+{
+	json_decref(arg);
+}
+
 json_t *api_body_or_reply(struct req *r, const struct field *fields)
 {
 	if (r->body.len == 0) {
@@ -226,6 +231,7 @@ json_t *api_body_or_reply(struct req *r, const struct field *fields)
 			json_decref(o);
 			return NULL;
 		}
+		req_at_end(r, release_json, o);
 		return o;
 	}
 	if (!utf8_valid(r->body.data, r->body.len)) {
@@ -258,6 +264,7 @@ json_t *api_body_or_reply(struct req *r, const struct field *fields)
 		json_decref(o);
 		return NULL;
 	}
+	req_at_end(r, release_json, o);
 	return o;
 }
 
@@ -327,6 +334,8 @@ struct job {
 	const char *key;	       /* Idempotency-Key, or NULL */
 	char hash[SHA256_HEX_LEN + 1]; /* of method, path and body */
 	struct idem_hit hit;	       /* a stored answer found */
+	enum kerr rc;		       /* a write's result */
+	void (*then)(struct req *r);   /* a write's follow-up once answered */
 };
 
 static void prepare(struct dctx *c, struct req *r, struct db *db)
@@ -360,7 +369,7 @@ static enum kerr read_fn(struct db *db, void *arg)
 
 enum kerr api_read_raw(struct req *r, api_work work, void *arg)
 {
-	struct job j = {r, work, arg, 200, NULL, "", {0}};
+	struct job j = {r, work, arg, 200, NULL, "", {0}, KERR_OK, NULL};
 	enum kerr rc = db_read(r->app->pool, read_fn, &j);
 	r->status = 0;
 	buf_reset(&r->out);
@@ -369,7 +378,7 @@ enum kerr api_read_raw(struct req *r, api_work work, void *arg)
 
 void api_read(struct req *r, api_work work, void *arg)
 {
-	struct job j = {r, work, arg, 200, NULL, "", {0}};
+	struct job j = {r, work, arg, 200, NULL, "", {0}, KERR_OK, NULL};
 	enum kerr rc = db_read(r->app->pool, read_fn, &j);
 	if (rc)
 		req_fail(r, rc);
@@ -396,9 +405,35 @@ static enum kerr write_fn(struct db *db, void *arg)
 	return idem_store(&c, j->key, j->hash, j->r->status, keep);
 }
 
-void api_write(struct req *r, api_work work, void *arg, int status)
+/* The writer thread: the write is committed or rolled back; wake the request. */
+static void write_done(void *arg, enum kerr rc)
 {
-	struct job j = {r, work, arg, status, NULL, "", {0}};
+	struct job *j = arg;
+	j->rc = rc;
+	req_wake(j->r);
+}
+
+/* Back on a server thread: turn the result into the reply. */
+static void write_finish(struct req *r, void *arg)
+{
+	struct job *j = arg;
+	if (j->rc) {
+		req_fail(r, j->rc);
+		return;
+	}
+	if (j->hit.found) {
+		req_reply(r, j->hit.status, "application/json", j->hit.body, strlen(j->hit.body));
+		req_add_header(r, "Idempotent-Replayed", "true");
+	}
+	if (j->then)
+		j->then(r);
+}
+
+void api_write_then(struct req *r, api_work work, void *arg, int status,
+		    void (*then)(struct req *r))
+{
+	struct job *j = arena_calloc(&r->a, 1, sizeof(*j));
+	*j = (struct job){r, work, arg, status, NULL, "", {0}, KERR_OK, then};
 	const char *key = req_header(r, "Idempotency-Key");
 	if (key) {
 		size_t n = strlen(key);
@@ -407,21 +442,26 @@ void api_write(struct req *r, api_work work, void *arg, int status)
 				  "'Idempotency-Key' must be 1 to 200 characters of text");
 			return;
 		}
-		j.key = key;
+		j->key = key;
 		struct buf b;
 		buf_init(&b, (size_t)-1 >> 1);
 		buf_printf(&b, "%s %s\n", r->method_name, r->path);
 		buf_append(&b, r->body.data ? r->body.data : "", r->body.len);
-		crypto_sha256_hex(b.data, b.len, j.hash);
+		crypto_sha256_hex(b.data, b.len, j->hash);
 		buf_free(&b);
 	}
-	enum kerr rc = db_write(r->app->pool, write_fn, &j);
-	if (rc) {
-		req_fail(r, rc);
-		return;
-	}
-	if (j.hit.found) {
-		req_reply(r, j.hit.status, "application/json", j.hit.body, strlen(j.hit.body));
-		req_add_header(r, "Idempotent-Replayed", "true");
-	}
+	req_defer(r, write_finish, j);
+	db_write_async(r->app->pool, write_fn, j, write_done, j);
+}
+
+void *api_keep(struct req *r, const void *p, size_t n)
+{
+	void *q = arena_alloc(&r->a, n);
+	memcpy(q, p, n);
+	return q;
+}
+
+void api_write(struct req *r, api_work work, void *arg, int status)
+{
+	api_write_then(r, work, arg, status, NULL);
 }

@@ -44,8 +44,9 @@ struct field {
 /*
  * Parses the body as one JSON object whose members are all in fields (a
  * table ended by a NULL name) with the right types, and the required ones
- * present.  An empty body is {}.  Returns the object (owned by the caller)
- * or NULL after replying with the error.
+ * present.  An empty body is {}.  Returns the object, owned by the request
+ * (released when it ends: callers never release it), or NULL after
+ * replying with the error.
  */
 json_t *api_body_or_reply(struct req *r, const struct field *fields);
 /* Checks an object the same way; for nested objects.  prefix names it in errors. */
@@ -83,10 +84,19 @@ enum kerr api_read_raw(struct req *r, api_work work, void *arg);
 void api_read(struct req *r, api_work work, void *arg);
 /*
  * Runs work in a write transaction and replies with status and what it
- * wrote once it is durably committed, or with the error after rolling back.  With an
- * Idempotency-Key header the reply is stored with the change, and a retry
- * gets the stored reply without running work again.
+ * wrote once it is durably committed, or with the error after rolling back.
+ * With an Idempotency-Key header the reply is stored with the change, and a
+ * retry gets the stored reply without running work again.
+ *
+ * The reply is deferred: api_write returns at once and work runs later on
+ * the database writer's thread, so arg (and what it points to) must live as
+ * long as the request: keep it in r->a (api_keep).  then, when given, runs
+ * after the reply is made (to add headers).
  */
 void api_write(struct req *r, api_work work, void *arg, int status);
+void api_write_then(struct req *r, api_work work, void *arg, int status,
+		    void (*then)(struct req *r));
+/* A copy of p[0..n) in the request's arena, for api_write's arg. */
+void *api_keep(struct req *r, const void *p, size_t n);
 
 #endif

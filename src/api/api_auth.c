@@ -26,20 +26,17 @@ void h_login(struct req *r)
 		return;
 	const char *email = api_str(in, "email"), *password = api_str(in, "password");
 	if (!utf8_valid_text(email, strlen(email))) {
-		json_decref(in);
 		api_error(r, KERR_BAD_UTF8, "email",
 			  "'email' must be UTF-8 text without control characters");
 		return;
 	}
 	if (strlen(email) > 254 || strlen(password) > 1024) {
-		json_decref(in);
 		api_error(r, KERR_BAD_LOGIN, NULL, NULL);
 		return;
 	}
 	struct login_result res;
 	enum kerr rc =
 	    auth_login(r->app->pool, r->app->cfg, email, password, r->client, &res, &r->err);
-	json_decref(in);
 	if (rc) {
 		if (rc == KERR_RATE_LIMITED) {
 			char s[32];
@@ -82,21 +79,24 @@ static enum kerr logout_work(struct dctx *c, void *arg, struct jw *out)
 	return rc;
 }
 
+/* After a sign-out: the browser forgets the cookie. */
+static void clear_cookie(struct req *r)
+{
+	if (r->status != 200)
+		return;
+	char cookie[160];
+	snprintf(cookie, sizeof(cookie),
+		 SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
+		 r->app->cfg->cookie_secure ? "; Secure" : "");
+	req_add_header(r, "Set-Cookie", cookie);
+}
+
 void h_logout(struct req *r)
 {
 	json_t *in = api_body_or_reply(r, (const struct field[]){{NULL, 0, 0}});
 	if (!in)
 		return;
-	json_decref(in);
-	api_write(r, logout_work, NULL, 200);
-	if (r->status == 200) {
-		char cookie[160];
-		snprintf(cookie, sizeof(cookie),
-			 SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "
-					"SameSite=Lax%s",
-			 r->app->cfg->cookie_secure ? "; Secure" : "");
-		req_add_header(r, "Set-Cookie", cookie);
-	}
+	api_write_then(r, logout_work, NULL, 200, clear_cookie);
 }
 
 void h_me(struct req *r)
@@ -157,7 +157,7 @@ void h_session_revoke(struct req *r)
 {
 	int64_t id = api_id_or_reply(r, 0);
 	if (id)
-		api_write(r, revoke_work, &id, 200);
+		api_write(r, revoke_work, api_keep(r, &id, sizeof(id)), 200);
 }
 
 static const struct field user_fields[] = {
@@ -192,7 +192,6 @@ void h_user_create(struct req *r)
 	if (!in)
 		return;
 	api_write(r, user_create_work, in, 201);
-	json_decref(in);
 }
 
 /* The cursor of a list ordered by id. */
@@ -271,8 +270,7 @@ void h_token_create(struct req *r)
 	struct token_arg x = {r, api_body_or_reply(r, token_fields)};
 	if (!x.in)
 		return;
-	api_write(r, token_work, &x, 201);
-	json_decref(x.in);
+	api_write(r, token_work, api_keep(r, &x, sizeof(x)), 201);
 }
 
 static enum kerr audit_work(struct dctx *c, void *arg, struct jw *out)

@@ -64,25 +64,27 @@ void h_enquiry_open(struct req *r)
 	if (!in)
 		return;
 	api_write(r, open_work, in, 201);
-	json_decref(in);
 }
 
 struct queue_arg {
 	struct enquiry_filter f;
 };
 
+static enum kerr queue_row(const struct enquiry *q, void *arg)
+{
+	render_enquiry(arg, q);
+	return KERR_OK;
+}
+
 static enum kerr queue_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct queue_arg *x = arg;
-	struct enquiry *q;
-	int n, more;
+	int more;
 	int64_t key = 0, id = 0;
-	enum kerr rc = enquiry_list(c, &x->f, &q, &n, &more, &key, &id);
+	render_page_begin(out);
+	enum kerr rc = enquiry_list(c, &x->f, queue_row, out, &more, &key, &id);
 	if (rc)
 		return rc;
-	render_page_begin(out);
-	for (int i = 0; i < n; i++)
-		render_enquiry(out, &q[i]);
 	render_page_end(out, more ? api_cursor_text(c->a, key, id) : NULL);
 	return KERR_OK;
 }
@@ -177,8 +179,7 @@ static void act(struct req *r, const struct field *fields, api_work work, int st
 		return;
 	if (!(x.in = api_body_or_reply(r, fields)))
 		return;
-	api_write(r, work, &x, status);
-	json_decref(x.in);
+	api_write(r, work, api_keep(r, &x, sizeof(x)), status);
 }
 
 void h_enquiry_message(struct req *r)

@@ -45,7 +45,6 @@ void h_order_create(struct req *r)
 	size_t n = json_array_size(items);
 	if (n > ORDER_MAX_ITEMS) {
 		api_error(r, KERR_BAD_VALUE, "items", "an order has 1 to 100 items");
-		json_decref(in);
 		return;
 	}
 	struct order_item *it = arena_calloc(&r->a, n ? n : 1, sizeof(*it));
@@ -54,7 +53,6 @@ void h_order_create(struct req *r)
 		char prefix[32];
 		snprintf(prefix, sizeof(prefix), "items[%zu].", i);
 		if (api_check_object_or_reply(r, o, item_fields, prefix)) {
-			json_decref(in);
 			return;
 		}
 		it[i] = (struct order_item){api_str(o, "sku"), api_str(o, "name"),
@@ -69,8 +67,7 @@ void h_order_create(struct req *r)
 			     api_str(in, "currency"),
 			     api_str(in, "note"),
 			     api_int(in, "placed_at", 0)};
-	api_write(r, order_create_work, &x, 201);
-	json_decref(in);
+	api_write(r, order_create_work, api_keep(r, &x, sizeof(x)), 201);
 }
 
 struct list_arg {

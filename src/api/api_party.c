@@ -45,8 +45,7 @@ void h_vendor_upsert(struct req *r)
 	struct upsert_arg x = {r, api_body_or_reply(r, vendor_fields)};
 	if (!x.in)
 		return;
-	api_write(r, vendor_work, &x, 200);
-	json_decref(x.in);
+	api_write(r, vendor_work, api_keep(r, &x, sizeof(x)), 200);
 }
 
 struct list_arg {
@@ -121,6 +120,5 @@ void h_customer_upsert(struct req *r)
 	struct upsert_arg x = {r, api_body_or_reply(r, customer_fields)};
 	if (!x.in)
 		return;
-	api_write(r, customer_work, &x, 200);
-	json_decref(x.in);
+	api_write(r, customer_work, api_keep(r, &x, sizeof(x)), 200);
 }

@@ -100,7 +100,6 @@ void h_test_clock(struct req *r)
 	if (!in)
 		return;
 	int64_t ms = api_int(in, "advance_ms", -1);
-	json_decref(in);
 	if (ms < 0 || ms > 10LL * 366 * 86400000 || clock_advance(ms)) {
 		api_error(r, KERR_BAD_VALUE, "advance_ms",
 			  "'advance_ms' must be 0 to ten years in milliseconds");
@@ -120,7 +119,6 @@ void h_test_jobs(struct req *r)
 	json_t *in = api_body_or_reply(r, (const struct field[]){{NULL, 0, 0}});
 	if (!in)
 		return;
-	json_decref(in);
 	struct jobs_report rep;
 	enum kerr rc = jobs_run_once(r->app->pool, r->app->cfg, &rep);
 	if (rc) {

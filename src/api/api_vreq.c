@@ -134,15 +134,14 @@ void h_vreq_answer(struct req *r)
 	if (r->body.len && ct && strncasecmp(ct, "multipart/", 10) == 0) {
 		if (answer_multipart_or_reply(r, &x))
 			return;
-		api_write(r, answer_work, &x, 200);
+		api_write(r, answer_work, api_keep(r, &x, sizeof(x)), 200);
 		return;
 	}
 	json_t *in = api_body_or_reply(r, answer_fields);
 	if (!in)
 		return;
 	x.text = api_str(in, "text");
-	api_write(r, answer_work, &x, 200);
-	json_decref(in);
+	api_write(r, answer_work, api_keep(r, &x, sizeof(x)), 200);
 }
 
 static enum kerr cancel_work(struct dctx *c, void *arg, struct jw *out)
@@ -160,8 +159,7 @@ void h_vreq_cancel(struct req *r)
 	json_t *in = api_body_or_reply(r, (const struct field[]){{NULL, 0, 0}});
 	if (!in)
 		return;
-	json_decref(in);
-	api_write(r, cancel_work, &id, 200);
+	api_write(r, cancel_work, api_keep(r, &id, sizeof(id)), 200);
 }
 
 struct file_arg {

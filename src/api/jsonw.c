@@ -201,11 +201,10 @@ void jw_time(struct jw *w, int64_t ms)
 	}
 	char t[34];
 	t[0] = '"';
-	clock_format(ms, t + 1);
-	size_t n = strlen(t);
-	t[n] = '"';
+	clock_format(ms, t + 1); /* always 24 characters */
+	t[25] = '"';
 	before_value(w);
-	put(w, t, n + 1);
+	put(w, t, 26);
 }
 
 void jw_raw(struct jw *w, const char *json)

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +103,8 @@ enum kerr buf_reserve(struct buf *b, size_t n)
 
 enum kerr buf_append(struct buf *b, const void *p, size_t n)
 {
+	if (n > PTRDIFF_MAX)
+		return KERR_TOO_LARGE; /* no object is this large: a caller's miscount */
 	enum kerr rc = buf_grow(b, n);
 	if (rc)
 		return rc;

@@ -24,7 +24,11 @@ int clock_test_enabled(void);
  * the test clock is off or ms is out of range.
  */
 int clock_advance(int64_t ms);
-/* Formats ms since the epoch as RFC 3339 UTC with milliseconds into out[32]. */
+/*
+ * Formats ms since the epoch as RFC 3339 UTC with milliseconds into out[32]:
+ * always 24 characters ("2026-11-26T10:00:00.000Z") and a NUL; years are
+ * clamped to 0000..9999.
+ */
 void clock_format(int64_t ms, char out[32]);
 
 #endif

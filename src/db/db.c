@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -21,12 +22,19 @@
 #include "db/db_int.h"
 
 /* A write waiting for the writer thread; lives on the caller's stack. */
+/*
+ * A write waiting for the writer thread: on the caller's stack (db_write,
+ * which waits for done) or malloc'd (db_write_async, whose callback runs
+ * on the writer thread and after which the job is freed).
+ */
 struct wjob {
-	db_fn fn;	   /* the transaction's work */
-	void *arg;	   /* its argument */
-	enum kerr rc;	   /* result once done */
-	int done;	   /* set by the writer under wmu */
-	struct wjob *next; /* queue link */
+	db_fn fn;	     /* the transaction's work */
+	void *arg;	     /* its argument */
+	enum kerr rc;	     /* result once done */
+	int done;	     /* set by the writer under wmu */
+	db_done_fn callback; /* async: called with the result; NULL for db_write */
+	void *callback_arg;  /* its argument */
+	struct wjob *next;   /* queue link */
 };
 
 #define BATCH_MAX 128
@@ -49,7 +57,15 @@ struct db_pool {
 	pthread_cond_t wdone;		      /* wakes callers whose job finished */
 	struct wjob *head, *tail;	      /* queued jobs, oldest first */
 	atomic_uint_fast64_t writes, batches; /* committed, for metrics */
+
+	/* Upkeep (drivers with maintain): a thread and a connection of its own. */
+	struct db *mdb;	    /* the upkeep connection */
+	pthread_t mthread;  /* runs upkeep_main */
+	pthread_cond_t mcv; /* wakes upkeep to stop (with wmu) */
+	int mstarted;	    /* mthread exists */
 };
+
+#define UPKEEP_EVERY_MS 100
 
 static struct db *pool_get(struct db_pool *p, struct err *e)
 {
@@ -167,6 +183,33 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 	}
 }
 
+/* Runs the driver's upkeep after commits, at most every UPKEEP_EVERY_MS. */
+static void *upkeep_main(void *arg)
+{
+	struct db_pool *p = arg;
+	uint64_t seen = atomic_load(&p->batches);
+	pthread_mutex_lock(&p->wmu);
+	while (!p->wstop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += UPKEEP_EVERY_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->mcv, &p->wmu, &until);
+		uint64_t now = atomic_load(&p->batches);
+		if (p->wstop || now == seen)
+			continue;
+		seen = now;
+		pthread_mutex_unlock(&p->wmu);
+		p->drv->maintain(p->mdb);
+		pthread_mutex_lock(&p->wmu);
+	}
+	pthread_mutex_unlock(&p->wmu);
+	return NULL;
+}
+
 static void *writer_main(void *arg)
 {
 	struct db_pool *p = arg;
@@ -186,10 +229,24 @@ static void *writer_main(void *arg)
 			p->tail = NULL;
 		pthread_mutex_unlock(&p->wmu);
 		run_batch(p, batch, n);
+		/* Asynchronous jobs hear their result here; the waiting ones below. */
+		int waiting = 0;
+		for (int i = 0; i < n; i++) {
+			struct wjob *j = batch[i];
+			if (j->callback) {
+				j->callback(j->callback_arg, j->rc);
+				free(j);
+				batch[i] = NULL;
+			} else {
+				waiting = 1;
+			}
+		}
 		pthread_mutex_lock(&p->wmu);
 		for (int i = 0; i < n; i++)
-			batch[i]->done = 1;
-		pthread_cond_broadcast(&p->wdone);
+			if (batch[i])
+				batch[i]->done = 1;
+		if (waiting)
+			pthread_cond_broadcast(&p->wdone);
 	}
 	pthread_mutex_unlock(&p->wmu);
 	return NULL;
@@ -211,6 +268,7 @@ enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct 
 	pthread_mutex_init(&p->wmu, NULL);
 	pthread_cond_init(&p->wcv, NULL);
 	pthread_cond_init(&p->wdone, NULL);
+	pthread_cond_init(&p->mcv, NULL);
 	p->wdb = drv->open(url, 1, e);
 	if (!p->wdb) {
 		db_pool_close(p);
@@ -230,6 +288,14 @@ static void writer_start(struct db_pool *p)
 			abort();
 		}
 		p->wstarted = 1;
+		struct err e = {0};
+		if (p->drv->maintain && (p->mdb = p->drv->open(p->url, 0, &e)) != NULL) {
+			if (pthread_create(&p->mthread, NULL, upkeep_main, p)) {
+				fprintf(stderr, "cannot start the database upkeep thread\n");
+				abort();
+			}
+			p->mstarted = 1;
+		}
 	}
 	pthread_mutex_unlock(&p->wmu);
 }
@@ -241,10 +307,15 @@ void db_pool_close(struct db_pool *p)
 	pthread_mutex_lock(&p->wmu);
 	p->wstop = 1;
 	pthread_cond_signal(&p->wcv);
-	int started = p->wstarted;
+	pthread_cond_signal(&p->mcv);
+	int started = p->wstarted, mstarted = p->mstarted;
 	pthread_mutex_unlock(&p->wmu);
 	if (started)
 		pthread_join(p->wthread, NULL);
+	if (mstarted)
+		pthread_join(p->mthread, NULL);
+	if (p->mdb)
+		p->drv->close(p->mdb);
 	if (p->wdb)
 		p->drv->close(p->wdb);
 	for (int i = 0; i < p->nidle; i++)
@@ -254,6 +325,7 @@ void db_pool_close(struct db_pool *p)
 	pthread_mutex_destroy(&p->wmu);
 	pthread_cond_destroy(&p->wcv);
 	pthread_cond_destroy(&p->wdone);
+	pthread_cond_destroy(&p->mcv);
 	free(p->idle);
 	free(p->url);
 	free(p);
@@ -293,25 +365,47 @@ enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 	return rc;
 }
 
+/* Queues j for the writer; 0, or -1 when the pool is closing. Called with wmu held. */
+static int enqueue(struct db_pool *p, struct wjob *j)
+{
+	if (p->wstop)
+		return -1;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	pthread_cond_signal(&p->wcv);
+	return 0;
+}
+
 enum kerr db_write(struct db_pool *p, db_fn fn, void *arg)
 {
-	struct wjob j = {fn, arg, KERR_OK, 0, NULL};
+	struct wjob j = {fn, arg, KERR_OK, 0, NULL, NULL, NULL};
 	writer_start(p);
 	pthread_mutex_lock(&p->wmu);
-	if (p->wstop) {
+	if (enqueue(p, &j)) {
 		pthread_mutex_unlock(&p->wmu);
 		return KERR_UNAVAILABLE;
 	}
-	if (p->tail)
-		p->tail->next = &j;
-	else
-		p->head = &j;
-	p->tail = &j;
-	pthread_cond_signal(&p->wcv);
 	while (!j.done)
 		pthread_cond_wait(&p->wdone, &p->wmu);
 	pthread_mutex_unlock(&p->wmu);
 	return j.rc;
+}
+
+void db_write_async(struct db_pool *p, db_fn fn, void *arg, db_done_fn done, void *done_arg)
+{
+	struct wjob *j = xcalloc(1, sizeof(*j));
+	*j = (struct wjob){fn, arg, KERR_OK, 0, done, done_arg, NULL};
+	writer_start(p);
+	pthread_mutex_lock(&p->wmu);
+	int refused = enqueue(p, j);
+	pthread_mutex_unlock(&p->wmu);
+	if (refused) {
+		free(j);
+		done(done_arg, KERR_UNAVAILABLE);
+	}
 }
 
 static enum kerr ready_fn(struct db *db, void *arg)

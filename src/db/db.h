@@ -68,6 +68,15 @@ enum kerr db_read(struct db_pool *p, db_fn fn, void *arg);
  * (KERR_OK) or rolled back (fn's error, or the database's).
  */
 enum kerr db_write(struct db_pool *p, db_fn fn, void *arg);
+/*
+ * Queues fn like db_write and returns at once.  done(done_arg, result) is
+ * called once the change is durably committed (KERR_OK) or rolled back, on
+ * the writer's thread (or at once, on the caller's, when the pool is
+ * closing): it must be quick and must not call back into the pool.  fn's
+ * argument must stay valid until then.
+ */
+typedef void (*db_done_fn)(void *arg, enum kerr rc);
+void db_write_async(struct db_pool *p, db_fn fn, void *arg, db_done_fn done, void *done_arg);
 /* 1 when the store answers a trivial query. */
 int db_pool_ready(struct db_pool *p);
 

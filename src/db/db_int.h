@@ -37,6 +37,11 @@ struct db_driver {
 	int (*broken)(struct db *db);
 	/* SQL to begin a write transaction. */
 	const char *begin_write;
+	/*
+	 * Periodic upkeep on a connection of its own, or NULL: for SQLite,
+	 * checkpointing the write-ahead log outside the writer's commits.
+	 */
+	void (*maintain)(struct db *db);
 };
 
 /* Every connection starts with this header so the generic layer finds its driver. */

@@ -9,6 +9,7 @@
  * (FOR UPDATE) are dropped: a write transaction holds the database's one
  * write lock from its start (BEGIN IMMEDIATE).
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,9 +74,19 @@ static char *translate(const char *sql)
 	return buf_steal(&b);
 }
 
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide settings, before SQLite initialises. */
+static void sq_setup(void)
+{
+	/* No allocation statistics: they take a global mutex on every malloc. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static struct db *sq_open(const char *path, int writer, struct err *e)
 {
 	sqlite3 *h = NULL;
+	pthread_once(&sq_once, sq_setup);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
 		err_set(e, KERR_DB, "db", "cannot open SQLite database %s: %s", path,
@@ -85,8 +96,14 @@ static struct db *sq_open(const char *path, int writer, struct err *e)
 	}
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, 5000);
+	/*
+	 * The writer checkpoints after a commit once the log holds 1000 pages
+	 * (SQLite's default), which lets the log restart from its beginning;
+	 * sq_maintain copies most pages before that on another connection.
+	 */
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+				       "PRAGMA wal_autocheckpoint=1000;"
 				     : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 				       "PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
@@ -290,6 +307,22 @@ static int sq_broken(struct db *db)
 	return 0;
 }
 
+/*
+ * Copies committed log pages into the database file between the writer's
+ * own checkpoints, off its thread: a passive checkpoint blocks nobody.
+ * Under constant writes it cannot let the log restart (only the writer,
+ * between transactions, can), but it leaves the writer's checkpoint little
+ * to copy, so that one stays short.
+ */
+static void sq_maintain(struct db *db)
+{
+	sqlite3 *h = ((struct sq_conn *)db)->h;
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_msg(LOG_WARN, "checkpoint failed", "error", sqlite3_errmsg(h));
+}
+
 const struct db_driver db_sqlite_driver = {
     .kind = DB_SQLITE,
     .open = sq_open,
@@ -311,4 +344,5 @@ const struct db_driver db_sqlite_driver = {
     .in_tx = sq_in_tx,
     .broken = sq_broken,
     .begin_write = "BEGIN IMMEDIATE",
+    .maintain = sq_maintain,
 };

@@ -15,7 +15,9 @@
  */
 #include "domain/enquiry.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -34,25 +36,27 @@ static const struct {
     {"awaiting_customer", "resolved"}, {"resolved", "open"}, {"resolved", "closed"},
 };
 
-static const char SQL_ORDER_OWNER[] = "SELECT customer_id, vendor_id FROM orders WHERE id = $1";
+static const char SQL_ORDER_OWNER[] =
+    "SELECT o.customer_id, o.vendor_id, o.number, v.shop_name,"
+    " c.first_name || ' ' || c.last_name FROM orders o JOIN vendors v ON v.id = o.vendor_id"
+    " JOIN customers c ON c.id = o.customer_id WHERE o.id = $1";
 static const char SQL_ACTIVE_ON_ORDER[] =
     "SELECT id FROM enquiries WHERE order_id = $1 AND active = 1 LIMIT 1";
 static const char SQL_INSERT[] =
-    "INSERT INTO enquiries (order_id, customer_id, vendor_id, category, subject, status,"
-    " active, created_at, updated_at, last_message_at)"
-    " VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $6, $6) RETURNING id";
+    "INSERT INTO enquiries (order_id, customer_id, vendor_id, order_number, shop_name,"
+    " customer_name, category, subject, status, active, created_at, updated_at,"
+    " last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', 1, $9, $9, $9)"
+    " RETURNING id";
 static const char SQL_LOAD[] =
     "SELECT id, order_id, customer_id, vendor_id, status, resolved_at FROM enquiries"
     " WHERE id = $1 FOR UPDATE";
+/* One table, no joins: the queue's names are copies kept on the row. */
 #define ENQ_COLS                                                                                   \
 	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"    \
-	" e.priority, e.assignee_id, a.name, e.escalated, e.due_at, e.message_count,"              \
-	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at, o.number,"    \
-	" v.shop_name, c.first_name, c.last_name, e.customer_message_count,"                       \
-	" e.customer_last_message_at"                                                              \
-	" FROM enquiries e JOIN orders o ON o.id = e.order_id"                                     \
-	" JOIN vendors v ON v.id = e.vendor_id JOIN customers c ON c.id = e.customer_id"           \
-	" LEFT JOIN users a ON a.id = e.assignee_id"
+	" e.priority, e.assignee_id, e.assignee_name, e.escalated, e.due_at, e.message_count,"     \
+	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at,"              \
+	" e.order_number, e.shop_name, e.customer_name, e.customer_message_count,"                 \
+	" e.customer_last_message_at FROM enquiries e"
 static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
 static const char SQL_LIST_CUSTOMER[] =
     ENQ_COLS " WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
@@ -63,7 +67,11 @@ static const char SQL_SET_STATUS[] =
     " closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END WHERE id = $1";
 static const char SQL_ASSIGNEE_ROLE[] = "SELECT role, name FROM users WHERE id = $1";
 static const char SQL_ASSIGN[] =
-    "UPDATE enquiries SET assignee_id = $2, updated_at = $3 WHERE id = $1";
+    "UPDATE enquiries SET assignee_id = $2, assignee_name = $3, updated_at = $4 WHERE id = $1";
+static const char SQL_RENAME_SHOP[] =
+    "UPDATE enquiries SET shop_name = $2 WHERE vendor_id = $1 AND shop_name <> $2";
+static const char SQL_RENAME_CUSTOMER[] =
+    "UPDATE enquiries SET customer_name = $2 WHERE customer_id = $1 AND customer_name <> $2";
 static const char SQL_CURRENT_ASSIGNEE[] = "SELECT assignee_id FROM enquiries WHERE id = $1";
 static const char SQL_NOTE_MESSAGE[] =
     "UPDATE enquiries SET message_count = message_count + 1, last_message_at = $2,"
@@ -155,9 +163,13 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	db_bind(st, DB_ARGS(in->order_id));
 	int r = db_step(st);
 	int64_t customer_id = 0, vendor_id = 0;
+	const char *number = NULL, *shop = NULL, *customer = NULL;
 	if (r == DB_ROW) {
 		customer_id = db_col_i64(st, 0);
 		vendor_id = db_col_i64(st, 1);
+		number = dom_col_str(c, st, 2);
+		shop = dom_col_str(c, st, 3);
+		customer = dom_col_str(c, st, 4);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -172,9 +184,9 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 			       (long long)existing);
 	if (rc != KERR_NOT_FOUND)
 		return rc;
-	rc = db_one_i64(
-	    c->db, c->e, id, SQL_INSERT,
-	    DB_ARGS(in->order_id, customer_id, vendor_id, in->category, in->subject, c->now));
+	rc = db_one_i64(c->db, c->e, id, SQL_INSERT,
+			DB_ARGS(in->order_id, customer_id, vendor_id, number, shop, customer,
+				in->category, in->subject, c->now));
 	if (rc)
 		return rc;
 	rc = audit_append(c, "enquiry.open", "enquiry", *id,
@@ -189,8 +201,17 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	return message_insert(c, &row, "customer", in->message, 0, &mid);
 }
 
-/* Reads a row of ENQ_COLS and shapes it for the viewer. */
-static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
+/* A text column: copied into the arena, or borrowed until the next step. */
+static const char *text_col(struct dctx *c, struct db_stmt *st, int col, int borrow)
+{
+	return borrow ? db_col_text(st, col) : dom_col_str(c, st, col);
+}
+
+/*
+ * Reads a row of ENQ_COLS shaped for the viewer.  With borrow set, its
+ * strings point into the statement and last until the next step.
+ */
+static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q, int borrow)
 {
 	memset(q, 0, sizeof(*q));
 	q->view = dom_view(c);
@@ -198,17 +219,17 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	q->order_id = db_col_i64(st, 1);
 	q->customer_id = db_col_i64(st, 2);
 	q->vendor_id = db_col_i64(st, 3);
-	q->category = dom_col_str(c, st, 4);
-	q->subject = dom_col_str(c, st, 5);
-	q->status = enquiry_status_for(q->view, dom_col_str(c, st, 6));
+	q->category = text_col(c, st, 4, borrow);
+	q->subject = text_col(c, st, 5, borrow);
+	q->status = enquiry_status_for(q->view, text_col(c, st, 6, borrow));
 	q->message_count = db_col_i64(st, 12);
 	q->created_at = db_col_i64(st, 13);
 	q->updated_at = db_col_i64(st, 14);
 	q->last_message_at = db_col_i64(st, 15);
 	q->resolved_at = db_col_i64(st, 16);
 	q->closed_at = db_col_i64(st, 17);
-	q->order_number = dom_col_str(c, st, 18);
-	q->shop_name = dom_col_str(c, st, 19);
+	q->order_number = text_col(c, st, 18, borrow);
+	q->shop_name = text_col(c, st, 19, borrow);
 	if (strcmp(q->status, "resolved") == 0)
 		q->reopen_until = q->resolved_at + reopen_window_ms(c);
 	if (q->view == VIEW_CUSTOMER) {
@@ -216,8 +237,8 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 		 * A customer's counts and times come from the messages they can
 		 * read only, so notes, vendor requests and answers leave no trace.
 		 */
-		q->message_count = db_col_i64(st, 22);
-		q->last_message_at = db_col_i64(st, 23);
+		q->message_count = db_col_i64(st, 21);
+		q->last_message_at = db_col_i64(st, 22);
 		int64_t t = q->created_at;
 		if (q->last_message_at > t)
 			t = q->last_message_at;
@@ -229,19 +250,13 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	}
 	if (q->view != VIEW_STAFF)
 		return;
-	q->priority = dom_col_str(c, st, 7);
+	q->priority = text_col(c, st, 7, borrow);
 	q->assignee_id = db_col_i64(st, 8);
-	q->assignee_name = dom_col_str(c, st, 9);
+	q->assignee_name = text_col(c, st, 9, borrow);
 	q->escalated = (int)db_col_i64(st, 10);
 	int64_t due = db_col_i64(st, 11);
 	q->due_at = due == NO_DUE ? 0 : due;
-	size_t n1 = db_col_len(st, 20), n2 = db_col_len(st, 21);
-	char *name = arena_alloc(c->a, n1 + n2 + 2);
-	memcpy(name, db_col_text(st, 20), n1);
-	name[n1] = ' ';
-	memcpy(name + n1 + 1, db_col_text(st, 21), n2);
-	name[n1 + n2 + 1] = '\0';
-	q->customer_name = name;
+	q->customer_name = text_col(c, st, 20, borrow);
 }
 
 enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
@@ -255,7 +270,7 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	if (r == DB_ROW)
-		read_enquiry(c, st, out);
+		read_enquiry(c, st, out, 0);
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
@@ -265,34 +280,66 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 }
 
 /* Builds the staff queue's SQL and binds its values. */
-static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f)
+/*
+ * The queue's SQL for a shape of filter, built once per process: the
+ * shapes are few (status mode x category x vendor x assignee x escalated x
+ * sort) and the text is the statement cache's key.
+ */
+#define QUEUE_SHAPES (3 * 2 * 2 * 3 * 2 * 2)
+static _Atomic(char *) queue_sql[QUEUE_SHAPES];
+
+static const char *queue_sql_for(int status_mode, int category, int vendor, int assignee,
+				 int escalated, int sort_due)
 {
+	int shape =
+	    ((((status_mode * 2 + category) * 2 + vendor) * 3 + assignee) * 2 + escalated) * 2 +
+	    sort_due;
+	char *cached = atomic_load(&queue_sql[shape]);
+	if (cached)
+		return cached;
 	struct buf sql;
 	buf_init(&sql, 0);
-	const char *key = f->sort_due ? "e.due_at" : "e.created_at";
-	buf_append_str(&sql, ENQ_COLS " WHERE ");
+	const char *key = sort_due ? "e.due_at" : "e.created_at";
 	int n = 0;
-	const char *status = f->status ? f->status : "active";
-	if (strcmp(status, "active") == 0)
+	buf_append_str(&sql, ENQ_COLS " WHERE ");
+	if (status_mode == 0)
 		buf_append_str(&sql, "e.active = 1");
-	else if (strcmp(status, "all") == 0)
+	else if (status_mode == 1)
 		buf_append_str(&sql, "1 = 1");
 	else
 		buf_printf(&sql, "e.status = $%d", ++n);
-	if (f->category)
+	if (category)
 		buf_printf(&sql, " AND e.category = $%d", ++n);
-	if (f->vendor_id)
+	if (vendor)
 		buf_printf(&sql, " AND e.vendor_id = $%d", ++n);
-	if (f->assignee > 0)
+	if (assignee == 2)
 		buf_printf(&sql, " AND e.assignee_id = $%d", ++n);
-	else if (f->assignee < 0)
+	else if (assignee == 1)
 		buf_append_str(&sql, " AND e.assignee_id IS NULL");
-	if (f->escalated >= 0)
+	if (escalated)
 		buf_printf(&sql, " AND e.escalated = $%d", ++n);
 	buf_printf(&sql, " AND (%s, e.id) > ($%d, $%d) ORDER BY %s, e.id LIMIT $%d", key, n + 1,
 		   n + 2, key, n + 3);
-	struct db_stmt *st = db_prep(c->db, sql.data);
-	buf_free(&sql);
+	char *built = buf_steal(&sql);
+	char *expected = NULL;
+	if (!atomic_compare_exchange_strong(&queue_sql[shape], &expected, built)) {
+		free(built); /* another thread built it first */
+		return expected;
+	}
+	return built;
+}
+
+/* Builds the staff queue's statement for the filter and binds its values. */
+static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f)
+{
+	const char *status = f->status ? f->status : "active";
+	int mode = strcmp(status, "active") == 0 ? 0 : strcmp(status, "all") == 0 ? 1 : 2;
+	const char *sql = queue_sql_for(mode, f->category != NULL, f->vendor_id != 0,
+					f->assignee > 0	  ? 2
+					: f->assignee < 0 ? 1
+							  : 0,
+					f->escalated >= 0, f->sort_due != 0);
+	struct db_stmt *st = db_prep(c->db, sql);
 	if (!st)
 		return NULL;
 	if (strcmp(status, "active") != 0 && strcmp(status, "all") != 0)
@@ -312,8 +359,8 @@ static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f
 	return st;
 }
 
-enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out, int *n,
-		       int *more, int64_t *next_key, int64_t *next_id)
+enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_each_fn each,
+		       void *arg, int *more, int64_t *next_key, int64_t *next_id)
 {
 	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
 	if (rc)
@@ -338,24 +385,25 @@ enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct en
 	}
 	if (!st)
 		return dom_db_err(c);
-	*out = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(**out));
-	*n = 0;
 	*more = 0;
-	int r;
+	int n = 0, r;
 	while ((r = db_step(st)) == DB_ROW) {
-		if (*n == f->limit) {
+		if (n == f->limit) {
 			*more = 1;
 			break;
 		}
-		read_enquiry(c, st, &(*out)[(*n)++]);
-		int64_t due = db_col_i64(st, 11);
-		*next_key = staff ? (f->sort_due ? due : db_col_i64(st, 13)) : 0;
-		*next_id = db_col_i64(st, 0);
+		struct enquiry q;
+		read_enquiry(c, st, &q, 1);
+		*next_key = staff ? (f->sort_due ? db_col_i64(st, 11) : q.created_at) : 0;
+		*next_id = q.id;
+		n++;
+		if ((rc = each(&q, arg))) {
+			db_done(st);
+			return rc;
+		}
 	}
 	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	return KERR_OK;
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
 enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
@@ -366,6 +414,7 @@ enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
 		return rc;
 	if (strcmp(row.status, "closed") == 0)
 		return err_set(c->e, KERR_STATE, "status", "the enquiry is closed");
+	const char *name = NULL;
 	if (assignee_id) {
 		struct db_stmt *st = db_prep(c->db, SQL_ASSIGNEE_ROLE);
 		if (!st)
@@ -374,6 +423,8 @@ enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
 		int r = db_step(st);
 		int staff = r == DB_ROW && (strcmp(db_col_text(st, 0), "agent") == 0 ||
 					    strcmp(db_col_text(st, 0), "admin") == 0);
+		if (staff)
+			name = dom_col_str(c, st, 1);
 		db_done(st);
 		if (r == DB_ERROR)
 			return dom_db_err(c);
@@ -383,12 +434,23 @@ enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
 	}
 	int64_t before = 0;
 	if ((rc = db_one_i64(c->db, c->e, &before, SQL_CURRENT_ASSIGNEE, DB_ARGS(id))) ||
-	    (rc = db_exec(c->db, c->e, SQL_ASSIGN, DB_ARGS(id, db_optid(assignee_id), c->now))))
+	    (rc = db_exec(c->db, c->e, SQL_ASSIGN,
+			  DB_ARGS(id, db_optid(assignee_id), name, c->now))))
 		return rc;
 	return audit_append(c, "enquiry.assign", "enquiry", id,
 			    json_pack("{s:[o,o]}", "assignee_id",
 				      before ? json_integer(before) : json_null(),
 				      assignee_id ? json_integer(assignee_id) : json_null()));
+}
+
+enum kerr enquiry_rename_shop(struct dctx *c, int64_t vendor_id, const char *shop_name)
+{
+	return db_exec(c->db, c->e, SQL_RENAME_SHOP, DB_ARGS(vendor_id, shop_name));
+}
+
+enum kerr enquiry_rename_customer(struct dctx *c, int64_t customer_id, const char *name)
+{
+	return db_exec(c->db, c->e, SQL_RENAME_CUSTOMER, DB_ARGS(customer_id, name));
 }
 
 enum kerr enquiry_set_status(struct dctx *c, int64_t id, const char *status)

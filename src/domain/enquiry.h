@@ -67,13 +67,16 @@ struct enquiry_filter {
 };
 
 /*
- * Lists enquiries.  Staff get the queue with the filter; customers get
- * their own, newest first (only the cursor and limit apply).  *more is set
- * when rows remain; the last row's (key, id) are the next cursor, given in
- * *next_key and *next_id.
+ * Lists enquiries, handing each to each(q, arg) in order: staff get the
+ * queue with the filter; customers get their own, newest first (only the
+ * cursor and limit apply).  q and its strings are valid only during the
+ * call (rows are streamed, not copied); a nonzero result from each stops
+ * the listing and is returned.  *more is set when rows remain; the last
+ * row's (key, id) are the next cursor, in *next_key and *next_id.
  */
-enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, struct enquiry **out, int *n,
-		       int *more, int64_t *next_key, int64_t *next_id);
+typedef enum kerr (*enquiry_each_fn)(const struct enquiry *q, void *arg);
+enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_each_fn each,
+		       void *arg, int *more, int64_t *next_key, int64_t *next_id);
 
 /* Assigns to an agent or admin (user id) or unassigns (0).  Staff. */
 enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id);
@@ -102,6 +105,12 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row);
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience);
 /* Recomputes awaiting_vendor/open and the due time from the open vendor requests. */
 enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row);
+/*
+ * Keep the names the queue shows on each enquiry current: called by the
+ * party module when a vendor's shop name or a customer's name changes.
+ */
+enum kerr enquiry_rename_shop(struct dctx *c, int64_t vendor_id, const char *shop_name);
+enum kerr enquiry_rename_customer(struct dctx *c, int64_t customer_id, const char *name);
 /* Customer-facing name of a stored status. */
 const char *enquiry_status_for(enum view v, const char *status);
 

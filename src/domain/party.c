@@ -7,6 +7,7 @@
 
 #include "domain/audit.h"
 #include "domain/auth.h"
+#include "domain/enquiry.h"
 
 static const char SQL_VENDOR_FIND[] = "SELECT id FROM vendors WHERE ref = $1";
 /* Optional details: absent (NULL) keeps the stored value, "" clears it. */
@@ -58,6 +59,8 @@ enum kerr vendor_upsert(struct dctx *c, const struct vendor_in *in, int64_t *id,
 				DB_ARGS(in->ref, in->shop_name, in->contact_email,
 					in->contact_phone, in->website, c->now));
 	else
+		rc = enquiry_rename_shop(c, *id, in->shop_name);
+	if (!*created && !rc)
 		rc = db_exec(c->db, c->e, SQL_VENDOR_UPDATE,
 			     DB_ARGS(*id, in->shop_name, in->contact_email, in->contact_phone,
 				     in->website, c->now));
@@ -144,6 +147,8 @@ enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t 
 			rc = db_exec(c->db, c->e, SQL_CUSTOMER_UPDATE,
 				     DB_ARGS(*id, in->first_name, in->last_name, in->phone,
 					     in->address, c->now));
+		if (!rc)
+			rc = enquiry_rename_customer(c, *id, name);
 	}
 	if (rc)
 		return rc;

@@ -104,7 +104,29 @@ struct req {
 	const char *headers[REQ_MAX_HEADERS][2]; /* extra headers */
 	int nheaders;
 	size_t bytes_out; /* for the log */
+	/* A deferred reply (req_defer): what runs when the request is woken. */
+	void (*then)(struct req *r, void *arg);
+	void *then_arg;
+	int deferred;		      /* 1 between req_defer and the run of then */
+	struct req_cleanup *cleanups; /* run when the request is freed, newest first */
 };
+
+struct req_cleanup {
+	void (*fn)(void *arg);
+	void *arg;
+	struct req_cleanup *next;
+};
+
+/*
+ * Defers the reply: the connection waits without holding a server thread
+ * until req_wake(); then then(r, arg) runs on a server thread and must
+ * reply.  Call from a handler, before handing work to another thread.
+ */
+void req_defer(struct req *r, void (*then)(struct req *r, void *arg), void *arg);
+/* Wakes a deferred request; callable from any thread, once. */
+void req_wake(struct req *r);
+/* Runs fn(arg) when the request is freed (after its reply is sent). */
+void req_at_end(struct req *r, void (*fn)(void *arg), void *arg);
 
 /* Replies with an error through app->error; msg NULL means the code's default. */
 void req_error(struct req *r, enum kerr code, const char *field, const char *msg);

@@ -21,6 +21,28 @@ const char *req_cookie(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+void req_defer(struct req *r, void (*then)(struct req *r, void *arg), void *arg)
+{
+	r->then = then;
+	r->then_arg = arg;
+	r->deferred = 1;
+	MHD_suspend_connection(r->conn);
+}
+
+void req_wake(struct req *r)
+{
+	MHD_resume_connection(r->conn);
+}
+
+void req_at_end(struct req *r, void (*fn)(void *arg), void *arg)
+{
+	struct req_cleanup *c = arena_alloc(&r->a, sizeof(*c));
+	c->fn = fn;
+	c->arg = arg;
+	c->next = r->cleanups;
+	r->cleanups = c;
+}
+
 void req_add_header(struct req *r, const char *name, const char *value)
 {
 	if (r->nheaders == REQ_MAX_HEADERS)

@@ -6,7 +6,9 @@
  * Threading: MHD runs a pool of `threads` threads, each polling its share
  * of the connections with poll(2) (its epoll mode stalls with many
  * keep-alive connections in the packaged version).  A handler runs on the
- * connection's thread and may block on the database.
+ * connection's thread; reads block it briefly, while writes defer the
+ * reply (req_defer): the connection is suspended, the thread serves
+ * others, and the database writer wakes the request after the commit.
  *
  * Limits: headers by the per-connection memory pool (431 past it), bodies
  * by the route (413, checked on Content-Length before reading and while
@@ -129,6 +131,8 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
 
 static void req_free(struct req *r)
 {
+	for (struct req_cleanup *c = r->cleanups; c; c = c->next)
+		c->fn(c->arg);
 	buf_free(&r->body);
 	buf_free(&r->out);
 	arena_free(&r->a);
@@ -278,7 +282,8 @@ static void dispatch(struct req *r)
 		}
 	}
 	rt->fn(r);
-	if (!r->status)
+	/* A deferred reply is being made on another thread: do not touch it. */
+	if (!r->deferred && !r->status)
 		req_error(r, KERR_INTERNAL, NULL, NULL);
 }
 
@@ -357,9 +362,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (r->status)
+	if (r->status && !r->deferred)
 		return MHD_YES; /* already answered */
+	if (r->deferred) {
+		/* Woken after req_defer: finish the reply on this thread. */
+		r->deferred = 0;
+		r->then(r, r->then_arg);
+		if (!r->status)
+			req_error(r, KERR_INTERNAL, NULL, NULL);
+		return send_reply(r, conn);
+	}
 	dispatch(r);
+	if (r->deferred)
+		return MHD_YES; /* suspended until req_wake */
 	return send_reply(r, conn);
 }
 
@@ -383,8 +398,8 @@ int http_serve(struct app *app, volatile int *stop)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
-	unsigned flags =
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, cfg->listen, &s4->sin_addr) == 1) {

@@ -1,5 +1,8 @@
 -- 0001_core: parties, orders, enquiries, messages, vendor requests,
 -- attachments, sessions, idempotency keys, login limits, audit log.
+-- Enquiries carry copies of the names the agent queue shows (order number,
+-- shop, customer, assignee) so that a queue page reads one table; the
+-- modules that change those names update the copies.
 -- Common dialect: {{id}} is an auto-assigned integer primary key, {{blob}}
 -- a byte string; times are integer milliseconds since the Unix epoch.
 
@@ -64,6 +67,9 @@ CREATE TABLE enquiries (
 	order_id BIGINT NOT NULL REFERENCES orders(id),
 	customer_id BIGINT NOT NULL REFERENCES customers(id),
 	vendor_id BIGINT NOT NULL REFERENCES vendors(id),
+	order_number TEXT NOT NULL,
+	shop_name TEXT NOT NULL,
+	customer_name TEXT NOT NULL,
 	category TEXT NOT NULL CHECK (category IN ('not_received', 'damaged', 'wrong_item',
 		'return_refund', 'product_question', 'other')),
 	subject TEXT NOT NULL,
@@ -72,6 +78,7 @@ CREATE TABLE enquiries (
 	active INTEGER NOT NULL DEFAULT 1,
 	priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
 	assignee_id BIGINT REFERENCES users(id),
+	assignee_name TEXT,
 	escalated INTEGER NOT NULL DEFAULT 0,
 	due_at BIGINT NOT NULL DEFAULT 9223372036854775807,
 	message_count BIGINT NOT NULL DEFAULT 0,
@@ -90,6 +97,7 @@ CREATE INDEX enquiries_active_due ON enquiries(active, due_at, id);
 CREATE INDEX enquiries_status_age ON enquiries(status, created_at, id);
 CREATE INDEX enquiries_status_resolved ON enquiries(status, resolved_at);
 CREATE INDEX enquiries_customer ON enquiries(customer_id, id);
+CREATE INDEX enquiries_vendor ON enquiries(vendor_id, created_at);
 CREATE INDEX enquiries_order ON enquiries(order_id);
 
 CREATE TABLE vendor_requests (
