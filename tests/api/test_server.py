@@ -100,6 +100,42 @@ class Limits(ServerCase, unittest.TestCase):
             self.assertIs(conn.sock, sock, "the connection was not kept alive")
         conn.close()
 
+    def test_keep_alive_under_load(self):
+        # 256 keep-alive connections at once, 10 requests each, bounded in
+        # time: every answer arrives, on the connection it was asked on.
+        errors, done = [], []
+        lock = threading.Lock()
+
+        def client():
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=20)
+                conn.request("GET", "/healthz")
+                r = conn.getresponse()
+                r.read()
+                sock = conn.sock
+                for _ in range(9):
+                    conn.request("GET", "/healthz")
+                    r = conn.getresponse()
+                    r.read()
+                    if r.status != 200 or conn.sock is not sock:
+                        raise AssertionError("status %d or a new connection" % r.status)
+                conn.close()
+                with lock:
+                    done.append(1)
+            except Exception as e:  # noqa: BLE001 - reported below
+                with lock:
+                    errors.append(repr(e))
+
+        threads = [threading.Thread(target=client) for _ in range(256)]
+        t0 = time.time()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=60)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(done), 256)
+        self.assertLess(time.time() - t0, 60)
+
     def test_security_headers_and_request_id(self):
         r = self.s.get("/healthz", headers={"X-Request-Id": "abc-123"})
         self.assertEqual(r.header("X-Request-Id"), "abc-123")
