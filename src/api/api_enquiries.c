@@ -157,12 +157,11 @@ static const struct field message_fields[] = {
 static enum kerr message_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct act_arg *x = arg;
-	int64_t mid;
 	struct message m;
 	const char *status;
 	enum kerr rc =
-	    message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"), &mid);
-	if (rc || (rc = message_get(c, mid, &m, &status)))
+	    message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"), &m, &status);
+	if (rc)
 		return rc;
 	jw_obj(out);
 	render_message_fields(out, &m, dom_view(c));

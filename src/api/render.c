@@ -72,10 +72,45 @@ void render_enquiry_fields(struct jw *w, const struct enquiry *q)
 	jw_ktime(w, "vendor_due_at", q->due_at);
 }
 
+/* A list row: what a queue or a customer's list shows. */
+static void render_enquiry_summary(struct jw *w, const struct enquiry *q)
+{
+	jw_kint(w, "id", q->id);
+	jw_kstr(w, "order_number", q->order_number);
+	jw_kstr(w, "shop_name", q->shop_name);
+	jw_kstr(w, "category", q->category);
+	jw_kstr(w, "subject", q->subject);
+	jw_kstr(w, "status", q->status);
+	jw_kint(w, "message_count", q->message_count);
+	jw_ktime(w, "created_at", q->created_at);
+	jw_ktime(w, "last_message_at", q->last_message_at);
+	jw_ktime(w, "resolved_at", q->resolved_at);
+	if (q->view != VIEW_STAFF) {
+		jw_ktime(w, "reopen_until", q->reopen_until);
+		return;
+	}
+	jw_kstr(w, "customer_name", q->customer_name);
+	jw_kstr(w, "priority", q->priority);
+	jw_kbool(w, "escalated", q->escalated);
+	jw_key(w, "assignee");
+	if (q->assignee_id) {
+		jw_obj(w);
+		jw_kint(w, "id", q->assignee_id);
+		jw_kstr(w, "name", q->assignee_name);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_ktime(w, "vendor_due_at", q->due_at);
+}
+
 void render_enquiry(struct jw *w, const struct enquiry *q)
 {
 	jw_obj(w);
-	render_enquiry_fields(w, q);
+	if (q->summary)
+		render_enquiry_summary(w, q);
+	else
+		render_enquiry_fields(w, q);
 	jw_obj_end(w);
 }
 

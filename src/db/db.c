@@ -65,7 +65,7 @@ struct db_pool {
 	int mstarted;	    /* mthread exists */
 };
 
-#define UPKEEP_EVERY_MS 100
+#define UPKEEP_EVERY_MS 10
 
 static struct db *pool_get(struct db_pool *p, struct err *e)
 {
@@ -140,12 +140,28 @@ static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
  * work fails is rolled back to its savepoint and the others go on; when the
  * transaction as a whole fails, every job in it fails.
  */
+/* A batch slower than this is logged with where its time went. */
+#define SLOW_BATCH_US 25000
+
+static void log_slow(int jobs, int64_t work_us, int64_t commit_us)
+{
+	if (work_us + commit_us < SLOW_BATCH_US || !log_enabled(LOG_WARN))
+		return;
+	struct logline l;
+	log_begin(&l, LOG_WARN, "slow commit");
+	log_int(&l, "writes", jobs);
+	log_double(&l, "work_ms", (double)work_us / 1000.0);
+	log_double(&l, "commit_ms", (double)commit_us / 1000.0);
+	log_end(&l);
+}
+
 static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 {
 	struct err e = {0};
 	int i = 0;
 	while (i < n) {
 		int first = i;
+		int64_t t0 = clock_mono_us();
 		if (run_simple(p->wdb, p->drv->begin_write, &e)) {
 			for (; i < n; i++)
 				jobs[i]->rc = e.code == KERR_DB ? KERR_UNAVAILABLE : e.code;
@@ -167,6 +183,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 					jobs[k]->rc = KERR_DB;
 			continue;
 		}
+		int64_t t1 = clock_mono_us();
 		if (run_simple(p->wdb, "COMMIT", &e)) {
 			if (p->drv->in_tx(p->wdb))
 				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
@@ -180,6 +197,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 			ok += jobs[k]->rc == KERR_OK;
 		atomic_fetch_add(&p->writes, (uint_fast64_t)ok);
 		atomic_fetch_add(&p->batches, 1);
+		log_slow(i - first, t1 - t0, clock_mono_us() - t1);
 	}
 }
 

@@ -103,7 +103,7 @@ static struct db *sq_open(const char *path, int writer, struct err *e)
 	 */
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-				       "PRAGMA wal_autocheckpoint=1000;"
+				       "PRAGMA wal_autocheckpoint=8000;"
 				     : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 				       "PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;

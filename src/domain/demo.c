@@ -312,10 +312,9 @@ static enum kerr open_fn(struct dctx *c, void *arg)
 static enum kerr reply_fn(struct dctx *c, void *arg)
 {
 	struct story_arg *x = arg;
-	int64_t mid;
 	enum kerr rc = enquiry_assign(c, x->enquiry_id, c->who->user_id);
 	if (!rc && x->s->reply)
-		rc = message_post(c, x->enquiry_id, "customer", x->s->reply, &mid);
+		rc = message_post(c, x->enquiry_id, "customer", x->s->reply, NULL, NULL);
 	if (!rc && x->s->ask) {
 		static const char *const kinds[] = {"tracking", "photo"};
 		struct vreq_in in = {x->s->ask, kinds, 2, 0};
@@ -323,7 +322,7 @@ static enum kerr reply_fn(struct dctx *c, void *arg)
 	}
 	if (!rc)
 		rc = message_post(c, x->enquiry_id, "internal",
-				  "Demo note: checked the order history.", &mid);
+				  "Demo note: checked the order history.", NULL, NULL);
 	return rc;
 }
 
@@ -425,9 +424,8 @@ static enum kerr bulk_fn(struct dctx *c, void *arg)
 			continue;
 		struct principal agent = {.user_id = x->agent_id, .role = ROLE_AGENT};
 		sc.who = &agent;
-		int64_t mid;
 		if ((rc = message_post(&sc, eid, "customer", "Thanks - we are looking into it.",
-				       &mid)))
+				       NULL, NULL)))
 			return rc;
 		if (kind == 1)
 			continue;

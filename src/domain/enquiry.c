@@ -58,8 +58,16 @@ static const char SQL_LOAD[] =
 	" e.order_number, e.shop_name, e.customer_name, e.customer_message_count,"                 \
 	" e.customer_last_message_at FROM enquiries e"
 static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
+/* Lists read only what a list row shows (see read_summary). */
+#define QUEUE_COLS                                                                                 \
+	"SELECT e.id, e.category, e.subject, e.status, e.priority, e.assignee_id,"                 \
+	" e.assignee_name, e.escalated, e.due_at, e.message_count, e.created_at,"                  \
+	" e.last_message_at, e.order_number, e.shop_name, e.customer_name, e.resolved_at"          \
+	" FROM enquiries e"
 static const char SQL_LIST_CUSTOMER[] =
-    ENQ_COLS " WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
+    "SELECT e.id, e.category, e.subject, e.status, e.customer_message_count, e.created_at,"
+    " e.customer_last_message_at, e.order_number, e.shop_name, e.resolved_at"
+    " FROM enquiries e WHERE e.customer_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3";
 static const char SQL_SET_STATUS[] =
     "UPDATE enquiries SET status = $2, active = $3, updated_at = $4,"
     " resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
@@ -201,17 +209,8 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	return message_insert(c, &row, "customer", in->message, 0, &mid);
 }
 
-/* A text column: copied into the arena, or borrowed until the next step. */
-static const char *text_col(struct dctx *c, struct db_stmt *st, int col, int borrow)
-{
-	return borrow ? db_col_text(st, col) : dom_col_str(c, st, col);
-}
-
-/*
- * Reads a row of ENQ_COLS shaped for the viewer.  With borrow set, its
- * strings point into the statement and last until the next step.
- */
-static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q, int borrow)
+/* Reads a row of ENQ_COLS shaped for the viewer. */
+static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->view = dom_view(c);
@@ -219,17 +218,17 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q, 
 	q->order_id = db_col_i64(st, 1);
 	q->customer_id = db_col_i64(st, 2);
 	q->vendor_id = db_col_i64(st, 3);
-	q->category = text_col(c, st, 4, borrow);
-	q->subject = text_col(c, st, 5, borrow);
-	q->status = enquiry_status_for(q->view, text_col(c, st, 6, borrow));
+	q->category = dom_col_str(c, st, 4);
+	q->subject = dom_col_str(c, st, 5);
+	q->status = enquiry_status_for(q->view, dom_col_str(c, st, 6));
 	q->message_count = db_col_i64(st, 12);
 	q->created_at = db_col_i64(st, 13);
 	q->updated_at = db_col_i64(st, 14);
 	q->last_message_at = db_col_i64(st, 15);
 	q->resolved_at = db_col_i64(st, 16);
 	q->closed_at = db_col_i64(st, 17);
-	q->order_number = text_col(c, st, 18, borrow);
-	q->shop_name = text_col(c, st, 19, borrow);
+	q->order_number = dom_col_str(c, st, 18);
+	q->shop_name = dom_col_str(c, st, 19);
 	if (strcmp(q->status, "resolved") == 0)
 		q->reopen_until = q->resolved_at + reopen_window_ms(c);
 	if (q->view == VIEW_CUSTOMER) {
@@ -250,13 +249,52 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q, 
 	}
 	if (q->view != VIEW_STAFF)
 		return;
-	q->priority = text_col(c, st, 7, borrow);
+	q->priority = dom_col_str(c, st, 7);
 	q->assignee_id = db_col_i64(st, 8);
-	q->assignee_name = text_col(c, st, 9, borrow);
+	q->assignee_name = dom_col_str(c, st, 9);
 	q->escalated = (int)db_col_i64(st, 10);
 	int64_t due = db_col_i64(st, 11);
 	q->due_at = due == NO_DUE ? 0 : due;
-	q->customer_name = text_col(c, st, 20, borrow);
+	q->customer_name = dom_col_str(c, st, 20);
+}
+
+/*
+ * Reads a list row (QUEUE_COLS for staff, SQL_LIST_CUSTOMER's columns for
+ * customers) into a summary; its strings last until the next step.
+ */
+static void read_summary(struct dctx *c, struct db_stmt *st, struct enquiry *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->view = dom_view(c);
+	q->summary = 1;
+	q->id = db_col_i64(st, 0);
+	q->category = db_col_text(st, 1);
+	q->subject = db_col_text(st, 2);
+	q->status = enquiry_status_for(q->view, db_col_text(st, 3));
+	if (q->view != VIEW_STAFF) {
+		q->message_count = db_col_i64(st, 4);
+		q->created_at = db_col_i64(st, 5);
+		q->last_message_at = db_col_i64(st, 6);
+		q->order_number = db_col_text(st, 7);
+		q->shop_name = db_col_text(st, 8);
+		q->resolved_at = db_col_i64(st, 9);
+		if (strcmp(q->status, "resolved") == 0)
+			q->reopen_until = q->resolved_at + reopen_window_ms(c);
+		return;
+	}
+	q->priority = db_col_text(st, 4);
+	q->assignee_id = db_col_i64(st, 5);
+	q->assignee_name = db_col_text(st, 6);
+	q->escalated = (int)db_col_i64(st, 7);
+	int64_t due = db_col_i64(st, 8);
+	q->due_at = due == NO_DUE ? 0 : due;
+	q->message_count = db_col_i64(st, 9);
+	q->created_at = db_col_i64(st, 10);
+	q->last_message_at = db_col_i64(st, 11);
+	q->order_number = db_col_text(st, 12);
+	q->shop_name = db_col_text(st, 13);
+	q->customer_name = db_col_text(st, 14);
+	q->resolved_at = db_col_i64(st, 15);
 }
 
 enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
@@ -270,7 +308,7 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
 	if (r == DB_ROW)
-		read_enquiry(c, st, out, 0);
+		read_enquiry(c, st, out);
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
@@ -301,7 +339,7 @@ static const char *queue_sql_for(int status_mode, int category, int vendor, int 
 	buf_init(&sql, 0);
 	const char *key = sort_due ? "e.due_at" : "e.created_at";
 	int n = 0;
-	buf_append_str(&sql, ENQ_COLS " WHERE ");
+	buf_append_str(&sql, QUEUE_COLS " WHERE ");
 	if (status_mode == 0)
 		buf_append_str(&sql, "e.active = 1");
 	else if (status_mode == 1)
@@ -393,8 +431,8 @@ enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_e
 			break;
 		}
 		struct enquiry q;
-		read_enquiry(c, st, &q, 1);
-		*next_key = staff ? (f->sort_due ? db_col_i64(st, 11) : q.created_at) : 0;
+		read_summary(c, st, &q);
+		*next_key = staff ? (f->sort_due ? db_col_i64(st, 8) : q.created_at) : 0;
 		*next_id = q.id;
 		n++;
 		if ((rc = each(&q, arg))) {

@@ -21,11 +21,6 @@ static const char SQL_REPLIES[] =
     MSG_COLS " JOIN enquiries e ON e.id = m.enquiry_id WHERE e.order_id = $1"
 	     " AND m.audience = 'customer' AND u.role IN ('agent', 'admin')"
 	     " ORDER BY m.id LIMIT $2";
-static const char SQL_ONE[] =
-    "SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"
-    " m.vendor_request_id, m.created_at, e.customer_id, e.status, r.vendor_id"
-    " FROM messages m JOIN users u ON u.id = m.author_id JOIN enquiries e ON e.id = m.enquiry_id"
-    " LEFT JOIN vendor_requests r ON r.id = m.vendor_request_id WHERE m.id = $1";
 static const char SQL_ORDER_VENDOR[] = "SELECT vendor_id, customer_id FROM orders WHERE id = $1";
 
 static const char *const post_audiences[] = {"customer", "internal", NULL};
@@ -49,8 +44,42 @@ enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *au
 	return enquiry_note_message(c, row, audience);
 }
 
+/* Fills in who wrote m as the viewer may see it. */
+static void shape_author(struct dctx *c, struct message *m, int64_t author, const char *name,
+			 const char *role, enum view v)
+{
+	m->mine = author == c->who->user_id;
+	if (v == VIEW_STAFF) {
+		m->author_id = author;
+		m->author_name = name;
+		m->author_role = role;
+		return;
+	}
+	if (strcmp(role, "agent") == 0 || strcmp(role, "admin") == 0) {
+		m->author_role = "operator";
+		m->author_name = arena_printf(c->a, "%s Support", c->cfg->operator_name);
+	} else {
+		m->author_role = role;
+		m->author_name = m->mine ? name : NULL;
+	}
+}
+
+/* Reads a row of MSG_COLS shaped for the viewer. */
+static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, enum view v)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = db_col_i64(st, 0);
+	m->enquiry_id = db_col_i64(st, 1);
+	m->audience = dom_col_str(c, st, 5);
+	m->body = dom_col_str(c, st, 6);
+	m->created_at = db_col_i64(st, 8);
+	if (v == VIEW_STAFF)
+		m->vendor_request_id = db_col_i64(st, 7);
+	shape_author(c, m, db_col_i64(st, 2), dom_col_str(c, st, 3), dom_col_str(c, st, 4), v);
+}
+
 enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
-		       int64_t *id)
+		       struct message *out, const char **status)
 {
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
@@ -75,74 +104,22 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 				   ? "the enquiry is resolved; reopen it to write again"
 				   : "the enquiry is %s; set it open to reply",
 			       shown);
-	return message_insert(c, &row, audience, body, 0, id);
-}
-
-/* Reads a row of MSG_COLS shaped for the viewer. */
-static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, enum view v)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = db_col_i64(st, 0);
-	m->enquiry_id = db_col_i64(st, 1);
-	int64_t author = db_col_i64(st, 2);
-	const char *role = dom_col_str(c, st, 4);
-	m->audience = dom_col_str(c, st, 5);
-	m->body = dom_col_str(c, st, 6);
-	m->created_at = db_col_i64(st, 8);
-	m->mine = author == c->who->user_id;
-	if (v == VIEW_STAFF) {
-		m->author_id = author;
-		m->author_name = dom_col_str(c, st, 3);
-		m->author_role = role;
-		m->vendor_request_id = db_col_i64(st, 7);
-		return;
-	}
-	if (strcmp(role, "agent") == 0 || strcmp(role, "admin") == 0) {
-		m->author_role = "operator";
-		m->author_name = arena_printf(c->a, "%s Support", c->cfg->operator_name);
-	} else {
-		m->author_role = role;
-		m->author_name = m->mine ? dom_col_str(c, st, 3) : NULL;
-	}
-}
-
-enum kerr message_get(struct dctx *c, int64_t id, struct message *out, const char **status)
-{
-	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLE_VENDOR | ROLES_STAFF);
-	if (rc)
+	int64_t id;
+	if ((rc = message_insert(c, &row, audience, body, 0, &id)))
 		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_ONE);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st), visible = 0;
-	enum view v = dom_view(c);
-	if (r == DB_ROW) {
-		const char *audience = db_col_text(st, 5);
-		switch (v) {
-		case VIEW_STAFF:
-			visible = 1;
-			break;
-		case VIEW_CUSTOMER:
-			visible = strcmp(audience, "customer") == 0 &&
-				  db_col_i64(st, 9) == c->who->customer_id;
-			break;
-		case VIEW_VENDOR:
-			visible = strcmp(audience, "from_vendor") == 0 &&
-				  db_col_i64(st, 11) == c->who->vendor_id;
-			break;
-		}
-		if (visible) {
-			read_message(c, st, out, v);
-			*status = enquiry_status_for(v, dom_col_str(c, st, 10));
-		}
+	if (out) {
+		enum view v = dom_view(c);
+		memset(out, 0, sizeof(*out));
+		out->id = id;
+		out->enquiry_id = enquiry_id;
+		out->audience = audience;
+		out->body = body;
+		out->created_at = c->now;
+		shape_author(c, out, c->who->user_id, arena_strdup(c->a, c->who->name),
+			     role_name(c->who->role), v);
+		*status = enquiry_status_for(v, arena_strdup(c->a, row.status));
 	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (!visible)
-		return err_set(c->e, KERR_NOT_FOUND, "id", "no such message");
-	return attachment_list_message(c, id, &out->files, &out->nfiles);
+	return KERR_OK;
 }
 
 /* Hands each message its files from refs (both ordered by message id). */

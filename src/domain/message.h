@@ -37,17 +37,12 @@ struct message {
 
 /*
  * Posts a message: customers to their own enquiries (audience customer);
- * staff as a reply to the customer (customer) or a note (internal).
+ * staff as a reply to the customer (customer) or a note (internal).  When
+ * out is given it receives the new message as the principal sees it, and
+ * *status the enquiry's status after it.  body must outlive out.
  */
 enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
-		       int64_t *id);
-
-/*
- * One message the principal may read (staff: any; customers: customer
- * messages of their enquiries; vendors: their own answers), with its files
- * and, in *status, its enquiry's status as the principal sees it.
- */
-enum kerr message_get(struct dctx *c, int64_t id, struct message *out, const char **status);
+		       struct message *out, const char **status);
 
 /*
  * Stores a message on the enquiry in row and updates the enquiry (counts,
