@@ -16,7 +16,9 @@ void jw_init(struct jw *w, struct buf *b)
 static inline void put(struct jw *w, const char *p, size_t n)
 {
 	struct buf *b = w->b;
-	if (b->len + n < b->cap) { /* the common case: room already there */
+	/* The common case: room already there, and within the cap (the
+	 * allocation may be larger than the cap allows). */
+	if (n < b->cap - b->len && n <= b->max - b->len) {
 		memcpy(b->data + b->len, p, n);
 		b->len += n;
 		b->data[b->len] = '\0';
@@ -101,6 +103,21 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return k;
 }
 
+/*
+ * 1 when none of the 8 bytes at p needs attention: each is 0x20..0x7F and
+ * neither '"' nor '\\' (a byte-wise test on one 64-bit word).
+ */
+static int plain8(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t below_space = (x - ones * 0x20) & ~x; /* a byte < 0x20 (or >= 0x80) */
+	uint64_t quote = ((x ^ (ones * '"')) - ones) & ~(x ^ (ones * '"'));
+	uint64_t slash = ((x ^ (ones * '\\')) - ones) & ~(x ^ (ones * '\\'));
+	return ((below_space | quote | slash | x) & high) == 0;
+}
+
 static void put_escaped(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -108,6 +125,11 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
 	size_t run = 0, i = 0;
 	put(w, "\"", 1);
 	while (i < n) {
+		/* Skip eight plain bytes at a time (the common case). */
+		while (i + 8 <= n && plain8(p + i))
+			i += 8;
+		if (i >= n)
+			break;
 		unsigned c = p[i];
 		if (!special[c]) {
 			i++;

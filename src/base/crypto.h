@@ -26,7 +26,11 @@ void crypto_sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1]);
 /* 1 if the two NUL-terminated strings are equal, in time independent of content. */
 int crypto_str_eq(const char *a, const char *b);
 
-/* Password hashing cost. Defaults are libsodium's "interactive" limits. */
+/*
+ * Password hashing cost. Defaults are libsodium's "interactive" limits.
+ * Hashing and verifying run at most two at a time (each holds the memory
+ * cost); further callers wait.
+ */
 void crypto_set_pw_cost(unsigned long long ops, size_t mem_bytes);
 
 /*

@@ -491,6 +491,11 @@ const char *db_col_text(struct db_stmt *st, int col)
 	return st->db->drv->col_text(st, col);
 }
 
+const void *db_col_blob(struct db_stmt *st, int col)
+{
+	return st->db->drv->col_blob(st, col);
+}
+
 size_t db_col_len(struct db_stmt *st, int col)
 {
 	return st->db->drv->col_len(st, col);

@@ -188,6 +188,7 @@ int db_step(struct db_stmt *st);
  * valid until the next db_step() or db_done(). */
 int64_t db_col_i64(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for SQL NULL */
+const void *db_col_blob(struct db_stmt *st, int col); /* bytes; NULL when empty or NULL */
 size_t db_col_len(struct db_stmt *st, int col);
 int db_col_null(struct db_stmt *st, int col);
 /* Resets the statement for its next use. Always call it. */

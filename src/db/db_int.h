@@ -27,6 +27,7 @@ struct db_driver {
 	int (*param_count)(struct db_stmt *st);
 	int64_t (*col_i64)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
+	const void *(*col_blob)(struct db_stmt *st, int col);
 	size_t (*col_len)(struct db_stmt *st, int col);
 	int (*col_null)(struct db_stmt *st, int col);
 	void (*done)(struct db_stmt *st);

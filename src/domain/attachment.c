@@ -218,7 +218,7 @@ enum kerr attachment_get(struct dctx *c, int64_t id, struct attachment *out)
 		size_t n = db_col_len(st, 4);
 		void *data = arena_alloc(c->a, n ? n : 1);
 		if (n)
-			memcpy(data, db_col_text(st, 4), n);
+			memcpy(data, db_col_blob(st, 4), n);
 		out->data = data;
 	}
 	db_done(st);

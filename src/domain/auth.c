@@ -3,6 +3,8 @@
  */
 #include "domain/auth.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +23,8 @@ static const char SQL_USER_LIST_ROLE[] =
     "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
     " WHERE role = $1 AND id > $2 ORDER BY id LIMIT $3";
 static const char SQL_SESSION_RESOLVE[] =
-    "SELECT s.id, s.user_id, s.csrf, u.role, u.vendor_id, u.name, u.email, c.id"
+    "SELECT s.id, s.user_id, s.csrf, u.role, u.vendor_id, u.name, u.email, c.id,"
+    " s.expires_at"
     " FROM sessions s JOIN users u ON u.id = s.user_id"
     " LEFT JOIN customers c ON c.user_id = u.id"
     " WHERE s.token_hash = $1 AND s.revoked_at IS NULL"
@@ -167,10 +170,10 @@ static void copy_str(char *dst, size_t cap, const char *s)
 	snprintf(dst, cap, "%s", s ? s : "");
 }
 
-enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p)
+/* Resolves by the token's hash; *expires_at gets the session's end (0: none). */
+static enum kerr resolve_hash(struct db *db, const char *hash, int64_t now, struct principal *p,
+			      int64_t *expires_at)
 {
-	char hash[SHA256_HEX_LEN + 1];
-	crypto_sha256_hex(token, strlen(token), hash);
 	struct db_stmt *st = db_prep(db, SQL_SESSION_RESOLVE);
 	if (!st)
 		return KERR_DB;
@@ -187,12 +190,95 @@ enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, st
 		copy_str(p->name, sizeof(p->name), db_col_text(st, 5));
 		copy_str(p->email, sizeof(p->email), db_col_text(st, 6));
 		p->customer_id = db_col_i64(st, 7);
+		*expires_at = db_col_i64(st, 8);
 		rc = p->role == ROLE_NONE ? KERR_UNAUTHENTICATED : KERR_OK;
 	} else if (r == DB_ERROR) {
 		rc = db_err(db, NULL);
 	}
 	db_done(st);
 	return rc;
+}
+
+enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p)
+{
+	char hash[SHA256_HEX_LEN + 1];
+	int64_t expires_at;
+	crypto_sha256_hex(token, strlen(token), hash);
+	return resolve_hash(db, hash, now, p, &expires_at);
+}
+
+/*
+ * Sessions resolved in the last second, so that a client's every request
+ * does not read the same rows again.  An entry is used only while it is
+ * younger than CACHE_KEEP_US, its session has not expired, and no session
+ * was revoked in this process since it was made (the epoch).  A revocation
+ * therefore takes effect at once here and within CACHE_KEEP_US in other
+ * processes sharing the database.
+ */
+#define CACHE_SLOTS   1024
+#define CACHE_KEEP_US 1000000
+
+struct cached_session {
+	char hash[SHA256_HEX_LEN + 1]; /* the token's hash; "" when the slot is free */
+	struct principal who;	       /* what it resolved to */
+	int64_t expires_at;	       /* the session's end, 0: none */
+	int64_t until_us;	       /* monotonic time the entry stops being used */
+	uint64_t epoch;		       /* revocation epoch it was made in */
+};
+
+static struct cached_session cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint_fast64_t cache_epoch = 1;
+
+void auth_forget_sessions(void)
+{
+	atomic_fetch_add(&cache_epoch, 1);
+}
+
+struct find_ctx {
+	const char *hash;
+	int64_t now;
+	struct principal *who;
+	int64_t expires_at;
+};
+
+static enum kerr find_fn(struct db *db, void *arg)
+{
+	struct find_ctx *x = arg;
+	return resolve_hash(db, x->hash, x->now, x->who, &x->expires_at);
+}
+
+enum kerr auth_session_find(struct db_pool *pool, const char *token, struct principal *p)
+{
+	char hash[SHA256_HEX_LEN + 1];
+	crypto_sha256_hex(token, strlen(token), hash);
+	uint64_t epoch = atomic_load(&cache_epoch);
+	int64_t now = clock_now_ms(), mono = clock_mono_us();
+	unsigned index = 0;
+	for (int k = 0; k < 4; k++) /* the hash is uniform: its first hex digits will do */
+		index =
+		    index * 16 + (unsigned)(hash[k] <= '9' ? hash[k] - '0' : hash[k] - 'a' + 10);
+	struct cached_session *slot = &cache[index & (CACHE_SLOTS - 1)];
+	pthread_mutex_lock(&cache_mu);
+	int hit = strcmp(slot->hash, hash) == 0 && slot->epoch == epoch && slot->until_us > mono &&
+		  (slot->expires_at == 0 || slot->expires_at > now);
+	if (hit)
+		*p = slot->who;
+	pthread_mutex_unlock(&cache_mu);
+	if (hit)
+		return KERR_OK;
+	struct find_ctx x = {hash, now, p, 0};
+	enum kerr rc = db_read(pool, find_fn, &x);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&cache_mu);
+	memcpy(slot->hash, hash, sizeof(hash));
+	slot->who = *p;
+	slot->expires_at = x.expires_at;
+	slot->until_us = mono + CACHE_KEEP_US;
+	slot->epoch = epoch; /* as read before the lookup: a revocation since voids it */
+	pthread_mutex_unlock(&cache_mu);
+	return KERR_OK;
 }
 
 /* ---- login ---- */
@@ -383,6 +469,7 @@ enum kerr auth_session_revoke(struct dctx *c, int64_t id)
 		return rc;
 	if ((rc = db_exec(c->db, c->e, SQL_SESSION_REVOKE, DB_ARGS(id, c->now))))
 		return rc;
+	auth_forget_sessions(); /* and again once committed: see auth.h */
 	return audit_append(c, "session.revoke", "session", id,
 			    json_pack("{s:I}", "user_id", (json_int_t)owner));
 }

@@ -48,6 +48,20 @@ enum kerr auth_check_email(struct dctx *c, const char *field, const char *email)
  */
 enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p);
 
+/*
+ * auth_session_resolve for a request: answers from the sessions resolved in
+ * this process in the last second when it can, else reads the store
+ * (its own read transaction on pool).
+ */
+enum kerr auth_session_find(struct db_pool *pool, const char *token, struct principal *p);
+
+/*
+ * Forgets every session resolved so far in this process.  Revoking calls it
+ * inside its transaction; callers call it again once the revocation is
+ * committed, so no lookup made in between can linger.
+ */
+void auth_forget_sessions(void);
+
 struct login_result {
 	char token[TOKEN_TEXT_LEN + 1]; /* the new session's secret */
 	struct principal who;		/* the signed-in principal */

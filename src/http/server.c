@@ -199,17 +199,6 @@ static const char *session_token(struct req *r, int *via_cookie)
 	return NULL;
 }
 
-struct resolve_ctx {
-	const char *token;
-	struct principal *who;
-};
-
-static enum kerr resolve_fn(struct db *db, void *arg)
-{
-	struct resolve_ctx *x = arg;
-	return auth_session_resolve(db, x->token, clock_now_ms(), x->who);
-}
-
 /* Resolves who is asking.  Returns KERR_OK (maybe anonymous) or a db error. */
 static enum kerr authenticate(struct req *r)
 {
@@ -220,8 +209,7 @@ static enum kerr authenticate(struct req *r)
 	r->had_token = 1;
 	if (strlen(token) != TOKEN_TEXT_LEN)
 		return KERR_OK;
-	struct resolve_ctx x = {token, &r->who};
-	enum kerr rc = db_read(r->app->pool, resolve_fn, &x);
+	enum kerr rc = auth_session_find(r->app->pool, token, &r->who);
 	if (rc == KERR_UNAUTHENTICATED) {
 		memset(&r->who, 0, sizeof(r->who));
 		return KERR_OK;

@@ -172,3 +172,26 @@ class SecureCookie(ServerCase, unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TwoProcesses(unittest.TestCase):
+    """Two servers on one database: a session made on one works on the other,
+    and a revocation made on one is honoured by the other within a second
+    (sessions resolved in the last second are remembered per process)."""
+
+    def test_revocation_reaches_the_other_process(self):
+        import time
+        a = harness.Server()
+        b = harness.Server(demo=False, db=a.db, folder=a.dir)
+        try:
+            tok = a.login(harness.AGENT2)
+            self.assertEqual(b.get("/api/v1/me", tok).status, 200)
+            r = a.post("/api/v1/auth/logout", tok)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(a.get("/api/v1/me", tok).status, 401)
+            time.sleep(1.1)
+            self.assertEqual(b.get("/api/v1/me", tok).status, 401)
+        finally:
+            b.stop()
+            code, log = a.close()
+        harness.check_clean_exit(code, log)
