@@ -62,10 +62,13 @@ struct db_pool {
 	struct db *mdb;	    /* the upkeep connection */
 	pthread_t mthread;  /* runs upkeep_main */
 	pthread_cond_t mcv; /* wakes upkeep to stop (with wmu) */
+	int pause_wanted;   /* upkeep asks the writer to stop between batches */
+	int paused;	    /* the writer has stopped and waits (under wmu) */
+	pthread_cond_t pcv; /* signals pause_wanted and paused changes */
 	int mstarted;	    /* mthread exists */
 };
 
-#define UPKEEP_EVERY_MS 10
+#define UPKEEP_EVERY_MS 25
 
 static struct db *pool_get(struct db_pool *p, struct err *e)
 {
@@ -201,28 +204,71 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 	}
 }
 
-/* Runs the driver's upkeep after commits, at most every UPKEEP_EVERY_MS. */
+static struct timespec after_ms(long ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_nsec += ms * 1000000L;
+	t.tv_sec += t.tv_nsec / 1000000000L;
+	t.tv_nsec %= 1000000000L;
+	return t;
+}
+
+/*
+ * Upkeep: after commits, at most every UPKEEP_EVERY_MS, the driver's
+ * maintain() copies committed log pages into the database while the writer
+ * goes on.  Once the log is longer than LOG_RESTART_PAGES, upkeep asks the
+ * writer to stop between two batches, copies the few pages written since
+ * (so the log is wholly copied) and lets it go: the writer's next
+ * transaction then starts the log again from its beginning.  The writer
+ * pauses for that last short copy only, never for the bulk of it.  Called
+ * with wmu held; returns with it held.
+ */
+#define LOG_RESTART_PAGES 16000
+#define PAUSE_WAIT_MS	  100
+
+static void upkeep_once(struct db_pool *p)
+{
+	pthread_mutex_unlock(&p->wmu);
+	int log = p->drv->maintain(p->mdb);
+	pthread_mutex_lock(&p->wmu);
+	if (log <= LOG_RESTART_PAGES || p->wstop)
+		return;
+	p->pause_wanted = 1;
+	pthread_cond_signal(&p->wcv); /* a writer waiting for work checks too */
+	struct timespec until = after_ms(PAUSE_WAIT_MS);
+	while (!p->paused && !p->wstop && pthread_cond_timedwait(&p->pcv, &p->wmu, &until) == 0)
+		;
+	if (p->paused) {
+		pthread_mutex_unlock(&p->wmu);
+		int64_t t0 = clock_mono_us();
+		p->drv->maintain(p->mdb);
+		if (log_enabled(LOG_DEBUG)) {
+			struct logline l;
+			log_begin(&l, LOG_DEBUG, "log copied for a restart");
+			log_int(&l, "pages", log);
+			log_double(&l, "pause_ms", (double)(clock_mono_us() - t0) / 1000.0);
+			log_end(&l);
+		}
+		pthread_mutex_lock(&p->wmu);
+	}
+	p->pause_wanted = 0;
+	pthread_cond_broadcast(&p->pcv);
+}
+
 static void *upkeep_main(void *arg)
 {
 	struct db_pool *p = arg;
 	uint64_t seen = atomic_load(&p->batches);
 	pthread_mutex_lock(&p->wmu);
 	while (!p->wstop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += UPKEEP_EVERY_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		struct timespec until = after_ms(UPKEEP_EVERY_MS);
 		pthread_cond_timedwait(&p->mcv, &p->wmu, &until);
 		uint64_t now = atomic_load(&p->batches);
 		if (p->wstop || now == seen)
 			continue;
 		seen = now;
-		pthread_mutex_unlock(&p->wmu);
-		p->drv->maintain(p->mdb);
-		pthread_mutex_lock(&p->wmu);
+		upkeep_once(p);
 	}
 	pthread_mutex_unlock(&p->wmu);
 	return NULL;
@@ -234,8 +280,17 @@ static void *writer_main(void *arg)
 	struct wjob *batch[BATCH_MAX];
 	pthread_mutex_lock(&p->wmu);
 	for (;;) {
-		while (!p->head && !p->wstop)
+		while (!p->head && !p->wstop && !p->pause_wanted)
 			pthread_cond_wait(&p->wcv, &p->wmu);
+		if (p->pause_wanted) {
+			/* Upkeep finishes copying the log; wait until it has. */
+			p->paused = 1;
+			pthread_cond_broadcast(&p->pcv);
+			while (p->pause_wanted)
+				pthread_cond_wait(&p->pcv, &p->wmu);
+			p->paused = 0;
+			continue;
+		}
 		if (!p->head && p->wstop)
 			break;
 		int n = 0;
@@ -287,6 +342,7 @@ enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct 
 	pthread_cond_init(&p->wcv, NULL);
 	pthread_cond_init(&p->wdone, NULL);
 	pthread_cond_init(&p->mcv, NULL);
+	pthread_cond_init(&p->pcv, NULL);
 	p->wdb = drv->open(url, 1, e);
 	if (!p->wdb) {
 		db_pool_close(p);
@@ -344,6 +400,7 @@ void db_pool_close(struct db_pool *p)
 	pthread_cond_destroy(&p->wcv);
 	pthread_cond_destroy(&p->wdone);
 	pthread_cond_destroy(&p->mcv);
+	pthread_cond_destroy(&p->pcv);
 	free(p->idle);
 	free(p->url);
 	free(p);

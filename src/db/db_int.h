@@ -41,8 +41,9 @@ struct db_driver {
 	/*
 	 * Periodic upkeep on a connection of its own, or NULL: for SQLite,
 	 * checkpointing the write-ahead log outside the writer's commits.
+	 * Returns the length of the log in pages (0 when not applicable).
 	 */
-	void (*maintain)(struct db *db);
+	int (*maintain)(struct db *db); /* returns the pages still in the log */
 };
 
 /* Every connection starts with this header so the generic layer finds its driver. */
@@ -57,6 +58,12 @@ struct db_stmt {
 };
 
 extern const struct db_driver db_sqlite_driver;
+/*
+ * The common dialect rewritten for SQLite: $N -> ?N, {{id}} and {{blob}}
+ * in migrations, FOR UPDATE dropped; quoted text and -- comments are left
+ * as they are.  The caller frees the result.
+ */
+char *db_sqlite_translate(const char *sql);
 
 /* An embedded migration: its number, name and SQL in the common dialect. */
 struct db_migration {

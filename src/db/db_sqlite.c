@@ -44,7 +44,7 @@ static uint64_t hash_str(const char *s)
 }
 
 /* Rewrites the common dialect for SQLite: $N -> ?N, {{id}}, {{blob}}. */
-static char *translate(const char *sql)
+char *db_sqlite_translate(const char *sql)
 {
 	struct buf b;
 	buf_init(&b, 0);
@@ -56,6 +56,11 @@ static char *translate(const char *sql)
 			buf_append_char(&b, *p);
 		} else if (*p == '\'' || *p == '"') {
 			quote = *p;
+			buf_append_char(&b, *p);
+		} else if (p[0] == '-' && p[1] == '-') {
+			/* A comment runs to the end of its line: copy it as it is. */
+			while (p[1] && p[1] != '\n')
+				buf_append_char(&b, *p++);
 			buf_append_char(&b, *p);
 		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
 			buf_append_char(&b, '?');
@@ -97,16 +102,14 @@ static struct db *sq_open(const char *path, int writer, struct err *e)
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, 5000);
 	/*
-	 * The writer checkpoints after a commit once the log holds 32000 pages
-	 * (128 MB), which lets the log restart from its beginning.  Between
-	 * those, sq_maintain copies pages on another connection, so the
-	 * writer's checkpoint has little left to copy; what it costs is one
-	 * fsync, and at 32000 pages that stall is rare enough to stay out of
-	 * the 99th percentile of writes.
+	 * Checkpoints are upkeep's work (sq_maintain on another connection,
+	 * with the writer pausing only for the last short copy: see db.c).
+	 * Should upkeep be missing, the writer checkpoints itself once the log
+	 * holds 64000 pages (256 MB).
 	 */
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-				       "PRAGMA wal_autocheckpoint=32000;"
+				       "PRAGMA wal_autocheckpoint=64000;"
 				     : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 				       "PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
@@ -165,7 +168,7 @@ static enum kerr sq_err(struct db *db, struct err *e)
 static enum kerr sq_exec_script(struct db *db, const char *sql, struct err *e)
 {
 	struct sq_conn *c = (struct sq_conn *)db;
-	char *t = translate(sql);
+	char *t = db_sqlite_translate(sql);
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->h, t, NULL, NULL, &msg);
 	free(t);
@@ -213,7 +216,7 @@ static struct db_stmt *sq_prep(struct db *db, const char *sql)
 		if (s->hash == h && strcmp(s->sql, sql) == 0)
 			return &s->base;
 	}
-	char *t = translate(sql);
+	char *t = db_sqlite_translate(sql);
 	sqlite3_stmt *hs = NULL;
 	int rc = sqlite3_prepare_v3(c->h, t, -1, SQLITE_PREPARE_PERSISTENT, &hs, NULL);
 	free(t);
@@ -311,19 +314,19 @@ static int sq_broken(struct db *db)
 }
 
 /*
- * Copies committed log pages into the database file between the writer's
- * own checkpoints, off its thread: a passive checkpoint blocks nobody.
- * Under constant writes it cannot let the log restart (only the writer,
- * between transactions, can), but it leaves the writer's checkpoint little
- * to copy, so that one stays short.
+ * Copies committed log pages into the database file, off the writer's
+ * thread: a passive checkpoint blocks nobody.  Returns the log's length in
+ * pages; db.c pauses the writer for a last pass once it is long, after
+ * which the writer's next transaction restarts the log.
  */
-static void sq_maintain(struct db *db)
+static int sq_maintain(struct db *db)
 {
 	sqlite3 *h = ((struct sq_conn *)db)->h;
 	int log = 0, done = 0;
 	int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_msg(LOG_WARN, "checkpoint failed", "error", sqlite3_errmsg(h));
+	return rc == SQLITE_OK ? log : 0;
 }
 
 const struct db_driver db_sqlite_driver = {

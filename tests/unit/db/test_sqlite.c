@@ -1,0 +1,115 @@
+/*
+ * test_sqlite.c - the SQLite driver's rewriting of the common dialect, and
+ * the pool: a failing write in a group commit rolls back alone.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+
+static void test_translate(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"SELECT a FROM t WHERE x = $1 AND y = $12",
+	     "SELECT a FROM t WHERE x = ?1 AND y = ?12"},
+	    {"SELECT '$1', \"$2\" FROM t WHERE z = $3", "SELECT '$1', \"$2\" FROM t WHERE z = ?3"},
+	    {"SELECT 'it''s $1' WHERE a = $2", "SELECT 'it''s $1' WHERE a = ?2"},
+	    {"CREATE TABLE t (id {{id}}, data {{blob}})",
+	     "CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB)"},
+	    {"-- the queue's order: {{id}} $1\nCREATE TABLE u (id {{id}})",
+	     "-- the queue's order: {{id}} $1\nCREATE TABLE u (id INTEGER PRIMARY KEY)"},
+	    {"SELECT a FROM t WHERE id = $1 FOR UPDATE", "SELECT a FROM t WHERE id = ?1"},
+	    {"SELECT a - 1 -- minus one\nFROM t", "SELECT a - 1 -- minus one\nFROM t"},
+	    {"", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = db_sqlite_translate(cases[i].in);
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+}
+
+static char path[64];
+static struct db_pool *pool;
+
+static enum kerr setup_fn(struct db *db, void *arg)
+{
+	(void)arg;
+	return db_exec(db, NULL, "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)", DB_NONE);
+}
+
+static enum kerr insert_fn(struct db *db, void *arg)
+{
+	return db_exec(db, NULL, "INSERT INTO t (k) VALUES ($1)", DB_ARGS((const char *)arg));
+}
+
+static enum kerr count_fn(struct db *db, void *arg)
+{
+	return db_one_i64(db, NULL, arg, "SELECT COUNT(*) FROM t", DB_NONE);
+}
+
+struct result {
+	enum kerr rc;
+	int done;
+};
+
+static void done_cb(void *arg, enum kerr rc)
+{
+	struct result *r = arg;
+	r->rc = rc;
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Writes queued together commit together; the one that fails rolls back alone. */
+static void test_group_commit(void **state)
+{
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/kapsule-db-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct err e = {0};
+	assert_int_equal(db_pool_open(path, 2, &pool, &e), KERR_OK);
+	assert_int_equal(db_write(pool, setup_fn, NULL), KERR_OK);
+	static const char *keys[] = {"a", "b", "a", "c", "b", "d"};
+	struct result res[6] = {{0}};
+	for (int i = 0; i < 6; i++)
+		db_write_async(pool, insert_fn, (void *)keys[i], done_cb, &res[i]);
+	for (int i = 0; i < 6; i++)
+		while (!__atomic_load_n(&res[i].done, __ATOMIC_ACQUIRE))
+			usleep(1000);
+	static const enum kerr want[] = {KERR_OK, KERR_OK,	 KERR_CONFLICT,
+					 KERR_OK, KERR_CONFLICT, KERR_OK};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(res[i].rc, want[i]);
+	int64_t n = 0;
+	assert_int_equal(db_read(pool, count_fn, &n), KERR_OK);
+	assert_int_equal(n, 4);
+	db_pool_close(pool);
+	char side[96];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_translate),
+	    cmocka_unit_test(test_group_commit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
