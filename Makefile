@@ -5,12 +5,14 @@
 #   make test     install what is missing, build, run every test
 #   make bench    run the benchmarks in bench/
 #   make format   clang-format the sources
-#   make lint     cppcheck the sources
+#   make lint     clang-tidy the sources (checks in .clang-tidy)
 
 BUILD ?= build
 ASAN ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DB ?= kapsule.db
+
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all build run test unit api deps-build deps-test bench format lint clean
 
@@ -40,10 +42,9 @@ bench: build
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
-lint:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 -D_GNU_SOURCE -I src --suppress=missingIncludeSystem \
-		--inline-suppr src
+lint: deps-build
+	@cmake -S . -B build-lint -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+	clang-tidy -p build-lint --quiet $$(find src -name '*.c')
 
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) build-lint build-dev

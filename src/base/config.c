@@ -50,18 +50,18 @@ static const struct ckey keys[] = {
      "one upload request at most"},
     {"max_file_bytes", Z(max_file_bytes), "10M", 1024, 1024 * MiB, "one uploaded file at most"},
     {"max_files", I(max_files), "10", 1, 100, "files in one upload at most"},
-    {"session_hours", I(session_hours), "12", 1, 24 * 90, "lifetime of a sign-in session, hours"},
+    {"session_hours", I(session_hours), "12", 1, 24LL * 90, "lifetime of a sign-in session, hours"},
     {"cookie_secure", B(cookie_secure), "false", 0, 0,
      "mark the session cookie Secure (set behind HTTPS)"},
     {"login_account_failures", I(login_account_failures), "5", 1, 1000,
      "failed logins allowed per account per window"},
     {"login_address_failures", I(login_address_failures), "20", 1, 100000,
      "failed logins allowed per client address per window"},
-    {"login_window_minutes", I(login_window_minutes), "15", 1, 24 * 60,
+    {"login_window_minutes", I(login_window_minutes), "15", 1, 24LL * 60,
      "length of the failed-login window"},
     {"reopen_window_days", I(reopen_window_days), "14", 0, 365,
      "days a customer may reopen a resolved enquiry; it closes after"},
-    {"vendor_due_hours", I(vendor_due_hours), "24", 1, 24 * 14,
+    {"vendor_due_hours", I(vendor_due_hours), "24", 1, 24LL * 14,
      "default deadline of a vendor request"},
     {"operator_name", S(operator_name), "Kapsule", 0, 0, "marketplace name shown to people"},
     {"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
@@ -77,7 +77,7 @@ static const struct ckey keys[] = {
     {"shutdown_grace_seconds", I(shutdown_grace_seconds), "10", 0, 600,
      "time in-flight requests get to finish on shutdown"},
     {"password_ops", I(password_ops), "2", 1, 20, "argon2id passes per password hash"},
-    {"password_mem_kib", I(password_mem_kib), "65536", 8192, 4 * 1024 * 1024,
+    {"password_mem_kib", I(password_mem_kib), "65536", 8192, 4LL * 1024 * 1024,
      "argon2id memory per password hash, KiB"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -285,6 +285,8 @@ int config_load(struct config *c, int argc, char **argv, int *rest, int *nrest, 
 		return -1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		if (!a)
+			continue;
 		if (strncmp(a, "--config", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
 			if (a[8] == '\0')
 				i++;
@@ -313,10 +315,10 @@ int config_load(struct config *c, int argc, char **argv, int *rest, int *nrest, 
 		}
 		const char *value = eq ? eq + 1 : NULL;
 		if (!value) {
-			if (k->type == C_BOOL &&
-			    (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)) {
+			const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+			if (k->type == C_BOOL && (!next || strncmp(next, "--", 2) == 0)) {
 				value = "true";
-			} else if (i + 1 < argc) {
+			} else if (next) {
 				value = argv[++i];
 			} else {
 				snprintf(errbuf, errlen, "flag --%s: needs a value", k->name);

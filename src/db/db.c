@@ -335,7 +335,7 @@ enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct 
 	p->drv = drv;
 	p->url = xstrdup(url);
 	p->max = nread > 0 ? nread : 1;
-	p->idle = xcalloc((size_t)p->max, sizeof(*p->idle));
+	p->idle = xcalloc((size_t)p->max, sizeof(*p->idle)); /* NOLINT(bugprone-sizeof-expression) */
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	pthread_mutex_init(&p->wmu, NULL);

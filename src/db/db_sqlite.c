@@ -124,7 +124,7 @@ static struct db *sq_open(const char *path, int writer, struct err *e)
 	c->base.drv = &db_sqlite_driver;
 	c->h = h;
 	c->cap = 64;
-	c->cache = xcalloc(c->cap, sizeof(*c->cache));
+	c->cache = xcalloc(c->cap, sizeof(*c->cache)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 	return &c->base;
 }
 
@@ -188,7 +188,7 @@ static void cache_grow(struct sq_conn *c)
 	struct sq_stmt **old = c->cache;
 	size_t oldcap = c->cap;
 	c->cap *= 2;
-	c->cache = xcalloc(c->cap, sizeof(*c->cache));
+	c->cache = xcalloc(c->cap, sizeof(*c->cache)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 	c->ncache = 0;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i])

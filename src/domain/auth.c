@@ -319,7 +319,7 @@ static enum kerr limited(struct db *db, struct login_ctx *x, const char *scope, 
 static enum kerr login_read(struct db *db, void *arg)
 {
 	struct login_ctx *x = arg;
-	int64_t w1, w2;
+	int64_t w1 = 0, w2 = 0;
 	enum kerr rc;
 	if ((rc = limited(db, x, "account", x->email, x->cfg->login_account_failures, &w1)) ||
 	    (rc = limited(db, x, "address", x->client, x->cfg->login_address_failures, &w2)))

@@ -452,7 +452,7 @@ static enum kerr bulk(struct demo *d, int64_t extra, int verbose)
 			return rc;
 		if (verbose)
 			fprintf(stderr, "\rgenerated %lld of %lld enquiries",
-				(long long)(from + x.count), (long long)extra);
+				(long long)from + (long long)x.count, (long long)extra);
 	}
 	if (verbose && extra)
 		fprintf(stderr, "\n");

@@ -122,6 +122,24 @@ const char *dom_json_text(struct dctx *c, const struct json_t *j, int sort)
 	return out;
 }
 
+enum kerr dom_fetch(struct dctx *c, const char *sql, int64_t id,
+		    void (*read)(struct dctx *c, struct db_stmt *st, void *out), void *out,
+		    int *found)
+{
+	*found = 0;
+	struct db_stmt *st = db_prep(c->db, sql);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		read(c, st, out);
+		*found = 1;
+	}
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
 enum kerr dom_db_err(struct dctx *c)
 {
 	return db_err(c->db, c->e);

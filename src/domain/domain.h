@@ -99,6 +99,15 @@ enum kerr dom_check_enum(struct dctx *c, const char *field, const char *s,
 struct json_t;
 const char *dom_json_text(struct dctx *c, const struct json_t *j, int sort);
 
+/*
+ * Runs sql (one placeholder, the id) and, when it finds a row, hands it to
+ * read(c, st, out).  Returns KERR_OK with *found set to 1 or 0, or the
+ * database's error.
+ */
+enum kerr dom_fetch(struct dctx *c, const char *sql, int64_t id,
+		    void (*read)(struct dctx *c, struct db_stmt *st, void *out), void *out,
+		    int *found);
+
 /* Maps the db error into c->e. */
 enum kerr dom_db_err(struct dctx *c);
 

@@ -115,6 +115,7 @@ static int64_t reopen_window_ms(const struct dctx *c)
 
 enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 {
+	memset(row, 0, sizeof(*row));
 	struct db_stmt *st = db_prep(c->db, SQL_LOAD);
 	if (!st)
 		return dom_db_err(c);
@@ -297,22 +298,20 @@ static void read_summary(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	q->resolved_at = db_col_i64(st, 15);
 }
 
+static void read_enquiry_row(struct dctx *c, struct db_stmt *st, void *out)
+{
+	read_enquiry(c, st, out);
+}
+
 enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 {
 	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
 	if (rc)
 		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_GET);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	if (r == DB_ROW)
-		read_enquiry(c, st, out);
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (r == DB_DONE || (out->view == VIEW_CUSTOMER && out->customer_id != c->who->customer_id))
+	int found;
+	if ((rc = dom_fetch(c, SQL_GET, id, read_enquiry_row, out, &found)))
+		return rc;
+	if (!found || (out->view == VIEW_CUSTOMER && out->customer_id != c->who->customer_id))
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry");
 	return KERR_OK;
 }

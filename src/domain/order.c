@@ -213,22 +213,20 @@ static int may_see(const struct dctx *c, const struct order *o)
 	}
 }
 
+static void read_order_row(struct dctx *c, struct db_stmt *st, void *out)
+{
+	read_order(c, st, out);
+}
+
 enum kerr order_get(struct dctx *c, int64_t id, struct order *out)
 {
 	enum kerr rc = dom_require(c, ~0u);
 	if (rc)
 		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_GET);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	if (r == DB_ROW)
-		read_order(c, st, out);
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (r == DB_DONE || !may_see(c, out))
+	int found;
+	if ((rc = dom_fetch(c, SQL_GET, id, read_order_row, out, &found)))
+		return rc;
+	if (!found || !may_see(c, out))
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such order");
 	return vendor_shape(c, out);
 }

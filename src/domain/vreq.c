@@ -131,57 +131,62 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 	return enquiry_sync_requests(c, &row);
 }
 
+/* The answer of a request, as its vendor or staff see it. */
+static void read_answer_row(struct dctx *c, struct db_stmt *st, void *out)
+{
+	struct message *m = out;
+	m->id = db_col_i64(st, 0);
+	m->author_name = dom_col_str(c, st, 3);
+	m->author_role = dom_col_str(c, st, 4);
+	m->audience = dom_col_str(c, st, 5);
+	m->body = dom_col_str(c, st, 6);
+	m->created_at = db_col_i64(st, 8);
+	m->mine = db_col_i64(st, 2) == c->who->user_id;
+	if (dom_view(c) == VIEW_STAFF) {
+		m->author_id = db_col_i64(st, 2);
+		m->enquiry_id = db_col_i64(st, 1);
+		m->vendor_request_id = db_col_i64(st, 7);
+	}
+}
+
+/* A request row with what vreq_get needs beside it. */
+struct got_vreq {
+	struct vreq *r;
+	int64_t customer_id, answer_id;
+};
+
+static void read_vreq_row(struct dctx *c, struct db_stmt *st, void *out)
+{
+	struct got_vreq *g = out;
+	read_vreq(c, st, g->r, &g->customer_id);
+	g->answer_id = db_col_i64(st, 13);
+}
+
 enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out)
 {
 	enum kerr rc = dom_require(c, ROLE_VENDOR | ROLES_STAFF);
 	if (rc)
 		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_GET);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	int64_t customer_id = 0, answer_id = 0;
-	if (r == DB_ROW) {
-		read_vreq(c, st, out, &customer_id);
-		answer_id = db_col_i64(st, 13);
-	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (r == DB_DONE || (c->who->role == ROLE_VENDOR && out->vendor_id != c->who->vendor_id))
+	struct got_vreq g = {out, 0, 0};
+	int found;
+	if ((rc = dom_fetch(c, SQL_GET, id, read_vreq_row, &g, &found)))
+		return rc;
+	int64_t customer_id = g.customer_id, answer_id = g.answer_id;
+	if (!found || (c->who->role == ROLE_VENDOR && out->vendor_id != c->who->vendor_id))
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such vendor request");
 	if ((rc = redact_question(c, out, customer_id)) ||
 	    (rc = order_get(c, out->order_id, &out->order)))
 		return rc;
 	if (!answer_id)
 		return KERR_OK;
-	if (!(st = db_prep(c->db, SQL_ANSWER_MESSAGE)))
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(answer_id));
-	if ((r = db_step(st)) == DB_ROW) {
-		struct message *m = arena_calloc(c->a, 1, sizeof(*m));
-		m->id = db_col_i64(st, 0);
-		m->author_name = dom_col_str(c, st, 3);
-		m->author_role = dom_col_str(c, st, 4);
-		m->audience = dom_col_str(c, st, 5);
-		m->body = dom_col_str(c, st, 6);
-		m->created_at = db_col_i64(st, 8);
-		m->mine = db_col_i64(st, 2) == c->who->user_id;
-		if (dom_view(c) == VIEW_STAFF) {
-			m->author_id = db_col_i64(st, 2);
-			m->enquiry_id = db_col_i64(st, 1);
-			m->vendor_request_id = db_col_i64(st, 7);
-		}
-		out->answer = m;
-	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (out->answer)
-		return attachment_list_message(c, answer_id, &out->answer->files,
-					       &out->answer->nfiles);
-	return KERR_OK;
+	struct message *m = arena_calloc(c->a, 1, sizeof(*m));
+	int found_answer;
+	if ((rc = dom_fetch(c, SQL_ANSWER_MESSAGE, answer_id, read_answer_row, m, &found_answer)))
+		return rc;
+	if (!found_answer)
+		return KERR_OK;
+	out->answer = m;
+	return attachment_list_message(c, answer_id, &m->files, &m->nfiles);
 }
 
 enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **out, int *n,
@@ -266,8 +271,8 @@ static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char stat
 enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct upload *files,
 		      int nfiles, int64_t *message_id)
 {
-	int64_t enquiry_id;
-	char state[24];
+	int64_t enquiry_id = 0;
+	char state[24] = "";
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLE_VENDOR);
 	if (rc || (rc = dom_check_text(c, "text", text, ENQUIRY_MAX_BODY, 1)) ||
@@ -295,8 +300,8 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 
 enum kerr vreq_cancel(struct dctx *c, int64_t id)
 {
-	int64_t enquiry_id;
-	char state[24];
+	int64_t enquiry_id = 0;
+	char state[24] = "";
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLES_STAFF);
 	if (rc || (rc = lock(c, id, &enquiry_id, state)))

@@ -424,7 +424,7 @@ int http_serve(struct app *app, volatile int *stop)
 	log_end(&l);
 	atomic_store(&app->ready, 1);
 	while (!*stop) {
-		struct timespec ts = {0, 50 * 1000 * 1000};
+		struct timespec ts = {0, 50L * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	atomic_store(&app->ready, 0);
@@ -434,7 +434,7 @@ int http_serve(struct app *app, volatile int *stop)
 		close(lfd);
 	int64_t deadline = clock_mono_us() + cfg->shutdown_grace_seconds * 1000000;
 	while (atomic_load(&app->in_flight) > 0 && clock_mono_us() < deadline) {
-		struct timespec ts = {0, 10 * 1000 * 1000};
+		struct timespec ts = {0, 10L * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	int left = atomic_load(&app->in_flight);

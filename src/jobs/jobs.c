@@ -91,7 +91,7 @@ static void *jobs_main(void *arg)
 	pthread_mutex_lock(&j->mu);
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->mu);
-		struct jobs_report rep;
+		struct jobs_report rep = {0};
 		jobs_run_once(j->pool, j->cfg, &rep);
 		pthread_mutex_lock(&j->mu);
 		struct timespec until;
