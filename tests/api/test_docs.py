@@ -26,6 +26,12 @@ class Docs(unittest.TestCase):
         rows = dict(re.findall(r"^\| `([a-z_]+)` \| `([^`]*)` \|", doc, re.M))
         self.assertEqual(rows, keys)
 
+    def test_example_config_is_the_programs(self):
+        out = subprocess.run([harness.BIN, "config"], capture_output=True, text=True,
+                             check=True).stdout
+        with open(os.path.join(ROOT, "kapsule.conf.example")) as f:
+            self.assertEqual(f.read(), out)
+
     def test_readme_opens_with_the_two_commands_and_the_logins(self):
         with open(os.path.join(ROOT, "README.md")) as f:
             readme = f.read()
