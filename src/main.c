@@ -170,18 +170,6 @@ static int cmd_import(struct cmdline *cl)
 	return 0;
 }
 
-struct verify_ctx {
-	int64_t count, bad;
-	enum kerr rc;
-};
-
-static enum kerr verify_fn(struct db *db, void *arg)
-{
-	struct verify_ctx *x = arg;
-	x->rc = audit_verify(db, &x->count, &x->bad);
-	return x->rc == KERR_CONFLICT ? KERR_OK : x->rc;
-}
-
 static int cmd_audit(struct cmdline *cl)
 {
 	if (cl->nargs != 1 || strcmp(cl->args[0], "verify") != 0) {
@@ -191,20 +179,20 @@ static int cmd_audit(struct cmdline *cl)
 	struct db_pool *pool = open_store(&cl->cfg, 1);
 	if (!pool)
 		return 1;
-	struct verify_ctx x = {0, 0, KERR_OK};
-	enum kerr rc = db_read(pool, verify_fn, &x);
+	int64_t count = 0, bad = 0;
+	enum kerr rc = audit_verify(pool, &count, &bad);
 	db_pool_close(pool);
+	if (rc == KERR_CONFLICT) {
+		printf("audit log BROKEN at event %lld: it was changed or an event before it was "
+		       "removed\n",
+		       (long long)bad);
+		return 3;
+	}
 	if (rc) {
 		fprintf(stderr, "kapsule audit: cannot read the audit log (%s)\n", kerr_name(rc));
 		return 1;
 	}
-	if (x.rc == KERR_CONFLICT) {
-		printf("audit log BROKEN at event %lld: it was changed or an event before it was "
-		       "removed\n",
-		       (long long)x.bad);
-		return 3;
-	}
-	printf("audit log intact: %lld events\n", (long long)x.count);
+	printf("audit log intact: %lld events\n", (long long)count);
 	return 0;
 }
 

@@ -84,7 +84,6 @@ static void clear_cookie(struct req *r)
 {
 	if (r->status != 200)
 		return;
-	auth_forget_sessions(); /* the revocation is committed */
 	char cookie[160];
 	snprintf(cookie, sizeof(cookie),
 		 SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
@@ -154,18 +153,11 @@ static enum kerr revoke_work(struct dctx *c, void *arg, struct jw *out)
 	return rc;
 }
 
-/* After a revocation is committed. */
-static void forget(struct req *r)
-{
-	(void)r;
-	auth_forget_sessions();
-}
-
 void h_session_revoke(struct req *r)
 {
 	int64_t id = api_id_or_reply(r, 0);
 	if (id)
-		api_write_then(r, revoke_work, api_keep(r, &id, sizeof(id)), 200, forget);
+		api_write(r, revoke_work, api_keep(r, &id, sizeof(id)), 200);
 }
 
 static const struct field user_fields[] = {

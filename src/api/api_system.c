@@ -100,7 +100,7 @@ void h_test_clock(struct req *r)
 	if (!in)
 		return;
 	int64_t ms = api_int(in, "advance_ms", -1);
-	if (ms < 0 || ms > 10LL * 366 * 86400000 || clock_advance(ms)) {
+	if (clock_advance(ms)) {
 		api_error(r, KERR_BAD_VALUE, "advance_ms",
 			  "'advance_ms' must be 0 to ten years in milliseconds");
 		return;

@@ -173,18 +173,6 @@ struct slice slice_from(const char *s)
 	return r;
 }
 
-int slice_eq(struct slice a, const char *s)
-{
-	size_t n = strlen(s);
-	return a.n == n && (n == 0 || memcmp(a.p, s, n) == 0);
-}
-
-int slice_eq_nocase(struct slice a, const char *s)
-{
-	size_t n = strlen(s);
-	return a.n == n && (n == 0 || strncasecmp(a.p, s, n) == 0);
-}
-
 struct slice slice_trim(struct slice s)
 {
 	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' || s.p[0] == '\n')) {

@@ -33,7 +33,6 @@ struct slice {
 };
 
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
-#define SLICE_LIT(s)	((struct slice){(s), sizeof(s) - 1})
 
 /* Initialises b as empty with the cap max (0: BUF_DEFAULT_MAX). */
 void buf_init(struct buf *b, size_t max);
@@ -64,8 +63,6 @@ char *xstrndup(const char *s, size_t n);
 
 /* Slice helpers. */
 struct slice slice_from(const char *s); /* s may be NULL: an empty slice */
-int slice_eq(struct slice a, const char *s);
-int slice_eq_nocase(struct slice a, const char *s);
 struct slice slice_trim(struct slice s);
 
 /*

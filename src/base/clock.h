@@ -17,8 +17,6 @@ int64_t clock_now_ms(void);
 int64_t clock_mono_us(void);
 /* Turns the test clock's offset on (1) or off (0). */
 void clock_enable_test(int on);
-/* 1 if the test clock is on. */
-int clock_test_enabled(void);
 /*
  * Moves the test clock forward by ms (0 to ten years). Returns 0, or -1 when
  * the test clock is off or ms is out of range.

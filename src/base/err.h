@@ -21,7 +21,6 @@
 	X(UNKNOWN_FIELD, "unknown_field", 400, "the request has a field this route does not take") \
 	X(BAD_TYPE, "wrong_type", 400, "a field has the wrong type")                               \
 	X(BAD_VALUE, "invalid_value", 400, "a field has a value that is not allowed")              \
-	X(BAD_REQUEST, "bad_request", 400, "the request is not well formed")                       \
 	X(BAD_MULTIPART, "malformed_multipart", 400, "the multipart body is not well formed")      \
 	X(UNAUTHENTICATED, "unauthenticated", 401, "sign in first")                                \
 	X(BAD_LOGIN, "invalid_credentials", 401, "the e-mail or password is not right")            \

@@ -118,16 +118,37 @@ static enum kerr run_simple(struct db *db, const char *sql, struct err *e)
 	return rc;
 }
 
+int db_on_commit(struct db *db, void (*fn)(void))
+{
+	for (int i = 0; i < db->non_commit; i++)
+		if (db->on_commit[i] == fn)
+			return 0;
+	if (db->non_commit == DB_MAX_ON_COMMIT)
+		return -1;
+	db->on_commit[db->non_commit++] = fn;
+	return 0;
+}
+
+/* The transaction on db has ended: runs what was asked for if it committed. */
+static void end_tx(struct db *db, int committed)
+{
+	for (int i = 0; committed && i < db->non_commit; i++)
+		db->on_commit[i]();
+	db->non_commit = 0;
+}
+
 /* Runs one job inside the open transaction, in a savepoint of its own. */
 static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
 {
 	struct err e = {0};
 	if (run_simple(p->wdb, "SAVEPOINT job", &e))
 		return e.code;
+	int asked = p->wdb->non_commit;
 	enum kerr rc = j->fn(p->wdb, j->arg);
 	if (!p->drv->in_tx(p->wdb))
 		return rc ? rc : KERR_DB; /* the store rolled everything back */
 	if (rc) {
+		p->wdb->non_commit = asked; /* what the job asked for goes with it */
 		if (run_simple(p->wdb, "ROLLBACK TO job", &e) ||
 		    run_simple(p->wdb, "RELEASE job", &e))
 			return e.code;
@@ -181,6 +202,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 		}
 		if (aborted) {
 			/* The store ended the transaction: nothing of it stands. */
+			end_tx(p->wdb, 0);
 			for (int k = first; k < i; k++)
 				if (!jobs[k]->rc)
 					jobs[k]->rc = KERR_DB;
@@ -190,11 +212,13 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 		if (run_simple(p->wdb, "COMMIT", &e)) {
 			if (p->drv->in_tx(p->wdb))
 				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
+			end_tx(p->wdb, 0);
 			for (int k = first; k < i; k++)
 				jobs[k]->rc = KERR_UNAVAILABLE;
 			log_msg(LOG_ERROR, "commit failed", "error", e.msg);
 			continue;
 		}
+		end_tx(p->wdb, 1);
 		int ok = 0;
 		for (int k = first; k < i; k++)
 			ok += jobs[k]->rc == KERR_OK;
@@ -335,7 +359,8 @@ enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct 
 	p->drv = drv;
 	p->url = xstrdup(url);
 	p->max = nread > 0 ? nread : 1;
-	p->idle = xcalloc((size_t)p->max, sizeof(*p->idle)); /* NOLINT(bugprone-sizeof-expression) */
+	p->idle =
+	    xcalloc((size_t)p->max, sizeof(*p->idle)); /* NOLINT(bugprone-sizeof-expression) */
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	pthread_mutex_init(&p->wmu, NULL);
@@ -406,16 +431,6 @@ void db_pool_close(struct db_pool *p)
 	free(p);
 }
 
-enum db_kind db_pool_kind(const struct db_pool *p)
-{
-	return p->drv->kind;
-}
-
-enum db_kind db_kind(const struct db *db)
-{
-	return db->drv->kind;
-}
-
 void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches)
 {
 	*writes = atomic_load(&p->writes);
@@ -434,8 +449,10 @@ enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 		return rc == KERR_DB ? KERR_UNAVAILABLE : rc;
 	}
 	rc = fn(db, arg);
-	if (run_simple(db, rc ? "ROLLBACK" : "COMMIT", &e) && p->drv->in_tx(db))
+	int failed = run_simple(db, rc ? "ROLLBACK" : "COMMIT", &e) != KERR_OK;
+	if (failed && p->drv->in_tx(db))
 		p->drv->exec_script(db, "ROLLBACK", &e);
+	end_tx(db, !rc && !failed);
 	pool_put(p, db);
 	return rc;
 }

@@ -13,7 +13,9 @@
  * Under SQLite, writes from all threads go to one writer thread that runs
  * waiting callbacks back to back in one transaction (each in a savepoint)
  * and commits them with one fsync: group commit.  A callback must therefore
- * keep its effects inside the database and its own memory.
+ * keep its effects inside the database and its own memory; an effect
+ * outside them (forgetting what a cache holds) is asked for with
+ * db_on_commit() and happens only once the change is committed.
  *
  * Statements are prepared once per connection and cached by their SQL text;
  * db_prep() returns a statement ready for binding, and db_done() must be
@@ -52,8 +54,6 @@ typedef enum kerr (*db_fn)(struct db *db, void *arg);
 enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct err *e);
 /* Finishes queued writes, closes every connection and frees p. NULL is fine. */
 void db_pool_close(struct db_pool *p);
-/* Which store p is. */
-enum db_kind db_pool_kind(const struct db_pool *p);
 
 /* Applies the migrations that are not yet applied, in order. */
 enum kerr db_migrate(struct db_pool *p, struct err *e);
@@ -77,11 +77,18 @@ enum kerr db_write(struct db_pool *p, db_fn fn, void *arg);
  */
 typedef void (*db_done_fn)(void *arg, enum kerr rc);
 void db_write_async(struct db_pool *p, db_fn fn, void *arg, db_done_fn done, void *done_arg);
+/*
+ * Asks for fn to run once the transaction open on db is committed, before
+ * the callers of db_write are told: never if the callback (or, in a group
+ * commit, the whole transaction) is rolled back.  Asking twice for the same
+ * fn in one transaction runs it once.  Returns 0, or -1 when a transaction
+ * already holds DB_MAX_ON_COMMIT different functions.
+ */
+#define DB_MAX_ON_COMMIT 4
+int db_on_commit(struct db *db, void (*fn)(void));
+
 /* 1 when the store answers a trivial query. */
 int db_pool_ready(struct db_pool *p);
-
-/* The kind of store a connection belongs to. */
-enum db_kind db_kind(const struct db *db);
 
 /*
  * Values to bind, type-checked by the compiler: DB_ARGS(a, b, ...) turns each

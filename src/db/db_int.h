@@ -49,6 +49,8 @@ struct db_driver {
 /* Every connection starts with this header so the generic layer finds its driver. */
 struct db {
 	const struct db_driver *drv;
+	void (*on_commit[DB_MAX_ON_COMMIT])(void); /* see db_on_commit() */
+	int non_commit;				   /* how many of on_commit are asked for */
 };
 
 /* Every statement starts with this header. */

@@ -108,13 +108,21 @@ enum kerr audit_list(struct dctx *c, const char *object_type, int64_t object_id,
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
-enum kerr audit_verify(struct db *db, int64_t *count, int64_t *bad_id)
+struct verify {
+	int64_t *count, *bad_id;
+	enum kerr verdict; /* KERR_OK or KERR_CONFLICT */
+};
+
+static enum kerr verify_chain(struct db *db, void *arg)
 {
+	struct verify *v = arg;
+	int64_t *count = v->count, *bad_id = v->bad_id;
 	char prev[SHA256_HEX_LEN + 1];
 	memcpy(prev, ZERO_HASH, sizeof(prev));
 	int64_t last = 0;
 	*count = 0;
 	*bad_id = 0;
+	v->verdict = KERR_OK;
 	for (;;) {
 		struct db_stmt *st = db_prep(db, SQL_ALL);
 		if (!st)
@@ -138,7 +146,8 @@ enum kerr audit_verify(struct db *db, int64_t *count, int64_t *bad_id)
 			    strcmp(stored, want) != 0) {
 				*bad_id = last;
 				db_done(st);
-				return KERR_CONFLICT;
+				v->verdict = KERR_CONFLICT;
+				return KERR_OK;
 			}
 			memcpy(prev, stored, sizeof(prev));
 			(*count)++;
@@ -149,4 +158,11 @@ enum kerr audit_verify(struct db *db, int64_t *count, int64_t *bad_id)
 		if (rows == 0)
 			return KERR_OK;
 	}
+}
+
+enum kerr audit_verify(struct db_pool *pool, int64_t *count, int64_t *bad_id)
+{
+	struct verify v = {count, bad_id, KERR_OK};
+	enum kerr rc = db_read(pool, verify_chain, &v);
+	return rc ? rc : v.verdict;
 }

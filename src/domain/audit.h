@@ -35,10 +35,11 @@ enum kerr audit_list(struct dctx *c, const char *object_type, int64_t object_id,
 		     int limit, struct audit_event **out, int *n);
 
 /*
- * Walks the whole chain.  Returns KERR_OK with the number of events in
- * *count when it is intact; KERR_CONFLICT with the first bad event's id in
- * *bad_id when not.
+ * Walks the whole chain in a read transaction of its own.  Returns KERR_OK
+ * with the number of events in *count when it is intact; KERR_CONFLICT with
+ * the first bad event's id in *bad_id when not; another code when the log
+ * cannot be read.
  */
-enum kerr audit_verify(struct db *db, int64_t *count, int64_t *bad_id);
+enum kerr audit_verify(struct db_pool *pool, int64_t *count, int64_t *bad_id);
 
 #endif

@@ -23,12 +23,14 @@ static const char SQL_USER_LIST_ROLE[] =
     "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
     " WHERE role = $1 AND id > $2 ORDER BY id LIMIT $3";
 static const char SQL_SESSION_RESOLVE[] =
-    "SELECT s.id, s.user_id, s.csrf, u.role, u.vendor_id, u.name, u.email, c.id,"
-    " s.expires_at"
+    "SELECT u.id, u.role, u.vendor_id, u.name, u.email, c.id, s.id, s.csrf, s.expires_at"
     " FROM sessions s JOIN users u ON u.id = s.user_id"
     " LEFT JOIN customers c ON c.user_id = u.id"
     " WHERE s.token_hash = $1 AND s.revoked_at IS NULL"
     " AND (s.expires_at IS NULL OR s.expires_at > $2) AND u.disabled = 0";
+static const char SQL_PRINCIPAL_BY_EMAIL[] =
+    "SELECT u.id, u.role, u.vendor_id, u.name, u.email, c.id FROM users u"
+    " LEFT JOIN customers c ON c.user_id = u.id WHERE u.email = $1 AND u.disabled = 0";
 static const char SQL_LOGIN_USER[] =
     "SELECT id, password_hash FROM users WHERE email = $1 AND disabled = 0";
 static const char SQL_FAILURES[] =
@@ -170,6 +172,37 @@ static void copy_str(char *dst, size_t cap, const char *s)
 	snprintf(dst, cap, "%s", s ? s : "");
 }
 
+/*
+ * Fills p from the user columns every principal query starts with:
+ * u.id, u.role, u.vendor_id, u.name, u.email, c.id.  Returns the next column.
+ */
+static int read_principal(struct db_stmt *st, struct principal *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->user_id = db_col_i64(st, 0);
+	p->role = role_parse(db_col_text(st, 1));
+	p->vendor_id = db_col_i64(st, 2);
+	copy_str(p->name, sizeof(p->name), db_col_text(st, 3));
+	copy_str(p->email, sizeof(p->email), db_col_text(st, 4));
+	p->customer_id = db_col_i64(st, 5);
+	return 6;
+}
+
+enum kerr auth_principal_by_email(struct dctx *c, const char *email, struct principal *p)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_PRINCIPAL_BY_EMAIL);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(email));
+	int r = db_step(st);
+	if (r == DB_ROW)
+		read_principal(st, p);
+	db_done(st);
+	if (r == DB_DONE)
+		return err_set(c->e, KERR_NOT_FOUND, "email", "no user signs in as %s", email);
+	return r == DB_ROW ? KERR_OK : dom_db_err(c);
+}
+
 /* Resolves by the token's hash; *expires_at gets the session's end (0: none). */
 static enum kerr resolve_hash(struct db *db, const char *hash, int64_t now, struct principal *p,
 			      int64_t *expires_at)
@@ -181,16 +214,10 @@ static enum kerr resolve_hash(struct db *db, const char *hash, int64_t now, stru
 	int r = db_step(st);
 	enum kerr rc = KERR_UNAUTHENTICATED;
 	if (r == DB_ROW) {
-		memset(p, 0, sizeof(*p));
-		p->session_id = db_col_i64(st, 0);
-		p->user_id = db_col_i64(st, 1);
-		copy_str(p->csrf, sizeof(p->csrf), db_col_text(st, 2));
-		p->role = role_parse(db_col_text(st, 3));
-		p->vendor_id = db_col_i64(st, 4);
-		copy_str(p->name, sizeof(p->name), db_col_text(st, 5));
-		copy_str(p->email, sizeof(p->email), db_col_text(st, 6));
-		p->customer_id = db_col_i64(st, 7);
-		*expires_at = db_col_i64(st, 8);
+		int col = read_principal(st, p);
+		p->session_id = db_col_i64(st, col);
+		copy_str(p->csrf, sizeof(p->csrf), db_col_text(st, col + 1));
+		*expires_at = db_col_i64(st, col + 2);
 		rc = p->role == ROLE_NONE ? KERR_UNAUTHENTICATED : KERR_OK;
 	} else if (r == DB_ERROR) {
 		rc = db_err(db, NULL);
@@ -210,10 +237,11 @@ enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, st
 /*
  * Sessions resolved in the last second, so that a client's every request
  * does not read the same rows again.  An entry is used only while it is
- * younger than CACHE_KEEP_US, its session has not expired, and no session
- * was revoked in this process since it was made (the epoch).  A revocation
- * therefore takes effect at once here and within CACHE_KEEP_US in other
- * processes sharing the database.
+ * younger than CACHE_KEEP_US, its session has not expired, and no
+ * transaction that changed what sessions resolve to (auth_sessions_changed)
+ * committed in this process since it was made (the epoch).  A revocation
+ * or a renamed user therefore takes effect at once here and within
+ * CACHE_KEEP_US in other processes sharing the database.
  */
 #define CACHE_SLOTS   1024
 #define CACHE_KEEP_US 1000000
@@ -230,9 +258,16 @@ static struct cached_session cache[CACHE_SLOTS];
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint_fast64_t cache_epoch = 1;
 
-void auth_forget_sessions(void)
+static void forget_sessions(void)
 {
 	atomic_fetch_add(&cache_epoch, 1);
+}
+
+enum kerr auth_sessions_changed(struct dctx *c)
+{
+	if (db_on_commit(c->db, forget_sessions))
+		return err_set(c->e, KERR_INTERNAL, NULL, "too many effects after one commit");
+	return KERR_OK;
 }
 
 struct find_ctx {
@@ -467,9 +502,9 @@ enum kerr auth_session_revoke(struct dctx *c, int64_t id)
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such session");
 	if (rc)
 		return rc;
-	if ((rc = db_exec(c->db, c->e, SQL_SESSION_REVOKE, DB_ARGS(id, c->now))))
+	if ((rc = db_exec(c->db, c->e, SQL_SESSION_REVOKE, DB_ARGS(id, c->now))) ||
+	    (rc = auth_sessions_changed(c)))
 		return rc;
-	auth_forget_sessions(); /* and again once committed: see auth.h */
 	return audit_append(c, "session.revoke", "session", id,
 			    json_pack("{s:I}", "user_id", (json_int_t)owner));
 }

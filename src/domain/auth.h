@@ -49,6 +49,13 @@ enum kerr auth_check_email(struct dctx *c, const char *field, const char *email)
 enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p);
 
 /*
+ * The principal a session of the (enabled) user signing in as email would
+ * resolve to, without a session: for the system acting as that user (demo
+ * data, tests).  KERR_NOT_FOUND when there is no such user.
+ */
+enum kerr auth_principal_by_email(struct dctx *c, const char *email, struct principal *p);
+
+/*
  * auth_session_resolve for a request: answers from the sessions resolved in
  * this process in the last second when it can, else reads the store
  * (its own read transaction on pool).
@@ -56,11 +63,12 @@ enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, st
 enum kerr auth_session_find(struct db_pool *pool, const char *token, struct principal *p);
 
 /*
- * Forgets every session resolved so far in this process.  Revoking calls it
- * inside its transaction; callers call it again once the revocation is
- * committed, so no lookup made in between can linger.
+ * Says that what sessions resolve to changes (a revocation, a user's new
+ * name) with this call's transaction: once it commits, and before its
+ * caller is answered, every session remembered by auth_session_find is
+ * forgotten and read from the store again.
  */
-void auth_forget_sessions(void);
+enum kerr auth_sessions_changed(struct dctx *c);
 
 struct login_result {
 	char token[TOKEN_TEXT_LEN + 1]; /* the new session's secret */

@@ -39,13 +39,7 @@ static const char SQL_USERS[] = "SELECT COUNT(*) FROM users";
 static const char SQL_SET[] = "INSERT INTO settings (key, value) VALUES ($1, $2)"
 			      " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char SQL_GET[] = "SELECT value FROM settings WHERE key = $1";
-static const char SQL_PRINCIPAL[] =
-    "SELECT u.id, u.role, u.vendor_id, u.name, u.email, c.id FROM users u"
-    " LEFT JOIN customers c ON c.user_id = u.id WHERE u.email = $1";
 static const char SQL_ORDER_ID[] = "SELECT id FROM orders WHERE number = $1";
-static const char SQL_BACKDATE[] =
-    "UPDATE enquiries SET created_at = $2, updated_at = $2, last_message_at = $2"
-    " WHERE id = $1";
 
 /* A 1x1 PNG, the demo's photo evidence. */
 static const unsigned char demo_png[] = {
@@ -220,29 +214,6 @@ static enum kerr make_staff(struct dctx *c, void *arg)
 	return db_exec(c->db, c->e, SQL_SET, DB_ARGS("demo", "1"));
 }
 
-/* The principal of a demo user, as a session of theirs would resolve it. */
-static enum kerr principal_of(struct dctx *c, const char *email, struct principal *p)
-{
-	struct db_stmt *st = db_prep(c->db, SQL_PRINCIPAL);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(email));
-	int r = db_step(st);
-	if (r == DB_ROW) {
-		memset(p, 0, sizeof(*p));
-		p->user_id = db_col_i64(st, 0);
-		p->role = role_parse(db_col_text(st, 1));
-		p->vendor_id = db_col_i64(st, 2);
-		snprintf(p->name, sizeof(p->name), "%s", db_col_text(st, 3));
-		snprintf(p->email, sizeof(p->email), "%s", db_col_text(st, 4));
-		p->customer_id = db_col_i64(st, 5);
-	}
-	db_done(st);
-	if (r == DB_DONE)
-		return err_set(c->e, KERR_NOT_FOUND, "email", "no demo user %s", email);
-	return r == DB_ROW ? KERR_OK : dom_db_err(c);
-}
-
 struct who_arg {
 	const char *email;
 	struct principal *p;
@@ -251,7 +222,7 @@ struct who_arg {
 static enum kerr who_fn(struct dctx *c, void *arg)
 {
 	struct who_arg *x = arg;
-	return principal_of(c, x->email, x->p);
+	return auth_principal_by_email(c, x->email, x->p);
 }
 
 /* One scripted enquiry: who opens it and how far it gets. */
@@ -395,18 +366,23 @@ static enum kerr bulk_fn(struct dctx *c, void *arg)
 		const struct demo_vendor *v = &vendors[k % 3];
 		char number[32];
 		snprintf(number, sizeof(number), "KP-B%07lld", (long long)k);
+		/*
+		 * The order and its enquiry are made at their own past time, spread
+		 * over the last 90 days, oldest first; the agent acts today.
+		 */
+		struct dctx sc = *c;
+		sc.now = c->now - 90LL * 86400000 + (k * 90LL * 86400000) / (x->total + 1);
 		struct order_item it = {"GEN-1", "Generated item", 1, 1000 + k % 5000};
 		struct order_in oi = {number, cu->ref, v->ref,
 				      &it,    1,       it.unit_price,
-				      "GBP",  "",      c->now - 30LL * 86400000};
+				      "GBP",  "",      sc.now - 2LL * 86400000};
 		int64_t oid;
 		struct principal pi = sys;
-		struct dctx sc = *c;
 		sc.who = &pi;
 		if ((rc = order_create(&sc, &oi, &oid)))
 			return rc;
 		struct principal cust;
-		if ((rc = principal_of(c, cu->email, &cust)))
+		if ((rc = auth_principal_by_email(c, cu->email, &cust)))
 			return rc;
 		sc.who = &cust;
 		struct enquiry_in in = {oid, enquiry_categories[k % 6], bulk_subjects[k % 6],
@@ -414,10 +390,7 @@ static enum kerr bulk_fn(struct dctx *c, void *arg)
 		int64_t eid;
 		if ((rc = enquiry_open(&sc, &in, &eid)))
 			return rc;
-		/* Spread creation times over the last 90 days, oldest first. */
-		int64_t created = c->now - 90LL * 86400000 + (k * 90LL * 86400000) / (x->total + 1);
-		if ((rc = db_exec(c->db, c->e, SQL_BACKDATE, DB_ARGS(eid, created))))
-			return rc;
+		sc.now = c->now;
 		int kind =
 		    (int)(k % 10); /* 0: open, 1: awaiting_customer, 2: resolved, else closed */
 		if (kind == 0)

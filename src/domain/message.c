@@ -21,7 +21,9 @@ static const char SQL_REPLIES[] =
     MSG_COLS " JOIN enquiries e ON e.id = m.enquiry_id WHERE e.order_id = $1"
 	     " AND m.audience = 'customer' AND u.role IN ('agent', 'admin')"
 	     " ORDER BY m.id LIMIT $2";
-static const char SQL_ORDER_VENDOR[] = "SELECT vendor_id, customer_id FROM orders WHERE id = $1";
+static const char SQL_ORDER_VENDOR[] =
+    "SELECT o.vendor_id," ORDER_PARTY_COLS
+    " FROM orders o" ORDER_PARTY_JOIN("o.customer_id") " WHERE o.id = $1";
 
 static const char *const post_audiences[] = {"customer", "internal", NULL};
 
@@ -175,8 +177,12 @@ enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct mes
 		return dom_db_err(c);
 	db_bind(st, DB_ARGS(order_id));
 	int r = db_step(st);
-	int64_t vendor_id = r == DB_ROW ? db_col_i64(st, 0) : 0;
-	int64_t customer_id = r == DB_ROW ? db_col_i64(st, 1) : 0;
+	int64_t vendor_id = 0;
+	struct screen_party p = {0};
+	if (r == DB_ROW) {
+		vendor_id = db_col_i64(st, 0);
+		order_read_party(c, st, 1, &p);
+	}
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
@@ -203,9 +209,6 @@ enum kerr message_replies_for_order(struct dctx *c, int64_t order_id, struct mes
 		return dom_db_err(c);
 	if (v != VIEW_VENDOR)
 		return KERR_OK;
-	struct screen_party p;
-	if ((rc = order_customer_party(c, customer_id, &p)))
-		return rc;
 	for (int i = 0; i < *n; i++)
 		(*out)[i].body = order_redact_for_vendor(c, &p, (*out)[i].body);
 	return KERR_OK;

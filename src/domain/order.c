@@ -16,17 +16,14 @@ static const char SQL_INSERT[] =
     " placed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 #define ORDER_COLS                                                                                 \
 	"SELECT o.id, o.number, o.customer_id, o.vendor_id, v.shop_name, o.items, o.amount,"       \
-	" o.currency, o.note, o.placed_at, o.created_at, c.first_name, c.last_name, u.email,"      \
-	" c.phone, c.address FROM orders o JOIN vendors v ON v.id = o.vendor_id"                   \
-	" JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = c.user_id"
+	" o.currency, o.note, o.placed_at, o.created_at, pc.first_name," ORDER_PARTY_COLS          \
+	" FROM orders o JOIN vendors v ON v.id = o.vendor_id" ORDER_PARTY_JOIN("o.customer_id")
 static const char SQL_GET[] = ORDER_COLS " WHERE o.id = $1";
 static const char SQL_LIST_ALL[] = ORDER_COLS " WHERE o.id < $1 ORDER BY o.id DESC LIMIT $2";
 static const char SQL_LIST_CUSTOMER[] =
     ORDER_COLS " WHERE o.customer_id = $3 AND o.id < $1 ORDER BY o.id DESC LIMIT $2";
 static const char SQL_LIST_VENDOR[] =
     ORDER_COLS " WHERE o.vendor_id = $3 AND o.id < $1 ORDER BY o.id DESC LIMIT $2";
-static const char SQL_PARTY[] = "SELECT u.email, c.phone, c.last_name, c.address FROM customers c"
-				" JOIN users u ON u.id = c.user_id WHERE c.id = $1";
 
 static enum kerr check_items(struct dctx *c, const struct order_in *in, json_t **out)
 {
@@ -123,22 +120,12 @@ enum kerr order_create(struct dctx *c, const struct order_in *in, int64_t *id)
 				      "amount", (json_int_t)in->amount));
 }
 
-enum kerr order_customer_party(struct dctx *c, int64_t customer_id, struct screen_party *p)
+void order_read_party(struct dctx *c, struct db_stmt *st, int col, struct screen_party *p)
 {
-	memset(p, 0, sizeof(*p));
-	struct db_stmt *st = db_prep(c->db, SQL_PARTY);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(customer_id));
-	int r = db_step(st);
-	if (r == DB_ROW) {
-		p->email = dom_col_str(c, st, 0);
-		p->phone = dom_col_str(c, st, 1);
-		p->last_name = dom_col_str(c, st, 2);
-		p->address = dom_col_str(c, st, 3);
-	}
-	db_done(st);
-	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+	p->last_name = dom_col_str(c, st, col);
+	p->email = dom_col_str(c, st, col + 1);
+	p->phone = dom_col_str(c, st, col + 2);
+	p->address = dom_col_str(c, st, col + 3);
 }
 
 const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p, const char *text)
@@ -157,9 +144,10 @@ const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p
 	return out;
 }
 
-/* Reads a row of ORDER_COLS and shapes it for the viewer. */
-static enum kerr read_order(struct dctx *c, struct db_stmt *st, struct order *o)
+/* Reads a row of ORDER_COLS into the struct order at out, shaped for the viewer. */
+static void read_order(struct dctx *c, struct db_stmt *st, void *out)
 {
+	struct order *o = out;
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_i64(st, 0);
 	o->number = dom_col_str(c, st, 1);
@@ -174,26 +162,17 @@ static enum kerr read_order(struct dctx *c, struct db_stmt *st, struct order *o)
 	o->created_at = db_col_i64(st, 10);
 	o->customer_first_name = dom_col_str(c, st, 11);
 	o->view = dom_view(c);
-	if (o->view == VIEW_VENDOR)
-		return KERR_OK; /* the caller redacts the note once the row is read */
-	o->customer_last_name = dom_col_str(c, st, 12);
-	o->customer_email = dom_col_str(c, st, 13);
-	o->customer_phone = dom_col_str(c, st, 14);
-	o->customer_address = dom_col_str(c, st, 15);
-	return KERR_OK;
-}
-
-/* What a vendor sees of the customer's note. */
-static enum kerr vendor_shape(struct dctx *c, struct order *o)
-{
-	if (o->view != VIEW_VENDOR)
-		return KERR_OK;
 	struct screen_party p;
-	enum kerr rc = order_customer_party(c, o->customer_id, &p);
-	if (rc)
-		return rc;
-	o->note = order_redact_for_vendor(c, &p, o->note);
-	return KERR_OK;
+	order_read_party(c, st, 12, &p);
+	if (o->view == VIEW_VENDOR) {
+		/* The party is only used to take itself out of the note. */
+		o->note = order_redact_for_vendor(c, &p, o->note);
+		return;
+	}
+	o->customer_last_name = p.last_name;
+	o->customer_email = p.email;
+	o->customer_phone = p.phone;
+	o->customer_address = p.address;
 }
 
 static int may_see(const struct dctx *c, const struct order *o)
@@ -213,22 +192,17 @@ static int may_see(const struct dctx *c, const struct order *o)
 	}
 }
 
-static void read_order_row(struct dctx *c, struct db_stmt *st, void *out)
-{
-	read_order(c, st, out);
-}
-
 enum kerr order_get(struct dctx *c, int64_t id, struct order *out)
 {
 	enum kerr rc = dom_require(c, ~0u);
 	if (rc)
 		return rc;
 	int found;
-	if ((rc = dom_fetch(c, SQL_GET, id, read_order_row, out, &found)))
+	if ((rc = dom_fetch(c, SQL_GET, id, read_order, out, &found)))
 		return rc;
 	if (!found || !may_see(c, out))
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such order");
-	return vendor_shape(c, out);
+	return KERR_OK;
 }
 
 enum kerr order_list(struct dctx *c, int64_t before, int limit, struct order **out, int *n)
@@ -254,10 +228,5 @@ enum kerr order_list(struct dctx *c, int64_t before, int limit, struct order **o
 	while (*n < limit && (r = db_step(st)) == DB_ROW)
 		read_order(c, st, &(*out)[(*n)++]);
 	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	for (int i = 0; i < *n; i++)
-		if ((rc = vendor_shape(c, &(*out)[i])))
-			return rc;
-	return KERR_OK;
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }

@@ -58,8 +58,16 @@ enum kerr order_get(struct dctx *c, int64_t id, struct order *out);
 /* Orders the principal may see, newest first, with ids below `before` (0: from the top). */
 enum kerr order_list(struct dctx *c, int64_t before, int limit, struct order **out, int *n);
 
-/* The registered contact details of a customer, for redaction. */
-enum kerr order_customer_party(struct dctx *c, int64_t customer_id, struct screen_party *p);
+/*
+ * The registered contact details of a customer, for redaction, read with the
+ * row that needs them: a query selects ORDER_PARTY_COLS, joins
+ * ORDER_PARTY_JOIN(its customer id column) and reads the four columns from
+ * where they start with order_read_party().
+ */
+#define ORDER_PARTY_COLS " pc.last_name, pu.email, pc.phone, pc.address"
+#define ORDER_PARTY_JOIN(customer_id)                                                              \
+	" JOIN customers pc ON pc.id = " customer_id " JOIN users pu ON pu.id = pc.user_id"
+void order_read_party(struct dctx *c, struct db_stmt *st, int col, struct screen_party *p);
 /* Text as a vendor may see it: the customer's details and any contact details removed. */
 const char *order_redact_for_vendor(struct dctx *c, const struct screen_party *p, const char *text);
 

@@ -22,7 +22,9 @@ static const char SQL_VENDOR_UPDATE[] =
 static const char SQL_VENDOR_LIST[] =
     "SELECT id, ref, shop_name, contact_email, contact_phone, website, created_at, updated_at"
     " FROM vendors WHERE id > $1 ORDER BY id LIMIT $2";
-static const char SQL_CUSTOMER_FIND[] = "SELECT id, user_id FROM customers WHERE ref = $1";
+static const char SQL_CUSTOMER_FIND[] =
+    "SELECT c.id, c.user_id, u.email, u.name FROM customers c JOIN users u ON u.id = c.user_id"
+    " WHERE c.ref = $1";
 static const char SQL_CUSTOMER_INSERT[] =
     "INSERT INTO customers (user_id, ref, first_name, last_name, phone, address, created_at,"
     " updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), $7, $7) RETURNING id";
@@ -118,9 +120,12 @@ enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t 
 	db_bind(st, DB_ARGS(in->ref));
 	int r = db_step(st);
 	int64_t user_id = 0;
+	int renamed = 0; /* the user's e-mail address or name changes */
 	if (r == DB_ROW) {
 		*id = db_col_i64(st, 0);
 		user_id = db_col_i64(st, 1);
+		renamed =
+		    strcmp(db_col_text(st, 2), email) != 0 || strcmp(db_col_text(st, 3), name) != 0;
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -139,10 +144,14 @@ enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t 
 				DB_ARGS(user_id, in->ref, in->first_name, in->last_name, in->phone,
 					in->address, c->now));
 	} else {
-		rc = db_exec(c->db, c->e, SQL_USER_UPDATE, DB_ARGS(user_id, email, name));
-		if (rc == KERR_CONFLICT)
-			return err_set(c->e, KERR_CONFLICT, "email",
-				       "another user has this e-mail address");
+		if (renamed) {
+			rc = db_exec(c->db, c->e, SQL_USER_UPDATE, DB_ARGS(user_id, email, name));
+			if (rc == KERR_CONFLICT)
+				return err_set(c->e, KERR_CONFLICT, "email",
+					       "another user has this e-mail address");
+			if (!rc)
+				rc = auth_sessions_changed(c); /* their sessions carry both */
+		}
 		if (!rc)
 			rc = db_exec(c->db, c->e, SQL_CUSTOMER_UPDATE,
 				     DB_ARGS(*id, in->first_name, in->last_name, in->phone,

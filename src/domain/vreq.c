@@ -20,9 +20,10 @@ static const char SQL_INSERT[] =
 #define VREQ_COLS                                                                                  \
 	"SELECT r.id, r.enquiry_id, r.vendor_id, e.order_id, r.question, r.evidence, r.state,"     \
 	" r.due_at, r.created_at, r.answered_at, r.cancelled_at, r.created_by, r.answered_by,"     \
-	" r.answer_message_id, v.shop_name, o.number, e.customer_id"                               \
+	" r.answer_message_id, v.shop_name, o.number," ORDER_PARTY_COLS                            \
 	" FROM vendor_requests r JOIN enquiries e ON e.id = r.enquiry_id"                          \
-	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = r.vendor_id"
+	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = "                            \
+	"r.vendor_id" ORDER_PARTY_JOIN("e.customer_id")
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
 static const char SQL_LOCK[] =
     "SELECT enquiry_id, vendor_id, state FROM vendor_requests WHERE id = $1 FOR UPDATE";
@@ -36,8 +37,8 @@ static const char SQL_ANSWER_MESSAGE[] =
     " m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
     " WHERE m.id = $1";
 
-/* Reads a row of VREQ_COLS shaped for the viewer; *customer_id for redaction. */
-static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r, int64_t *customer_id)
+/* Reads a row of VREQ_COLS shaped for the viewer. */
+static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_i64(st, 0);
@@ -53,26 +54,19 @@ static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r, int64_
 	r->cancelled_at = db_col_i64(st, 10);
 	r->shop_name = dom_col_str(c, st, 14);
 	r->order_number = dom_col_str(c, st, 15);
-	*customer_id = db_col_i64(st, 16);
-	if (dom_view(c) == VIEW_STAFF) {
+	enum view v = dom_view(c);
+	if (v == VIEW_STAFF) {
 		r->created_by = db_col_i64(st, 11);
 		r->answered_by = db_col_i64(st, 12);
 		r->answer_message_id = db_col_i64(st, 13);
-	} else {
-		r->enquiry_id = 0;
+		return;
 	}
-}
-
-static enum kerr redact_question(struct dctx *c, struct vreq *r, int64_t customer_id)
-{
-	if (dom_view(c) != VIEW_VENDOR)
-		return KERR_OK;
-	struct screen_party p;
-	enum kerr rc = order_customer_party(c, customer_id, &p);
-	if (rc)
-		return rc;
-	r->question = order_redact_for_vendor(c, &p, r->question);
-	return KERR_OK;
+	r->enquiry_id = 0;
+	if (v == VIEW_VENDOR) {
+		struct screen_party p;
+		order_read_party(c, st, 16, &p);
+		r->question = order_redact_for_vendor(c, &p, r->question);
+	}
 }
 
 /* Joins the evidence kinds, checking each; duplicates are dropped. */
@@ -149,16 +143,16 @@ static void read_answer_row(struct dctx *c, struct db_stmt *st, void *out)
 	}
 }
 
-/* A request row with what vreq_get needs beside it. */
+/* A request row with the id of its answer, which vendors see too. */
 struct got_vreq {
 	struct vreq *r;
-	int64_t customer_id, answer_id;
+	int64_t answer_id;
 };
 
 static void read_vreq_row(struct dctx *c, struct db_stmt *st, void *out)
 {
 	struct got_vreq *g = out;
-	read_vreq(c, st, g->r, &g->customer_id);
+	read_vreq(c, st, g->r);
 	g->answer_id = db_col_i64(st, 13);
 }
 
@@ -167,15 +161,14 @@ enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out)
 	enum kerr rc = dom_require(c, ROLE_VENDOR | ROLES_STAFF);
 	if (rc)
 		return rc;
-	struct got_vreq g = {out, 0, 0};
+	struct got_vreq g = {out, 0};
 	int found;
 	if ((rc = dom_fetch(c, SQL_GET, id, read_vreq_row, &g, &found)))
 		return rc;
-	int64_t customer_id = g.customer_id, answer_id = g.answer_id;
+	int64_t answer_id = g.answer_id;
 	if (!found || (c->who->role == ROLE_VENDOR && out->vendor_id != c->who->vendor_id))
 		return err_set(c->e, KERR_NOT_FOUND, "id", "no such vendor request");
-	if ((rc = redact_question(c, out, customer_id)) ||
-	    (rc = order_get(c, out->order_id, &out->order)))
+	if ((rc = order_get(c, out->order_id, &out->order)))
 		return rc;
 	if (!answer_id)
 		return KERR_OK;
@@ -225,7 +218,6 @@ enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **o
 		db_bind(st, DB_ARGS(f->enquiry_id));
 	db_bind(st, DB_ARGS((int64_t)f->limit + 1));
 	*out = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(**out));
-	int64_t *customers = arena_calloc(c->a, (size_t)f->limit + 1, sizeof(int64_t));
 	*n = 0;
 	*more = 0;
 	int r;
@@ -234,16 +226,11 @@ enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **o
 			*more = 1;
 			break;
 		}
-		read_vreq(c, st, &(*out)[*n], &customers[*n]);
+		read_vreq(c, st, &(*out)[*n]);
 		(*n)++;
 	}
 	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	for (int i = 0; i < *n; i++)
-		if ((rc = redact_question(c, &(*out)[i], customers[i])))
-			return rc;
-	return KERR_OK;
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
 /* Locks the request and checks the principal may act on it. */

@@ -156,8 +156,6 @@ const struct route *router_match(const struct route *routes, int n, int test_mod
 /* Method from its name; 0 when unknown. */
 unsigned http_method_parse(const char *s);
 const char *http_method_name(unsigned m);
-/* Reason phrase of a status. */
-const char *http_status_text(int status);
 
 /*
  * Runs the server until stop is set: binds, serves, then drains in-flight

@@ -28,12 +28,6 @@ static void add(struct found *f, size_t start, size_t end, enum screen_kind kind
 	f->spans[f->n++] = (struct screen_span){start, end, kind, conf};
 }
 
-const char *screen_kind_name(enum screen_kind k)
-{
-	static const char *names[] = {"phone", "email", "url", "handle", "solicitation", "known"};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
-}
-
 static int is_alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

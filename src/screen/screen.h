@@ -43,9 +43,6 @@ struct screen_party {
 #define SCREEN_MAX_INPUT ((size_t)1 << 20)
 #define SCREEN_MAX_SPANS 256
 
-/* Name of a kind ("phone"). */
-const char *screen_kind_name(enum screen_kind k);
-
 /*
  * Finds spans in text[0..n), sorted by start and not overlapping, into
  * spans[0..max).  party may be NULL.  Returns KERR_OK with the count in *count;

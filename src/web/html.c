@@ -47,8 +47,3 @@ void html_attr(struct buf *b, const char *value)
 {
 	html_txt(b, value);
 }
-
-void html_num(struct buf *b, long long v)
-{
-	buf_printf(b, "%lld", v);
-}

@@ -15,7 +15,5 @@ void html_raw(struct buf *b, const char *markup);
 void html_txt(struct buf *b, const char *text);
 /* Appends an attribute value (the caller writes the quotes). */
 void html_attr(struct buf *b, const char *value);
-/* Appends printf output of numbers only: the format must not take %s. */
-void html_num(struct buf *b, long long v);
 
 #endif

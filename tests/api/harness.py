@@ -65,7 +65,7 @@ class Response:
 class Server:
     """A kapsule server on a fresh database, with the demo data unless demo=False."""
 
-    def __init__(self, demo=True, extra_args=(), env=None, db=None, folder=None):
+    def __init__(self, demo=True, extra_args=(), env=None, db=None, folder=None, demo_args=()):
         self.dir = folder or tempfile.mkdtemp(prefix="kapsule-test-")
         self.db = db or os.path.join(self.dir, "test.db")
         self.port = free_port()
@@ -77,7 +77,7 @@ class Server:
             self.env.update(env)
         self.proc = None
         if demo and not os.path.exists(self.db):
-            self.cli("demo", check=True)
+            self.cli("demo", *demo_args, check=True)
         self.start()
 
     def args(self):
@@ -223,6 +223,37 @@ class Server:
             "SELECT id FROM sessions WHERE revoked_at IS NOT NULL ORDER BY id")
         return fp
 
+    def derived_mismatches(self):
+        """Enquiries whose kept copies (counts, times, names, due time) differ
+        from the rows they are derived from, as (id, what) pairs."""
+        checks = [
+            ("message_count", "e.message_count <> (SELECT COUNT(*) FROM messages m"
+             " WHERE m.enquiry_id = e.id)"),
+            ("last_message_at", "e.last_message_at <> (SELECT MAX(m.created_at) FROM messages m"
+             " WHERE m.enquiry_id = e.id)"),
+            ("customer_message_count", "e.customer_message_count <> (SELECT COUNT(*) FROM"
+             " messages m WHERE m.enquiry_id = e.id AND m.audience = 'customer')"),
+            ("customer_last_message_at", "e.customer_last_message_at <> (SELECT"
+             " COALESCE(MAX(m.created_at), 0) FROM messages m WHERE m.enquiry_id = e.id"
+             " AND m.audience = 'customer')"),
+            ("created_at", "e.created_at <> (SELECT MIN(m.created_at) FROM messages m"
+             " WHERE m.enquiry_id = e.id)"),
+            ("order_number", "e.order_number <> (SELECT o.number FROM orders o"
+             " WHERE o.id = e.order_id)"),
+            ("shop_name", "e.shop_name <> (SELECT v.shop_name FROM vendors v"
+             " WHERE v.id = e.vendor_id)"),
+            ("customer_name", "e.customer_name <> (SELECT c.first_name || ' ' || c.last_name"
+             " FROM customers c WHERE c.id = e.customer_id)"),
+            ("due_at", "e.due_at <> COALESCE((SELECT MIN(r.due_at) FROM vendor_requests r"
+             " WHERE r.enquiry_id = e.id AND r.state IN ('open', 'overdue')),"
+             " 9223372036854775807)"),
+        ]
+        out = []
+        for what, cond in checks:
+            out += [(row[0], what) for row in
+                    self.sql("SELECT e.id FROM enquiries e WHERE " + cond + " ORDER BY e.id")]
+        return out
+
 
 def new_key():
     return str(uuid.uuid4())
@@ -259,12 +290,14 @@ class ServerCase:
     down cleanly (exit 0, no sanitizer report)."""
 
     server_args = ()
+    demo_args = ()
     server_env = None
     demo = True
 
     @classmethod
     def setUpClass(cls):
-        cls.s = Server(demo=cls.demo, extra_args=cls.server_args, env=cls.server_env)
+        cls.s = Server(demo=cls.demo, extra_args=cls.server_args, env=cls.server_env,
+                       demo_args=cls.demo_args)
         cls.t = cls.s.tokens() if cls.demo else {}
 
     @classmethod

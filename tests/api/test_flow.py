@@ -45,6 +45,14 @@ class Flow(ServerCase, unittest.TestCase):
         self.assertEqual(o["customer"], {"first_name": "Jane"})
         self.assertIn("[contact details removed]", o["note"])
         self.assertAbsent(r, "07700", "900123", "jane.doe@", "Doe", "Acacia", "LS1")
+        # The vendor's order list shapes every row the same way.
+        r = s.get("/api/v1/orders?limit=100", t["vendor"])
+        self.assertEqual(r.status, 200, r)
+        row = [x for x in r.json()["items"] if x["id"] == order_id]
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row[0]["customer"], {"first_name": "Jane"})
+        self.assertIn("[contact details removed]", row[0]["note"])
+        self.assertAbsent(r, "07700", "900123", "jane.doe@", "Doe", "Acacia", "LS1")
         # Another vendor and another customer do not see it at all.
         self.assertEqual(s.get("/api/v1/orders/%d" % order_id, t["vendor2"]).status, 404)
         self.assertEqual(s.get("/api/v1/orders/%d" % order_id, t["customer2"]).status, 404)
@@ -92,7 +100,10 @@ class Flow(ServerCase, unittest.TestCase):
         self.assertAbsent(r, "jug handle broke", "Invoice and photo", "vendor")
         # The vendor sees the request, due first, with the customer's details removed.
         r = s.get("/api/v1/vendor-requests", t["vendor_b"])
-        self.assertIn(vid, [x["id"] for x in r.json()["items"]])
+        row = [x for x in r.json()["items"] if x["id"] == vid]
+        self.assertEqual(len(row), 1)
+        self.assertIn("[contact details removed]", row[0]["question"])
+        self.assertAbsent(r, "Doe", "07700", "900123", "jane.doe", "Acacia", "enquiry_id")
         r = s.get("/api/v1/vendor-requests/%d" % vid, t["vendor"])
         self.assertEqual(r.status, 200, r)
         v = r.json()

@@ -36,8 +36,12 @@ class Queue(ServerCase, unittest.TestCase):
                        {"question": "Tracking please?", "due_in_hours": 1 + i})
 
     def walk(self, query, limit=3):
+        """Every row's id of a query, following next_cursor."""
+        return [x["id"] for x in self.walk_items(query, limit)]
+
+    def walk_items(self, query, limit=3):
         """Every row of a query, following next_cursor."""
-        ids, cursor, pages = [], None, 0
+        items, cursor, pages = [], None, 0
         while True:
             q = query + ("&" if "?" in query else "?") + "limit=%d" % limit
             if cursor:
@@ -46,12 +50,12 @@ class Queue(ServerCase, unittest.TestCase):
             self.assertEqual(r.status, 200, r)
             page = r.json()
             self.assertLessEqual(len(page["items"]), limit)
-            ids += [x["id"] for x in page["items"]]
+            items += page["items"]
             cursor = page["next_cursor"]
             pages += 1
             self.assertLess(pages, 200)
             if not cursor:
-                return ids
+                return items
 
     def db_ids(self, where, order="created_at, id", *args):
         return [r[0] for r in self.s.sql(
@@ -119,6 +123,45 @@ class Queue(ServerCase, unittest.TestCase):
         for x in mine["items"] + rest:
             self.assertNotIn("customer_name", x)
             self.assertNotEqual(x["status"], "awaiting_vendor")
+
+    def test_renames_reach_queue_rows(self):
+        """A vendor's shop name and a customer's name are kept on each enquiry
+        for the queue; upserting the vendor or customer updates every copy."""
+        s, t = self.s, self.t
+        v = s.sql("SELECT ref, shop_name, contact_email, contact_phone, website FROM vendors"
+                  " WHERE ref = 'V-BLUEHERON'")[0]
+        c = s.sql("SELECT c.ref, u.email, c.first_name, c.last_name, c.phone, c.address"
+                  " FROM customers c JOIN users u ON u.id = c.user_id WHERE c.ref = 'C-1002'")[0]
+        vbody = dict(zip(("ref", "shop_name", "contact_email", "contact_phone", "website"), v))
+        cbody = dict(zip(("ref", "email", "first_name", "last_name", "phone", "address"), c))
+
+        def rows(name_key, value):
+            return sorted(x["id"] for x in self.walk_items("/api/v1/enquiries?status=all", 50)
+                          if x[name_key] == value)
+
+        want_v = self.db_ids("vendor_id = (SELECT id FROM vendors WHERE ref = 'V-BLUEHERON')")
+        want_c = self.db_ids("customer_id = (SELECT id FROM customers WHERE ref = 'C-1002')")
+        self.assertGreater(len(want_v), 3)
+        self.assertGreater(len(want_c), 3)
+        # The customer's session is fresh in the server's memory of sessions.
+        self.assertEqual(s.get("/api/v1/me", t["customer2"]).json()["name"], "Tom Baker")
+        try:
+            r = s.post("/api/v1/vendors", t["integration"], dict(vbody, shop_name="Heron & Co"))
+            self.assertIn(r.status, (200, 201), r)
+            r = s.post("/api/v1/customers", t["integration"], dict(cbody, last_name="Bakerson"))
+            self.assertIn(r.status, (200, 201), r)
+            # Their session shows the new name at once.
+            self.assertEqual(s.get("/api/v1/me", t["customer2"]).json()["name"], "Tom Bakerson")
+            self.assertEqual(rows("shop_name", "Heron & Co"), sorted(want_v))
+            self.assertEqual(rows("customer_name", "Tom Bakerson"), sorted(want_c))
+            self.assertEqual(s.derived_mismatches(), [])
+        finally:
+            for path, body in (("/api/v1/vendors", vbody), ("/api/v1/customers", cbody)):
+                r = s.post(path, t["integration"], {k: x for k, x in body.items() if x})
+                self.assertIn(r.status, (200, 201), r)
+        self.assertEqual(rows("shop_name", v[1]), sorted(want_v))
+        self.assertEqual(s.get("/api/v1/me", t["customer2"]).json()["name"], "Tom Baker")
+        self.assertEqual(s.derived_mismatches(), [])
 
 
 if __name__ == "__main__":

@@ -197,22 +197,9 @@ static void test_slices(void **state)
 	(void)state;
 	struct slice s = slice_from(NULL);
 	assert_int_equal(s.n, 0);
-	assert_true(slice_eq(s, ""));
-	assert_false(slice_eq(s, "a"));
 	s = slice_from("Hello");
 	assert_int_equal(s.n, 5);
-	assert_true(slice_eq(s, "Hello"));
-	assert_false(slice_eq(s, "hello"));
-	assert_false(slice_eq(s, "Hell"));
-	assert_false(slice_eq(s, "Hello!"));
-	assert_true(slice_eq_nocase(s, "hELLO"));
-	assert_false(slice_eq_nocase(s, "hELL"));
-	/* A slice is a prefix of a longer string: the rest is not looked at. */
-	struct slice part = {"abcdef", 3};
-	assert_true(slice_eq(part, "abc"));
-	assert_false(slice_eq(part, "abcd"));
-	assert_true(slice_eq_nocase(part, "ABC"));
-	assert_true(slice_eq(SLICE_LIT("lit"), "lit"));
+	assert_memory_equal(s.p, "Hello", 5);
 
 	static const struct {
 		const char *in, *out;

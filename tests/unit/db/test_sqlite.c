@@ -1,6 +1,7 @@
 /*
  * test_sqlite.c - the SQLite driver's rewriting of the common dialect, and
- * the pool: a failing write in a group commit rolls back alone.
+ * the pool: a failing write in a group commit rolls back alone, and what a
+ * write asks to run after its commit runs only if it is committed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,10 +72,8 @@ static void done_cb(void *arg, enum kerr rc)
 	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
 }
 
-/* Writes queued together commit together; the one that fails rolls back alone. */
-static void test_group_commit(void **state)
+static void open_pool(void)
 {
-	(void)state;
 	snprintf(path, sizeof(path), "/tmp/kapsule-db-XXXXXX");
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -82,6 +81,24 @@ static void test_group_commit(void **state)
 	struct err e = {0};
 	assert_int_equal(db_pool_open(path, 2, &pool, &e), KERR_OK);
 	assert_int_equal(db_write(pool, setup_fn, NULL), KERR_OK);
+}
+
+static void close_pool(void)
+{
+	db_pool_close(pool);
+	char side[96];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+/* Writes queued together commit together; the one that fails rolls back alone. */
+static void test_group_commit(void **state)
+{
+	(void)state;
+	open_pool();
 	static const char *keys[] = {"a", "b", "a", "c", "b", "d"};
 	struct result res[6] = {{0}};
 	for (int i = 0; i < 6; i++)
@@ -96,13 +113,99 @@ static void test_group_commit(void **state)
 	int64_t n = 0;
 	assert_int_equal(db_read(pool, count_fn, &n), KERR_OK);
 	assert_int_equal(n, 4);
-	db_pool_close(pool);
-	char side[96];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	close_pool();
+}
+
+/* ---- effects after commit ---- */
+
+static int runs_a, runs_b; /* written on the writer's thread */
+
+static void effect_a(void)
+{
+	__atomic_add_fetch(&runs_a, 1, __ATOMIC_RELEASE);
+}
+
+static void effect_b(void)
+{
+	__atomic_add_fetch(&runs_b, 1, __ATOMIC_RELEASE);
+}
+
+static int runs(int *n)
+{
+	return __atomic_load_n(n, __ATOMIC_ACQUIRE);
+}
+
+struct effect_arg {
+	const char *key; /* row to insert; NULL: none */
+	void (*fn)(void);
+	struct result res;
+	int seen_a; /* runs_a when the caller was told */
+};
+
+static enum kerr effect_fn(struct db *db, void *arg)
+{
+	struct effect_arg *x = arg;
+	/* Asked for twice: it still runs once. */
+	if (db_on_commit(db, x->fn) || db_on_commit(db, x->fn))
+		return KERR_INTERNAL;
+	return x->key ? insert_fn(db, (void *)x->key) : KERR_OK;
+}
+
+static void effect_done(void *arg, enum kerr rc)
+{
+	struct effect_arg *x = arg;
+	x->seen_a = runs(&runs_a);
+	done_cb(&x->res, rc);
+}
+
+static void ignore(void)
+{
+}
+static void ignore2(void)
+{
+}
+
+static void test_on_commit(void **state)
+{
+	(void)state;
+	/* A transaction holds a few distinct effects; the same one is kept once. */
+	struct db fake = {0};
+	void (*fns[])(void) = {effect_a, effect_b, ignore, ignore2};
+	for (int i = 0; i < DB_MAX_ON_COMMIT; i++)
+		assert_int_equal(db_on_commit(&fake, fns[i]), 0);
+	assert_int_equal(db_on_commit(&fake, effect_a), 0);
+	assert_int_equal(fake.non_commit, DB_MAX_ON_COMMIT);
+	assert_int_equal(db_on_commit(&fake, close_pool), -1);
+
+	open_pool();
+	struct effect_arg one = {"e1", effect_a, {0}, 0};
+	assert_int_equal(db_write(pool, effect_fn, &one), KERR_OK);
+	assert_int_equal(runs(&runs_a), 1);
+	/* A write that fails runs nothing. */
+	struct effect_arg dup = {"e1", effect_b, {0}, 0};
+	assert_int_equal(db_write(pool, effect_fn, &dup), KERR_CONFLICT);
+	assert_int_equal(runs(&runs_b), 0);
+	/* In a group commit, the failing write's effect goes with it; the others
+	   run, before their callers are told. */
+	struct effect_arg g[3] = {
+	    {"e2", effect_a, {0}, 0}, {"e2", effect_b, {0}, 0}, {"e3", effect_a, {0}, 0}};
+	for (int i = 0; i < 3; i++)
+		db_write_async(pool, effect_fn, &g[i], effect_done, &g[i]);
+	for (int i = 0; i < 3; i++)
+		while (!__atomic_load_n(&g[i].res.done, __ATOMIC_ACQUIRE))
+			usleep(1000);
+	assert_int_equal(g[0].res.rc, KERR_OK);
+	assert_int_equal(g[1].res.rc, KERR_CONFLICT);
+	assert_int_equal(g[2].res.rc, KERR_OK);
+	assert_int_equal(runs(&runs_b), 0);
+	assert_true(g[0].seen_a >= 2);
+	assert_true(g[2].seen_a >= 2);
+	assert_true(runs(&runs_a) == 2 || runs(&runs_a) == 3); /* one batch or two */
+	/* A read transaction that commits runs its effects too. */
+	struct effect_arg rd = {NULL, effect_b, {0}, 0};
+	assert_int_equal(db_read(pool, effect_fn, &rd), KERR_OK);
+	assert_int_equal(runs(&runs_b), 1);
+	close_pool();
 }
 
 int main(void)
@@ -110,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_translate),
 	    cmocka_unit_test(test_group_commit),
+	    cmocka_unit_test(test_on_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -316,25 +316,13 @@ static void test_input_limit(void **state)
 	free(t);
 }
 
-static void test_kind_names(void **state)
-{
-	(void)state;
-	assert_string_equal(screen_kind_name(SCREEN_PHONE), "phone");
-	assert_string_equal(screen_kind_name(SCREEN_EMAIL), "email");
-	assert_string_equal(screen_kind_name(SCREEN_URL), "url");
-	assert_string_equal(screen_kind_name(SCREEN_HANDLE), "handle");
-	assert_string_equal(screen_kind_name(SCREEN_SOLICITATION), "solicitation");
-	assert_string_equal(screen_kind_name(SCREEN_KNOWN), "known");
-	assert_string_equal(screen_kind_name((enum screen_kind)99), "unknown");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_emails),	cmocka_unit_test(test_phones),
 	    cmocka_unit_test(test_not_phones),	cmocka_unit_test(test_party),
 	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_span_limit),
-	    cmocka_unit_test(test_input_limit), cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_input_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
