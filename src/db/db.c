@@ -241,20 +241,31 @@ static struct timespec after_ms(long ms)
 /*
  * Upkeep: after commits, at most every UPKEEP_EVERY_MS, the driver's
  * maintain() copies committed log pages into the database while the writer
- * goes on.  Once the log is longer than LOG_RESTART_PAGES, upkeep asks the
- * writer to stop between two batches, copies the few pages written since
- * (so the log is wholly copied) and lets it go: the writer's next
+ * goes on.  Once the log is longer than LOG_RESTART_PAGES, upkeep copies
+ * again until one copy is quick, then asks the writer to stop between two
+ * batches, copies the few pages written since (so the log is wholly
+ * copied) and lets it go: the writer's next
  * transaction then starts the log again from its beginning.  The writer
  * pauses for that last short copy only, never for the bulk of it.  Called
  * with wmu held; returns with it held.
  */
 #define LOG_RESTART_PAGES 16000
 #define PAUSE_WAIT_MS	  100
+#define CATCH_UP_PASSES	  4    /* extra copies before a pause, at most */
+#define QUICK_PASS_US	  3000 /* a copy this short leaves little for the pause */
 
 static void upkeep_once(struct db_pool *p)
 {
 	pthread_mutex_unlock(&p->wmu);
 	int log = p->drv->maintain(p->mdb);
+	/* Before pausing the writer, copy again until a pass is quick: the
+	 * pause then covers only the commits of that last quick pass. */
+	for (int pass = 0; log > LOG_RESTART_PAGES && pass < CATCH_UP_PASSES; pass++) {
+		int64_t t0 = clock_mono_us();
+		log = p->drv->maintain(p->mdb);
+		if (clock_mono_us() - t0 < QUICK_PASS_US)
+			break;
+	}
 	pthread_mutex_lock(&p->wmu);
 	if (log <= LOG_RESTART_PAGES || p->wstop)
 		return;
