@@ -10,6 +10,12 @@ medians: requests/s, p50, p99, the ratio to /healthz, committed writes/s
 (counted in the database), and the server's memory.  Also a keep-alive check
 of /healthz at 256 connections.  Figures go to stdout and, as JSON, to
 --json FILE.
+
+--stores sqlite,postgres and --processes 1,2 measure every combination in
+one run, side by side.  PostgreSQL runs in a throwaway cluster that the
+benchmark starts (scripts/pg.sh, fsync on) on a loopback port; two or more
+processes share one database behind HAProxy (contrib/haproxy.cfg on
+loopback ports), and /healthz is then measured through HAProxy as well.
 """
 import argparse
 import json
@@ -25,6 +31,8 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "api"))
+import pgwire  # noqa: E402  (the tests' small PostgreSQL client)
 
 
 def parse_wrk(out):
@@ -79,60 +87,151 @@ def memory(pid):
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=os.environ.get("KAPSULE_BIN",
-                                                    os.path.join(ROOT, "build", "kapsule")))
-    ap.add_argument("--enquiries", type=int, default=100000)
-    ap.add_argument("--seconds", type=int, default=8, help="per run")
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--connections", type=int, default=64)
-    ap.add_argument("--port", type=int, default=18731)
-    ap.add_argument("--db", help="reuse this demo database (made if missing)")
-    ap.add_argument("--json", help="write the figures here")
-    ap.add_argument("--server-args", default="", help="extra flags for kapsule serve")
-    a = ap.parse_args()
-    for tool in ("wrk",):
-        if not shutil.which(tool):
-            raise SystemExit("%s is missing: run scripts/deps.sh bench as root" % tool)
+def free_port():
+    import socket
+    sk = socket.socket()
+    sk.bind(("127.0.0.1", 0))
+    port = sk.getsockname()[1]
+    sk.close()
+    return port
 
-    work = tempfile.mkdtemp(prefix="kapsule-bench-")
-    db = a.db or os.path.join(work, "bench.db")
-    if not os.path.exists(db):
-        t0 = time.time()
-        subprocess.run([a.bin, "demo", "--enquiries", str(a.enquiries), "--db=" + db],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        print("demo database with %d generated enquiries made in %.0f s"
-              % (a.enquiries, time.time() - t0), file=sys.stderr)
-    log = open(os.path.join(work, "server.log"), "wb")
-    srv = subprocess.Popen([a.bin, "serve", "--db=" + db, "--port=%d" % a.port,
-                            *a.server_args.split()], stdout=log, stderr=log)
-    base = "http://127.0.0.1:%d" % a.port
-    try:
-        for _ in range(100):
+
+def wait_up(base, what):
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/readyz", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("%s did not come up" % what)
+
+
+def haproxy_config(front, ports):
+    with open(os.path.join(ROOT, "contrib", "haproxy.cfg")) as f:
+        text = f.read()
+    text = re.sub(r"bind 127\.0\.0\.1:\d+", "bind 127.0.0.1:%d" % front, text)
+    servers = "".join("\tserver app%d 127.0.0.1:%d check\n" % (i + 1, p)
+                      for i, p in enumerate(ports))
+    return re.sub(r"(\tserver app\d+ [^\n]*\n)+", servers, text)
+
+
+class Stack:
+    """n kapsule servers on db (behind HAProxy when n > 1)."""
+
+    def __init__(self, a, db, n, work):
+        self.procs, self.logs, self.proxy = [], [], None
+        ports = [free_port() for _ in range(n)]
+        for i, port in enumerate(ports):
+            log = open(os.path.join(work, "server-%d.log" % port), "wb")
+            self.logs.append(log)
+            self.procs.append(subprocess.Popen(
+                [a.bin, "serve", "--db=" + db, "--port=%d" % port, *a.server_args.split()],
+                stdout=log, stderr=log))
+            wait_up("http://127.0.0.1:%d" % port, "server %d" % (i + 1))
+        if n == 1:
+            self.base = "http://127.0.0.1:%d" % ports[0]
+            return
+        if not shutil.which("haproxy"):
+            raise SystemExit("haproxy is missing: run scripts/deps.sh bench as root")
+        front = free_port()
+        cfg = os.path.join(work, "haproxy.cfg")
+        with open(cfg, "w") as f:
+            f.write(haproxy_config(front, ports))
+        plog = open(os.path.join(work, "haproxy.log"), "wb")
+        self.logs.append(plog)
+        self.proxy = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdout=plog, stderr=plog)
+        self.base = "http://127.0.0.1:%d" % front
+        wait_up(self.base, "haproxy")
+        time.sleep(2.5)  # both servers pass their health checks
+
+    def memory(self):
+        mems = [memory(p.pid) for p in self.procs]
+        return {"VmRSS": max(m.get("VmRSS", 0) for m in mems),
+                "VmHWM": max(m.get("VmHWM", 0) for m in mems)}
+
+    def stop(self):
+        if self.proxy:
+            self.proxy.terminate()
+            self.proxy.wait(timeout=30)
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            p.wait(timeout=60)
+        for log in self.logs:
+            log.close()
+
+
+class Store:
+    """The demo database of one store, made once per run."""
+
+    def __init__(self, a, kind, work):
+        self.kind, self.work, self.pgdir = kind, work, None
+        if kind == "sqlite":
+            self.db = a.db or os.path.join(work, "bench.db")
+            fresh = not os.path.exists(self.db)
+        else:
+            self.pgdir = os.path.join(work, "pg")
+            os.makedirs(work, exist_ok=True)
+            os.chmod(work, 0o755)
+            env = dict(os.environ)
+            env.pop("FAST", None)  # a real cluster: fsync on
+            url = subprocess.run([os.path.join(ROOT, "scripts", "pg.sh"), "start", self.pgdir,
+                                  str(free_port())], check=True, capture_output=True,
+                                 text=True, env=env).stdout.strip()
+            admin = pgwire.Connection(url)
+            admin.query("CREATE DATABASE bench")
+            admin.close()
+            self.db = pgwire.with_database(url, "bench")
+            fresh = True
+        if fresh:
+            t0 = time.time()
+            subprocess.run([a.bin, "demo", "--enquiries", str(a.enquiries), "--db=" + self.db],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            print("%s: demo database with %d generated enquiries made in %.0f s"
+                  % (kind, a.enquiries, time.time() - t0), file=sys.stderr)
+
+    def sql(self, query, *args):
+        if self.kind == "sqlite":
+            con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=30)
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+                return con.execute(query, args).fetchall()
+            finally:
+                con.close()
+        con = pgwire.Connection(self.db)
+        try:
+            return con.query(query, *args)
+        finally:
+            con.close()
+
+    def messages(self):
+        return self.sql("SELECT COUNT(*) FROM messages")[0][0]
+
+    def close(self):
+        if self.pgdir:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg.sh"), "stop", self.pgdir],
+                           check=False)
+
+
+def measure(a, store, nproc, work):
+    """Every case, a.rounds times, on nproc servers over store."""
+    stack = Stack(a, store.db, nproc, work)
+    base = stack.base
+    try:
         agent = post(base + "/api/v1/auth/login",
                      {"email": "agent@kapsule.co.uk", "password": "kapsule-demo"})["token"]
         customer = post(base + "/api/v1/auth/login",
                         {"email": "jane.doe@example.com", "password": "kapsule-demo"})["token"]
-        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-        cust_id = con.execute("SELECT c.id FROM customers c JOIN users u ON u.id = c.user_id"
-                              " WHERE u.email = 'jane.doe@example.com'").fetchone()[0]
+        cust_id = store.sql("SELECT c.id FROM customers c JOIN users u ON u.id = c.user_id"
+                            " WHERE u.email = 'jane.doe@example.com'")[0][0]
         # (b) reads the demo enquiry with the longest thread (a vendor request, an
         # answer with a file, notes); (c) writes to other enquiries of the customer.
-        thread_id = con.execute("SELECT enquiry_id FROM messages GROUP BY enquiry_id"
-                                " ORDER BY COUNT(*) DESC, enquiry_id LIMIT 1").fetchone()[0]
-        ids = [str(r[0]) for r in con.execute(
+        thread_id = store.sql("SELECT enquiry_id FROM messages GROUP BY enquiry_id"
+                              " ORDER BY COUNT(*) DESC, enquiry_id LIMIT 1")[0][0]
+        ids = [str(r[0]) for r in store.sql(
             "SELECT id FROM enquiries WHERE customer_id = ? AND status IN ('open',"
-            " 'awaiting_customer') AND id <> ? ORDER BY id LIMIT 2000", (cust_id, thread_id))]
-        nmsg = con.execute("SELECT COUNT(*) FROM messages WHERE enquiry_id = ?",
-                           (thread_id,)).fetchone()[0]
-        total = con.execute("SELECT COUNT(*) FROM enquiries").fetchone()[0]
-        con.close()
+            " 'awaiting_customer') AND id <> ? ORDER BY id LIMIT 2000", cust_id, thread_id)]
+        nmsg = store.sql("SELECT COUNT(*) FROM messages WHERE enquiry_id = ?", thread_id)[0][0]
+        total = store.sql("SELECT COUNT(*) FROM enquiries")[0][0]
 
         auth = ("Authorization: Bearer " + agent,)
         cases = {
@@ -145,30 +244,30 @@ def main():
         runs = {k: [] for k in cases}
         ratios = {k: [] for k in cases if k != "healthz"}
         committed = []
+        label = "%s x%d" % (store.kind, nproc)
         for rnd in range(a.rounds):
             for name in ("queue", "enquiry", "post"):
                 h = wrk(seconds=a.seconds, conns=a.connections, **cases["healthz"])
                 runs["healthz"].append(h)
-                before = count_messages(db)
+                before = store.messages()
                 r = wrk(seconds=a.seconds, conns=a.connections, **cases[name])
                 if name == "post":
-                    committed.append((count_messages(db) - before) / a.seconds)
+                    committed.append((store.messages() - before) / a.seconds)
                 runs[name].append(r)
                 ratios[name].append(r["rps"] / h["rps"])
-                print("round %d %-8s %8.0f req/s (healthz %8.0f) p50 %6.2f ms p99 %6.2f ms"
-                      % (rnd + 1, name, r["rps"], h["rps"], r["p50_ms"], r["p99_ms"]),
+                print("%s round %d %-8s %8.0f req/s (healthz %8.0f) p50 %6.2f ms p99 %6.2f ms"
+                      % (label, rnd + 1, name, r["rps"], h["rps"], r["p50_ms"], r["p99_ms"]),
                       file=sys.stderr)
         keepalive = wrk(url=base + "/healthz", seconds=a.seconds, conns=256)
-        mem = memory(srv.pid)
+        mem = stack.memory()
     finally:
-        srv.terminate()
-        srv.wait(timeout=30)
-        log.close()
+        stack.stop()
 
     def med(name, key):
         return statistics.median(r[key] for r in runs[name])
 
     result = {
+        "store": store.kind, "processes": nproc,
         "enquiries": total, "connections": a.connections, "seconds": a.seconds,
         "rounds": a.rounds, "thread_messages": nmsg,
         "healthz": {"rps": med("healthz", "rps"), "p50_ms": med("healthz", "p50_ms"),
@@ -182,13 +281,17 @@ def main():
                         "non2xx": sum(r["non2xx"] for r in runs[name]),
                         "socket_errors": sum(r["socket_errors"] for r in runs[name])}
     result["post"]["committed_per_s"] = statistics.median(committed)
+    return result
 
+
+def report(result):
     print()
-    print("%d enquiries, %d connections, %d rounds of %d s; medians"
-          % (total, a.connections, a.rounds, a.seconds))
+    print("%s, %d process(es): %d enquiries, %d connections, %d rounds of %d s; medians"
+          % (result["store"], result["processes"], result["enquiries"], result["connections"],
+             result["rounds"], result["seconds"]))
     print("%-34s %10s %9s %9s %9s" % ("", "req/s", "p50 ms", "p99 ms", "/healthz"))
     rows = [("GET /healthz (baseline)", "healthz"), ("(a) agent queue, first page", "queue"),
-            ("(b) one enquiry with thread (%d)" % nmsg, "enquiry"),
+            ("(b) one enquiry with thread (%d)" % result["thread_messages"], "enquiry"),
             ("(c) customer posts a message", "post")]
     for label, key in rows:
         r = result[key]
@@ -197,25 +300,85 @@ def main():
                                                "%.0f%%" % (100 * ratio) if ratio else "-"))
     print("(c) committed writes/s (counted in the database): %.0f"
           % result["post"]["committed_per_s"])
+    ka = result["keepalive_256"]
     print("keep-alive check, /healthz at 256 connections: %.0f req/s, %d socket errors,"
-          " %d non-2xx" % (keepalive["rps"], keepalive["socket_errors"], keepalive["non2xx"]))
-    print("server memory: RSS %d MB now, %d MB peak" % (mem.get("VmRSS", 0), mem.get("VmHWM", 0)))
-    bad = sum(result[k]["non2xx"] + result[k]["socket_errors"] for k in ratios)
+          " %d non-2xx" % (ka["rps"], ka["socket_errors"], ka["non2xx"]))
+    mem = result["memory_mb"]
+    print("server memory (largest process): RSS %d MB now, %d MB peak"
+          % (mem.get("VmRSS", 0), mem.get("VmHWM", 0)))
+    bad = sum(result[k]["non2xx"] + result[k]["socket_errors"]
+              for k in ("queue", "enquiry", "post"))
     if bad:
         print("WARNING: %d failed requests during the runs" % bad)
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(result, f, indent=2)
-    if not a.db:
-        shutil.rmtree(work, ignore_errors=True)
 
 
-def count_messages(db):
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+def side_by_side(results):
+    if len(results) < 2:
+        return
+    print()
+    print("Side by side (medians; req/s, p99 ms, share of /healthz):")
+    head = "%-22s" % ""
+    for r in results:
+        head += " %22s" % ("%s x%d" % (r["store"], r["processes"]))
+    print(head)
+    for key, label in (("healthz", "/healthz"), ("queue", "(a) queue page"),
+                       ("enquiry", "(b) enquiry"), ("post", "(c) post message")):
+        line = "%-22s" % label
+        for r in results:
+            x = r[key]
+            share = " %3.0f%%" % (100 * x["ratio_to_healthz"]) if "ratio_to_healthz" in x else ""
+            line += " %22s" % ("%.0f %.1fms%s" % (x["rps"], x["p99_ms"], share))
+        print(line)
+    line = "%-22s" % "(c) committed/s"
+    for r in results:
+        line += " %22s" % ("%.0f" % r["post"]["committed_per_s"])
+    print(line)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.environ.get("KAPSULE_BIN",
+                                                    os.path.join(ROOT, "build", "kapsule")))
+    ap.add_argument("--enquiries", type=int, default=100000)
+    ap.add_argument("--seconds", type=int, default=8, help="per run")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--db", help="reuse this SQLite demo database (made if missing)")
+    ap.add_argument("--stores", default="sqlite", help="sqlite, postgres or both (comma)")
+    ap.add_argument("--processes", default="1", help="server processes, e.g. 1,2")
+    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--server-args", default="", help="extra flags for kapsule serve")
+    a = ap.parse_args()
+    for tool in ("wrk",):
+        if not shutil.which(tool):
+            raise SystemExit("%s is missing: run scripts/deps.sh bench as root" % tool)
+    stores = [x.strip() for x in a.stores.split(",") if x.strip()]
+    procs = [int(x) for x in a.processes.split(",") if x.strip()]
+    if not stores or any(x not in ("sqlite", "postgres") for x in stores) or \
+            not procs or any(n < 1 or n > 8 for n in procs):
+        raise SystemExit("--stores takes sqlite and/or postgres; --processes 1 to 8")
+
+    work = tempfile.mkdtemp(prefix="kapsule-bench-")
+    os.chmod(work, 0o755)  # a PostgreSQL cluster inside runs as its own user
+    results = []
     try:
-        return con.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+        for kind in stores:
+            store = Store(a, kind, os.path.join(work, kind))
+            try:
+                for n in procs:
+                    os.makedirs(os.path.join(work, kind, "x%d" % n), exist_ok=True)
+                    results.append(measure(a, store, n, os.path.join(work, kind, "x%d" % n)))
+            finally:
+                store.close()
     finally:
-        con.close()
+        for r in results:
+            report(r)
+        side_by_side(results)
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(results[0] if len(results) == 1 else results, f, indent=2)
+        if not a.db:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

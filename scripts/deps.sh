@@ -7,8 +7,8 @@ set -eu
 
 build="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libutf8proc-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev python3 sqlite3"
-bench="$build wrk"
+test="$build libcmocka-dev python3 sqlite3 postgresql-15 haproxy"
+bench="$build wrk postgresql-15 haproxy"
 
 case "${1:-build}" in
 build) want=$build ;;

@@ -65,7 +65,7 @@ static struct db_pool *open_store(const struct config *cfg, int nread)
 {
 	struct err e = {0};
 	struct db_pool *pool = NULL;
-	if (db_pool_open(cfg->db, nread, &pool, &e)) {
+	if (db_pool_open(cfg->db, nread, (int)cfg->db_statement_timeout_ms, &pool, &e)) {
 		fprintf(stderr, "kapsule: %s\n", err_text(&e));
 		return NULL;
 	}

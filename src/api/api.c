@@ -28,6 +28,8 @@ void api_error(struct req *r, enum kerr code, const char *field, const char *msg
 	if (r->err.code == KERR_OK)
 		r->err.code = code;
 	api_begin(r, kerr_status(code), &w);
+	if (code == KERR_UNAVAILABLE)
+		req_add_header(r, "Retry-After", "2"); /* the store is restarting or busy */
 	jw_obj(&w);
 	jw_key(&w, "error");
 	jw_obj(&w);

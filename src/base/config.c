@@ -4,6 +4,8 @@
  */
 #include "base/config.h"
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,10 +16,11 @@
 #include "base/log.h"
 
 enum ctype {
-	C_STR,	/* text, at most the field's size - 1 bytes */
-	C_INT,	/* integer in [min, max] */
-	C_SIZE, /* byte count with optional k, M or G suffix, in [min, max] */
-	C_BOOL, /* true/false, yes/no, on/off, 1/0 */
+	C_STR,	 /* text, at most the field's size - 1 bytes */
+	C_INT,	 /* integer in [min, max] */
+	C_SIZE,	 /* byte count with optional k, M or G suffix, in [min, max] */
+	C_BOOL,	 /* true/false, yes/no, on/off, 1/0 */
+	C_ADDRS, /* comma-separated IPv4/IPv6 addresses, stored as text */
 };
 
 struct ckey {
@@ -34,7 +37,64 @@ struct ckey {
 #define I(f) C_INT, offsetof(struct config, f), 0
 #define Z(f) C_SIZE, offsetof(struct config, f), 0
 #define B(f) C_BOOL, offsetof(struct config, f), 0
+#define A(f) C_ADDRS, offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define MiB  (1024LL * 1024)
+
+/* Calls fn on each comma-separated entry of list, trimmed; stops at nonzero. */
+static int each_addr(const char *list, int (*fn)(const char *addr, void *arg), void *arg)
+{
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ", ");
+		if (!n)
+			break;
+		char one[INET6_ADDRSTRLEN + 1];
+		if (n >= sizeof(one))
+			return fn("", arg);
+		memcpy(one, p, n);
+		one[n] = '\0';
+		int r = fn(one, arg);
+		if (r)
+			return r;
+		p += n;
+	}
+	return 0;
+}
+
+/* An address in binary, with its family; 0 when it is not one. */
+static int addr_parse(const char *s, unsigned char out[16])
+{
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, s, out) == 1)
+		return AF_INET;
+	return inet_pton(AF_INET6, s, out) == 1 ? AF_INET6 : 0;
+}
+
+static int addr_bad(const char *addr, void *arg)
+{
+	(void)arg;
+	unsigned char buf[16];
+	return addr_parse(addr, buf) == 0;
+}
+
+int config_addrs_valid(const char *list)
+{
+	return each_addr(list, addr_bad, NULL) == 0;
+}
+
+static int addr_same(const char *addr, void *arg)
+{
+	unsigned char a[16], b[16];
+	int fa = addr_parse(addr, a);
+	return fa && fa == addr_parse((const char *)arg, b) && memcmp(a, b, 16) == 0;
+}
+
+int config_addrs_has(const char *list, const char *addr)
+{
+	return each_addr(list, addr_same, (void *)addr) != 0;
+}
 
 static const struct ckey keys[] = {
     {"listen", S(listen), "127.0.0.1", 0, 0, "address to listen on"},
@@ -42,6 +102,8 @@ static const struct ckey keys[] = {
     {"db", S(db), "kapsule.db", 0, 0, "SQLite file, or a postgres:// URL"},
     {"threads", I(threads), "8", 1, 256, "HTTP worker threads"},
     {"db_pool", I(db_pool), "0", 0, 256, "read connections per process (0: one per thread)"},
+    {"db_statement_timeout_ms", I(db_statement_timeout_ms), "10000", 0, 3600000,
+     "PostgreSQL: cancel a statement after this long (0: never)"},
     {"max_connections", I(max_connections), "1024", 1, 100000, "open HTTP connections at most"},
     {"idle_timeout", I(idle_timeout), "30", 1, 3600, "seconds an idle connection is kept open"},
     {"max_header_bytes", Z(max_header_bytes), "16k", 4096, MiB, "request line and headers at most"},
@@ -53,6 +115,8 @@ static const struct ckey keys[] = {
     {"session_hours", I(session_hours), "12", 1, 24LL * 90, "lifetime of a sign-in session, hours"},
     {"cookie_secure", B(cookie_secure), "false", 0, 0,
      "mark the session cookie Secure (set behind HTTPS)"},
+    {"trusted_proxies", A(trusted_proxies), "", 0, 0,
+     "balancers whose X-Forwarded-For names the client (comma-separated addresses)"},
     {"login_account_failures", I(login_account_failures), "5", 1, 1000,
      "failed logins allowed per account per window"},
     {"login_address_failures", I(login_address_failures), "20", 1, 100000,
@@ -132,6 +196,15 @@ static int set_key(struct config *c, const struct ckey *k, const char *value, co
 		return -1;
 	}
 	switch (k->type) {
+	case C_ADDRS:
+		if (!config_addrs_valid(value)) {
+			snprintf(errbuf, errlen,
+				 "%s: '%s' must be IP addresses separated by commas, not '%s'",
+				 origin, k->name, value);
+			return -1;
+		}
+		/* stored as text */
+		__attribute__((fallthrough));
 	case C_STR:
 		if (strlen(value) >= k->size) {
 			snprintf(errbuf, errlen, "%s: value of '%s' is longer than %zu bytes",

@@ -15,36 +15,38 @@
 #include <stdint.h>
 
 struct config {
-	char listen[64];		/* address to bind */
-	int64_t port;			/* TCP port */
-	char db[1024];			/* SQLite file path or postgres:// URL */
-	int64_t threads;		/* HTTP worker threads */
-	int64_t db_pool;		/* read connections per process */
-	int64_t max_connections;	/* open HTTP connections at most */
-	int64_t idle_timeout;		/* seconds an idle connection is kept */
-	int64_t max_header_bytes;	/* request line and headers at most */
-	int64_t max_body_bytes;		/* JSON bodies at most */
-	int64_t max_upload_bytes;	/* a whole upload request at most */
-	int64_t max_file_bytes;		/* one uploaded file at most */
-	int64_t max_files;		/* files in one upload at most */
-	int64_t session_hours;		/* lifetime of a sign-in session */
-	int cookie_secure;		/* add Secure to the session cookie */
-	int64_t login_account_failures; /* failed logins per account per window */
-	int64_t login_address_failures; /* failed logins per client address per window */
-	int64_t login_window_minutes;	/* length of that window */
-	int64_t reopen_window_days;	/* days a customer may reopen a resolved enquiry */
-	int64_t vendor_due_hours;	/* default deadline of a vendor request */
-	char operator_name[64];		/* marketplace name shown to people */
-	char operator_domain[128];	/* marketplace domain */
-	char support_email[128];	/* marketplace support address */
-	char public_url[256];		/* base URL for links */
-	int test_clock;			/* allow tests to move time forward */
-	char log_level[16];		/* debug, info, warn or error */
-	int log_requests;		/* one log line per request */
-	int64_t jobs_interval_ms;	/* scheduler period; 0 turns it off */
-	int64_t shutdown_grace_seconds; /* time in-flight requests get on shutdown */
-	int64_t password_ops;		/* argon2id passes */
-	int64_t password_mem_kib;	/* argon2id memory */
+	char listen[64];		 /* address to bind */
+	int64_t port;			 /* TCP port */
+	char db[1024];			 /* SQLite file path or postgres:// URL */
+	int64_t threads;		 /* HTTP worker threads */
+	int64_t db_pool;		 /* read connections per process */
+	int64_t db_statement_timeout_ms; /* PostgreSQL statement limit */
+	int64_t max_connections;	 /* open HTTP connections at most */
+	int64_t idle_timeout;		 /* seconds an idle connection is kept */
+	int64_t max_header_bytes;	 /* request line and headers at most */
+	int64_t max_body_bytes;		 /* JSON bodies at most */
+	int64_t max_upload_bytes;	 /* a whole upload request at most */
+	int64_t max_file_bytes;		 /* one uploaded file at most */
+	int64_t max_files;		 /* files in one upload at most */
+	int64_t session_hours;		 /* lifetime of a sign-in session */
+	int cookie_secure;		 /* add Secure to the session cookie */
+	char trusted_proxies[512];	 /* balancers trusted for X-Forwarded-For */
+	int64_t login_account_failures;	 /* failed logins per account per window */
+	int64_t login_address_failures;	 /* failed logins per client address per window */
+	int64_t login_window_minutes;	 /* length of that window */
+	int64_t reopen_window_days;	 /* days a customer may reopen a resolved enquiry */
+	int64_t vendor_due_hours;	 /* default deadline of a vendor request */
+	char operator_name[64];		 /* marketplace name shown to people */
+	char operator_domain[128];	 /* marketplace domain */
+	char support_email[128];	 /* marketplace support address */
+	char public_url[256];		 /* base URL for links */
+	int test_clock;			 /* allow tests to move time forward */
+	char log_level[16];		 /* debug, info, warn or error */
+	int log_requests;		 /* one log line per request */
+	int64_t jobs_interval_ms;	 /* scheduler period; 0 turns it off */
+	int64_t shutdown_grace_seconds;	 /* time in-flight requests get on shutdown */
+	int64_t password_ops;		 /* argon2id passes */
+	int64_t password_mem_kib;	 /* argon2id memory */
 };
 
 /* Fills c with the defaults. */
@@ -66,5 +68,10 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 
 /* Writes the documented default configuration file to f. */
 void config_print_defaults(void *file);
+
+/* 1 when list (comma-separated) holds only valid IPv4/IPv6 addresses. */
+int config_addrs_valid(const char *list);
+/* 1 when addr is one of list's entries (compared as addresses, not text). */
+int config_addrs_has(const char *list, const char *addr);
 
 #endif

@@ -37,7 +37,7 @@ struct wjob {
 	struct wjob *next;   /* queue link */
 };
 
-#define BATCH_MAX 128
+#define BATCH_MAX 128 /* the most any driver may ask for */
 
 struct db_pool {
 	const struct db_driver *drv; /* the store's driver */
@@ -46,6 +46,7 @@ struct db_pool {
 	pthread_cond_t cv;	     /* signalled when a connection comes back */
 	struct db **idle;	     /* idle read connections */
 	int nidle, nopen, max;	     /* idle now, open in all, most allowed */
+	int timeout_ms;		     /* statement limit for new connections */
 
 	/* The writer (SQLite only): one connection, one thread, one queue. */
 	struct db *wdb;			      /* the write connection */
@@ -82,7 +83,7 @@ static struct db *pool_get(struct db_pool *p, struct err *e)
 	}
 	p->nopen++;
 	pthread_mutex_unlock(&p->mu);
-	struct db *db = p->drv->open(p->url, 0, e);
+	struct db *db = p->drv->open(p->url, 0, p->timeout_ms, e);
 	if (!db) {
 		pthread_mutex_lock(&p->mu);
 		p->nopen--;
@@ -137,6 +138,15 @@ static void end_tx(struct db *db, int committed)
 	db->non_commit = 0;
 }
 
+/*
+ * Why the writer's transaction ended under it: a dropped connection (the
+ * database restarting) is worth a retry; anything else is a failure.
+ */
+static enum kerr lost(struct db_pool *p)
+{
+	return p->drv->broken(p->wdb) ? KERR_UNAVAILABLE : KERR_DB;
+}
+
 /* Runs one job inside the open transaction, in a savepoint of its own. */
 static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
 {
@@ -146,7 +156,7 @@ static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
 	int asked = p->wdb->non_commit;
 	enum kerr rc = j->fn(p->wdb, j->arg);
 	if (!p->drv->in_tx(p->wdb))
-		return rc ? rc : KERR_DB; /* the store rolled everything back */
+		return rc ? rc : lost(p); /* the store rolled everything back */
 	if (rc) {
 		p->wdb->non_commit = asked; /* what the job asked for goes with it */
 		if (run_simple(p->wdb, "ROLLBACK TO job", &e) ||
@@ -179,6 +189,22 @@ static void log_slow(int jobs, int64_t work_us, int64_t commit_us)
 	log_end(&l);
 }
 
+/*
+ * Replaces the writer's connection when the store has dropped it (a
+ * server restart): 0 when there is a usable one.
+ */
+static int writer_connect(struct db_pool *p, struct err *e)
+{
+	if (p->wdb && !p->drv->broken(p->wdb))
+		return 0;
+	if (p->wdb) {
+		p->drv->close(p->wdb);
+		p->wdb = NULL;
+	}
+	p->wdb = p->drv->open(p->url, 1, p->timeout_ms, e);
+	return p->wdb ? 0 : -1;
+}
+
 static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 {
 	struct err e = {0};
@@ -186,7 +212,10 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 	while (i < n) {
 		int first = i;
 		int64_t t0 = clock_mono_us();
-		if (run_simple(p->wdb, p->drv->begin_write, &e)) {
+		if (writer_connect(p, &e) || run_simple(p->wdb, p->drv->begin_write, &e) ||
+		    (p->drv->write_lock && run_simple(p->wdb, p->drv->write_lock, &e))) {
+			if (p->wdb && p->drv->in_tx(p->wdb))
+				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
 			for (; i < n; i++)
 				jobs[i]->rc = e.code == KERR_DB ? KERR_UNAVAILABLE : e.code;
 			return;
@@ -205,7 +234,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 			end_tx(p->wdb, 0);
 			for (int k = first; k < i; k++)
 				if (!jobs[k]->rc)
-					jobs[k]->rc = KERR_DB;
+					jobs[k]->rc = lost(p);
 			continue;
 		}
 		int64_t t1 = clock_mono_us();
@@ -313,6 +342,7 @@ static void *writer_main(void *arg)
 {
 	struct db_pool *p = arg;
 	struct wjob *batch[BATCH_MAX];
+	int most = p->drv->batch_max < BATCH_MAX ? p->drv->batch_max : BATCH_MAX;
 	pthread_mutex_lock(&p->wmu);
 	for (;;) {
 		while (!p->head && !p->wstop && !p->pause_wanted)
@@ -329,7 +359,7 @@ static void *writer_main(void *arg)
 		if (!p->head && p->wstop)
 			break;
 		int n = 0;
-		while (p->head && n < BATCH_MAX) {
+		while (p->head && n < most) {
 			batch[n++] = p->head;
 			p->head = p->head->next;
 		}
@@ -360,14 +390,19 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct err *e)
+int db_url_is_postgres(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+enum kerr db_pool_open(const char *url, int nread, int timeout_ms, struct db_pool **out,
+		       struct err *e)
 {
 	*out = NULL;
-	const struct db_driver *drv = &db_sqlite_driver;
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return err_set(e, KERR_CONFIG, "db", "this build has no PostgreSQL driver yet");
+	const struct db_driver *drv = db_url_is_postgres(url) ? &db_pg_driver : &db_sqlite_driver;
 	struct db_pool *p = xcalloc(1, sizeof(*p));
 	p->drv = drv;
+	p->timeout_ms = timeout_ms;
 	p->url = xstrdup(url);
 	p->max = nread > 0 ? nread : 1;
 	p->idle =
@@ -379,7 +414,7 @@ enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct 
 	pthread_cond_init(&p->wdone, NULL);
 	pthread_cond_init(&p->mcv, NULL);
 	pthread_cond_init(&p->pcv, NULL);
-	p->wdb = drv->open(url, 1, e);
+	p->wdb = drv->open(url, 1, timeout_ms, e);
 	if (!p->wdb) {
 		db_pool_close(p);
 		return e ? e->code : KERR_DB;
@@ -399,7 +434,8 @@ static void writer_start(struct db_pool *p)
 		}
 		p->wstarted = 1;
 		struct err e = {0};
-		if (p->drv->maintain && (p->mdb = p->drv->open(p->url, 0, &e)) != NULL) {
+		if (p->drv->maintain &&
+		    (p->mdb = p->drv->open(p->url, 0, p->timeout_ms, &e)) != NULL) {
 			if (pthread_create(&p->mthread, NULL, upkeep_main, p)) {
 				fprintf(stderr, "cannot start the database upkeep thread\n");
 				abort();
@@ -454,7 +490,7 @@ enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 	struct db *db = pool_get(p, &e);
 	if (!db)
 		return KERR_UNAVAILABLE;
-	enum kerr rc = run_simple(db, "BEGIN", &e);
+	enum kerr rc = run_simple(db, p->drv->begin_read, &e);
 	if (rc) {
 		pool_put(p, db);
 		return rc == KERR_DB ? KERR_UNAVAILABLE : rc;
@@ -511,6 +547,62 @@ void db_write_async(struct db_pool *p, db_fn fn, void *arg, db_done_fn done, voi
 	}
 }
 
+struct claim {
+	const char *sql;
+	const struct db_arg *args;
+	int nargs;
+	int64_t *ids;
+	int max, *n;
+};
+
+static enum kerr claim_fn(struct db *db, void *arg)
+{
+	struct claim *c = arg;
+	struct err e = {0};
+	struct db_stmt *st = db_prep(db, c->sql);
+	if (!st)
+		return db_err(db, &e);
+	db_bind(st, c->args, c->nargs);
+	int r;
+	*c->n = 0;
+	while ((r = db_step(st)) == DB_ROW)
+		if (*c->n < c->max)
+			c->ids[(*c->n)++] = db_col_i64(st, 0);
+	enum kerr rc = r == DB_ERROR ? db_err(db, &e) : KERR_OK;
+	db_done(st);
+	return rc;
+}
+
+enum kerr db_claim(struct db_pool *p, const char *sql, const struct db_arg *args, int nargs,
+		   int64_t *ids, int max, int *n)
+{
+	struct claim c = {sql, args, nargs, ids, max, n};
+	*n = 0;
+	if (!p->drv->claim_beside_writer)
+		return db_write(p, claim_fn, &c);
+	/* A short transaction of its own: rows that another process's claim
+	 * holds are skipped, not waited for. */
+	struct err e = {0};
+	struct db *db = pool_get(p, &e);
+	if (!db)
+		return KERR_UNAVAILABLE;
+	enum kerr rc = run_simple(db, "BEGIN", &e);
+	if (!rc) {
+		rc = claim_fn(db, &c);
+		if (!rc)
+			rc = run_simple(db, "COMMIT", &e);
+		if (rc && p->drv->in_tx(db))
+			p->drv->exec_script(db, "ROLLBACK", &e);
+	}
+	if (rc) {
+		*n = 0;
+		if (rc == KERR_DB && p->drv->broken(db))
+			rc = KERR_UNAVAILABLE;
+	}
+	pool_put(p, db);
+	return rc;
+}
+
 static enum kerr ready_fn(struct db *db, void *arg)
 {
 	int64_t *v = arg;
@@ -524,6 +616,112 @@ int db_pool_ready(struct db_pool *p)
 }
 
 /* ---- statements ---- */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void db_cache_init(struct db_cache *c)
+{
+	c->cap = 64;
+	c->n = 0;
+	c->slots = xcalloc(
+	    c->cap,
+	    sizeof(*c->slots)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+}
+
+static void cache_put(struct db_cache *c, struct db_stmt *st)
+{
+	size_t i = st->hash & (c->cap - 1);
+	while (c->slots[i])
+		i = (i + 1) & (c->cap - 1);
+	c->slots[i] = st;
+	c->n++;
+}
+
+struct db_stmt *db_cache_find(struct db_cache *c, const char *sql, uint64_t *hash)
+{
+	uint64_t h = hash_str(sql);
+	*hash = h;
+	for (size_t i = h & (c->cap - 1); c->slots[i]; i = (i + 1) & (c->cap - 1)) {
+		struct db_stmt *st = c->slots[i];
+		if (st->hash == h && strcmp(st->sql, sql) == 0)
+			return st;
+	}
+	return NULL;
+}
+
+void db_cache_add(struct db_cache *c, struct db_stmt *st)
+{
+	if ((c->n + 1) * 4 > c->cap * 3) {
+		struct db_stmt **old = c->slots;
+		size_t oldcap = c->cap;
+		c->cap *= 2;
+		c->n = 0;
+		c->slots = xcalloc(
+		    c->cap,
+		    sizeof(
+			*c->slots)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				cache_put(c, old[i]);
+		free(old);
+	}
+	cache_put(c, st);
+}
+
+void db_cache_free(struct db_cache *c, void (*release)(struct db_stmt *st))
+{
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->slots[i])
+			release(c->slots[i]);
+	free(c->slots);
+	c->slots = NULL;
+	c->n = c->cap = 0;
+}
+
+char *db_translate(const char *sql, const struct db_dialect *d)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	char quote = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			buf_append_char(&b, *p);
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			buf_append_char(&b, *p);
+		} else if (p[0] == '-' && p[1] == '-') {
+			/* A comment runs to the end of its line: copy it as it is. */
+			while (p[1] && p[1] != '\n')
+				buf_append_char(&b, *p++);
+			buf_append_char(&b, *p);
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			buf_append_char(&b, d->placeholder);
+		} else if (d->drop_for_update && strncmp(p, " FOR UPDATE SKIP LOCKED", 23) == 0) {
+			p += 22;
+		} else if (d->drop_for_update && strncmp(p, " FOR UPDATE", 11) == 0) {
+			p += 10;
+		} else if (strncmp(p, "{{id}}", 6) == 0) {
+			buf_append_str(&b, d->id_type);
+			p += 5;
+		} else if (strncmp(p, "{{blob}}", 8) == 0) {
+			buf_append_str(&b, d->blob_type);
+			p += 7;
+		} else {
+			buf_append_char(&b, *p);
+		}
+	}
+	return buf_steal(&b);
+}
 
 struct db_stmt *db_prep(struct db *db, const char *sql)
 {

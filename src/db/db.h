@@ -4,15 +4,17 @@
  *
  * SQL is written once, in one dialect: $1..$n placeholders, integer
  * epoch-millisecond times, INSERT ... RETURNING, ON CONFLICT upserts.  Each
- * driver (SQLite now, PostgreSQL next) translates what it must; no caller
+ * driver (SQLite, PostgreSQL) translates what it must; no caller
  * knows which store it runs on.
  *
  * Work is done in transactions: db_read() and db_write() run a callback on a
  * connection inside one, commit when it returns KERR_OK and roll back
  * otherwise.  db_write() returns KERR_OK only once the change is durable.
- * Under SQLite, writes from all threads go to one writer thread that runs
- * waiting callbacks back to back in one transaction (each in a savepoint)
- * and commits them with one fsync: group commit.  A callback must therefore
+ * Writes from all threads go to one writer thread that runs waiting
+ * callbacks back to back in one transaction (each in a savepoint) and
+ * commits them with one fsync: group commit.  Under PostgreSQL each batch
+ * first takes a lock that the writers of other processes take too, so
+ * batches from several processes commit one after another.  A callback must therefore
  * keep its effects inside the database and its own memory; an effect
  * outside them (forgetting what a cache holds) is asked for with
  * db_on_commit() and happens only once the change is committed.
@@ -32,6 +34,7 @@
 struct db;	/* one connection, used by one thread at a time */
 struct db_stmt; /* a prepared statement of one connection */
 struct db_pool; /* the connections of a process */
+struct db_arg;	/* a value to bind, below */
 
 enum db_step_result {
 	DB_ERROR = -1, /* failed; see db_err() */
@@ -47,11 +50,18 @@ enum db_kind {
 typedef enum kerr (*db_fn)(struct db *db, void *arg);
 
 /*
- * Opens a store: a file path for SQLite, or a postgres:// URL.  nread is the
- * number of read connections.  Migrations are not applied; see db_migrate().
- * On failure returns an error with the reason in e and *out is NULL.
+ * Opens a store: a file path for SQLite, or a postgres:// (postgresql://)
+ * URL.  nread is the number of read connections; statements running longer
+ * than timeout_ms (0: no limit) are cancelled on PostgreSQL.  Migrations are
+ * not applied; see db_migrate().  On failure returns an error with the
+ * reason in e and *out is NULL.  Connections the store drops (a restart)
+ * are replaced on their next use; meanwhile calls fail with
+ * KERR_UNAVAILABLE.
  */
-enum kerr db_pool_open(const char *url, int nread, struct db_pool **out, struct err *e);
+enum kerr db_pool_open(const char *url, int nread, int timeout_ms, struct db_pool **out,
+		       struct err *e);
+/* 1 when url names a PostgreSQL database rather than a SQLite file. */
+int db_url_is_postgres(const char *url);
 /* Finishes queued writes, closes every connection and frees p. NULL is fine. */
 void db_pool_close(struct db_pool *p);
 
@@ -86,6 +96,24 @@ void db_write_async(struct db_pool *p, db_fn fn, void *arg, db_done_fn done, voi
  */
 #define DB_MAX_ON_COMMIT 4
 int db_on_commit(struct db *db, void (*fn)(void));
+
+/*
+ * Claims work shared by several processes, each row exactly once.  sql is an
+ * UPDATE in the common dialect that marks rows as taken and returns their
+ * ids, choosing them with an inner SELECT that ends in FOR UPDATE SKIP
+ * LOCKED, for example:
+ *
+ *   UPDATE jobs SET claimed_by = $1, claimed_until = $2 WHERE id IN
+ *     (SELECT id FROM jobs WHERE due_at <= $3 AND claimed_until < $3
+ *      ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id
+ *
+ * Under PostgreSQL it commits in a short transaction of its own, and rows
+ * that another process is claiming are skipped rather than waited for;
+ * under SQLite it runs through the writer, which makes it atomic.  Fills
+ * ids[0..*n), at most max of them; KERR_OK with *n = 0 when nothing is free.
+ */
+enum kerr db_claim(struct db_pool *p, const char *sql, const struct db_arg *args, int nargs,
+		   int64_t *ids, int max, int *n);
 
 /* 1 when the store answers a trivial query. */
 int db_pool_ready(struct db_pool *p);

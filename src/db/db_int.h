@@ -12,8 +12,12 @@
 
 struct db_driver {
 	enum db_kind kind;
-	/* Opens one connection; NULL with a message in e on failure. */
-	struct db *(*open)(const char *url, int writer, struct err *e);
+	/*
+	 * Opens one connection; NULL with a message in e on failure.  Statements
+	 * running longer than timeout_ms (0: no limit) are cancelled where the
+	 * store can do so.
+	 */
+	struct db *(*open)(const char *url, int writer, int timeout_ms, struct err *e);
 	void (*close)(struct db *db);
 	/* Runs a script of statements (migrations, BEGIN/COMMIT). */
 	enum kerr (*exec_script)(struct db *db, const char *sql, struct err *e);
@@ -36,8 +40,18 @@ struct db_driver {
 	int (*in_tx)(struct db *db);
 	/* 1 when the connection is known to be broken and must be replaced. */
 	int (*broken)(struct db *db);
-	/* SQL to begin a write transaction. */
-	const char *begin_write;
+	/* SQL to begin a write transaction, and a read transaction. */
+	const char *begin_write, *begin_read;
+	/*
+	 * Run after begin_write, or NULL: a lock that puts the writers of
+	 * several processes one after another (the audit log is one chain).
+	 */
+	const char *write_lock;
+	/* Most writes the writer puts in one transaction. */
+	int batch_max;
+	/* 1: db_claim runs on a connection of its own (row locks, SKIP LOCKED);
+	 * 0: through the writer. */
+	int claim_beside_writer;
 	/*
 	 * Periodic upkeep on a connection of its own, or NULL: for SQLite,
 	 * checkpointing the write-ahead log outside the writer's commits.
@@ -57,15 +71,42 @@ struct db {
 struct db_stmt {
 	struct db *db; /* owning connection */
 	int nbound;    /* placeholders bound so far by db_bind */
+	char *sql;     /* the caller's SQL: the statement cache's key */
+	uint64_t hash; /* hash of sql */
 };
 
+/* A connection's prepared statements by SQL text (open addressing). */
+struct db_cache {
+	struct db_stmt **slots; /* NULL = empty */
+	size_t n, cap;		/* used and allocated slots */
+};
+void db_cache_init(struct db_cache *c);
+/* The statement cached for sql, or NULL; *hash receives sql's hash. */
+struct db_stmt *db_cache_find(struct db_cache *c, const char *sql, uint64_t *hash);
+/* Adds st, whose sql and hash are set; the cache keeps it until freed. */
+void db_cache_add(struct db_cache *c, struct db_stmt *st);
+/* Calls release on every cached statement (which frees it and its sql). */
+void db_cache_free(struct db_cache *c, void (*release)(struct db_stmt *st));
+
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+/* What a store's SQL differs in from the common dialect. */
+struct db_dialect {
+	char placeholder;      /* $N becomes this character and N */
+	const char *id_type;   /* for {{id}}: an auto-assigned integer primary key */
+	const char *blob_type; /* for {{blob}} */
+	int drop_for_update;   /* 1: " FOR UPDATE" (and " SKIP LOCKED") is removed */
+};
 /*
- * The common dialect rewritten for SQLite: $N -> ?N, {{id}} and {{blob}}
- * in migrations, FOR UPDATE dropped; quoted text and -- comments are left
- * as they are.  The caller frees the result.
+ * The common dialect rewritten for a store; quoted text and -- comments are
+ * left as they are.  The caller frees the result.
  */
+char *db_translate(const char *sql, const struct db_dialect *d);
+/* Each driver's translation: SQLite ($N -> ?N, FOR UPDATE [SKIP LOCKED] dropped) and
+ * PostgreSQL ($N kept, identity columns, BYTEA). */
 char *db_sqlite_translate(const char *sql);
+char *db_pg_translate(const char *sql);
 
 /* An embedded migration: its number, name and SQL in the common dialect. */
 struct db_migration {

@@ -5,7 +5,7 @@
  * a committed transaction survives power loss.  The common dialect's $N
  * placeholders become ?N; migration scripts' {{id}} and {{blob}} become
  * SQLite's rowid primary key and BLOB.  Statements are cached per
- * connection in an open-addressing table keyed by SQL text.  Row locks
+ * connection by SQL text (db_cache).  Row locks
  * (FOR UPDATE) are dropped: a write transaction holds the database's one
  * write lock from its start (BEGIN IMMEDIATE).
  */
@@ -22,61 +22,24 @@
 struct sq_stmt {
 	struct db_stmt base; /* must be first */
 	sqlite3_stmt *h;     /* the prepared statement */
-	char *sql;	     /* the caller's SQL, the cache key */
-	uint64_t hash;	     /* hash of sql */
 };
 
 struct sq_conn {
-	struct db base;		/* must be first */
-	sqlite3 *h;		/* the connection */
-	struct sq_stmt **cache; /* open addressing, NULL = empty */
-	size_t ncache, cap;	/* used and allocated slots */
+	struct db base;	       /* must be first */
+	sqlite3 *h;	       /* the connection */
+	struct db_cache cache; /* its prepared statements */
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
+static const struct db_dialect sq_dialect = {
+    .placeholder = '?',
+    .id_type = "INTEGER PRIMARY KEY",
+    .blob_type = "BLOB",
+    .drop_for_update = 1, /* SQLite has one writer: every write locks everything */
+};
 
-/* Rewrites the common dialect for SQLite: $N -> ?N, {{id}}, {{blob}}. */
 char *db_sqlite_translate(const char *sql)
 {
-	struct buf b;
-	buf_init(&b, 0);
-	char quote = 0;
-	for (const char *p = sql; *p; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-			buf_append_char(&b, *p);
-		} else if (*p == '\'' || *p == '"') {
-			quote = *p;
-			buf_append_char(&b, *p);
-		} else if (p[0] == '-' && p[1] == '-') {
-			/* A comment runs to the end of its line: copy it as it is. */
-			while (p[1] && p[1] != '\n')
-				buf_append_char(&b, *p++);
-			buf_append_char(&b, *p);
-		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
-			buf_append_char(&b, '?');
-		} else if (strncmp(p, " FOR UPDATE", 11) == 0) {
-			p += 10; /* SQLite has one writer: every write locks everything */
-		} else if (strncmp(p, "{{id}}", 6) == 0) {
-			buf_append_str(&b, "INTEGER PRIMARY KEY");
-			p += 5;
-		} else if (strncmp(p, "{{blob}}", 8) == 0) {
-			buf_append_str(&b, "BLOB");
-			p += 7;
-		} else {
-			buf_append_char(&b, *p);
-		}
-	}
-	return buf_steal(&b);
+	return db_translate(sql, &sq_dialect);
 }
 
 static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
@@ -88,8 +51,9 @@ static void sq_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-static struct db *sq_open(const char *path, int writer, struct err *e)
+static struct db *sq_open(const char *path, int writer, int timeout_ms, struct err *e)
 {
+	(void)timeout_ms; /* one writer, local reads: nothing to cancel */
 	sqlite3 *h = NULL;
 	pthread_once(&sq_once, sq_setup);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
@@ -123,22 +87,21 @@ static struct db *sq_open(const char *path, int writer, struct err *e)
 	struct sq_conn *c = xcalloc(1, sizeof(*c));
 	c->base.drv = &db_sqlite_driver;
 	c->h = h;
-	c->cap = 64;
-	c->cache = xcalloc(c->cap, sizeof(*c->cache)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+	db_cache_init(&c->cache);
 	return &c->base;
+}
+
+static void stmt_free(struct db_stmt *st)
+{
+	sqlite3_finalize(((struct sq_stmt *)st)->h);
+	free(st->sql);
+	free(st);
 }
 
 static void sq_close(struct db *db)
 {
 	struct sq_conn *c = (struct sq_conn *)db;
-	for (size_t i = 0; i < c->cap; i++) {
-		if (c->cache[i]) {
-			sqlite3_finalize(c->cache[i]->h);
-			free(c->cache[i]->sql);
-			free(c->cache[i]);
-		}
-	}
-	free(c->cache);
+	db_cache_free(&c->cache, stmt_free);
 	sqlite3_close(c->h);
 	free(c);
 }
@@ -181,41 +144,13 @@ static enum kerr sq_exec_script(struct db *db, const char *sql, struct err *e)
 	return KERR_OK;
 }
 
-static void cache_insert(struct sq_conn *c, struct sq_stmt *s);
-
-static void cache_grow(struct sq_conn *c)
-{
-	struct sq_stmt **old = c->cache;
-	size_t oldcap = c->cap;
-	c->cap *= 2;
-	c->cache = xcalloc(c->cap, sizeof(*c->cache)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
-	c->ncache = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i])
-			cache_insert(c, old[i]);
-	free(old);
-}
-
-static void cache_insert(struct sq_conn *c, struct sq_stmt *s)
-{
-	if ((c->ncache + 1) * 4 > c->cap * 3)
-		cache_grow(c);
-	size_t i = s->hash & (c->cap - 1);
-	while (c->cache[i])
-		i = (i + 1) & (c->cap - 1);
-	c->cache[i] = s;
-	c->ncache++;
-}
-
 static struct db_stmt *sq_prep(struct db *db, const char *sql)
 {
 	struct sq_conn *c = (struct sq_conn *)db;
-	uint64_t h = hash_str(sql);
-	for (size_t i = h & (c->cap - 1); c->cache[i]; i = (i + 1) & (c->cap - 1)) {
-		struct sq_stmt *s = c->cache[i];
-		if (s->hash == h && strcmp(s->sql, sql) == 0)
-			return &s->base;
-	}
+	uint64_t h;
+	struct db_stmt *cached = db_cache_find(&c->cache, sql, &h);
+	if (cached)
+		return cached;
 	char *t = db_sqlite_translate(sql);
 	sqlite3_stmt *hs = NULL;
 	int rc = sqlite3_prepare_v3(c->h, t, -1, SQLITE_PREPARE_PERSISTENT, &hs, NULL);
@@ -227,9 +162,9 @@ static struct db_stmt *sq_prep(struct db *db, const char *sql)
 	struct sq_stmt *s = xcalloc(1, sizeof(*s));
 	s->base.db = db;
 	s->h = hs;
-	s->sql = xstrdup(sql);
-	s->hash = h;
-	cache_insert(c, s);
+	s->base.sql = xstrdup(sql);
+	s->base.hash = h;
+	db_cache_add(&c->cache, &s->base);
 	return &s->base;
 }
 
@@ -351,5 +286,7 @@ const struct db_driver db_sqlite_driver = {
     .in_tx = sq_in_tx,
     .broken = sq_broken,
     .begin_write = "BEGIN IMMEDIATE",
+    .begin_read = "BEGIN",
+    .batch_max = 128,
     .maintain = sq_maintain,
 };

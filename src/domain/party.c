@@ -11,7 +11,8 @@
 
 static const char SQL_VENDOR_FIND[] = "SELECT id FROM vendors WHERE ref = $1";
 /* Optional details: absent (NULL) keeps the stored value, "" clears it. */
-#define KEEP(col, p) col " = CASE WHEN " p " IS NULL THEN " col " ELSE NULLIF(" p ", '') END"
+#define KEEP(col, p)                                                                               \
+	col " = CASE WHEN CAST(" p " AS TEXT) IS NULL THEN " col " ELSE NULLIF(" p ", '') END"
 static const char SQL_VENDOR_INSERT[] =
     "INSERT INTO vendors (ref, shop_name, contact_email, contact_phone, website, created_at,"
     " updated_at) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $6)"

@@ -65,6 +65,50 @@ static void make_request_id(struct req *r)
 		 (unsigned long long)atomic_fetch_add(&id_counter, 1));
 }
 
+/*
+ * Behind a balancer named in trusted_proxies, the client is the address the
+ * balancer saw: the rightmost X-Forwarded-For entry that is not itself a
+ * trusted balancer.  Anything else in the header may have been written by
+ * the client and is not believed.
+ */
+static void forwarded_client(struct req *r, struct MHD_Connection *conn)
+{
+	const char *trusted = r->app->cfg->trusted_proxies;
+	if (!trusted[0] || !config_addrs_has(trusted, r->client))
+		return;
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	size_t end = strlen(xff);
+	while (end > 0) {
+		size_t start = end;
+		while (start > 0 && xff[start - 1] != ',')
+			start--;
+		const char *p = xff + start;
+		size_t n = end - start;
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		char one[INET6_ADDRSTRLEN + 1];
+		unsigned char bin[sizeof(struct in6_addr)];
+		if (n == 0 || n >= sizeof(one))
+			return;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		int v4 = inet_pton(AF_INET, one, bin) == 1;
+		if (!v4 && inet_pton(AF_INET6, one, bin) != 1)
+			return; /* not an address: keep the balancer's */
+		/* Written back in canonical form, as the trusted list is compared. */
+		inet_ntop(v4 ? AF_INET : AF_INET6, bin, one, sizeof(one));
+		if (!config_addrs_has(trusted, one)) {
+			snprintf(r->client, sizeof(r->client), "%s", one);
+			return;
+		}
+		end = start > 0 ? start - 1 : 0;
+	}
+}
+
 static void client_address(struct req *r, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -79,6 +123,7 @@ static void client_address(struct req *r, struct MHD_Connection *conn)
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->client,
 			  sizeof(r->client));
+	forwarded_client(r, conn);
 }
 
 static size_t body_cap(const struct req *r)

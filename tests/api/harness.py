@@ -1,9 +1,15 @@
-"""Test harness: runs a real `kapsule serve` on a temporary SQLite file and
+"""Test harness: runs a real `kapsule serve` on a temporary database and
 talks to it over HTTP with the standard library only.
 
 KAPSULE_BIN names the binary (default build/kapsule).  Each Server has its own
 folder, port and database; the test clock is on so tests move time forward
 instead of sleeping.
+
+The store is a temporary SQLite file, or, when KAPSULE_TEST_PG holds the URL
+of a PostgreSQL server (scripts/pg.sh starts a throwaway one), a database of
+its own on that server, created for the Server and dropped afterwards.
+Tests read the store through Server.sql() and the helpers beside it, which
+hide the difference.
 """
 import http.client
 import json
@@ -17,8 +23,11 @@ import tempfile
 import time
 import uuid
 
+import pgwire
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("KAPSULE_BIN", os.path.join(ROOT, "build", "kapsule"))
+PG = os.environ.get("KAPSULE_TEST_PG")
 PASSWORD = "kapsule-demo"
 TOKEN = "demo-integration-token-kapsule-000000000000"
 
@@ -67,7 +76,23 @@ class Server:
 
     def __init__(self, demo=True, extra_args=(), env=None, db=None, folder=None, demo_args=()):
         self.dir = folder or tempfile.mkdtemp(prefix="kapsule-test-")
-        self.db = db or os.path.join(self.dir, "test.db")
+        self.pg = None          # connection for reading a PostgreSQL store
+        self.own_db = None      # the database this Server created, to drop
+        if db:
+            self.db = db
+            fresh = not PG and not os.path.exists(db)
+        elif PG:
+            self.own_db = "kt_" + uuid.uuid4().hex[:16]
+            admin = pgwire.Connection(PG)
+            try:
+                admin.query("CREATE DATABASE %s" % self.own_db)
+            finally:
+                admin.close()
+            self.db = pgwire.with_database(PG, self.own_db)
+            fresh = True
+        else:
+            self.db = os.path.join(self.dir, "test.db")
+            fresh = True
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
         self.extra_args = list(extra_args)
@@ -76,7 +101,7 @@ class Server:
         if env:
             self.env.update(env)
         self.proc = None
-        if demo and not os.path.exists(self.db):
+        if demo and fresh:
             self.cli("demo", *demo_args, check=True)
         self.start()
 
@@ -133,6 +158,15 @@ class Server:
     def close(self):
         code = self.stop()
         log = self.read_log()
+        if self.pg:
+            self.pg.close()
+            self.pg = None
+        if self.own_db:
+            admin = pgwire.Connection(PG)
+            try:
+                admin.query("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.own_db)
+            finally:
+                admin.close()
         shutil.rmtree(self.dir, ignore_errors=True)
         return code, log
 
@@ -197,21 +231,104 @@ class Server:
 
     # ---- the database, read directly ----
 
+    def is_postgres(self):
+        return self.db.startswith(("postgres://", "postgresql://"))
+
     def sql(self, query, *args):
+        """Rows of query (with ? placeholders) as tuples, on either store."""
+        if self.is_postgres():
+            if self.pg is not None:
+                try:
+                    return self.pg.query(query, *args)
+                except ConnectionError:  # the server restarted since
+                    self.pg.close()
+            self.pg = pgwire.Connection(self.db)
+            return self.pg.query(query, *args)
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
         try:
             return con.execute(query, args).fetchall()
         finally:
             con.close()
 
+    def tables(self):
+        """The store's tables, by name."""
+        if self.is_postgres():
+            q = ("SELECT table_name FROM information_schema.tables"
+                 " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1")
+        else:
+            q = ("SELECT name FROM sqlite_master WHERE type='table'"
+                 " AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        return [r[0] for r in self.sql(q)]
+
+    def columns(self, table):
+        if self.is_postgres():
+            return [r[0] for r in self.sql(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+                " 'public' AND table_name = ? ORDER BY ordinal_position", table)]
+        return [r[1] for r in self.sql("PRAGMA table_info(%s)" % table)]
+
+    def table_rows(self, table):
+        """Every row of table in a stable order."""
+        if self.is_postgres():
+            return self.sql("SELECT * FROM %s t ORDER BY t" % table)
+        return self.sql("SELECT * FROM %s ORDER BY rowid" % table)
+
+    def integrity_problems(self):
+        """What the store's own checks find wrong (an empty list when nothing)."""
+        if self.is_postgres():
+            # PostgreSQL checks references as it writes; amcheck verifies that
+            # every index is well formed and holds every row of its table.
+            self.sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+            out = []
+            for (name,) in self.sql(
+                    "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a"
+                    " ON a.oid = c.relam WHERE n.nspname = 'public' AND a.amname = 'btree'"):
+                try:
+                    self.sql("SELECT bt_index_check('public.%s'::regclass, true)" % name)
+                except pgwire.Error as e:
+                    out.append((name, str(e)))
+            return out
+        out = [r for r in self.sql("PRAGMA integrity_check") if r != ("ok",)]
+        return out + self.sql("PRAGMA foreign_key_check")
+
+    def snapshot(self):
+        """Keeps a copy of every table, for restore()."""
+        if self.is_postgres():
+            self.sql("DROP SCHEMA IF EXISTS snap CASCADE; CREATE SCHEMA snap; " + "; ".join(
+                "CREATE TABLE snap.%s AS SELECT * FROM public.%s" % (t, t)
+                for t in self.tables()))
+            return
+        self.saved = sqlite3.connect(":memory:")
+        src = sqlite3.connect(self.db, timeout=10)
+        try:
+            src.backup(self.saved)
+        finally:
+            src.close()
+
+    def restore(self):
+        """Puts the tables back as snapshot() saw them, with the server running."""
+        if self.is_postgres():
+            tables = self.tables()
+            stmts = ["BEGIN", "SET LOCAL session_replication_role = replica",
+                     "TRUNCATE %s" % ", ".join(tables)]
+            for t in tables:
+                stmts.append("INSERT INTO public.%s SELECT * FROM snap.%s" % (t, t))
+                if "id" in self.columns(t):
+                    stmts.append("SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+                                 " COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)" % (t, t))
+            stmts.append("COMMIT")
+            self.sql("; ".join(stmts))
+            return
+        dst = sqlite3.connect(self.db, timeout=10)
+        try:
+            self.saved.backup(dst)
+        finally:
+            dst.close()
+
     def counts(self):
         """Row counts of every table: a fingerprint to show nothing changed."""
-        tables = [r[0] for r in self.sql(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        out = {}
-        for t in tables:
-            out[t] = self.sql("SELECT COUNT(*) FROM %s" % t)[0][0]
-        return out
+        return {t: self.sql("SELECT COUNT(*) FROM %s" % t)[0][0] for t in self.tables()}
 
     def fingerprint(self):
         """Counts plus the state columns that writes change."""

@@ -1,6 +1,7 @@
 """Identity: argon2id passwords, sessions by bearer token or cookie, CSRF on
 cookie writes, logout, expiry, revocation, API tokens, and the limits on
 failed sign-ins per account and per client address."""
+import subprocess
 import unittest
 
 import harness
@@ -157,6 +158,56 @@ class Limits(ServerCase, unittest.TestCase):
         self.s.advance(self.s.login(harness.ADMIN), 2 * HOUR)
         r = self.s.get("/api/v1/me", tok)
         self.assertEqual(r.status, 401)
+
+
+class BehindBalancer(unittest.TestCase):
+    """Sign-in limits per client address behind a balancer: X-Forwarded-For
+    names the client only when the connection comes from trusted_proxies."""
+
+    ARGS = ("--login-account-failures=100", "--login-address-failures=3")
+
+    def fail_from(self, s, xff, n=3):
+        for i in range(n):
+            r = s.post("/api/v1/auth/login", body={"email": "nobody%d@example.com" % i,
+                                                  "password": "nope"},
+                       headers={"X-Forwarded-For": xff})
+            self.assertEqual(r.status, 401, r)
+
+    def login_from(self, s, xff):
+        return s.post("/api/v1/auth/login", body={"email": harness.AGENT,
+                                                  "password": harness.PASSWORD},
+                      headers={"X-Forwarded-For": xff}).status
+
+    def test_trusted_balancer_names_the_client(self):
+        s = harness.Server(extra_args=self.ARGS + ("--trusted-proxies=::1, 127.0.0.1",))
+        try:
+            self.fail_from(s, "203.0.113.5")
+            self.assertEqual(self.login_from(s, "203.0.113.5"), 429)
+            # Another client behind the same balancer is not held back.
+            self.assertEqual(self.login_from(s, "203.0.113.6"), 200)
+            # What a client wrote in front of the balancer's entry is not believed.
+            self.assertEqual(self.login_from(s, "203.0.113.6, 203.0.113.5"), 429)
+            self.assertEqual(self.login_from(s, "203.0.113.5, 203.0.113.7"), 200)
+            # A header that is not an address leaves the balancer's own.
+            self.assertEqual(self.login_from(s, "not-an-address"), 200)
+        finally:
+            s.close()
+
+    def test_untrusted_peer_header_is_ignored(self):
+        s = harness.Server(extra_args=self.ARGS + ("--trusted-proxies=192.0.2.1",))
+        try:
+            self.fail_from(s, "203.0.113.5")
+            # Every attempt counts against the connection's own address.
+            self.assertEqual(self.login_from(s, "203.0.113.6"), 429)
+        finally:
+            s.close()
+
+    def test_bad_trusted_proxies_stop_start_up(self):
+        p = subprocess.run([harness.BIN, "serve", "--trusted-proxies=127.0.0.1,balancer",
+                            "--port=1"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("trusted_proxies", p.stderr)
+        self.assertIn("IP addresses", p.stderr)
 
 
 class SecureCookie(ServerCase, unittest.TestCase):

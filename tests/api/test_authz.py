@@ -225,10 +225,8 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
         cls.check_sides()
         # An id larger than any row of any table holds, now or during the test.
         top = 0
-        for (table,) in s.sql("SELECT name FROM sqlite_master WHERE type='table'"
-                              " AND name NOT LIKE 'sqlite_%'"):
-            cols = [c[1] for c in s.sql("PRAGMA table_info(%s)" % table)]
-            if "id" in cols:
+        for table in s.tables():
+            if "id" in s.columns(table):
                 top = max(top, s.sql("SELECT COALESCE(MAX(id), 0) FROM %s" % table)[0][0])
         cls.missing = top + 10 ** 6
 

@@ -37,7 +37,6 @@ import hashlib
 import http.client
 import json
 import re
-import sqlite3
 import unittest
 
 import harness
@@ -96,16 +95,8 @@ def fingerprint(s):
     that any change at all (an updated vendor, a login failure, an audit
     event, a stored idempotency key) shows."""
     fp = s.fingerprint()
-    con = sqlite3.connect("file:%s?mode=ro" % s.db, uri=True, timeout=10)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            " ORDER BY name")]
-        for t in tables:
-            rows = con.execute("SELECT * FROM %s ORDER BY rowid" % t).fetchall()
-            fp["rows:" + t] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    finally:
-        con.close()
+    for t in s.tables():
+        fp["rows:" + t] = hashlib.sha256(repr(s.table_rows(t)).encode()).hexdigest()
     return fp
 
 
@@ -934,22 +925,13 @@ class BadInputCase(ServerCase):
     @classmethod
     def snapshot(cls):
         """Keeps a copy of the database as it is after set-up."""
-        cls.saved = sqlite3.connect(":memory:")
-        src = sqlite3.connect(cls.s.db, timeout=10)
-        try:
-            src.backup(cls.saved)
-        finally:
-            src.close()
+        cls.s.snapshot()
 
     def restore(self):
-        """Puts the set-up database back (through SQLite, with the server running)
-        so that a bad request the server wrongly carried out cannot change what
-        the next cases see."""
-        dst = sqlite3.connect(self.s.db, timeout=10)
-        try:
-            self.saved.backup(dst)
-        finally:
-            dst.close()
+        """Puts the set-up database back (with the server running) so that a bad
+        request the server wrongly carried out cannot change what the next
+        cases see."""
+        self.s.restore()
         assert fingerprint(self.s) == self.baseline, "the database could not be restored"
 
 
@@ -1261,14 +1243,10 @@ class Idempotency(ServerCase, unittest.TestCase):
         r = self.call(m, new_key())
         self.assertEqual(r.status, 201, r)
         token = r.json()["token"]
-        con = sqlite3.connect("file:%s?mode=ro" % self.s.db, uri=True, timeout=10)
-        try:
-            for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'"):
-                for row in con.execute("SELECT * FROM %s" % t):
-                    self.assertFalse(any(isinstance(v, str) and token in v for v in row),
-                                     "the API token is stored in clear in table %s" % t)
-        finally:
-            con.close()
+        for t in self.s.tables():
+            for row in self.s.table_rows(t):
+                self.assertFalse(any(isinstance(v, str) and token in v for v in row),
+                                 "the API token is stored in clear in table %s" % t)
 
 
 IDEM_ROUTES = ["session_revoke", "users", "tokens", "vendors", "customers", "orders",

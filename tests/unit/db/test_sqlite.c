@@ -79,7 +79,7 @@ static void open_pool(void)
 	assert_true(fd >= 0);
 	close(fd);
 	struct err e = {0};
-	assert_int_equal(db_pool_open(path, 2, &pool, &e), KERR_OK);
+	assert_int_equal(db_pool_open(path, 2, 0, &pool, &e), KERR_OK);
 	assert_int_equal(db_write(pool, setup_fn, NULL), KERR_OK);
 }
 

@@ -116,7 +116,7 @@ static int setup(void **state)
 	crypto_setup();
 	crypto_set_pw_cost(1, 8192 * 1024);
 	struct err e = {0};
-	if (db_pool_open(dbpath, 2, &pool, &e) || db_migrate(pool, &e))
+	if (db_pool_open(dbpath, 2, 0, &pool, &e) || db_migrate(pool, &e))
 		return -1;
 	return demo_create(pool, &cfg, 20, 0, &e) == KERR_OK ? 0 : -1;
 }
