@@ -166,23 +166,29 @@ class Store:
 
     def __init__(self, a, kind, work):
         self.kind, self.work, self.pgdir = kind, work, None
+        os.makedirs(work, exist_ok=True)
+        os.chmod(work, 0o755)
         if kind == "sqlite":
             self.db = a.db or os.path.join(work, "bench.db")
             fresh = not os.path.exists(self.db)
         else:
             self.pgdir = os.path.join(work, "pg")
-            os.makedirs(work, exist_ok=True)
-            os.chmod(work, 0o755)
+            made = os.path.exists(os.path.join(self.pgdir, "data", "PG_VERSION"))
             env = dict(os.environ)
             env.pop("FAST", None)  # a real cluster: fsync on
+            port = free_port()
+            if made:  # the port it was made with
+                with open(os.path.join(self.pgdir, "data", "postgresql.conf")) as f:
+                    port = int(re.findall(r"^port = (\d+)", f.read(), re.M)[-1])
             url = subprocess.run([os.path.join(ROOT, "scripts", "pg.sh"), "start", self.pgdir,
-                                  str(free_port())], check=True, capture_output=True,
+                                  str(port)], check=True, capture_output=True,
                                  text=True, env=env).stdout.strip()
             admin = pgwire.Connection(url)
-            admin.query("CREATE DATABASE bench")
+            fresh = not admin.query("SELECT 1 FROM pg_database WHERE datname = 'bench'")
+            if fresh:
+                admin.query("CREATE DATABASE bench")
             admin.close()
             self.db = pgwire.with_database(url, "bench")
-            fresh = True
         if fresh:
             t0 = time.time()
             subprocess.run([a.bin, "demo", "--enquiries", str(a.enquiries), "--db=" + self.db],
@@ -206,6 +212,31 @@ class Store:
     def messages(self):
         return self.sql("SELECT COUNT(*) FROM messages")[0][0]
 
+    def targets(self):
+        """What the cases read and write, chosen once per store so that every
+        configuration measures the same rows: (b) reads the demo enquiry with
+        the longest thread (a vendor request, an answer with a file, notes);
+        (c) writes to 2,000 other open enquiries of the customer."""
+        saved = os.path.join(self.work, "targets.json")
+        if not hasattr(self, "_targets") and os.path.exists(saved):
+            with open(saved) as f:
+                self._targets = tuple(json.load(f))  # a kept store: the same rows again
+        if not hasattr(self, "_targets"):
+            cust_id = self.sql("SELECT c.id FROM customers c JOIN users u ON u.id = c.user_id"
+                               " WHERE u.email = 'jane.doe@example.com'")[0][0]
+            thread_id = self.sql("SELECT enquiry_id FROM messages GROUP BY enquiry_id"
+                                 " ORDER BY COUNT(*) DESC, enquiry_id LIMIT 1")[0][0]
+            ids = [str(r[0]) for r in self.sql(
+                "SELECT id FROM enquiries WHERE customer_id = ? AND status IN ('open',"
+                " 'awaiting_customer') AND id <> ? ORDER BY id LIMIT 2000", cust_id, thread_id)]
+            nmsg = self.sql("SELECT COUNT(*) FROM messages WHERE enquiry_id = ?",
+                            thread_id)[0][0]
+            total = self.sql("SELECT COUNT(*) FROM enquiries")[0][0]
+            self._targets = (thread_id, ids, nmsg, total)
+            with open(saved, "w") as f:
+                json.dump(self._targets, f)
+        return self._targets
+
     def close(self):
         if self.pgdir:
             subprocess.run([os.path.join(ROOT, "scripts", "pg.sh"), "stop", self.pgdir],
@@ -221,17 +252,7 @@ def measure(a, store, nproc, work):
                      {"email": "agent@kapsule.co.uk", "password": "kapsule-demo"})["token"]
         customer = post(base + "/api/v1/auth/login",
                         {"email": "jane.doe@example.com", "password": "kapsule-demo"})["token"]
-        cust_id = store.sql("SELECT c.id FROM customers c JOIN users u ON u.id = c.user_id"
-                            " WHERE u.email = 'jane.doe@example.com'")[0][0]
-        # (b) reads the demo enquiry with the longest thread (a vendor request, an
-        # answer with a file, notes); (c) writes to other enquiries of the customer.
-        thread_id = store.sql("SELECT enquiry_id FROM messages GROUP BY enquiry_id"
-                              " ORDER BY COUNT(*) DESC, enquiry_id LIMIT 1")[0][0]
-        ids = [str(r[0]) for r in store.sql(
-            "SELECT id FROM enquiries WHERE customer_id = ? AND status IN ('open',"
-            " 'awaiting_customer') AND id <> ? ORDER BY id LIMIT 2000", cust_id, thread_id)]
-        nmsg = store.sql("SELECT COUNT(*) FROM messages WHERE enquiry_id = ?", thread_id)[0][0]
-        total = store.sql("SELECT COUNT(*) FROM enquiries")[0][0]
+        thread_id, ids, nmsg, total = store.targets()
 
         auth = ("Authorization: Bearer " + agent,)
         cases = {
@@ -344,6 +365,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--db", help="reuse this SQLite demo database (made if missing)")
+    ap.add_argument("--keep", help="keep the stores (and logs) in this folder and reuse"
+                    " them next time instead of making them again")
     ap.add_argument("--stores", default="sqlite", help="sqlite, postgres or both (comma)")
     ap.add_argument("--processes", default="1", help="server processes, e.g. 1,2")
     ap.add_argument("--json", help="write the figures here")
@@ -358,7 +381,8 @@ def main():
             not procs or any(n < 1 or n > 8 for n in procs):
         raise SystemExit("--stores takes sqlite and/or postgres; --processes 1 to 8")
 
-    work = tempfile.mkdtemp(prefix="kapsule-bench-")
+    work = a.keep or tempfile.mkdtemp(prefix="kapsule-bench-")
+    os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)  # a PostgreSQL cluster inside runs as its own user
     results = []
     try:
@@ -377,7 +401,7 @@ def main():
         if a.json:
             with open(a.json, "w") as f:
                 json.dump(results[0] if len(results) == 1 else results, f, indent=2)
-        if not a.db:
+        if not a.db and not a.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 

@@ -291,5 +291,52 @@ class DatabaseOutage(unittest.TestCase):
         check_exactly_once(self, self.s, load)
 
 
+@NEEDS_PG
+class StatementTimeout(unittest.TestCase):
+    """db_statement_timeout_ms bounds how long a request waits on the
+    database: a read behind a lock, and a write behind another process's
+    writer, answer 503 and change nothing; both work once the lock goes."""
+
+    def setUp(self):
+        self.s = harness.Server(extra_args=("--db-statement-timeout-ms=400",))
+        self.holder = harness.pgwire.Connection(self.s.db)
+
+    def tearDown(self):
+        self.holder.close()
+        self.s.close()
+
+    def test_read_behind_a_table_lock(self):
+        agent = self.s.login(harness.AGENT)
+        self.holder.query("BEGIN; LOCK TABLE enquiries IN ACCESS EXCLUSIVE MODE")
+        t0 = time.time()
+        r = self.s.get("/api/v1/enquiries", agent)
+        waited = time.time() - t0
+        self.assertEqual(r.status, 503, r)
+        self.assertEqual(r.json()["error"]["code"], "unavailable")
+        self.assertIsNotNone(r.header("Retry-After"))
+        self.assertLess(waited, 5.0)
+        self.holder.query("ROLLBACK")
+        self.assertEqual(self.s.get("/api/v1/enquiries", agent).status, 200)
+
+    def test_write_behind_another_writer(self):
+        token = self.s.login(harness.CUSTOMER)
+        enquiry = customer_enquiries(self.s)[0]
+        before = self.s.counts()
+        # Another process's writer holds the writers' lock.
+        self.holder.query("SELECT pg_advisory_lock(1262571603)")
+        t0 = time.time()
+        r = self.s.post("/api/v1/enquiries/%d/messages" % enquiry, token,
+                        {"body": "waits for the lock"})
+        waited = time.time() - t0
+        self.assertEqual(r.status, 503, r)
+        self.assertIsNotNone(r.header("Retry-After"))
+        self.assertLess(waited, 5.0)
+        self.assertEqual(self.s.counts(), before)
+        self.holder.query("SELECT pg_advisory_unlock(1262571603)")
+        r = self.s.post("/api/v1/enquiries/%d/messages" % enquiry, token,
+                        {"body": "after the lock"})
+        self.assertEqual(r.status, 201, r)
+
+
 if __name__ == "__main__":
     unittest.main()
