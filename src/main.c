@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_screen.h"
 #include "api/api.h"
 #include "base/clock.h"
 #include "base/config.h"
@@ -52,6 +53,8 @@ static int usage(void)
 			"  demo [--enquiries N]       fill a new database with demo data\n"
 			"  import orders FILE.csv     import orders from a CSV file\n"
 			"  audit verify               check the audit log's hash chain\n"
+			"  screen [--redact] [--text TEXT]\n"
+			"                             find contact details in JSON lines on stdin\n"
 			"  routes                     list the routes the server answers\n"
 			"  config                     print the default configuration file\n"
 			"  version                    print the version\n\n"
@@ -196,6 +199,11 @@ static int cmd_audit(struct cmdline *cl)
 	return 0;
 }
 
+static int cmd_screen(struct cmdline *cl)
+{
+	return cmd_screen_run(cl->args, cl->nargs);
+}
+
 static int cmd_routes(struct cmdline *cl)
 {
 	(void)cl;
@@ -225,7 +233,7 @@ static const struct {
 } commands[] = {
     {"serve", cmd_serve},   {"migrate", cmd_migrate}, {"demo", cmd_demo},
     {"import", cmd_import}, {"audit", cmd_audit},     {"routes", cmd_routes},
-    {"config", cmd_config}, {"version", cmd_version},
+    {"config", cmd_config}, {"version", cmd_version}, {"screen", cmd_screen},
 };
 
 int main(int argc, char **argv)

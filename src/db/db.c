@@ -627,13 +627,17 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+static struct db_stmt **new_slots(size_t cap)
+{
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+	return xcalloc(cap, sizeof(struct db_stmt *));
+}
+
 void db_cache_init(struct db_cache *c)
 {
 	c->cap = 64;
 	c->n = 0;
-	c->slots = xcalloc(
-	    c->cap,
-	    sizeof(*c->slots)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+	c->slots = new_slots(c->cap);
 }
 
 static void cache_put(struct db_cache *c, struct db_stmt *st)
@@ -664,10 +668,7 @@ void db_cache_add(struct db_cache *c, struct db_stmt *st)
 		size_t oldcap = c->cap;
 		c->cap *= 2;
 		c->n = 0;
-		c->slots = xcalloc(
-		    c->cap,
-		    sizeof(
-			*c->slots)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+		c->slots = new_slots(c->cap);
 		for (size_t i = 0; i < oldcap; i++)
 			if (old[i])
 				cache_put(c, old[i]);
