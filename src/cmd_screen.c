@@ -24,25 +24,6 @@
 /* A line longer than this is refused: its text could not be screened. */
 #define MAX_LINE (SCREEN_MAX_INPUT * 6 + 4096)
 
-static const char *kind_name(enum screen_kind k)
-{
-	switch (k) {
-	case SCREEN_PHONE:
-		return "phone";
-	case SCREEN_EMAIL:
-		return "email";
-	case SCREEN_URL:
-		return "url";
-	case SCREEN_HANDLE:
-		return "handle";
-	case SCREEN_SOLICITATION:
-		return "solicitation";
-	case SCREEN_KNOWN:
-		break;
-	}
-	return "known";
-}
-
 /* Screens text[0..n); the answer for it (without id) goes into o. */
 static int screen_one(const char *text, size_t n, int redact, json_t *o, const char **why)
 {
@@ -72,9 +53,10 @@ static int screen_one(const char *text, size_t n, int redact, json_t *o, const c
 	}
 	json_t *list = json_array();
 	for (int i = 0; i < count; i++)
-		json_array_append_new(
-		    list, json_pack("{s:s,s:I,s:I}", "kind", kind_name(spans[i].kind), "start",
-				    (json_int_t)spans[i].start, "end", (json_int_t)spans[i].end));
+		json_array_append_new(list, json_pack("{s:s,s:I,s:I}", "kind",
+						      screen_kind_name(spans[i].kind), "start",
+						      (json_int_t)spans[i].start, "end",
+						      (json_int_t)spans[i].end));
 	json_object_set_new(o, "findings", list);
 	return 0;
 }

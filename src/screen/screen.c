@@ -266,6 +266,25 @@ static int normalise(struct screen_span *s, int n)
 	return out;
 }
 
+const char *screen_kind_name(enum screen_kind k)
+{
+	switch (k) {
+	case SCREEN_PHONE:
+		return "phone";
+	case SCREEN_EMAIL:
+		return "email";
+	case SCREEN_URL:
+		return "url";
+	case SCREEN_HANDLE:
+		return "handle";
+	case SCREEN_SOLICITATION:
+		return "solicitation";
+	case SCREEN_KNOWN:
+		break;
+	}
+	return "known";
+}
+
 enum kerr screen_find(const char *text, size_t n, const struct screen_party *party,
 		      struct screen_span *spans, int max, int *count)
 {

@@ -40,6 +40,9 @@ struct screen_party {
 	const char *address;   /* each comma-separated part of four or more characters */
 };
 
+/* The kind's name as the command and the API write it ("phone", ...). */
+const char *screen_kind_name(enum screen_kind k);
+
 #define SCREEN_MAX_INPUT ((size_t)1 << 20)
 #define SCREEN_MAX_SPANS 256
 
