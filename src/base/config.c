@@ -69,7 +69,15 @@ static int addr_parse(const char *s, unsigned char out[16])
 	memset(out, 0, 16);
 	if (inet_pton(AF_INET, s, out) == 1)
 		return AF_INET;
-	return inet_pton(AF_INET6, s, out) == 1 ? AF_INET6 : 0;
+	if (inet_pton(AF_INET6, s, out) != 1)
+		return 0;
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(out, mapped, 12) == 0) { /* ::ffff:a.b.c.d is a.b.c.d */
+		memmove(out, out + 12, 4);
+		memset(out + 4, 0, 12);
+		return AF_INET;
+	}
+	return AF_INET6;
 }
 
 static int addr_bad(const char *addr, void *arg)

@@ -205,6 +205,27 @@ static int writer_connect(struct db_pool *p, struct err *e)
 	return p->wdb ? 0 : -1;
 }
 
+/*
+ * Begins the writer's transaction.  A connection the store dropped while it
+ * was idle (a restart) shows only when used: then it is replaced and the
+ * beginning tried once more, as nothing has run yet.
+ */
+static int begin_write(struct db_pool *p, struct err *e)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (writer_connect(p, e))
+			return -1;
+		if (!run_simple(p->wdb, p->drv->begin_write, e) &&
+		    (!p->drv->write_lock || !run_simple(p->wdb, p->drv->write_lock, e)))
+			return 0;
+		if (p->drv->in_tx(p->wdb))
+			p->drv->exec_script(p->wdb, "ROLLBACK", e);
+		if (!p->drv->broken(p->wdb))
+			return -1;
+	}
+	return -1;
+}
+
 static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 {
 	struct err e = {0};
@@ -212,8 +233,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 	while (i < n) {
 		int first = i;
 		int64_t t0 = clock_mono_us();
-		if (writer_connect(p, &e) || run_simple(p->wdb, p->drv->begin_write, &e) ||
-		    (p->drv->write_lock && run_simple(p->wdb, p->drv->write_lock, &e))) {
+		if (begin_write(p, &e)) {
 			if (p->wdb && p->drv->in_tx(p->wdb))
 				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
 			for (; i < n; i++)
@@ -484,17 +504,37 @@ void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches)
 	*batches = atomic_load(&p->batches);
 }
 
+/*
+ * Takes a pooled connection and begins a transaction on it with sql.  Idle
+ * connections the store dropped (a restart) show only when used: each is
+ * discarded and the next tried, as nothing has run on them yet.
+ */
+static enum kerr begin_pooled(struct db_pool *p, const char *sql, struct db **out, struct err *e)
+{
+	for (int attempt = 0; attempt <= p->max; attempt++) {
+		struct db *db = pool_get(p, e);
+		if (!db)
+			return KERR_UNAVAILABLE;
+		enum kerr rc = run_simple(db, sql, e);
+		if (!rc) {
+			*out = db;
+			return KERR_OK;
+		}
+		int dropped = p->drv->broken(db);
+		pool_put(p, db); /* closes it when broken */
+		if (!dropped)
+			return rc == KERR_DB ? KERR_UNAVAILABLE : rc;
+	}
+	return KERR_UNAVAILABLE;
+}
+
 enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 {
 	struct err e = {0};
-	struct db *db = pool_get(p, &e);
-	if (!db)
-		return KERR_UNAVAILABLE;
-	enum kerr rc = run_simple(db, p->drv->begin_read, &e);
-	if (rc) {
-		pool_put(p, db);
-		return rc == KERR_DB ? KERR_UNAVAILABLE : rc;
-	}
+	struct db *db = NULL;
+	enum kerr rc = begin_pooled(p, p->drv->begin_read, &db, &e);
+	if (rc)
+		return rc;
 	rc = fn(db, arg);
 	int failed = run_simple(db, rc ? "ROLLBACK" : "COMMIT", &e) != KERR_OK;
 	if (failed && p->drv->in_tx(db))
@@ -565,11 +605,21 @@ static enum kerr claim_fn(struct db *db, void *arg)
 	db_bind(st, c->args, c->nargs);
 	int r;
 	*c->n = 0;
-	while ((r = db_step(st)) == DB_ROW)
+	int over = 0;
+	while ((r = db_step(st)) == DB_ROW) {
 		if (*c->n < c->max)
 			c->ids[(*c->n)++] = db_col_i64(st, 0);
+		else
+			over = 1;
+	}
 	enum kerr rc = r == DB_ERROR ? db_err(db, &e) : KERR_OK;
 	db_done(st);
+	if (!rc && over) {
+		/* Rows claimed but not reported would stay claimed: claim none. */
+		fprintf(stderr, "db_claim: the statement claims more than %d rows\n", c->max);
+		*c->n = 0;
+		rc = KERR_INTERNAL;
+	}
 	return rc;
 }
 
@@ -583,17 +633,15 @@ enum kerr db_claim(struct db_pool *p, const char *sql, const struct db_arg *args
 	/* A short transaction of its own: rows that another process's claim
 	 * holds are skipped, not waited for. */
 	struct err e = {0};
-	struct db *db = pool_get(p, &e);
-	if (!db)
-		return KERR_UNAVAILABLE;
-	enum kerr rc = run_simple(db, "BEGIN", &e);
-	if (!rc) {
-		rc = claim_fn(db, &c);
-		if (!rc)
-			rc = run_simple(db, "COMMIT", &e);
-		if (rc && p->drv->in_tx(db))
-			p->drv->exec_script(db, "ROLLBACK", &e);
-	}
+	struct db *db = NULL;
+	enum kerr rc = begin_pooled(p, "BEGIN", &db, &e);
+	if (rc)
+		return rc;
+	rc = claim_fn(db, &c);
+	if (!rc)
+		rc = run_simple(db, "COMMIT", &e);
+	if (rc && p->drv->in_tx(db))
+		p->drv->exec_script(db, "ROLLBACK", &e);
 	if (rc) {
 		*n = 0;
 		if (rc == KERR_DB && p->drv->broken(db))

@@ -37,6 +37,7 @@ struct pg_stmt {
 	char *text;	     /* the SQL as sent */
 	char name[24];	     /* the server's name for it, once prepared */
 	int prepared;	     /* 1 once the server has it */
+	int ends_commit;     /* the statement is COMMIT */
 	int nparams;	     /* highest $N */
 	const char **vals;   /* bound values, NULL for SQL NULL */
 	int *lens, *fmts;    /* lengths and formats (1 = binary) */
@@ -93,9 +94,22 @@ static void remember(struct pg_conn *c, const PGresult *res)
 static struct db *pg_open(const char *url, int writer, int timeout_ms, struct err *e)
 {
 	(void)writer;
-	/* The URL's own settings win over these defaults (they come later). */
-	const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-	const char *vals[] = {"5", "kapsule", url, NULL};
+	/*
+	 * The URL's own settings win over these defaults (they come later).
+	 * TCP keep-alives and a TCP user timeout notice a server host that
+	 * vanished without closing the connection within about half a minute,
+	 * where the system's defaults would wait hours.
+	 */
+	const char *keys[] = {"connect_timeout",
+			      "application_name",
+			      "keepalives",
+			      "keepalives_idle",
+			      "keepalives_interval",
+			      "keepalives_count",
+			      "tcp_user_timeout",
+			      "dbname",
+			      NULL};
+	const char *vals[] = {"5", "kapsule", "1", "10", "5", "3", "30000", url, NULL};
 	PGconn *h = PQconnectdbParams(keys, vals, 1);
 	if (!h || PQstatus(h) != CONNECTION_OK) {
 		const char *why = h ? PQerrorMessage(h) : "out of memory";
@@ -248,6 +262,7 @@ static struct db_stmt *pg_prep(struct db *db, const char *sql)
 	s->types = xcalloc(n, sizeof(*s->types));
 	s->owned = xcalloc(n, sizeof(*s->owned)); /* NOLINT(bugprone-sizeof-expression) */
 	s->blobcol = -1;
+	s->ends_commit = strcmp(sql, "COMMIT") == 0;
 	db_cache_add(&c->cache, &s->base);
 	return &s->base;
 }
@@ -339,6 +354,14 @@ static int pg_step(struct db_stmt *st)
 		ExecStatusType rs = PQresultStatus(s->res);
 		if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
 			remember(c, s->res);
+			PQclear(s->res);
+			s->res = NULL;
+			return DB_ERROR;
+		}
+		if (s->ends_commit && strcmp(PQcmdStatus(s->res), "COMMIT") != 0) {
+			/* The server rolled the transaction back (an error inside it). */
+			snprintf(c->state, sizeof(c->state), "25P02");
+			snprintf(c->msg, sizeof(c->msg), "COMMIT answered %s", PQcmdStatus(s->res));
 			PQclear(s->res);
 			s->res = NULL;
 			return DB_ERROR;

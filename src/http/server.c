@@ -65,20 +65,9 @@ static void make_request_id(struct req *r)
 		 (unsigned long long)atomic_fetch_add(&id_counter, 1));
 }
 
-/*
- * Behind a balancer named in trusted_proxies, the client is the address the
- * balancer saw: the rightmost X-Forwarded-For entry that is not itself a
- * trusted balancer.  Anything else in the header may have been written by
- * the client and is not believed.
- */
-static void forwarded_client(struct req *r, struct MHD_Connection *conn)
+/* Sets r->client from xff: the rightmost entry that is not a trusted balancer. */
+static void rightmost_client(struct req *r, const char *xff, const char *trusted)
 {
-	const char *trusted = r->app->cfg->trusted_proxies;
-	if (!trusted[0] || !config_addrs_has(trusted, r->client))
-		return;
-	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
-	if (!xff)
-		return;
 	size_t end = strlen(xff);
 	while (end > 0) {
 		size_t start = end;
@@ -107,6 +96,40 @@ static void forwarded_client(struct req *r, struct MHD_Connection *conn)
 		}
 		end = start > 0 ? start - 1 : 0;
 	}
+}
+
+/* Joins every X-Forwarded-For line, in order, with commas. */
+static enum MHD_Result join_xff(void *arg, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	(void)kind;
+	struct buf *b = arg;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (b->len)
+			buf_append_char(b, ',');
+		buf_append_str(b, value);
+	}
+	return MHD_YES;
+}
+
+/*
+ * Behind a balancer named in trusted_proxies, the client is the address the
+ * balancer saw: the rightmost X-Forwarded-For entry that is not itself a
+ * trusted balancer.  Anything else in the header may have been written by
+ * the client and is not believed.
+ */
+static void forwarded_client(struct req *r, struct MHD_Connection *conn)
+{
+	const char *trusted = r->app->cfg->trusted_proxies;
+	if (!trusted[0] || !config_addrs_has(trusted, r->client))
+		return;
+	/* A balancer adds its own line after any the client sent: read them all. */
+	struct buf all;
+	buf_init(&all, 0);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, join_xff, &all);
+	if (all.len)
+		rightmost_client(r, all.data, trusted);
+	buf_free(&all);
 }
 
 static void client_address(struct req *r, struct MHD_Connection *conn)

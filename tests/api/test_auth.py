@@ -1,6 +1,8 @@
 """Identity: argon2id passwords, sessions by bearer token or cookie, CSRF on
 cookie writes, logout, expiry, revocation, API tokens, and the limits on
 failed sign-ins per account and per client address."""
+import http.client
+import json
 import subprocess
 import unittest
 
@@ -188,10 +190,34 @@ class BehindBalancer(unittest.TestCase):
             # What a client wrote in front of the balancer's entry is not believed.
             self.assertEqual(self.login_from(s, "203.0.113.6, 203.0.113.5"), 429)
             self.assertEqual(self.login_from(s, "203.0.113.5, 203.0.113.7"), 200)
-            # A header that is not an address leaves the balancer's own.
-            self.assertEqual(self.login_from(s, "not-an-address"), 200)
+            # A balancer adds its own header line after any the client sent:
+            # all lines count, so a client's own line cannot hide its address.
+            for _ in range(2):
+                self.assertEqual(self.login_lines(s, ["203.0.113.%d" % _, "203.0.113.5"]), 429)
+            # A header that is not an address leaves the balancer's own:
+            # failures then count against it.
+            self.fail_from(s, "not-an-address")
+            self.assertEqual(self.login_from(s, "not-an-address"), 429)
+            self.assertEqual(self.login_from(s, "198.51.100.7"), 200)
         finally:
             s.close()
+
+    def login_lines(self, s, values):
+        """Signs in with one X-Forwarded-For header line per value."""
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        try:
+            body = json.dumps({"email": harness.AGENT, "password": harness.PASSWORD})
+            conn.putrequest("POST", "/api/v1/auth/login")
+            conn.putheader("Content-Type", "application/json")
+            conn.putheader("Content-Length", str(len(body)))
+            for v in values:
+                conn.putheader("X-Forwarded-For", v)
+            conn.endheaders(body.encode())
+            r = conn.getresponse()
+            r.read()
+            return r.status
+        finally:
+            conn.close()
 
     def test_untrusted_peer_header_is_ignored(self):
         s = harness.Server(extra_args=self.ARGS + ("--trusted-proxies=192.0.2.1",))

@@ -247,6 +247,25 @@ class DatabaseOutage(unittest.TestCase):
         self.pg("start")  # whatever happened, leave the cluster running
         self.s.close()
 
+    def test_idle_connections_after_a_crash_and_restart(self):
+        # Every pooled connection and the writer's are idle when PostgreSQL
+        # goes down at once (immediate shutdown, as after a crash) and comes
+        # back: the first requests after it must not see the dead connections.
+        token = self.s.login(harness.CUSTOMER)
+        agent = self.s.login(harness.AGENT)
+        enquiry = customer_enquiries(self.s)[0]
+        for _ in range(12):  # use several pooled connections
+            self.assertEqual(self.s.get("/api/v1/enquiries", agent).status, 200)
+        self.pg("kill")
+        self.pg("start")
+        self.assertEqual(self.s.get("/readyz").status, 200)
+        for _ in range(12):
+            r = self.s.get("/api/v1/enquiries", agent)
+            self.assertEqual(r.status, 200, r)
+        r = self.s.post("/api/v1/enquiries/%d/messages" % enquiry, token,
+                        {"body": "after the restart"})
+        self.assertEqual(r.status, 201, r)
+
     def pg(self, what):
         args = [os.path.join(harness.ROOT, "scripts", "pg.sh"), what, self.pgdir]
         if what == "start":

@@ -86,12 +86,31 @@ static enum kerr owner_fn(struct db *db, void *arg)
 	return db_one_i64(db, NULL, &c->owner, SQL_OWNER, DB_ARGS(c->id));
 }
 
+static enum kerr claimed_fn(struct db *db, void *arg)
+{
+	struct check *c = arg;
+	return db_one_i64(db, NULL, &c->owner,
+			  "SELECT COUNT(*) FROM claim_test WHERE claimed_by IS NOT NULL", DB_NONE);
+}
+
 static void run_claims(const char *url, const char *dir)
 {
 	struct db_pool *p = NULL;
 	struct err e = {0};
 	assert_int_equal(db_pool_open(url, 2, 10000, &p, &e), KERR_OK);
 	assert_int_equal(db_write(p, setup_fn, NULL), KERR_OK);
+
+	/* A claim that would take more rows than it can report takes none. */
+	int64_t few[5];
+	int got = -1;
+	assert_int_equal(db_claim(p, SQL_CLAIM,
+				  DB_ARGS((int64_t)9, (int64_t)1000000, (int64_t)1, (int64_t)10),
+				  few, 5, &got),
+			 KERR_INTERNAL);
+	assert_int_equal(got, 0);
+	struct check none = {0, -1};
+	assert_int_equal(db_read(p, claimed_fn, &none), KERR_OK);
+	assert_int_equal(none.owner, 0);
 
 	int go[2];
 	assert_int_equal(pipe(go), 0);
