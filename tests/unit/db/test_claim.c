@@ -45,18 +45,18 @@ static enum kerr setup_fn(struct db *db, void *arg)
  * writing the ids it got to out.  Exits 0 when all went well. */
 static int worker(const char *url, int me, int go, const char *out)
 {
-	char c;
-	if (read(go, &c, 1) != 1)
-		return 2;
 	struct db_pool *p = NULL;
 	struct err e = {0};
 	if (db_pool_open(url, 2, 10000, &p, &e))
 		return 3;
+	char c; /* opened: now wait for the start, so both begin together */
+	if (read(go, &c, 1) != 1)
+		return 2;
 	FILE *f = fopen(out, "w");
 	if (!f)
 		return 4;
 	int64_t ids[PER_CLAIM];
-	int n, claims = 0;
+	int n;
 	for (;;) {
 		enum kerr rc =
 		    db_claim(p, SQL_CLAIM,
@@ -66,13 +66,12 @@ static int worker(const char *url, int me, int go, const char *out)
 			return 5;
 		if (n == 0)
 			break;
-		claims++;
 		for (int i = 0; i < n; i++)
 			fprintf(f, "%lld\n", (long long)ids[i]);
 	}
 	fclose(f);
 	db_pool_close(p);
-	return claims > 0 ? 0 : 6;
+	return 0;
 }
 
 struct check {
@@ -93,7 +92,7 @@ static enum kerr claimed_fn(struct db *db, void *arg)
 			  "SELECT COUNT(*) FROM claim_test WHERE claimed_by IS NOT NULL", DB_NONE);
 }
 
-static void run_claims(const char *url, const char *dir)
+static void run_claims(const char *url, const char *dir, int both_must_claim)
 {
 	struct db_pool *p = NULL;
 	struct err e = {0};
@@ -161,8 +160,12 @@ static void run_claims(const char *url, const char *dir)
 		if (seen[id] != 1)
 			fail_msg("row %d was claimed %d times", id, seen[id]);
 	assert_int_equal(per[0] + per[1], ROWS);
-	/* Both took part (they started together and each claim is small). */
-	assert_true(per[0] > 0 && per[1] > 0);
+	/* On PostgreSQL both take part: they start together, and rows one holds
+	 * are skipped by the other rather than waited for.  SQLite has one
+	 * writer at a time and a waiting process sleeps, so there one of them
+	 * may find the work done. */
+	if (both_must_claim)
+		assert_true(per[0] > 0 && per[1] > 0);
 	print_message("claims: %d and %d rows\n", per[0], per[1]);
 	db_pool_close(p);
 }
@@ -174,7 +177,7 @@ static void test_claim_sqlite(void **state)
 	assert_non_null(mkdtemp(dir));
 	char path[600];
 	snprintf(path, sizeof(path), "%s/claim.db", dir);
-	run_claims(path, dir);
+	run_claims(path, dir, 0);
 	char wal[620];
 	unlink(path);
 	snprintf(wal, sizeof(wal), "%s-wal", path);
@@ -216,7 +219,7 @@ static void test_claim_postgres(void **state)
 	admin(base, sql);
 	char dir[] = "/tmp/kapsule-claim-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	run_claims(url, dir);
+	run_claims(url, dir, 1);
 	rmdir(dir);
 	snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
 	admin(base, sql);
