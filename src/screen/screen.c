@@ -6,6 +6,8 @@
  */
 #include "screen/screen.h"
 
+#include "screen/norm.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -242,6 +244,33 @@ static void find_party(const char *t, size_t n, const struct screen_party *p, st
 	}
 }
 
+/* Folds one registered detail as the text is folded; NULL stays NULL. */
+static enum kerr fold(const char *v, struct norm *out)
+{
+	return v ? norm_text(v, strlen(v), out) : KERR_OK;
+}
+
+/* find_party with the party's details folded like the text. */
+static enum kerr find_party_folded(const char *t, size_t n, const struct screen_party *p,
+				   struct found *f)
+{
+	struct norm email = {0}, phone = {0}, last = {0}, address = {0};
+	enum kerr rc = KERR_OK;
+	if ((rc = fold(p->email, &email)) || (rc = fold(p->phone, &phone)) ||
+	    (rc = fold(p->last_name, &last)) || (rc = fold(p->address, &address)))
+		goto out;
+	struct screen_party folded = {p->email ? email.text : NULL, p->phone ? phone.text : NULL,
+				      p->last_name ? last.text : NULL,
+				      p->address ? address.text : NULL};
+	find_party(t, n, &folded, f);
+out:
+	norm_free(&email);
+	norm_free(&phone);
+	norm_free(&last);
+	norm_free(&address);
+	return rc;
+}
+
 /* Sorts by start (insertion sort: span counts are small) and merges overlaps. */
 static int normalise(struct screen_span *s, int n)
 {
@@ -291,11 +320,23 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 	*count = 0;
 	if (n > SCREEN_MAX_INPUT)
 		return KERR_TOO_LARGE;
+	/* The detectors read the folded text (norm.h); spans map back. */
+	struct norm nm;
+	if (norm_text(text, n, &nm)) {
+		norm_free(&nm);
+		return KERR_INTERNAL;
+	}
 	struct found f = {spans, max, 0, 0};
-	find_emails(text, n, &f);
-	find_phones(text, n, &f);
+	find_emails(nm.text, nm.n, &f);
+	find_phones(nm.text, nm.n, &f);
+	enum kerr rc = KERR_OK;
 	if (party)
-		find_party(text, n, party, &f);
+		rc = find_party_folded(nm.text, nm.n, party, &f);
+	for (int i = 0; i < f.n; i++)
+		norm_span(&nm, spans[i].start, spans[i].end, &spans[i].start, &spans[i].end);
+	norm_free(&nm);
+	if (rc)
+		return rc;
 	if (f.overflow)
 		return KERR_LIMIT;
 	*count = normalise(spans, f.n);

@@ -8,6 +8,9 @@
  * This engine knows e-mail addresses, international and national phone
  * numbers written with digits, and the registered details of one party
  * (screen_party) in any letter case and, for phones, with any separators.
+ * It reads the text folded by norm.h (compatibility forms, case, accents,
+ * digits of other scripts, look-alike letters, invisible characters), and
+ * reports spans of the original text.
  */
 #ifndef KAPSULE_SCREEN_SCREEN_H
 #define KAPSULE_SCREEN_SCREEN_H

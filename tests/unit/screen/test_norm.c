@@ -1,0 +1,194 @@
+/*
+ * test_norm.c - the folding the detectors read through (screen/norm.c),
+ * one test per disguise family, and the way back to the original bytes;
+ * then what screen_find finds through each disguise, and what it leaves.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "screen/norm.h"
+#include "screen/screen.h"
+
+/* The folded form of s. */
+static void folds_to(const char *s, const char *want)
+{
+	struct norm nm;
+	assert_int_equal(norm_text(s, strlen(s), &nm), KERR_OK);
+	if (strcmp(nm.text, want) != 0)
+		fail_msg("'%s' folded to '%s', not '%s'", s, nm.text, want);
+	assert_int_equal(nm.n, strlen(want));
+	for (size_t i = 1; i < nm.n; i++)
+		assert_true(nm.from[i] >= nm.from[i - 1]); /* the map never goes back */
+	norm_free(&nm);
+}
+
+static void test_case_and_accents(void **state)
+{
+	(void)state;
+	folds_to("Jane.DOE@Example.COM", "jane.doe@example.com");
+	folds_to("Café Müller, Œuvre", "cafe muller, œuvre");
+	folds_to("STRASSE straße", "strasse strasse");
+}
+
+static void test_compatibility_forms(void **state)
+{
+	(void)state;
+	folds_to("\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97", "077");   /* full-width */
+	folds_to("\xf0\x9d\x9f\x8e\xf0\x9d\x9f\x95", "07");	   /* math bold 0 and 7 */
+	folds_to("\xef\xbd\x8a\xef\xbd\x81\xef\xbc\xa0x", "ja@x"); /* full-width letters */
+	folds_to("\xef\xac\x81ve", "five");			   /* ligature */
+	folds_to("\xe2\x91\xa0\xe2\x91\xa1", "12");		   /* circled */
+}
+
+static void test_digits_of_other_scripts(void **state)
+{
+	(void)state;
+	folds_to("\xd9\xa0\xd9\xa7\xd9\xa9", "079");		 /* Arabic-Indic */
+	folds_to("\xdb\xb0\xdb\xb7", "07");			 /* Extended Arabic-Indic */
+	folds_to("\xe0\xa5\xa6\xe0\xa5\xad\xe0\xa5\xaf", "079"); /* Devanagari */
+	folds_to("\xe0\xb9\x90\xe0\xb9\x99", "09");		 /* Thai */
+}
+
+static void test_look_alike_letters(void **state)
+{
+	(void)state;
+	/* Cyrillic а е о р с х and Greek ο ν in place of Latin letters */
+	folds_to("\xd0\xb0\xd0\xb5\xd0\xbe\xd1\x80\xd1\x81\xd1\x85", "aeopcx");
+	folds_to("\xd0\x90\xd0\x95", "ae"); /* capitals fold first */
+	folds_to("g\xce\xbf\xce\xbd", "gov");
+}
+
+static void test_invisible_and_spaces(void **state)
+{
+	(void)state;
+	folds_to("07\xe2\x80\x8b"
+		 "700\xe2\x80\x8c"
+		 "9\xc2\xad"
+		 "00",
+		 "07700900"); /* ZWSP ZWNJ SHY */
+	folds_to("a\xef\xbb\xbf"
+		 "b\xe2\x81\xa0"
+		 "c",
+		 "abc"); /* BOM, word joiner */
+	folds_to("07700\xc2\xa0"
+		 "900\xe2\x80\xaf"
+		 "123\xe2\x80\x89"
+		 "x",
+		 "07700 900 123 x");
+}
+
+static void test_bad_bytes_and_empty(void **state)
+{
+	(void)state;
+	folds_to("", "");
+	folds_to("a\xff"
+		 "b",
+		 "a\xef\xbf\xbd"
+		 "b"); /* a stray byte becomes U+FFFD */
+	folds_to("\xc3", "\xef\xbf\xbd");
+}
+
+static void test_spans_map_back(void **state)
+{
+	(void)state;
+	/* "call ０７７" : the folded "077" is bytes 5..8; the input's are 5..14 */
+	const char *s = "call \xef\xbc\x90\xef\xbc\x97\xef\xbc\x97 ok";
+	struct norm nm;
+	assert_int_equal(norm_text(s, strlen(s), &nm), KERR_OK);
+	assert_string_equal(nm.text, "call 077 ok");
+	size_t a, b;
+	norm_span(&nm, 5, 8, &a, &b);
+	assert_int_equal(a, 5);
+	assert_int_equal(b, 14);
+	/* A ligature split in the output maps to the whole ligature. */
+	norm_free(&nm);
+	const char *l = "x\xef\xac\x81y";
+	assert_int_equal(norm_text(l, strlen(l), &nm), KERR_OK);
+	assert_string_equal(nm.text, "xfiy");
+	norm_span(&nm, 1, 2, &a, &b);
+	assert_int_equal(a, 1);
+	assert_int_equal(b, 4);
+	norm_free(&nm);
+}
+
+/* What screen_find finds in s, as the found substrings joined by '|'. */
+static void finds(const char *s, const char *want)
+{
+	struct screen_span spans[SCREEN_MAX_SPANS];
+	int count = 0;
+	assert_int_equal(screen_find(s, strlen(s), NULL, spans, SCREEN_MAX_SPANS, &count), KERR_OK);
+	char got[512] = "";
+	size_t len = 0;
+	for (int i = 0; i < count; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%.*s", i ? "|" : "",
+					(int)(spans[i].end - spans[i].start), s + spans[i].start);
+	if (strcmp(got, want) != 0)
+		fail_msg("in '%s' found '%s', not '%s'", s, got, want);
+}
+
+static void test_detection_through_disguises(void **state)
+{
+	(void)state;
+	finds("ring \xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123",
+	      "\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
+	finds("text 07\xe2\x80\x8b"
+	      "700 900\xe2\x80\x8b"
+	      "123 today",
+	      "07\xe2\x80\x8b"
+	      "700 900\xe2\x80\x8b"
+	      "123");
+	finds("\xd9\xa0\xd9\xa7\xd9\xa7\xd9\xa0\xd9\xa0\xd9\xa9\xd9\xa0\xd9\xa0\xd9\xa1\xd9\xa2\xd9"
+	      "\xa3",
+	      "\xd9\xa0\xd9\xa7\xd9\xa7\xd9\xa0\xd9\xa0\xd9\xa9\xd9\xa0\xd9\xa0\xd9\xa1\xd9\xa2\xd9"
+	      "\xa3");
+	finds("mail \xd1\x98\xd0\xb0ne@ex\xd0\xb0mple.com now",
+	      "\xd1\x98\xd0\xb0ne@ex\xd0\xb0mple.com");
+	finds("JANE@EXAMPLE.COM", "JANE@EXAMPLE.COM");
+}
+
+static void test_order_talk_left_alone(void **state)
+{
+	(void)state;
+	finds("Order KP-10042 was \xc2\xa3"
+	      "24.99, size 10, \xc2\xbd price",
+	      "");
+	finds("Caf\xc3\xa9 mugs \xc3\x97"
+	      "2, ready 12/03",
+	      "");
+}
+
+static void test_registered_details_folded(void **state)
+{
+	(void)state;
+	struct screen_party p = {"Sales@Northwind.example", "07700 900456", NULL, NULL};
+	struct screen_span spans[SCREEN_MAX_SPANS];
+	int count = 0;
+	const char *s = "write to SALES@NORTHWIND.EXAMPLE";
+	assert_int_equal(screen_find(s, strlen(s), &p, spans, SCREEN_MAX_SPANS, &count), KERR_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(spans[0].start, 9);
+	assert_int_equal(spans[0].end, strlen(s));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_case_and_accents),
+	    cmocka_unit_test(test_compatibility_forms),
+	    cmocka_unit_test(test_digits_of_other_scripts),
+	    cmocka_unit_test(test_look_alike_letters),
+	    cmocka_unit_test(test_invisible_and_spaces),
+	    cmocka_unit_test(test_bad_bytes_and_empty),
+	    cmocka_unit_test(test_spans_map_back),
+	    cmocka_unit_test(test_detection_through_disguises),
+	    cmocka_unit_test(test_order_talk_left_alone),
+	    cmocka_unit_test(test_registered_details_folded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
