@@ -148,6 +148,97 @@ static void find_phones(const char *t, size_t n, struct found *f)
 }
 
 /* Finds needle case-insensitively as a whole word; each hit is a span. */
+/* The digit a number word stands for, or -1; words are folded (lower case). */
+static int digit_word(const char *w, size_t n)
+{
+	static const char *const words[] = {"zero", "one", "two",   "three", "four",
+					    "five", "six", "seven", "eight", "nine"};
+	for (int d = 0; d < 10; d++)
+		if (strlen(words[d]) == n && memcmp(words[d], w, n) == 0)
+			return d;
+	if ((n == 2 && memcmp(w, "oh", 2) == 0) || (n == 1 && w[0] == 'o') ||
+	    (n == 6 && memcmp(w, "nought", 6) == 0) || (n == 3 && memcmp(w, "nil", 3) == 0))
+		return 0;
+	return -1;
+}
+
+/* 2 for "double", 3 for "triple", else 0. */
+static int repeat_word(const char *w, size_t n)
+{
+	if (n == 6 && memcmp(w, "double", 6) == 0)
+		return 2;
+	if (n == 6 && memcmp(w, "triple", 6) == 0)
+		return 3;
+	return 0;
+}
+
+/*
+ * A phone number written partly or wholly in words: "zero seven seven double
+ * nine ...", "07 seven 00 nine oh oh", with "plus four four" in front.  A
+ * run of number words, "double"/"triple" and digit groups, separated only
+ * by spaces and punctuation, that holds at least one word and makes 10 to
+ * 13 digits (counting "double nine" as two) is one.  Counting out loud
+ * ("one two three ... nine ten") stops short, and quantities ("two mugs")
+ * are single words.
+ */
+static void find_spelled_phones(const char *t, size_t n, struct found *f)
+{
+	size_t i = 0;
+	while (i < n) {
+		/* The run starts at a word or digit group at a word boundary. */
+		if (!is_alnum((unsigned char)t[i]) ||
+		    (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
+			i++;
+			continue;
+		}
+		size_t start = i, end = i, k = i;
+		int digits = 0, words = 0, repeat = 0;
+		if (start >= 5 && memcmp(t + start - 5, "plus ", 5) == 0)
+			start -= 5;
+		else if (start >= 1 && t[start - 1] == '+')
+			start -= 1;
+		while (k < n) {
+			size_t w = k;
+			while (w < n && is_alnum((unsigned char)t[w]))
+				w++;
+			const char *tok = t + k;
+			size_t len = w - k;
+			int all_digits = 1;
+			for (size_t j = 0; j < len; j++)
+				all_digits &= is_digit((unsigned char)tok[j]);
+			int d = all_digits ? -1 : digit_word(tok, len);
+			int r = all_digits ? 0 : repeat_word(tok, len);
+			if (all_digits && len > 0 && len <= 5 && !repeat) {
+				digits += (int)len;
+			} else if (d >= 0) {
+				digits += repeat ? repeat : 1;
+				repeat = 0;
+				words++;
+			} else if (r && !repeat) {
+				repeat = r;
+			} else {
+				break;
+			}
+			if (!repeat)
+				end = w;
+			/* Between tokens: spaces and light punctuation only. */
+			size_t g = w;
+			while (g < n && g - w < 3 &&
+			       (t[g] == ' ' || t[g] == '-' || t[g] == '.' || t[g] == ',' ||
+				t[g] == '/' || t[g] == '(' || t[g] == ')'))
+				g++;
+			if (g == w || g >= n || !is_alnum((unsigned char)t[g]))
+				break;
+			k = g;
+		}
+		if (words > 0 && digits >= 10 && digits <= 13)
+			add(f, start, end, SCREEN_PHONE, 80);
+		i = end > i ? end : i + 1;
+		while (i < n && is_alnum((unsigned char)t[i]))
+			i++;
+	}
+}
+
 static void find_word(const char *t, size_t n, const char *w, size_t wn, enum screen_kind kind,
 		      struct found *f)
 {
@@ -329,6 +420,7 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 	struct found f = {spans, max, 0, 0};
 	find_emails(nm.text, nm.n, &f);
 	find_phones(nm.text, nm.n, &f);
+	find_spelled_phones(nm.text, nm.n, &f);
 	enum kerr rc = KERR_OK;
 	if (party)
 		rc = find_party_folded(nm.text, nm.n, party, &f);

@@ -152,6 +152,25 @@ static void test_detection_through_disguises(void **state)
 	finds("JANE@EXAMPLE.COM", "JANE@EXAMPLE.COM");
 }
 
+static void test_numbers_in_words(void **state)
+{
+	(void)state;
+	finds("ring me on zero seven seven double nine five five one two three four",
+	      "zero seven seven double nine five five one two three four");
+	finds("it's oh seven seven zero zero, nine zero zero, one two three!",
+	      "oh seven seven zero zero, nine zero zero, one two three");
+	finds("07 seven 00 nine oh oh 123 anytime", "07 seven 00 nine oh oh 123");
+	finds("plus four four seven seven zero zero nine zero zero one two three",
+	      "plus four four seven seven zero zero nine zero zero one two three");
+	finds("ZERO SEVEN SEVEN triple nine ONE two three four five",
+	      "ZERO SEVEN SEVEN triple nine ONE two three four five");
+	/* Not phones: counting, quantities, too few digits. */
+	finds("one two three four five six seven eight nine ten", "");
+	finds("I ordered two mugs and one plate but got three", "");
+	finds("zero seven seven double nine", "");
+	finds("Order KP-10042 arrived on 12/03, two days late, one box of 6", "");
+}
+
 static void test_order_talk_left_alone(void **state)
 {
 	(void)state;
@@ -187,6 +206,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_bytes_and_empty),
 	    cmocka_unit_test(test_spans_map_back),
 	    cmocka_unit_test(test_detection_through_disguises),
+	    cmocka_unit_test(test_numbers_in_words),
 	    cmocka_unit_test(test_order_talk_left_alone),
 	    cmocka_unit_test(test_registered_details_folded),
 	};
