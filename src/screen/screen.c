@@ -239,6 +239,89 @@ static void find_spelled_phones(const char *t, size_t n, struct found *f)
 	}
 }
 
+/* Length of the "at" written out at t[0..n): " at ", "(at)", "[at]", " @ ", ...; 0 if none. */
+static size_t spelled_at(const char *t, size_t n)
+{
+	static const char *const forms[] = {" at ",	 " (at) ", "(at)",   " [at] ", "[at]",
+					    " {at} ",	 "{at}",   " <at> ", "<at>",   " @ ",
+					    " at sign ", " -at- ", "-at-",   " _at_ ", "_at_"};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		size_t k = strlen(forms[i]);
+		if (k <= n && memcmp(t, forms[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* Length of the "dot" written out at t[0..n): " dot ", "(dot)", "[.]", " . ", "."; 0 if none. */
+static size_t spelled_dot(const char *t, size_t n)
+{
+	static const char *const forms[] = {" dot ",   " (dot) ", "(dot)", " [dot] ", "[dot]",
+					    " {dot} ", "{dot}",	  " [.] ", "[.]",     "(.)",
+					    " . ",     "-dot-",	  "."};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		size_t k = strlen(forms[i]);
+		if (k <= n && memcmp(t, forms[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* 1 when t[0..n) is a top-level domain people write addresses with. */
+static int known_tld(const char *t, size_t n)
+{
+	static const char *const tlds[] = {
+	    "com", "net", "org",    "uk",   "co",    "io",    "me",   "de",   "fr",    "es",
+	    "it",  "nl",  "ie",	    "eu",   "us",    "ca",    "au",   "info", "biz",   "app",
+	    "dev", "xyz", "online", "shop", "store", "email", "mail", "live", "icloud"};
+	for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++)
+		if (strlen(tlds[i]) == n && memcmp(tlds[i], t, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An e-mail address with its "@" or dots written out: "jane at gmail dot
+ * com", "jane(at)shop[.]co[.]uk", "jane @ gmail.com".  The local part is
+ * one run of address characters just before the "at"; after it, two or
+ * more labels joined by dots (written or not), the last a known top-level
+ * domain, so that "meet me at home" or "at the shop. Thanks" are not one.
+ */
+static void find_spelled_emails(const char *t, size_t n, struct found *f)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (t[i] != ' ' && t[i] != '(' && t[i] != '[' && t[i] != '{' && t[i] != '<' &&
+		    t[i] != '-' && t[i] != '_')
+			continue;
+		size_t at = spelled_at(t + i, n - i);
+		if (!at || !is_local((unsigned char)t[i - 1]))
+			continue;
+		size_t s = i;
+		while (s > 0 && is_local((unsigned char)t[s - 1]))
+			s--;
+		size_t e = i + at, last_label = 0, labels = 0, end = 0;
+		for (;;) {
+			size_t l = e;
+			while (e < n && (is_alnum((unsigned char)t[e]) || t[e] == '-'))
+				e++;
+			if (e == l)
+				break;
+			labels++;
+			last_label = l;
+			end = e;
+			size_t d = spelled_dot(t + e, n - e);
+			if (!d || e + d >= n || !is_alnum((unsigned char)t[e + d]))
+				break;
+			e += d;
+		}
+		if (labels >= 2 && known_tld(t + last_label, end - last_label) &&
+		    (end >= n || !is_alnum((unsigned char)t[end])))
+			add(f, s, end, SCREEN_EMAIL, 85);
+		if (end > i)
+			i = end;
+	}
+}
+
 static void find_word(const char *t, size_t n, const char *w, size_t wn, enum screen_kind kind,
 		      struct found *f)
 {
@@ -421,6 +504,7 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 	find_emails(nm.text, nm.n, &f);
 	find_phones(nm.text, nm.n, &f);
 	find_spelled_phones(nm.text, nm.n, &f);
+	find_spelled_emails(nm.text, nm.n, &f);
 	enum kerr rc = KERR_OK;
 	if (party)
 		rc = find_party_folded(nm.text, nm.n, party, &f);

@@ -171,6 +171,26 @@ static void test_numbers_in_words(void **state)
 	finds("Order KP-10042 arrived on 12/03, two days late, one box of 6", "");
 }
 
+static void test_emails_written_out(void **state)
+{
+	(void)state;
+	finds("write to jane at gmail dot com please", "jane at gmail dot com");
+	finds("jane.doe(at)shop[.]co[.]uk", "jane.doe(at)shop[.]co[.]uk");
+	finds("mail jane @ gmail.com", "jane @ gmail.com");
+	finds("Jane [AT] Outlook [DOT] Com today", "Jane [AT] Outlook [DOT] Com");
+	finds("bob_smith at yahoo dot co dot uk ok", "bob_smith at yahoo dot co dot uk");
+	finds("\xd1\x98"
+	      "ane at gmail dot com",
+	      "\xd1\x98"
+	      "ane at gmail dot com"); /* Cyrillic j */
+	/* Not addresses: "at" in plain sentences. */
+	finds("meet me at home dot", "");
+	finds("I was at the shop. Thanks", "");
+	finds("see you at 5 dot on Monday", "");
+	finds("Kapsule will message you at your registered address", "");
+	finds("arrived at 10.30 with the parcel", "");
+}
+
 static void test_order_talk_left_alone(void **state)
 {
 	(void)state;
@@ -207,6 +227,7 @@ int main(void)
 	    cmocka_unit_test(test_spans_map_back),
 	    cmocka_unit_test(test_detection_through_disguises),
 	    cmocka_unit_test(test_numbers_in_words),
+	    cmocka_unit_test(test_emails_written_out),
 	    cmocka_unit_test(test_order_talk_left_alone),
 	    cmocka_unit_test(test_registered_details_folded),
 	};
