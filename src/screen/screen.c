@@ -239,13 +239,10 @@ static void find_spelled_phones(const char *t, size_t n, struct found *f)
 	}
 }
 
-/* Length of the "at" written out at t[0..n): " at ", "(at)", "[at]", " @ ", ...; 0 if none. */
-static size_t spelled_at(const char *t, size_t n)
+/* Length of the first of forms[0..count) that t[0..n) starts with; 0 if none. */
+static size_t starts_with_any(const char *t, size_t n, const char *const *forms, size_t count)
 {
-	static const char *const forms[] = {" at ",	 " (at) ", "(at)",   " [at] ", "[at]",
-					    " {at} ",	 "{at}",   " <at> ", "<at>",   " @ ",
-					    " at sign ", " -at- ", "-at-",   " _at_ ", "_at_"};
-	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+	for (size_t i = 0; i < count; i++) {
 		size_t k = strlen(forms[i]);
 		if (k <= n && memcmp(t, forms[i], k) == 0)
 			return k;
@@ -253,19 +250,14 @@ static size_t spelled_at(const char *t, size_t n)
 	return 0;
 }
 
-/* Length of the "dot" written out at t[0..n): " dot ", "(dot)", "[.]", " . ", "."; 0 if none. */
-static size_t spelled_dot(const char *t, size_t n)
-{
-	static const char *const forms[] = {" dot ",   " (dot) ", "(dot)", " [dot] ", "[dot]",
-					    " {dot} ", "{dot}",	  " [.] ", "[.]",     "(.)",
-					    " . ",     "-dot-",	  "."};
-	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		size_t k = strlen(forms[i]);
-		if (k <= n && memcmp(t, forms[i], k) == 0)
-			return k;
-	}
-	return 0;
-}
+/* Ways of writing "@" and "." out, longest first where one begins another. */
+static const char *const at_forms[] = {" at sign ", " at ",   " (at) ", "(at)",	  " [at] ",
+				       "[at]",	    " {at} ", "{at}",	" <at> ", "<at>",
+				       " @ ",	    " -at- ", "-at-",	" _at_ ", "_at_"};
+static const char *const dot_forms[] = {" dot ",   " (dot) ", "(dot)", " [dot] ", "[dot]",
+					" {dot} ", "{dot}",   " [.] ", "[.]",	  "(.)",
+					" . ",	   "-dot-",   "."};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* 1 when t[0..n) is a top-level domain people write addresses with. */
 static int known_tld(const char *t, size_t n)
@@ -293,7 +285,7 @@ static void find_spelled_emails(const char *t, size_t n, struct found *f)
 		if (t[i] != ' ' && t[i] != '(' && t[i] != '[' && t[i] != '{' && t[i] != '<' &&
 		    t[i] != '-' && t[i] != '_')
 			continue;
-		size_t at = spelled_at(t + i, n - i);
+		size_t at = starts_with_any(t + i, n - i, at_forms, COUNT(at_forms));
 		if (!at || !is_local((unsigned char)t[i - 1]))
 			continue;
 		size_t s = i;
@@ -309,7 +301,7 @@ static void find_spelled_emails(const char *t, size_t n, struct found *f)
 			labels++;
 			last_label = l;
 			end = e;
-			size_t d = spelled_dot(t + e, n - e);
+			size_t d = starts_with_any(t + e, n - e, dot_forms, COUNT(dot_forms));
 			if (!d || e + d >= n || !is_alnum((unsigned char)t[e + d]))
 				break;
 			e += d;
