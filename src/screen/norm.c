@@ -50,6 +50,16 @@ static int invisible(int32_t cp)
 	       cp == 0x00AD || cp == 0x180E || cp == 0x034F || (cp >= 0xFE00 && cp <= 0xFE0F);
 }
 
+/*
+ * The folded text may grow to twice the input plus FOLD_ROOM; past that,
+ * the rest of the characters are copied as they are instead of expanded,
+ * so memory stays within a small multiple of the input whatever it holds.
+ * MAX_EXPANSION is the most one character's folding writes (32 code
+ * points of at most 4 bytes).
+ */
+#define FOLD_ROOM     256
+#define MAX_EXPANSION 128
+
 static int grow(struct norm *nm, size_t more)
 {
 	if (nm->n + more + 1 <= nm->cap)
@@ -57,6 +67,10 @@ static int grow(struct norm *nm, size_t more)
 	size_t cap = nm->cap ? nm->cap : 64;
 	while (cap < nm->n + more + 1)
 		cap *= 2;
+	/* Never past the most norm_text writes: see FOLD_ROOM. */
+	size_t most = 2 * nm->srcn + FOLD_ROOM + MAX_EXPANSION + 8;
+	if (cap > most && nm->n + more + 1 <= most)
+		cap = most;
 	char *t = realloc(nm->text, cap);
 	if (!t)
 		return -1;
@@ -113,6 +127,17 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 		}
 		if (invisible(cp))
 			continue;
+		if (out->n + MAX_EXPANSION + (n - i) > 2 * n + FOLD_ROOM) {
+			/* Expanding this one could leave too little room to copy the
+			 * rest as it is: copy it as it is. */
+			if (grow(out, (size_t)len))
+				return KERR_INTERNAL;
+			for (size_t k = at; k < i; k++) {
+				out->text[out->n] = src[k];
+				out->from[out->n++] = (uint32_t)at;
+			}
+			continue;
+		}
 		const utf8proc_property_t *prop = utf8proc_get_property(cp);
 		if (prop->category == UTF8PROC_CATEGORY_ZS) {
 			if (emit(out, ' ', at))

@@ -94,6 +94,29 @@ static void test_bad_bytes_and_empty(void **state)
 	folds_to("\xc3", "\xef\xbf\xbd");
 }
 
+static void test_memory_stays_bounded(void **state)
+{
+	(void)state;
+	/* "½" is 2 bytes and folds to 5 ("1⁄2"): a text of them stops expanding
+	 * at twice its length, and the rest is copied as it is. */
+	static char half[1 << 20];
+	for (size_t i = 0; i + 2 <= sizeof(half); i += 2)
+		memcpy(half + i, "\xc2\xbd", 2);
+	struct norm nm;
+	assert_int_equal(norm_text(half, sizeof(half), &nm), KERR_OK);
+	assert_true(nm.n <= 2 * sizeof(half) + 512);
+	assert_true(nm.cap <= 2 * sizeof(half) + 512);
+	assert_int_equal(memcmp(nm.text,
+				"1\xe2\x81\x84"
+				"2",
+				5),
+			 0);						/* the start is folded */
+	assert_int_equal(memcmp(nm.text + nm.n - 2, "\xc2\xbd", 2), 0); /* the end is copied */
+	for (size_t i = 1; i < nm.n; i++)
+		assert_true(nm.from[i] >= nm.from[i - 1]);
+	norm_free(&nm);
+}
+
 static void test_spans_map_back(void **state)
 {
 	(void)state;
@@ -225,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(test_invisible_and_spaces),
 	    cmocka_unit_test(test_bad_bytes_and_empty),
 	    cmocka_unit_test(test_spans_map_back),
+	    cmocka_unit_test(test_memory_stays_bounded),
 	    cmocka_unit_test(test_detection_through_disguises),
 	    cmocka_unit_test(test_numbers_in_words),
 	    cmocka_unit_test(test_emails_written_out),
