@@ -32,6 +32,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "api"))
+import harness  # noqa: E402  (the tests' helpers: ports, the HAProxy configuration)
 import pgwire  # noqa: E402  (the tests' small PostgreSQL client)
 
 
@@ -87,15 +88,6 @@ def memory(pid):
     return out
 
 
-def free_port():
-    import socket
-    sk = socket.socket()
-    sk.bind(("127.0.0.1", 0))
-    port = sk.getsockname()[1]
-    sk.close()
-    return port
-
-
 def wait_up(base, what):
     for _ in range(200):
         try:
@@ -106,21 +98,12 @@ def wait_up(base, what):
     raise SystemExit("%s did not come up" % what)
 
 
-def haproxy_config(front, ports):
-    with open(os.path.join(ROOT, "contrib", "haproxy.cfg")) as f:
-        text = f.read()
-    text = re.sub(r"bind 127\.0\.0\.1:\d+", "bind 127.0.0.1:%d" % front, text)
-    servers = "".join("\tserver app%d 127.0.0.1:%d check\n" % (i + 1, p)
-                      for i, p in enumerate(ports))
-    return re.sub(r"(\tserver app\d+ [^\n]*\n)+", servers, text)
-
-
 class Stack:
     """n kapsule servers on db (behind HAProxy when n > 1)."""
 
     def __init__(self, a, db, n, work):
         self.procs, self.logs, self.proxy = [], [], None
-        ports = [free_port() for _ in range(n)]
+        ports = [harness.free_port() for _ in range(n)]
         for i, port in enumerate(ports):
             log = open(os.path.join(work, "server-%d.log" % port), "wb")
             self.logs.append(log)
@@ -133,10 +116,10 @@ class Stack:
             return
         if not shutil.which("haproxy"):
             raise SystemExit("haproxy is missing: run scripts/deps.sh bench as root")
-        front = free_port()
+        front = harness.free_port()
         cfg = os.path.join(work, "haproxy.cfg")
         with open(cfg, "w") as f:
-            f.write(haproxy_config(front, ports))
+            f.write(harness.haproxy_config(front, ports))
         plog = open(os.path.join(work, "haproxy.log"), "wb")
         self.logs.append(plog)
         self.proxy = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdout=plog, stderr=plog)
@@ -176,7 +159,7 @@ class Store:
             made = os.path.exists(os.path.join(self.pgdir, "data", "PG_VERSION"))
             env = dict(os.environ)
             env.pop("FAST", None)  # a real cluster: fsync on
-            port = free_port()
+            port = harness.free_port()
             if made:  # the port it was made with
                 with open(os.path.join(self.pgdir, "data", "postgresql.conf")) as f:
                     port = int(re.findall(r"^port = (\d+)", f.read(), re.M)[-1])

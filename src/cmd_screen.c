@@ -35,7 +35,8 @@ static int screen_one(const char *text, size_t n, int redact, json_t *o, const c
 		return -1;
 	}
 	if (rc) {
-		*why = "'text' holds more findings than the screening limit (256)";
+		*why = "'text' holds more findings than the screening limit (256), or folds to more"
+		       " than three times its length";
 		return -1;
 	}
 	if (redact) {

@@ -72,7 +72,7 @@ struct queue_arg {
 
 static enum kerr queue_row(const struct enquiry *q, void *arg)
 {
-	render_enquiry(arg, q);
+	render_enquiry_row(arg, q);
 	return KERR_OK;
 }
 

@@ -37,6 +37,23 @@ void render_order(struct jw *w, const struct order *o)
 	jw_obj_end(w);
 }
 
+/* How staff are handling an enquiry: priority, escalation, assignee, the vendor's due time. */
+static void render_handling(struct jw *w, const struct enquiry *q)
+{
+	jw_kstr(w, "priority", q->priority);
+	jw_kbool(w, "escalated", q->escalated);
+	jw_key(w, "assignee");
+	if (q->assignee_id) {
+		jw_obj(w);
+		jw_kint(w, "id", q->assignee_id);
+		jw_kstr(w, "name", q->assignee_name);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_ktime(w, "vendor_due_at", q->due_at);
+}
+
 void render_enquiry_fields(struct jw *w, const struct enquiry *q)
 {
 	jw_kint(w, "id", q->id);
@@ -58,18 +75,7 @@ void render_enquiry_fields(struct jw *w, const struct enquiry *q)
 	jw_kint(w, "customer_id", q->customer_id);
 	jw_kstr(w, "customer_name", q->customer_name);
 	jw_kint(w, "vendor_id", q->vendor_id);
-	jw_kstr(w, "priority", q->priority);
-	jw_kbool(w, "escalated", q->escalated);
-	jw_key(w, "assignee");
-	if (q->assignee_id) {
-		jw_obj(w);
-		jw_kint(w, "id", q->assignee_id);
-		jw_kstr(w, "name", q->assignee_name);
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
-	jw_ktime(w, "vendor_due_at", q->due_at);
+	render_handling(w, q);
 }
 
 /* A list row: what a queue or a customer's list shows. */
@@ -90,27 +96,13 @@ static void render_enquiry_summary(struct jw *w, const struct enquiry *q)
 		return;
 	}
 	jw_kstr(w, "customer_name", q->customer_name);
-	jw_kstr(w, "priority", q->priority);
-	jw_kbool(w, "escalated", q->escalated);
-	jw_key(w, "assignee");
-	if (q->assignee_id) {
-		jw_obj(w);
-		jw_kint(w, "id", q->assignee_id);
-		jw_kstr(w, "name", q->assignee_name);
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
-	jw_ktime(w, "vendor_due_at", q->due_at);
+	render_handling(w, q);
 }
 
-void render_enquiry(struct jw *w, const struct enquiry *q)
+void render_enquiry_row(struct jw *w, const struct enquiry *q)
 {
 	jw_obj(w);
-	if (q->summary)
-		render_enquiry_summary(w, q);
-	else
-		render_enquiry_fields(w, q);
+	render_enquiry_summary(w, q);
 	jw_obj_end(w);
 }
 

@@ -20,7 +20,8 @@
 
 void render_order(struct jw *w, const struct order *o);
 void render_enquiry_fields(struct jw *w, const struct enquiry *q);
-void render_enquiry(struct jw *w, const struct enquiry *q);
+/* A list row (what enquiry_list reads): the fields a list shows. */
+void render_enquiry_row(struct jw *w, const struct enquiry *q);
 void render_message_fields(struct jw *w, const struct message *m, enum view v);
 void render_message(struct jw *w, const struct message *m, enum view v);
 void render_messages(struct jw *w, const struct message *m, int n, enum view v);

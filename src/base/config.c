@@ -87,7 +87,7 @@ static int addr_bad(const char *addr, void *arg)
 	return addr_parse(addr, buf) == 0;
 }
 
-int config_addrs_valid(const char *list)
+static int config_addrs_valid(const char *list)
 {
 	return each_addr(list, addr_bad, NULL) == 0;
 }

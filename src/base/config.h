@@ -69,8 +69,6 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 /* Writes the documented default configuration file to f. */
 void config_print_defaults(void *file);
 
-/* 1 when list (comma-separated) holds only valid IPv4/IPv6 addresses. */
-int config_addrs_valid(const char *list);
 /* 1 when addr is one of list's entries (compared as addresses, not text). */
 int config_addrs_has(const char *list, const char *addr);
 

@@ -21,7 +21,6 @@
 #include "base/log.h"
 #include "db/db_int.h"
 
-/* A write waiting for the writer thread; lives on the caller's stack. */
 /*
  * A write waiting for the writer thread: on the caller's stack (db_write,
  * which waits for done) or malloc'd (db_write_async, whose callback runs
@@ -130,6 +129,13 @@ int db_on_commit(struct db *db, void (*fn)(void))
 	return 0;
 }
 
+/* Ends db's transaction, if one is still open, by rolling it back. */
+static void abort_tx(struct db *db)
+{
+	if (db->drv->in_tx(db))
+		db->drv->exec_script(db, "ROLLBACK", NULL);
+}
+
 /* The transaction on db has ended: runs what was asked for if it committed. */
 static void end_tx(struct db *db, int committed)
 {
@@ -169,11 +175,6 @@ static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
 	return KERR_OK;
 }
 
-/*
- * Runs jobs[0..n) in one transaction and sets their results.  A job whose
- * work fails is rolled back to its savepoint and the others go on; when the
- * transaction as a whole fails, every job in it fails.
- */
 /* A batch slower than this is logged with where its time went. */
 #define SLOW_BATCH_US 25000
 
@@ -218,14 +219,18 @@ static int begin_write(struct db_pool *p, struct err *e)
 		if (!run_simple(p->wdb, p->drv->begin_write, e) &&
 		    (!p->drv->write_lock || !run_simple(p->wdb, p->drv->write_lock, e)))
 			return 0;
-		if (p->drv->in_tx(p->wdb))
-			p->drv->exec_script(p->wdb, "ROLLBACK", e);
+		abort_tx(p->wdb);
 		if (!p->drv->broken(p->wdb))
 			return -1;
 	}
 	return -1;
 }
 
+/*
+ * Runs jobs[0..n) in one transaction and sets their results.  A job whose
+ * work fails is rolled back to its savepoint and the others go on; when the
+ * transaction as a whole fails, every job in it fails.
+ */
 static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 {
 	struct err e = {0};
@@ -234,8 +239,6 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 		int first = i;
 		int64_t t0 = clock_mono_us();
 		if (begin_write(p, &e)) {
-			if (p->wdb && p->drv->in_tx(p->wdb))
-				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
 			for (; i < n; i++)
 				jobs[i]->rc = e.code == KERR_DB ? KERR_UNAVAILABLE : e.code;
 			return;
@@ -259,8 +262,7 @@ static void run_batch(struct db_pool *p, struct wjob **jobs, int n)
 		}
 		int64_t t1 = clock_mono_us();
 		if (run_simple(p->wdb, "COMMIT", &e)) {
-			if (p->drv->in_tx(p->wdb))
-				p->drv->exec_script(p->wdb, "ROLLBACK", &e);
+			abort_tx(p->wdb);
 			end_tx(p->wdb, 0);
 			for (int k = first; k < i; k++)
 				jobs[k]->rc = KERR_UNAVAILABLE;
@@ -362,7 +364,8 @@ static void *writer_main(void *arg)
 {
 	struct db_pool *p = arg;
 	struct wjob *batch[BATCH_MAX];
-	int most = p->drv->batch_max < BATCH_MAX ? p->drv->batch_max : BATCH_MAX;
+	int most =
+	    p->drv->batch_max > 0 && p->drv->batch_max < BATCH_MAX ? p->drv->batch_max : BATCH_MAX;
 	pthread_mutex_lock(&p->wmu);
 	for (;;) {
 		while (!p->head && !p->wstop && !p->pause_wanted)
@@ -410,7 +413,8 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int db_url_is_postgres(const char *url)
+/* 1 when url names a PostgreSQL database rather than a SQLite file. */
+static int db_url_is_postgres(const char *url)
 {
 	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 }
@@ -537,8 +541,8 @@ enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 		return rc;
 	rc = fn(db, arg);
 	int failed = run_simple(db, rc ? "ROLLBACK" : "COMMIT", &e) != KERR_OK;
-	if (failed && p->drv->in_tx(db))
-		p->drv->exec_script(db, "ROLLBACK", &e);
+	if (failed)
+		abort_tx(db);
 	end_tx(db, !rc && !failed);
 	pool_put(p, db);
 	return rc;
@@ -640,8 +644,8 @@ enum kerr db_claim(struct db_pool *p, const char *sql, const struct db_arg *args
 	rc = claim_fn(db, &c);
 	if (!rc)
 		rc = run_simple(db, "COMMIT", &e);
-	if (rc && p->drv->in_tx(db))
-		p->drv->exec_script(db, "ROLLBACK", &e);
+	if (rc)
+		abort_tx(db);
 	if (rc) {
 		*n = 0;
 		if (rc == KERR_DB && p->drv->broken(db))
@@ -841,6 +845,7 @@ int db_col_null(struct db_stmt *st, int col)
 void db_done(struct db_stmt *st)
 {
 	st->db->drv->done(st);
+	st->nbound = 0;
 }
 
 enum kerr db_err(struct db *db, struct err *e)

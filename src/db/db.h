@@ -42,11 +42,6 @@ enum db_step_result {
 	DB_ROW = 1,    /* a row is ready for db_col_*() */
 };
 
-enum db_kind {
-	DB_SQLITE,   /* embedded file */
-	DB_POSTGRES, /* PostgreSQL server */
-};
-
 typedef enum kerr (*db_fn)(struct db *db, void *arg);
 
 /*
@@ -60,8 +55,6 @@ typedef enum kerr (*db_fn)(struct db *db, void *arg);
  */
 enum kerr db_pool_open(const char *url, int nread, int timeout_ms, struct db_pool **out,
 		       struct err *e);
-/* 1 when url names a PostgreSQL database rather than a SQLite file. */
-int db_url_is_postgres(const char *url);
 /* Finishes queued writes, closes every connection and frees p. NULL is fine. */
 void db_pool_close(struct db_pool *p);
 

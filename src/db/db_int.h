@@ -11,7 +11,6 @@
 #include "db/db.h"
 
 struct db_driver {
-	enum db_kind kind;
 	/*
 	 * Opens one connection; NULL with a message in e on failure.  Statements
 	 * running longer than timeout_ms (0: no limit) are cancelled where the
@@ -47,7 +46,7 @@ struct db_driver {
 	 * several processes one after another (the audit log is one chain).
 	 */
 	const char *write_lock;
-	/* Most writes the writer puts in one transaction. */
+	/* Most writes the writer puts in one transaction; 0: the writer's own most. */
 	int batch_max;
 	/* 1: db_claim runs on a connection of its own (row locks, SKIP LOCKED);
 	 * 0: through the writer. */

@@ -77,6 +77,13 @@ static void ignore_notice(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* Copies libpq's message into out without its trailing newline. */
+static void copy_message(char *out, size_t cap, const char *msg)
+{
+	struct slice m = slice_trim(slice_from(msg));
+	snprintf(out, cap, "%.*s", (int)m.n, m.p);
+}
+
 /* Remembers why the last call failed, from its result or the connection. */
 static void remember(struct pg_conn *c, const PGresult *res)
 {
@@ -85,10 +92,7 @@ static void remember(struct pg_conn *c, const PGresult *res)
 	if (!msg || !*msg)
 		msg = PQerrorMessage(c->h);
 	snprintf(c->state, sizeof(c->state), "%s", state ? state : "");
-	snprintf(c->msg, sizeof(c->msg), "%s", msg ? msg : "");
-	size_t n = strlen(c->msg);
-	while (n && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
-		c->msg[--n] = '\0';
+	copy_message(c->msg, sizeof(c->msg), msg);
 }
 
 static struct db *pg_open(const char *url, int writer, int timeout_ms, struct err *e)
@@ -114,10 +118,7 @@ static struct db *pg_open(const char *url, int writer, int timeout_ms, struct er
 	if (!h || PQstatus(h) != CONNECTION_OK) {
 		const char *why = h ? PQerrorMessage(h) : "out of memory";
 		char msg[256];
-		snprintf(msg, sizeof(msg), "%s", why);
-		size_t n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
+		copy_message(msg, sizeof(msg), why);
 		err_set(e, KERR_UNAVAILABLE, "db", "cannot connect to PostgreSQL: %s", msg);
 		PQfinish(h);
 		return NULL;
@@ -295,9 +296,7 @@ static void bind_copy(struct db_stmt *st, int idx, const char *p, size_t n, Oid 
 	struct pg_stmt *s = slot(st, idx);
 	if (!s)
 		return;
-	char *copy = xmalloc(n + 1);
-	memcpy(copy, p, n);
-	copy[n] = '\0';
+	char *copy = xstrndup(p, n);
 	s->owned[idx - 1] = copy;
 	set_value(s, idx, copy, n, 0, t);
 }
@@ -466,7 +465,6 @@ static void pg_done(struct db_stmt *st)
 	s->blob = NULL;
 	s->blobcol = -1;
 	clear_values(s);
-	st->nbound = 0;
 }
 
 static int pg_in_tx(struct db *db)
@@ -481,7 +479,6 @@ static int pg_broken(struct db *db)
 }
 
 const struct db_driver db_pg_driver = {
-    .kind = DB_POSTGRES,
     .open = pg_open,
     .close = pg_close,
     .exec_script = pg_exec_script,

@@ -234,7 +234,6 @@ static void sq_done(struct db_stmt *st)
 	sqlite3_stmt *h = ((struct sq_stmt *)st)->h;
 	sqlite3_reset(h);
 	sqlite3_clear_bindings(h);
-	st->nbound = 0;
 }
 
 static int sq_in_tx(struct db *db)
@@ -265,7 +264,6 @@ static int sq_maintain(struct db *db)
 }
 
 const struct db_driver db_sqlite_driver = {
-    .kind = DB_SQLITE,
     .open = sq_open,
     .close = sq_close,
     .exec_script = sq_exec_script,
@@ -287,6 +285,5 @@ const struct db_driver db_sqlite_driver = {
     .broken = sq_broken,
     .begin_write = "BEGIN IMMEDIATE",
     .begin_read = "BEGIN",
-    .batch_max = 128,
     .maintain = sq_maintain,
 };

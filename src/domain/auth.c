@@ -226,14 +226,6 @@ static enum kerr resolve_hash(struct db *db, const char *hash, int64_t now, stru
 	return rc;
 }
 
-enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p)
-{
-	char hash[SHA256_HEX_LEN + 1];
-	int64_t expires_at;
-	crypto_sha256_hex(token, strlen(token), hash);
-	return resolve_hash(db, hash, now, p, &expires_at);
-}
-
 /*
  * Sessions resolved in the last second, so that a client's every request
  * does not read the same rows again.  An entry is used only while it is
@@ -407,7 +399,8 @@ static enum kerr login_write(struct db *db, void *arg)
 				     x->out->expires_at))))
 		goto out;
 	/* Resolve as any later request would, so the result is the same principal. */
-	if ((rc = auth_session_resolve(db, x->out->token, x->now, &x->out->who)))
+	int64_t expires_at;
+	if ((rc = resolve_hash(db, hash, x->now, &x->out->who, &expires_at)))
 		goto out;
 	c.who = &x->out->who;
 	rc =

@@ -42,13 +42,6 @@ enum kerr auth_user_list(struct dctx *c, const char *role, int64_t after, int li
 enum kerr auth_check_email(struct dctx *c, const char *field, const char *email);
 
 /*
- * Resolves a session or API token (as sent by the client) to a principal.
- * KERR_UNAUTHENTICATED when it is unknown, expired, revoked or its user is
- * disabled.
- */
-enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, struct principal *p);
-
-/*
  * The principal a session of the (enabled) user signing in as email would
  * resolve to, without a session: for the system acting as that user (demo
  * data, tests).  KERR_NOT_FOUND when there is no such user.
@@ -56,7 +49,9 @@ enum kerr auth_session_resolve(struct db *db, const char *token, int64_t now, st
 enum kerr auth_principal_by_email(struct dctx *c, const char *email, struct principal *p);
 
 /*
- * auth_session_resolve for a request: answers from the sessions resolved in
+ * Resolves a session or API token (as sent by the client) to a principal
+ * for a request: KERR_UNAUTHENTICATED when it is unknown, expired, revoked
+ * or its user is disabled.  Answers from the sessions resolved in
  * this process in the last second when it can, else reads the store
  * (its own read transaction on pool).
  */

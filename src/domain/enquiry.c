@@ -210,6 +210,28 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	return message_insert(c, &row, "customer", in->message, 0, &mid);
 }
 
+/* Until when a customer may reopen q, when it is resolved. */
+static void set_reopen_until(struct dctx *c, struct enquiry *q)
+{
+	if (strcmp(q->status, "resolved") == 0)
+		q->reopen_until = q->resolved_at + reopen_window_ms(c);
+}
+
+/*
+ * Reads how staff handle the enquiry from five columns starting at col:
+ * priority, assignee id and name, escalated, vendor due time.  Strings are
+ * copied into the arena when copy is set, else they last until the next step.
+ */
+static void read_handling(struct dctx *c, struct db_stmt *st, int col, int copy, struct enquiry *q)
+{
+	q->priority = copy ? dom_col_str(c, st, col) : db_col_text(st, col);
+	q->assignee_id = db_col_i64(st, col + 1);
+	q->assignee_name = copy ? dom_col_str(c, st, col + 2) : db_col_text(st, col + 2);
+	q->escalated = (int)db_col_i64(st, col + 3);
+	int64_t due = db_col_i64(st, col + 4);
+	q->due_at = due == NO_DUE ? 0 : due;
+}
+
 /* Reads a row of ENQ_COLS shaped for the viewer. */
 static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 {
@@ -230,8 +252,7 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	q->closed_at = db_col_i64(st, 17);
 	q->order_number = dom_col_str(c, st, 18);
 	q->shop_name = dom_col_str(c, st, 19);
-	if (strcmp(q->status, "resolved") == 0)
-		q->reopen_until = q->resolved_at + reopen_window_ms(c);
+	set_reopen_until(c, q);
 	if (q->view == VIEW_CUSTOMER) {
 		/*
 		 * A customer's counts and times come from the messages they can
@@ -250,12 +271,7 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	}
 	if (q->view != VIEW_STAFF)
 		return;
-	q->priority = dom_col_str(c, st, 7);
-	q->assignee_id = db_col_i64(st, 8);
-	q->assignee_name = dom_col_str(c, st, 9);
-	q->escalated = (int)db_col_i64(st, 10);
-	int64_t due = db_col_i64(st, 11);
-	q->due_at = due == NO_DUE ? 0 : due;
+	read_handling(c, st, 7, 1, q);
 	q->customer_name = dom_col_str(c, st, 20);
 }
 
@@ -267,7 +283,6 @@ static void read_summary(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->view = dom_view(c);
-	q->summary = 1;
 	q->id = db_col_i64(st, 0);
 	q->category = db_col_text(st, 1);
 	q->subject = db_col_text(st, 2);
@@ -279,16 +294,10 @@ static void read_summary(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 		q->order_number = db_col_text(st, 7);
 		q->shop_name = db_col_text(st, 8);
 		q->resolved_at = db_col_i64(st, 9);
-		if (strcmp(q->status, "resolved") == 0)
-			q->reopen_until = q->resolved_at + reopen_window_ms(c);
+		set_reopen_until(c, q);
 		return;
 	}
-	q->priority = db_col_text(st, 4);
-	q->assignee_id = db_col_i64(st, 5);
-	q->assignee_name = db_col_text(st, 6);
-	q->escalated = (int)db_col_i64(st, 7);
-	int64_t due = db_col_i64(st, 8);
-	q->due_at = due == NO_DUE ? 0 : due;
+	read_handling(c, st, 4, 0, q);
 	q->message_count = db_col_i64(st, 9);
 	q->created_at = db_col_i64(st, 10);
 	q->last_message_at = db_col_i64(st, 11);

@@ -36,7 +36,6 @@ struct enquiry {
 	const char *order_number, *shop_name;
 	const char *customer_name; /* staff only */
 	enum view view;		   /* the shape this was prepared for */
-	int summary;		   /* a list row: only the fields a list shows are set */
 };
 
 struct enquiry_in {

@@ -14,6 +14,7 @@ static const char SQL_INSERT[] =
 #define MSG_COLS                                                                                   \
 	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"              \
 	" m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
+static const char SQL_ONE[] = MSG_COLS " WHERE m.id = $1";
 static const char SQL_THREAD[] = MSG_COLS " WHERE m.enquiry_id = $1 ORDER BY m.id LIMIT $2";
 static const char SQL_THREAD_CUSTOMER[] =
     MSG_COLS " WHERE m.enquiry_id = $1 AND m.audience = 'customer' ORDER BY m.id LIMIT $2";
@@ -122,6 +123,35 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 		*status = enquiry_status_for(v, arena_strdup(c->a, row.status));
 	}
 	return KERR_OK;
+}
+
+/* A vendor's answer, as its vendor or staff see it: author named. */
+static void read_answer_row(struct dctx *c, struct db_stmt *st, void *out)
+{
+	struct message *m = out;
+	m->id = db_col_i64(st, 0);
+	m->author_name = dom_col_str(c, st, 3);
+	m->author_role = dom_col_str(c, st, 4);
+	m->audience = dom_col_str(c, st, 5);
+	m->body = dom_col_str(c, st, 6);
+	m->created_at = db_col_i64(st, 8);
+	m->mine = db_col_i64(st, 2) == c->who->user_id;
+	if (dom_view(c) == VIEW_STAFF) {
+		m->author_id = db_col_i64(st, 2);
+		m->enquiry_id = db_col_i64(st, 1);
+		m->vendor_request_id = db_col_i64(st, 7);
+	}
+}
+
+enum kerr message_answer(struct dctx *c, int64_t id, struct message **out)
+{
+	struct message *m = arena_calloc(c->a, 1, sizeof(*m));
+	int found;
+	enum kerr rc = dom_fetch(c, SQL_ONE, id, read_answer_row, m, &found);
+	if (rc || !found)
+		return rc;
+	*out = m;
+	return attachment_list_message(c, id, &m->files, &m->nfiles);
 }
 
 /* Hands each message its files from refs (both ordered by message id). */

@@ -54,6 +54,12 @@ enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *au
 
 /* The messages of an enquiry the principal has read (enquiry_get), as it may see them. */
 enum kerr message_thread(struct dctx *c, const struct enquiry *q, struct message **out, int *n);
+/*
+ * The vendor's answer message id with its files, as the answering vendor
+ * and staff see it (the author named); *out stays NULL when there is none.
+ * The caller has checked that the viewer may see the request.
+ */
+enum kerr message_answer(struct dctx *c, int64_t id, struct message **out);
 
 /*
  * The operator's customer-facing replies on an order, for its vendor (with

@@ -152,13 +152,13 @@ enum kerr customer_upsert(struct dctx *c, const struct customer_in *in, int64_t 
 					       "another user has this e-mail address");
 			if (!rc)
 				rc = auth_sessions_changed(c); /* their sessions carry both */
+			if (!rc)			       /* enquiries carry the name */
+				rc = enquiry_rename_customer(c, *id, name);
 		}
 		if (!rc)
 			rc = db_exec(c->db, c->e, SQL_CUSTOMER_UPDATE,
 				     DB_ARGS(*id, in->first_name, in->last_name, in->phone,
 					     in->address, c->now));
-		if (!rc)
-			rc = enquiry_rename_customer(c, *id, name);
 	}
 	if (rc)
 		return rc;

@@ -32,10 +32,6 @@ static const char SQL_ANSWER[] =
     " answer_message_id = $5 WHERE id = $1";
 static const char SQL_CANCEL[] =
     "UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2 WHERE id = $1";
-static const char SQL_ANSWER_MESSAGE[] =
-    "SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"
-    " m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
-    " WHERE m.id = $1";
 
 /* Reads a row of VREQ_COLS shaped for the viewer. */
 static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r)
@@ -125,24 +121,6 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 	return enquiry_sync_requests(c, &row);
 }
 
-/* The answer of a request, as its vendor or staff see it. */
-static void read_answer_row(struct dctx *c, struct db_stmt *st, void *out)
-{
-	struct message *m = out;
-	m->id = db_col_i64(st, 0);
-	m->author_name = dom_col_str(c, st, 3);
-	m->author_role = dom_col_str(c, st, 4);
-	m->audience = dom_col_str(c, st, 5);
-	m->body = dom_col_str(c, st, 6);
-	m->created_at = db_col_i64(st, 8);
-	m->mine = db_col_i64(st, 2) == c->who->user_id;
-	if (dom_view(c) == VIEW_STAFF) {
-		m->author_id = db_col_i64(st, 2);
-		m->enquiry_id = db_col_i64(st, 1);
-		m->vendor_request_id = db_col_i64(st, 7);
-	}
-}
-
 /* A request row with the id of its answer, which vendors see too. */
 struct got_vreq {
 	struct vreq *r;
@@ -172,14 +150,7 @@ enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out)
 		return rc;
 	if (!answer_id)
 		return KERR_OK;
-	struct message *m = arena_calloc(c->a, 1, sizeof(*m));
-	int found_answer;
-	if ((rc = dom_fetch(c, SQL_ANSWER_MESSAGE, answer_id, read_answer_row, m, &found_answer)))
-		return rc;
-	if (!found_answer)
-		return KERR_OK;
-	out->answer = m;
-	return attachment_list_message(c, answer_id, &m->files, &m->nfiles);
+	return message_answer(c, answer_id, &out->answer);
 }
 
 enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **out, int *n,

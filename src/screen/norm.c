@@ -51,14 +51,17 @@ static int invisible(int32_t cp)
 }
 
 /*
- * The folded text may grow to twice the input plus FOLD_ROOM; past that,
- * the rest of the characters are copied as they are instead of expanded,
- * so memory stays within a small multiple of the input whatever it holds.
- * MAX_EXPANSION is the most one character's folding writes (32 code
- * points of at most 4 bytes).
+ * Memory stays within a small multiple of the input whatever it holds: a
+ * character whose folding is longer than MAX_PARTS code points (Arabic
+ * ligatures such as U+FDFA, squared words) is kept as it is, since no
+ * contact detail hides in it, and the folded text may not pass three times
+ * the input plus FOLD_ROOM (ordinary text stays near its own length; the
+ * worst single characters reach two and a half times).  Past that the
+ * folding fails with KERR_LIMIT rather than leave any text unfolded, and
+ * callers withhold what they cannot screen.
  */
-#define FOLD_ROOM     256
-#define MAX_EXPANSION 128
+#define MAX_PARTS 4
+#define FOLD_ROOM 256
 
 static int grow(struct norm *nm, size_t more)
 {
@@ -67,9 +70,10 @@ static int grow(struct norm *nm, size_t more)
 	size_t cap = nm->cap ? nm->cap : 64;
 	while (cap < nm->n + more + 1)
 		cap *= 2;
-	/* Never past the most norm_text writes: see FOLD_ROOM. */
-	size_t most = 2 * nm->srcn + FOLD_ROOM + MAX_EXPANSION + 8;
-	if (cap > most && nm->n + more + 1 <= most)
+	size_t most = 3 * nm->srcn + FOLD_ROOM;
+	if (nm->n + more + 1 > most)
+		return 1; /* the bound above: see MAX_PARTS */
+	if (cap > most)
 		cap = most;
 	char *t = realloc(nm->text, cap);
 	if (!t)
@@ -83,11 +87,12 @@ static int grow(struct norm *nm, size_t more)
 	return 0;
 }
 
-/* Appends cp (as UTF-8) coming from input offset at. */
+/* Appends cp (as UTF-8) coming from input offset at; grow()'s failures. */
 static int emit(struct norm *nm, int32_t cp, size_t at)
 {
-	if (grow(nm, 4))
-		return -1;
+	int r = grow(nm, 4);
+	if (r)
+		return r;
 	utf8proc_uint8_t b[4];
 	utf8proc_ssize_t k = utf8proc_encode_char(cp, b);
 	for (utf8proc_ssize_t i = 0; i < k; i++) {
@@ -97,6 +102,12 @@ static int emit(struct norm *nm, int32_t cp, size_t at)
 	return 0;
 }
 
+/* norm_text's answer to a failed grow(): the bound, or no memory. */
+static enum kerr fold_failed(int r)
+{
+	return r > 0 ? KERR_LIMIT : KERR_INTERNAL;
+}
+
 enum kerr norm_text(const char *src, size_t n, struct norm *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -104,8 +115,9 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 	out->srcn = n;
 	if (n > UINT32_MAX / 2)
 		return KERR_TOO_LARGE;
-	if (grow(out, n + n / 4))
-		return KERR_INTERNAL;
+	int r;
+	if ((r = grow(out, n + n / 4)))
+		return fold_failed(r);
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)src;
 	size_t i = 0;
 	utf8proc_int32_t parts[32];
@@ -113,41 +125,30 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t len = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
 		if (len <= 0) { /* not UTF-8: a byte that stands for itself */
-			if (emit(out, 0xFFFD, i))
-				return KERR_INTERNAL;
+			if ((r = emit(out, 0xFFFD, i)))
+				return fold_failed(r);
 			i++;
 			continue;
 		}
 		size_t at = i;
 		i += (size_t)len;
 		if (cp < 0x80) { /* the common case */
-			if (emit(out, cp >= 'A' && cp <= 'Z' ? cp + 32 : cp, at))
-				return KERR_INTERNAL;
+			if ((r = emit(out, cp >= 'A' && cp <= 'Z' ? cp + 32 : cp, at)))
+				return fold_failed(r);
 			continue;
 		}
 		if (invisible(cp))
 			continue;
-		if (out->n + MAX_EXPANSION + (n - i) > 2 * n + FOLD_ROOM) {
-			/* Expanding this one could leave too little room to copy the
-			 * rest as it is: copy it as it is. */
-			if (grow(out, (size_t)len))
-				return KERR_INTERNAL;
-			for (size_t k = at; k < i; k++) {
-				out->text[out->n] = src[k];
-				out->from[out->n++] = (uint32_t)at;
-			}
-			continue;
-		}
 		const utf8proc_property_t *prop = utf8proc_get_property(cp);
 		if (prop->category == UTF8PROC_CATEGORY_ZS) {
-			if (emit(out, ' ', at))
-				return KERR_INTERNAL;
+			if ((r = emit(out, ' ', at)))
+				return fold_failed(r);
 			continue;
 		}
 		int32_t d = as_digit(cp);
 		if (d >= 0) {
-			if (emit(out, d, at))
-				return KERR_INTERNAL;
+			if ((r = emit(out, d, at)))
+				return fold_failed(r);
 			continue;
 		}
 		int last = 0;
@@ -155,7 +156,7 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 		    cp, parts, 32,
 		    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
 		    &last);
-		if (m <= 0 || m > 32) {
+		if (m <= 0 || m > MAX_PARTS) {
 			parts[0] = cp;
 			m = 1;
 		}
@@ -167,8 +168,8 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 			int32_t dd = as_digit(c);
 			if (utf8proc_get_property(c)->category == UTF8PROC_CATEGORY_ZS)
 				c = ' ';
-			if (emit(out, l >= 0 ? l : dd >= 0 ? dd : c, at))
-				return KERR_INTERNAL;
+			if ((r = emit(out, l >= 0 ? l : dd >= 0 ? dd : c, at)))
+				return fold_failed(r);
 		}
 	}
 	out->text[out->n] = '\0';

@@ -13,7 +13,7 @@
  * spans of the input.
  *
  * Work is linear in the input; memory is allocated per call, never per
- * character.
+ * character, and stays within a few times the input.
  */
 #ifndef KAPSULE_SCREEN_NORM_H
 #define KAPSULE_SCREEN_NORM_H
@@ -32,7 +32,11 @@ struct norm {
 	size_t srcn; /* the input */
 };
 
-/* Folds src[0..n) into out (which norm_free releases). */
+/*
+ * Folds src[0..n) into out (which norm_free releases).  KERR_LIMIT when the
+ * folded text would pass three times the input (see norm.c): nothing is
+ * left unfolded, the text just cannot be screened.
+ */
 enum kerr norm_text(const char *src, size_t n, struct norm *out);
 void norm_free(struct norm *nm);
 

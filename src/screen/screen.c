@@ -488,9 +488,10 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 		return KERR_TOO_LARGE;
 	/* The detectors read the folded text (norm.h); spans map back. */
 	struct norm nm;
-	if (norm_text(text, n, &nm)) {
+	enum kerr folded = norm_text(text, n, &nm);
+	if (folded) {
 		norm_free(&nm);
-		return KERR_INTERNAL;
+		return folded;
 	}
 	struct found f = {spans, max, 0, 0};
 	find_emails(nm.text, nm.n, &f);

@@ -53,7 +53,8 @@ const char *screen_kind_name(enum screen_kind k);
  * Finds spans in text[0..n), sorted by start and not overlapping, into
  * spans[0..max).  party may be NULL.  Returns KERR_OK with the count in *count;
  * KERR_TOO_LARGE past SCREEN_MAX_INPUT bytes; KERR_LIMIT when more than max
- * spans are found.
+ * spans are found or the text folds to more than three times its length
+ * (norm.h); screen_redact_text then withholds the whole text.
  */
 enum kerr screen_find(const char *text, size_t n, const struct screen_party *party,
 		      struct screen_span *spans, int max, int *count);

@@ -14,6 +14,7 @@ hide the difference.
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -47,6 +48,22 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def haproxy_config(front, backends, quick_checks=False):
+    """contrib/haproxy.cfg with its listening port and servers moved to the
+    given loopback ports; quick_checks shortens the health checks (for a
+    short test)."""
+    with open(os.path.join(ROOT, "contrib", "haproxy.cfg")) as f:
+        text = f.read()
+    text = re.sub(r"bind 127\.0\.0\.1:\d+", "bind 127.0.0.1:%d" % front, text)
+    servers = "".join("\tserver app%d 127.0.0.1:%d check\n" % (i + 1, p)
+                      for i, p in enumerate(backends))
+    text = re.sub(r"(\tserver app\d+ [^\n]*\n)+", servers, text)
+    if quick_checks:
+        text = text.replace("inter 1s fall 2 rise 2", "inter 200ms fall 2 rise 1")
+    assert "127.0.0.1:%d" % front in text and all(str(p) in text for p in backends)
+    return text
 
 
 class Response:
@@ -247,6 +264,17 @@ class Server:
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
         try:
             return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+
+    def change(self, query, *args):
+        """Runs a statement that changes the store (for tests that tamper)."""
+        if self.is_postgres():
+            return self.sql(query, *args)
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            with con:
+                con.execute(query, args)
         finally:
             con.close()
 

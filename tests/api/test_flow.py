@@ -215,6 +215,41 @@ class Flow(ServerCase, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertIn("intact", p.stdout)
 
+    def test_disguised_contact_details_in_notes(self):
+        """G3 through the folding screen: disguised details in an order note
+        are removed for the vendor (order and order list) and kept, byte for
+        byte, for staff."""
+        s, t = self.s, self.t
+        disguised = [
+            ("Call \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13 after six",
+             ["\uff10\uff17\uff17", "\uff19\uff10\uff10"]),
+            ("mail j\u0430ne@ex\u0430mple.com", ["ne@ex", "mple.com"]),
+            ("ring zero seven seven double nine five five one two three four",
+             ["zero seven seven", "one two three four"]),
+            ("write to jane at gmail dot com", ["jane at gmail", "gmail dot com"]),
+            ("\ufdfa" * 8 + " ring \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13",
+             ["\uff10\uff17\uff17", "\uff19\uff10\uff10"]),
+        ]
+        for i, (note, parts) in enumerate(disguised):
+            r = s.post("/api/v1/orders", t["integration"], {
+                "number": "KP-DISGUISE-%d" % i, "customer_ref": "C-1001",
+                "vendor_ref": "V-NORTHWIND", "items": [{"sku": "NW-JUG", "name": "Milk jug",
+                                                        "quantity": 1, "unit_price": 1500}],
+                "amount": 1500, "currency": "GBP", "note": note})
+            self.assertEqual(r.status, 201, r)
+            oid = r.json()["id"]
+            r = s.get("/api/v1/orders/%d" % oid, t["vendor"])
+            self.assertEqual(r.status, 200, r)
+            self.assertIn("[contact details removed]", r.json()["note"], note)
+            self.assertAbsent(r, *parts)
+            r = s.get("/api/v1/orders?limit=100", t["vendor"])
+            row = [x for x in r.json()["items"] if x["id"] == oid]
+            self.assertEqual(len(row), 1)
+            self.assertIn("[contact details removed]", row[0]["note"])
+            self.assertAbsent(r, *parts)
+            r = s.get("/api/v1/orders/%d" % oid, t["agent"])
+            self.assertEqual(r.json()["note"], note)
+
     def test_customer_list_hides_vendor_activity(self):
         s, t = self.s, self.t
         # Demo enquiry 3: the vendor answered; the customer list shows only their view.

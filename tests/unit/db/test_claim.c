@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "../sqlite_files.h"
 
 #define ROWS	  10000
 #define WORKERS	  2
@@ -178,12 +179,7 @@ static void test_claim_sqlite(void **state)
 	char path[600];
 	snprintf(path, sizeof(path), "%s/claim.db", dir);
 	run_claims(path, dir, 0);
-	char wal[620];
-	unlink(path);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", path);
-	unlink(wal);
+	remove_sqlite_files(path);
 	rmdir(dir);
 }
 

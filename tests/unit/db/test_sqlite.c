@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "../sqlite_files.h"
 
 static void test_translate(void **state)
 {
@@ -86,12 +87,7 @@ static void open_pool(void)
 static void close_pool(void)
 {
 	db_pool_close(pool);
-	char side[96];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	remove_sqlite_files(path);
 }
 
 /* Writes queued together commit together; the one that fails rolls back alone. */

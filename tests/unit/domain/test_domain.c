@@ -27,6 +27,8 @@
 #include "domain/order.h"
 #include "domain/vreq.h"
 
+#include "../sqlite_files.h"
+
 static struct config cfg;
 static struct db_pool *pool;
 static char dbpath[64];
@@ -125,12 +127,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	db_pool_close(pool);
-	char side[96];
-	unlink(dbpath);
-	snprintf(side, sizeof(side), "%s-wal", dbpath);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", dbpath);
-	unlink(side);
+	remove_sqlite_files(dbpath);
 	return 0;
 }
 

@@ -97,24 +97,34 @@ static void test_bad_bytes_and_empty(void **state)
 static void test_memory_stays_bounded(void **state)
 {
 	(void)state;
-	/* "½" is 2 bytes and folds to 5 ("1⁄2"): a text of them stops expanding
-	 * at twice its length, and the rest is copied as it is. */
-	static char half[1 << 20];
-	for (size_t i = 0; i + 2 <= sizeof(half); i += 2)
-		memcpy(half + i, "\xc2\xbd", 2);
+	/* "½" is 2 bytes and folds to 5 ("1⁄2"): a megabyte of it folds whole,
+	 * within three times its length. */
+	static char text[1 << 20];
+	for (size_t i = 0; i + 2 <= sizeof(text); i += 2)
+		memcpy(text + i, "\xc2\xbd", 2);
 	struct norm nm;
-	assert_int_equal(norm_text(half, sizeof(half), &nm), KERR_OK);
-	assert_true(nm.n <= 2 * sizeof(half) + 512);
-	assert_true(nm.cap <= 2 * sizeof(half) + 512);
-	assert_int_equal(memcmp(nm.text,
+	assert_int_equal(norm_text(text, sizeof(text), &nm), KERR_OK);
+	assert_int_equal(nm.n, sizeof(text) / 2 * 5);
+	assert_true(nm.cap <= 3 * sizeof(text) + 256);
+	assert_int_equal(memcmp(nm.text + nm.n - 5,
 				"1\xe2\x81\x84"
 				"2",
 				5),
-			 0);						/* the start is folded */
-	assert_int_equal(memcmp(nm.text + nm.n - 2, "\xc2\xbd", 2), 0); /* the end is copied */
-	for (size_t i = 1; i < nm.n; i++)
-		assert_true(nm.from[i] >= nm.from[i - 1]);
+			 0);
 	norm_free(&nm);
+	/* "㍿" (3 bytes) folds to four 3-byte characters: a text of them passes
+	 * the bound and cannot be screened, rather than be left unfolded. */
+	size_t k = 0;
+	for (; k + 3 <= 3000; k += 3)
+		memcpy(text + k, "\xe3\x8d\xbf", 3);
+	assert_int_equal(norm_text(text, k, &nm), KERR_LIMIT);
+	norm_free(&nm);
+	struct buf out;
+	buf_init(&out, 0);
+	int removed = 0;
+	assert_int_equal(screen_redact_text(text, k, NULL, &out, &removed), KERR_OK);
+	assert_string_equal(out.data, "[contact details removed]"); /* withheld whole */
+	buf_free(&out);
 }
 
 static void test_spans_map_back(void **state)
@@ -153,6 +163,18 @@ static void finds(const char *s, const char *want)
 					(int)(spans[i].end - spans[i].start), s + spans[i].start);
 	if (strcmp(got, want) != 0)
 		fail_msg("in '%s' found '%s', not '%s'", s, got, want);
+}
+
+static void test_long_foldings_do_not_hide_the_rest(void **state)
+{
+	(void)state;
+	/* U+FDFA folds to 18 characters: it is kept as it is, and a disguised
+	 * number after many of them is still found. */
+	char text[512] = "";
+	for (int i = 0; i < 12; i++)
+		strcat(text, "\xef\xb7\xba");
+	strcat(text, " ring \xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
+	finds(text, "\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
 }
 
 static void test_detection_through_disguises(void **state)
@@ -249,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_bytes_and_empty),
 	    cmocka_unit_test(test_spans_map_back),
 	    cmocka_unit_test(test_memory_stays_bounded),
+	    cmocka_unit_test(test_long_foldings_do_not_hide_the_rest),
 	    cmocka_unit_test(test_detection_through_disguises),
 	    cmocka_unit_test(test_numbers_in_words),
 	    cmocka_unit_test(test_emails_written_out),
