@@ -37,6 +37,9 @@ echo "$PGURL"
 echo "== unit tests (ASan+UBSan; the db tests on SQLite and PostgreSQL)"
 (cd build-asan && KAPSULE_TEST_PG="$PGURL" ctest --output-on-failure -j "$JOBS")
 
+echo "== screening corpus (span F1, recall per kind, clean messages flagged)"
+python3 tests/screen/score.py build-asan/kapsule
+
 # The API suite, once per store: $1 names the log.
 api() {
 	KAPSULE_BIN="$PWD/build-asan/kapsule" python3 -m unittest discover -s tests/api -p 'test_*.py' -v \

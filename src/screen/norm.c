@@ -140,6 +140,11 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 		if (invisible(cp))
 			continue;
 		const utf8proc_property_t *prop = utf8proc_get_property(cp);
+		if (prop->category == UTF8PROC_CATEGORY_PD) { /* every dash reads as '-' */
+			if ((r = emit(out, '-', at)))
+				return fold_failed(r);
+			continue;
+		}
 		if (prop->category == UTF8PROC_CATEGORY_ZS) {
 			if ((r = emit(out, ' ', at)))
 				return fold_failed(r);

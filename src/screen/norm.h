@@ -7,10 +7,10 @@
  * letters and digits, ligatures) become their plain forms (NFKC), letters
  * are case-folded and lose their accents, decimal digits of every script
  * become 0-9, Cyrillic and Greek letters that look Latin become Latin,
- * zero-width characters and soft hyphens disappear, and every kind of
- * space becomes ' '.  Each output byte remembers the input byte offset of
- * the character it came from, so spans found in the output map back to
- * spans of the input.
+ * zero-width characters and soft hyphens disappear, every dash becomes
+ * '-', and every kind of space becomes ' '.  Each output byte remembers
+ * the input byte offset of the character it came from, so spans found in
+ * the output map back to spans of the input.
  *
  * Work is linear in the input; memory is allocated per call, never per
  * character, and stays within a few times the input.

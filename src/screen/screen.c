@@ -7,19 +7,25 @@
 #include "screen/screen.h"
 
 #include "screen/norm.h"
+#include "screen/scan.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define REDACTED "[contact details removed]"
 
-struct found {
-	struct screen_span *spans;
-	int max, n;
-	int overflow;
-};
+static const char *const default_domains[] = {"kapsule.co.uk"};
+static const char *const default_emails[] = {"support@kapsule.co.uk"};
+const struct screen_allow screen_allow_default = {default_domains, 1, default_emails, 1};
+static const struct screen_allow *allowed = &screen_allow_default;
 
-static void add(struct found *f, size_t start, size_t end, enum screen_kind kind, int conf)
+void screen_allow_set(const struct screen_allow *a)
+{
+	allowed = a ? a : &screen_allow_default;
+}
+
+void found_add(struct found *f, size_t start, size_t end, enum screen_kind kind, int conf)
 {
 	if (end <= start)
 		return;
@@ -30,29 +36,23 @@ static void add(struct found *f, size_t start, size_t end, enum screen_kind kind
 	f->spans[f->n++] = (struct screen_span){start, end, kind, conf};
 }
 
-static int is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_local(unsigned char c)
-{
-	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
+#define add found_add
 
 static int is_domain(unsigned char c)
 {
-	return is_alnum(c) || c == '.' || c == '-';
+	return sc_alnum(c) || c == '.' || c == '-';
 }
 
 static void find_emails(const char *t, size_t n, struct found *f)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (t[i] != '@')
-			continue;
+	for (const char *p = memchr(t, '@', n); p;
+	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
+		size_t i = (size_t)(p - t);
 		size_t s = i;
-		while (s > 0 && is_local((unsigned char)t[s - 1]))
+		while (s > 0 && sc_local((unsigned char)t[s - 1]))
 			s--;
+		while (s < i && t[s] == '.')
+			s++;
 		size_t e = i + 1;
 		while (e < n && is_domain((unsigned char)t[e]))
 			e++;
@@ -62,14 +62,10 @@ static void find_emails(const char *t, size_t n, struct found *f)
 		for (size_t k = i + 1; k < e; k++)
 			if (t[k] == '.')
 				dot = t + k;
-		if (s < i && dot && dot > t + i + 1 && (size_t)(t + e - dot) >= 3)
+		if (s < i && dot && dot > t + i + 1 && (size_t)(t + e - dot) >= 3 &&
+		    !allowed_email(f->allow, t + s, e - s) && !described(t + s, i - s))
 			add(f, s, e, SCREEN_EMAIL, 95);
 	}
-}
-
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
 }
 
 /* Separators inside a written phone number. */
@@ -87,89 +83,201 @@ static int follows_digits(const char *t, size_t i)
 {
 	if (i == 0)
 		return 0;
-	if (is_digit((unsigned char)t[i - 1]))
+	if (sc_digit((unsigned char)t[i - 1]))
 		return 1;
-	return i >= 2 && is_sep((unsigned char)t[i - 1]) && is_digit((unsigned char)t[i - 2]);
+	return i >= 2 && is_sep((unsigned char)t[i - 1]) && sc_digit((unsigned char)t[i - 2]);
+}
+
+#define MAX_GROUPS 24
+
+/* A run of digit groups read by read_number. */
+struct number {
+	size_t end;	     /* past the last digit */
+	int digits;	     /* how many */
+	int groups;	     /* how many groups (at most MAX_GROUPS counted) */
+	int len[MAX_GROUPS]; /* digits in each of the first groups */
+	int bracketed;	     /* the first group was in brackets: (01632) */
+};
+
+/*
+ * Reads digit groups from e (just past a '+' or '(' if any): groups joined
+ * by up to three separators (space, hyphen, dot, slash) or a bracket.
+ */
+static void read_number(const char *t, size_t n, size_t e, int bracket, struct number *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->end = e;
+	x->bracketed = bracket;
+	int in_group = 0;
+	while (e < n) {
+		unsigned char d = (unsigned char)t[e];
+		if (sc_digit(d)) {
+			if (!in_group && x->groups < MAX_GROUPS)
+				x->len[x->groups] = 0;
+			if (!in_group)
+				x->groups++;
+			in_group = 1;
+			if (x->groups <= MAX_GROUPS)
+				x->len[x->groups - 1]++;
+			x->digits++;
+			x->end = ++e;
+			continue;
+		}
+		in_group = 0;
+		size_t k = e;
+		if (bracket && d == ')') {
+			bracket = 0;
+			k++;
+		}
+		size_t seps = 0;
+		while (k < n && seps < 3 && is_sep((unsigned char)t[k]))
+			k++, seps++;
+		/* "07700 900123 / 020 7946 0958": a wide separator after a whole number ends it. */
+		if (seps > 1 && x->digits >= 10)
+			break;
+		if (!bracket && k + 1 < n && t[k] == '(' && sc_digit((unsigned char)t[k + 1]) &&
+		    seps) {
+			bracket = 1;
+			k++;
+		}
+		if (k > e && k < n && sc_digit((unsigned char)t[k])) {
+			e = k;
+			continue;
+		}
+		break;
+	}
+}
+
+/* 1 when the groups are a North American number: 3-3-4, or 1-3-3-4. */
+static int north_american(const char *t, size_t s, const struct number *x)
+{
+	const int *g = x->len;
+	if (x->groups == 3 && g[0] == 3 && g[1] == 3 && g[2] == 4)
+		return t[s] >= '2' && t[s] <= '9';
+	return x->groups == 4 && g[0] == 1 && t[s] == '1' && g[1] == 3 && g[2] == 3 && g[3] == 4;
+}
+
+/* 1 when t[s..e) begins like a date: 05/01/2025, 2025-01-05, 05.01.25. */
+static int dated(const char *t, size_t s, size_t e)
+{
+	size_t g[3] = {0}, k = s;
+	char sep = 0;
+	for (int i = 0; i < 3; i++) {
+		while (k < e && sc_digit((unsigned char)t[k]))
+			g[i]++, k++;
+		if (i < 2) {
+			if (k >= e || (sep && t[k] != sep) ||
+			    (t[k] != '/' && t[k] != '-' && t[k] != '.'))
+				return 0;
+			sep = t[k++];
+		}
+	}
+	return (g[0] <= 2 && g[1] <= 2 && (g[2] == 2 || g[2] == 4)) ||
+	       (g[0] == 4 && g[1] <= 2 && g[2] <= 2);
+}
+
+/* 1 when the word before s, across one space, mixes letters and digits ("1Z 4E5 67F 03 ..."). */
+static int after_code(const char *t, size_t s)
+{
+	if (s < 2 || t[s - 1] != ' ')
+		return 0;
+	size_t k = s - 1;
+	int digits = 0, letters = 0;
+	while (k > 0 && sc_alnum((unsigned char)t[k - 1])) {
+		k--;
+		digits += sc_digit((unsigned char)t[k]);
+		letters += !sc_digit((unsigned char)t[k]);
+	}
+	return digits && letters;
 }
 
 /*
- * A phone number: "+" and 10 to 15 digits, or a national number of 10 or 11
- * digits starting with 0, written with single separators (space, hyphen,
- * dot, slash) between digit groups and optional brackets round the area
- * code, not glued to letters or to more digits.  Dates do not qualify: they
- * have too few digits, or start inside a longer run of digits.
+ * Phone numbers written with digits: "+" and 8 to 15 digits; "00" and 11 to
+ * 15; a national number of 10 or 11 digits starting with 0; a North
+ * American 3-3-4.  Groups are joined by separators or brackets round the
+ * area code; the number is not glued to letters or to more digits.  What
+ * is not one: dates and times (too few digits, or inside a longer run),
+ * barcodes and tracking numbers (too many), ISBNs (a last group of one
+ * digit), and numbers labelled as references ("order", "tracking",
+ * "IMEI", ...) unless a phone word is nearer.
  */
 static void find_phones(const char *t, size_t n, struct found *f)
 {
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)t[i];
-		int plus = c == '+' && i + 1 < n && is_digit((unsigned char)t[i + 1]);
-		int starts = plus || c == '0' || (c == '(' && i + 1 < n && t[i + 1] == '0');
-		if (!starts || (i > 0 && is_alnum((unsigned char)t[i - 1])) ||
-		    follows_digits(t, i)) {
+		int plus = c == '+' && i + 1 < n && sc_digit((unsigned char)t[i + 1]);
+		int bracket = c == '(' && i + 1 < n && sc_digit((unsigned char)t[i + 1]);
+		if (!(plus || bracket || sc_digit(c)) ||
+		    (i > 0 && sc_alnum((unsigned char)t[i - 1])) || follows_digits(t, i) ||
+		    (i > 0 && (t[i - 1] == '/' || t[i - 1] == '#'))) {
 			i++;
 			continue;
 		}
-		size_t e = i + (plus || c == '(' ? 1 : 0), last_digit = e;
-		int digits = 0, bracket = c == '(';
-		while (e < n) {
-			unsigned char d = (unsigned char)t[e];
-			if (is_digit(d)) {
-				digits++;
-				last_digit = ++e;
-				continue;
-			}
-			/* Between groups: one separator, or a bracket and one. */
-			size_t k = e;
-			if (bracket && d == ')') {
-				bracket = 0;
-				k++;
-			} else if (!bracket && is_sep(d) && k + 2 < n && t[k + 1] == '(' &&
-				   is_digit((unsigned char)t[k + 2])) {
-				bracket = 1;
-				e = k + 2;
-				continue;
-			}
-			if (k < n && is_sep((unsigned char)t[k]))
-				k++;
-			if (k > e && k < n && is_digit((unsigned char)t[k])) {
-				e = k;
-				continue;
-			}
-			break;
-		}
-		int glued = last_digit < n && is_alnum((unsigned char)t[last_digit]);
-		int ok = plus ? digits >= 10 && digits <= 15 : digits >= 10 && digits <= 11;
+		struct number x;
+		read_number(t, n, i + (plus || bracket), bracket, &x);
+		size_t s = i + (plus || bracket ? 1 : 0);
+		/* Glued to letters, an address, or a time ("05/01/2025 15:10"). */
+		int glued =
+		    x.end < n &&
+		    (sc_alnum((unsigned char)t[x.end]) || t[x.end] == '@' ||
+		     (x.end + 1 < n && (t[x.end] == ':' || t[x.end] == '.' || t[x.end] == '/') &&
+		      sc_digit((unsigned char)t[x.end + 1])));
+		int singles = 1;
+		for (int g = 0; g < x.groups && g < MAX_GROUPS; g++)
+			singles &= x.len[g] == 1;
+		int last_one =
+		    x.groups >= 3 && x.groups <= MAX_GROUPS && x.len[x.groups - 1] == 1 && !singles;
+		int ok = 0, conf = 85;
+		if (plus)
+			ok = x.digits >= 8 && x.digits <= 15;
+		else if (t[s] == '0' && s + 1 < n && t[s + 1] == '0')
+			ok = x.digits >= 11 && x.digits <= 15 && !last_one && x.groups > 1;
+		else if (t[s] == '0')
+			ok = x.digits >= 10 && x.digits <= 11 && !last_one;
+		else if (x.groups > 1 && north_american(t, s, &x))
+			ok = 1, conf = 70;
+		if (ok && (dated(t, i, x.end) || after_code(t, i)))
+			ok = 0;
+		if (ok && !plus && words_before(t, i, 3, R_REFERENCE) &&
+		    !words_before(t, i, 2, R_PHONEWORD | R_PRONOUN))
+			ok = 0;
 		if (ok && !glued)
-			add(f, i, last_digit, SCREEN_PHONE, 85);
-		i = last_digit > i ? last_digit : i + 1;
+			add(f, i, x.end, SCREEN_PHONE, conf);
+		i = x.end > i ? x.end : i + 1;
 	}
 }
 
-/* Finds needle case-insensitively as a whole word; each hit is a span. */
-/* The digit a number word stands for, or -1; words are folded (lower case). */
-static int digit_word(const char *w, size_t n)
+/*
+ * A copy of t[0..n) for find_phones, with the letters o, i and l read as
+ * 0, 1 and 1 in words of digits and those letters only ("O77OO 9OO I74");
+ * NULL when out of memory.
+ */
+static char *as_digits(const char *t, size_t n)
 {
-	static const char *const words[] = {"zero", "one", "two",   "three", "four",
-					    "five", "six", "seven", "eight", "nine"};
-	for (int d = 0; d < 10; d++)
-		if (strlen(words[d]) == n && memcmp(words[d], w, n) == 0)
-			return d;
-	if ((n == 2 && memcmp(w, "oh", 2) == 0) || (n == 1 && w[0] == 'o') ||
-	    (n == 6 && memcmp(w, "nought", 6) == 0) || (n == 3 && memcmp(w, "nil", 3) == 0))
-		return 0;
-	return -1;
-}
-
-/* 2 for "double", 3 for "triple", else 0. */
-static int repeat_word(const char *w, size_t n)
-{
-	if (n == 6 && memcmp(w, "double", 6) == 0)
-		return 2;
-	if (n == 6 && memcmp(w, "triple", 6) == 0)
-		return 3;
-	return 0;
+	char *d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, t, n + 1);
+	size_t i = 0;
+	while (i < n) {
+		if (!sc_alnum((unsigned char)t[i])) {
+			i++;
+			continue;
+		}
+		size_t e = i;
+		int real = 0, other = 0;
+		for (; e < n && sc_alnum((unsigned char)t[e]); e++) {
+			real += sc_digit((unsigned char)t[e]);
+			other += !sc_digit((unsigned char)t[e]) && t[e] != 'o' && t[e] != 'i' &&
+				 t[e] != 'l';
+		}
+		if (real && !other && real < (int)(e - i))
+			for (size_t k = i; k < e; k++)
+				d[k] = t[k] == 'o' ? '0' : t[k] == 'i' || t[k] == 'l' ? '1' : t[k];
+		i = e;
+	}
+	return d;
 }
 
 /*
@@ -177,99 +285,61 @@ static int repeat_word(const char *w, size_t n)
  * nine ...", "07 seven 00 nine oh oh", with "plus four four" in front.  A
  * run of number words, "double"/"triple" and digit groups, separated only
  * by spaces and punctuation, that holds at least one word and makes 10 to
- * 13 digits (counting "double nine" as two) is one.  Counting out loud
+ * 15 digits (counting "double nine" as two) is one.  Counting out loud
  * ("one two three ... nine ten") stops short, and quantities ("two mugs")
  * are single words.
  */
 static void find_spelled_phones(const char *t, size_t n, struct found *f)
 {
-	size_t i = 0;
-	while (i < n) {
-		/* The run starts at a word or digit group at a word boundary. */
-		if (!is_alnum((unsigned char)t[i]) ||
-		    (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
-			i++;
+	struct tok w;
+	size_t pos = 0;
+	while (tok_next(t, n, pos, &w)) {
+		pos = w.e;
+		if (!(w.roles & (R_NUMBER | R_PLUS | R_REPEAT)) &&
+		    !(sc_digit((unsigned char)t[w.s]) && w.e - w.s <= 8))
 			continue;
-		}
-		size_t start = i, end = i, k = i;
+		size_t start = w.s, end = w.s, k = w.s;
 		int digits = 0, words = 0, repeat = 0;
-		if (start >= 5 && memcmp(t + start - 5, "plus ", 5) == 0)
-			start -= 5;
-		else if (start >= 1 && t[start - 1] == '+')
+		if (start >= 1 && t[start - 1] == '+')
 			start -= 1;
-		while (k < n) {
-			size_t w = k;
-			while (w < n && is_alnum((unsigned char)t[w]))
-				w++;
-			const char *tok = t + k;
-			size_t len = w - k;
+		struct tok x;
+		int first = 1;
+		while (tok_next(t, n, k, &x) && (first || x.s == k)) {
+			first = 0;
+			size_t len = x.e - x.s;
 			int all_digits = 1;
-			for (size_t j = 0; j < len; j++)
-				all_digits &= is_digit((unsigned char)tok[j]);
-			int d = all_digits ? -1 : digit_word(tok, len);
-			int r = all_digits ? 0 : repeat_word(tok, len);
-			if (all_digits && len > 0 && len <= 5 && !repeat) {
+			for (size_t j = x.s; j < x.e; j++)
+				all_digits &= sc_digit((unsigned char)t[j]);
+			if (all_digits && len <= 8 && !repeat) {
 				digits += (int)len;
-			} else if (d >= 0) {
+			} else if (x.roles & R_NUMBER) {
 				digits += repeat ? repeat : 1;
 				repeat = 0;
 				words++;
-			} else if (r && !repeat) {
-				repeat = r;
+			} else if ((x.roles & R_REPEAT) && !repeat) {
+				repeat = t[x.s] == 'd' ? 2 : 3;
+			} else if ((x.roles & R_PLUS) && x.s == w.s) {
+				/* "plus four four" */
 			} else {
 				break;
 			}
-			if (!repeat)
-				end = w;
+			if (!repeat && !(x.roles & R_PLUS))
+				end = x.e;
 			/* Between tokens: spaces and light punctuation only. */
-			size_t g = w;
-			while (g < n && g - w < 3 &&
+			size_t g = x.e;
+			while (g < n && g - x.e < 3 &&
 			       (t[g] == ' ' || t[g] == '-' || t[g] == '.' || t[g] == ',' ||
 				t[g] == '/' || t[g] == '(' || t[g] == ')'))
 				g++;
-			if (g == w || g >= n || !is_alnum((unsigned char)t[g]))
+			if (g == x.e || g >= n || !sc_alnum((unsigned char)t[g]))
 				break;
 			k = g;
 		}
-		if (words > 0 && digits >= 10 && digits <= 13)
+		if (words > 0 && digits >= 10 && digits <= 15 && end > start) {
 			add(f, start, end, SCREEN_PHONE, 80);
-		i = end > i ? end : i + 1;
-		while (i < n && is_alnum((unsigned char)t[i]))
-			i++;
+			pos = end;
+		}
 	}
-}
-
-/* Length of the first of forms[0..count) that t[0..n) starts with; 0 if none. */
-static size_t starts_with_any(const char *t, size_t n, const char *const *forms, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		size_t k = strlen(forms[i]);
-		if (k <= n && memcmp(t, forms[i], k) == 0)
-			return k;
-	}
-	return 0;
-}
-
-/* Ways of writing "@" and "." out, longest first where one begins another. */
-static const char *const at_forms[] = {" at sign ", " at ",   " (at) ", "(at)",	  " [at] ",
-				       "[at]",	    " {at} ", "{at}",	" <at> ", "<at>",
-				       " @ ",	    " -at- ", "-at-",	" _at_ ", "_at_"};
-static const char *const dot_forms[] = {" dot ",   " (dot) ", "(dot)", " [dot] ", "[dot]",
-					" {dot} ", "{dot}",   " [.] ", "[.]",	  "(.)",
-					" . ",	   "-dot-",   "."};
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* 1 when t[0..n) is a top-level domain people write addresses with. */
-static int known_tld(const char *t, size_t n)
-{
-	static const char *const tlds[] = {
-	    "com", "net", "org",    "uk",   "co",    "io",    "me",   "de",   "fr",    "es",
-	    "it",  "nl",  "ie",	    "eu",   "us",    "ca",    "au",   "info", "biz",   "app",
-	    "dev", "xyz", "online", "shop", "store", "email", "mail", "live", "icloud"};
-	for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++)
-		if (strlen(tlds[i]) == n && memcmp(tlds[i], t, n) == 0)
-			return 1;
-	return 0;
 }
 
 /*
@@ -282,35 +352,11 @@ static int known_tld(const char *t, size_t n)
 static void find_spelled_emails(const char *t, size_t n, struct found *f)
 {
 	for (size_t i = 1; i < n; i++) {
-		if (t[i] != ' ' && t[i] != '(' && t[i] != '[' && t[i] != '{' && t[i] != '<' &&
-		    t[i] != '-' && t[i] != '_')
-			continue;
-		size_t at = starts_with_any(t + i, n - i, at_forms, COUNT(at_forms));
-		if (!at || !is_local((unsigned char)t[i - 1]))
-			continue;
-		size_t s = i;
-		while (s > 0 && is_local((unsigned char)t[s - 1]))
-			s--;
-		size_t e = i + at, last_label = 0, labels = 0, end = 0;
-		for (;;) {
-			size_t l = e;
-			while (e < n && (is_alnum((unsigned char)t[e]) || t[e] == '-'))
-				e++;
-			if (e == l)
-				break;
-			labels++;
-			last_label = l;
-			end = e;
-			size_t d = starts_with_any(t + e, n - e, dot_forms, COUNT(dot_forms));
-			if (!d || e + d >= n || !is_alnum((unsigned char)t[e + d]))
-				break;
-			e += d;
+		size_t s, e;
+		if (address_at(t, n, i, f->allow, &s, &e) == 1) {
+			add(f, s, e, SCREEN_EMAIL, 85);
+			i = e;
 		}
-		if (labels >= 2 && known_tld(t + last_label, end - last_label) &&
-		    (end >= n || !is_alnum((unsigned char)t[end])))
-			add(f, s, end, SCREEN_EMAIL, 85);
-		if (end > i)
-			i = end;
 	}
 }
 
@@ -322,8 +368,8 @@ static void find_word(const char *t, size_t n, const char *w, size_t wn, enum sc
 	for (size_t i = 0; i + wn <= n; i++) {
 		if (strncasecmp(t + i, w, wn) != 0)
 			continue;
-		int left = i == 0 || !is_alnum((unsigned char)t[i - 1]);
-		int right = i + wn == n || !is_alnum((unsigned char)t[i + wn]);
+		int left = i == 0 || !sc_alnum((unsigned char)t[i - 1]);
+		int right = i + wn == n || !sc_alnum((unsigned char)t[i + wn]);
 		if (left && right) {
 			add(f, i, i + wn, kind, 100);
 			i += wn - 1;
@@ -341,7 +387,7 @@ static void find_digits(const char *t, size_t n, const char *phone, struct found
 	char want[32];
 	size_t wn = 0;
 	for (const char *p = phone; *p && wn < sizeof(want); p++)
-		if (is_digit((unsigned char)*p))
+		if (sc_digit((unsigned char)*p))
 			want[wn++] = *p;
 	/* Match the national part: drop a leading 44 / 0 so +44 7.. equals 07.. */
 	size_t skip = 0;
@@ -363,7 +409,7 @@ static void find_digits(const char *t, size_t n, const char *phone, struct found
 			else
 				break;
 		}
-		if (k < wn || (e < n && is_alnum((unsigned char)t[e])))
+		if (k < wn || (e < n && sc_alnum((unsigned char)t[e])))
 			continue;
 		size_t s = i;
 		if (s >= 3 && t[s - 1] == ')' && t[s - 2] == '0' && t[s - 3] == '(')
@@ -382,7 +428,7 @@ static void find_digits(const char *t, size_t n, const char *phone, struct found
 			s -= 3; /* +44(0)7700 ... */
 		else if (s >= 1 && t[s - 1] == '+')
 			s -= 1;
-		if (s > 0 && is_alnum((unsigned char)t[s - 1]))
+		if (s > 0 && sc_alnum((unsigned char)t[s - 1]))
 			continue; /* the tail of a longer number or word */
 		add(f, s, e, SCREEN_PHONE, 100);
 		i = e;
@@ -437,7 +483,31 @@ out:
 	return rc;
 }
 
-/* Sorts by start (insertion sort: span counts are small) and merges overlaps. */
+/* Which kind an overlap of two findings is reported as. */
+static int rank(enum screen_kind k)
+{
+	switch (k) {
+	case SCREEN_EMAIL:
+		return 6;
+	case SCREEN_URL:
+		return 5;
+	case SCREEN_PHONE:
+		return 4;
+	case SCREEN_HANDLE:
+		return 3;
+	case SCREEN_KNOWN:
+		return 2;
+	case SCREEN_SOLICITATION:
+		break;
+	}
+	return 1;
+}
+
+/*
+ * Sorts by start (insertion sort: span counts are small) and merges
+ * overlaps into one span of the higher-ranked kind: a number inside a link
+ * is the link's, and an address's domain is the address's.
+ */
 static int normalise(struct screen_span *s, int n)
 {
 	for (int i = 1; i < n; i++) {
@@ -451,14 +521,68 @@ static int normalise(struct screen_span *s, int n)
 	}
 	int out = 0;
 	for (int i = 0; i < n; i++) {
-		if (out && s[i].start < s[out - 1].end) {
-			if (s[i].end > s[out - 1].end)
-				s[out - 1].end = s[i].end;
+		struct screen_span *last = out ? &s[out - 1] : NULL;
+		if (last && s[i].start < last->end) {
+			if (s[i].end > last->end)
+				last->end = s[i].end;
+			if (rank(s[i].kind) > rank(last->kind)) {
+				last->kind = s[i].kind;
+				last->confidence = s[i].confidence;
+			}
 			continue;
 		}
 		s[out++] = s[i];
 	}
 	return out;
+}
+
+/* 1 when t[i] is a character that may be spelled out on its own ("j a n e"). */
+static int single(const char *t, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)t[i];
+	return (sc_alnum(c) || c == '@' || c == '.' || c == '_' || c == '+') &&
+	       (i == 0 || t[i - 1] == ' ') && (i + 1 == n || t[i + 1] == ' ');
+}
+
+/*
+ * Closes up characters spaced out one by one ("j a n e @ g m a i l . c o
+ * m", "0 7 7 0 0 ..."): in a run of five or more single characters joined
+ * by single spaces, the spaces go.  A run stops where digits meet letters
+ * ("0 7 7 ... 4 n i'll").  In place; from[] keeps its mapping.
+ */
+static void close_up(struct norm *nm)
+{
+	char *t = nm->text;
+	size_t n = nm->n, out = 0, i = 0;
+	while (i < n) {
+		size_t k = i, count = 0;
+		while (k < n && single(t, n, k)) {
+			count++;
+			if (k + 2 < n && t[k + 1] == ' ' && single(t, n, k + 2) &&
+			    !(sc_digit((unsigned char)t[k]) && sc_alpha((unsigned char)t[k + 2])) &&
+			    !(sc_alpha((unsigned char)t[k]) && sc_digit((unsigned char)t[k + 2])))
+				k += 2;
+			else {
+				k++;
+				break;
+			}
+		}
+		if (count >= 5) {
+			for (size_t j = i; j < k; j += 2) {
+				t[out] = t[j];
+				nm->from[out++] = nm->from[j];
+			}
+			i = k;
+			continue;
+		}
+		size_t stop = count ? k : i + 1;
+		for (; i < stop; i++) {
+			t[out] = t[i];
+			nm->from[out++] = nm->from[i];
+		}
+	}
+	nm->n = out;
+	t[out] = '\0';
 }
 
 const char *screen_kind_name(enum screen_kind k)
@@ -493,11 +617,20 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 		norm_free(&nm);
 		return folded;
 	}
-	struct found f = {spans, max, 0, 0};
+	close_up(&nm);
+	struct found f = {spans, max, 0, 0, allowed};
 	find_emails(nm.text, nm.n, &f);
-	find_phones(nm.text, nm.n, &f);
+	char *digits = as_digits(nm.text, nm.n);
+	if (!digits) {
+		norm_free(&nm);
+		return KERR_INTERNAL;
+	}
+	find_phones(digits, nm.n, &f);
+	free(digits);
 	find_spelled_phones(nm.text, nm.n, &f);
 	find_spelled_emails(nm.text, nm.n, &f);
+	find_links(nm.text, nm.n, &f);
+	find_words(nm.text, nm.n, &f);
 	enum kerr rc = KERR_OK;
 	if (party)
 		rc = find_party_folded(nm.text, nm.n, party, &f);

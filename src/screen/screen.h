@@ -5,12 +5,16 @@
  * work linear in the input.  screen_find() reports spans as byte offsets
  * into the text; screen_redact() replaces them.
  *
- * This engine knows e-mail addresses, international and national phone
- * numbers written with digits, and the registered details of one party
- * (screen_party) in any letter case and, for phones, with any separators.
- * It reads the text folded by norm.h (compatibility forms, case, accents,
- * digits of other scripts, look-alike letters, invisible characters), and
- * reports spans of the original text.
+ * Five kinds of finding: phone numbers (with digits, in words or both),
+ * e-mail addresses (also with "at" and "dot" written out), links and bare
+ * domains, handles, and solicitations (invitations to talk or trade
+ * elsewhere), plus the registered details of one party (screen_party).
+ * The detectors read the text folded by norm.h (compatibility forms, case,
+ * accents, digits of other scripts, look-alike letters, invisible
+ * characters) with letters spaced out closed up, and report spans of the
+ * original text.  Numbers that belong in order talk (references, tracking
+ * numbers, barcodes, dates, prices) are told apart by their shape and the
+ * words before them.  See docs/screening.md.
  */
 #ifndef KAPSULE_SCREEN_SCREEN_H
 #define KAPSULE_SCREEN_SCREEN_H
@@ -42,6 +46,27 @@ struct screen_party {
 	const char *last_name; /* a whole word, at least two letters */
 	const char *address;   /* each comma-separated part of four or more characters */
 };
+
+/*
+ * The operator's own addresses and links, which are never findings: a host
+ * in domains allows itself and every host under it, with any path; an
+ * address in emails allows that address.  Lower case.
+ */
+struct screen_allow {
+	const char *const *domains;
+	int ndomains;
+	const char *const *emails;
+	int nemails;
+};
+
+/* kapsule.co.uk and support@kapsule.co.uk. */
+extern const struct screen_allow screen_allow_default;
+
+/*
+ * Sets what screen_find allows from now on (NULL: the default).  Called once
+ * at start-up, before any thread screens; a is not copied.
+ */
+void screen_allow_set(const struct screen_allow *a);
 
 /* The kind's name as the command and the API write it ("phone", ...). */
 const char *screen_kind_name(enum screen_kind k);

@@ -28,7 +28,8 @@ class ScreenCommand(unittest.TestCase):
         self.assertEqual([g["id"] for g in got], ["m1", 7])
         raw = text.encode()
         spans = {(f["kind"], raw[f["start"]:f["end"]].decode()) for f in got[0]["findings"]}
-        self.assertEqual(spans, {("phone", "07700 900123"), ("email", "jane.doe@example.com")})
+        self.assertEqual(spans, {("solicitation", "ring"), ("phone", "07700 900123"),
+                                 ("email", "jane.doe@example.com")})
         starts = [f["start"] for f in got[0]["findings"]]
         self.assertEqual(starts, sorted(starts))
         self.assertEqual(got[1]["findings"], [])
@@ -47,10 +48,10 @@ class ScreenCommand(unittest.TestCase):
         self.assertIn("'id' must be", err)
 
     def test_redact(self):
-        rc, out, _ = run("--redact", stdin=lines({"id": "r", "text": "mail me: a.b@example.org!"}))
+        rc, out, _ = run("--redact", stdin=lines({"id": "r", "text": "my address: a.b@example.org!"}))
         self.assertEqual(rc, 0)
         self.assertEqual(json.loads(out), {"id": "r",
-                                           "text": "mail me: [contact details removed]!"})
+                                           "text": "my address: [contact details removed]!"})
 
     def test_text_flag(self):
         rc, out, _ = run("--text", "phone 07700 900123 now")

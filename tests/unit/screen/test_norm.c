@@ -174,15 +174,15 @@ static void test_long_foldings_do_not_hide_the_rest(void **state)
 	for (int i = 0; i < 12; i++)
 		strcat(text, "\xef\xb7\xba");
 	strcat(text, " ring \xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
-	finds(text, "\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
+	finds(text, "ring|\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
 }
 
 static void test_detection_through_disguises(void **state)
 {
 	(void)state;
 	finds("ring \xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123",
-	      "\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
-	finds("text 07\xe2\x80\x8b"
+	      "ring|\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90 900123");
+	finds("tel 07\xe2\x80\x8b"
 	      "700 900\xe2\x80\x8b"
 	      "123 today",
 	      "07\xe2\x80\x8b"
@@ -201,7 +201,7 @@ static void test_numbers_in_words(void **state)
 {
 	(void)state;
 	finds("ring me on zero seven seven double nine five five one two three four",
-	      "zero seven seven double nine five five one two three four");
+	      "ring me|zero seven seven double nine five five one two three four");
 	finds("it's oh seven seven zero zero, nine zero zero, one two three!",
 	      "oh seven seven zero zero, nine zero zero, one two three");
 	finds("07 seven 00 nine oh oh 123 anytime", "07 seven 00 nine oh oh 123");

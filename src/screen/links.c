@@ -1,0 +1,436 @@
+/*
+ * links.c - links, bare domains and handles, and the operator's own
+ * addresses and links, which are allowed.
+ */
+#include "screen/scan.h"
+
+#include <string.h>
+
+int known_tld(const char *t, size_t n)
+{
+	static const char *const tlds[] = {
+	    "com",	"net",	 "org",	  "uk",	    "co",     "io",	"me",	  "de",
+	    "fr",	"es",	 "it",	  "nl",	    "ie",     "eu",	"us",	  "ca",
+	    "au",	"nz",	 "info",  "biz",    "app",    "dev",	"xyz",	  "online",
+	    "shop",	"store", "email", "live",   "site",   "tv",	"ly",	  "gg",
+	    "link",	"page",	 "art",	  "design", "london", "wales",	"scot",	  "studio",
+	    "boutique", "club",	 "co.uk", "ltd",    "be",     "ch",	"at",	  "pl",
+	    "se",	"dk",	 "no",	  "fi",	    "pt",     "in",	"ee",	  "gle",
+	    "to",	"cc",	 "ai",	  "bio",    "social", "agency", "gallery"};
+	for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++)
+		if (strlen(tlds[i]) == n && memcmp(tlds[i], t, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Length of the first of forms[0..count) that t[0..n) starts with; 0 if none. */
+static size_t starts_with_any(const char *t, size_t n, const char *const *forms, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		size_t k = strlen(forms[i]);
+		if (k <= n && memcmp(t, forms[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+size_t at_form(const char *t, size_t n)
+{
+	/* Longest first where one begins another. */
+	static const char *const forms[] = {" at sign ", " at ",   " (at) ", "(at)",   " [at] ",
+					    "[at]",	 " {at} ", "{at}",   " <at> ", "<at>",
+					    " @ ",	 " -at- ", "-at-",   " _at_ ", "_at_",
+					    " (@) ",	 "(@)",	   " [@] ",  "[@]"};
+	if (n == 0 || !strchr(" ([{<-_", t[0]))
+		return 0;
+	return starts_with_any(t, n, forms, COUNT(forms));
+}
+
+size_t dot_form(const char *t, size_t n, int plain)
+{
+	static const char *const forms[] = {" dot ",   " (dot) ", "(dot)", " [dot] ", "[dot]",
+					    " {dot} ", "{dot}",	  " [.] ", "[.]",     " (.) ",
+					    "(.)",     " . ",	  "-dot-", "_dot_"};
+	if (n && plain && t[0] == '.')
+		return 1;
+	if (n == 0 || !strchr(" ([{-_", t[0]))
+		return 0;
+	return starts_with_any(t, n, forms, COUNT(forms));
+}
+
+size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)
+{
+	size_t e = i, end = 0, last = 0;
+	*labels = 0;
+	*written = 0;
+	for (;;) {
+		size_t l = e;
+		while (e < n && (sc_alnum((unsigned char)t[e]) || t[e] == '-'))
+			e++;
+		if (e == l || e - l > 63)
+			break;
+		++*labels;
+		last = l;
+		end = e;
+		size_t d = dot_form(t + e, n - e, 1);
+		if (!d || e + d >= n || !sc_alnum((unsigned char)t[e + d]))
+			break;
+		if (t[e] != '.')
+			*written = 1;
+		e += d;
+	}
+	if (*labels < 2 || !known_tld(t + last, end - last))
+		return 0;
+	return end;
+}
+
+/* 1 when t[0..n) ends with suffix at a label boundary, or is it. */
+static int under(const char *t, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	if (k == 0 || k > n || memcmp(t + n - k, suffix, k) != 0)
+		return 0;
+	return k == n || t[n - k - 1] == '.';
+}
+
+int allowed_host(const struct screen_allow *a, const char *t, size_t n)
+{
+	for (int i = 0; a && i < a->ndomains; i++)
+		if (under(t, n, a->domains[i]))
+			return 1;
+	return 0;
+}
+
+int allowed_email(const struct screen_allow *a, const char *t, size_t n)
+{
+	for (int i = 0; a && i < a->nemails; i++)
+		if (strlen(a->emails[i]) == n && memcmp(a->emails[i], t, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Characters a link goes on with. */
+static int link_char(unsigned char c)
+{
+	return c > ' ' && c != '<' && c != '>' && c != '"' && c != '\'' && c != '`' && c != 0x7f &&
+	       c != '(' && c != ')' && c != '[' && c != ']' && c != '{' && c != '}' && c != '|';
+}
+
+/* The end of a link's path from e: link characters, less closing punctuation. */
+static size_t path_end(const char *t, size_t n, size_t e)
+{
+	while (e < n && link_char((unsigned char)t[e]))
+		e++;
+	while (e > 0 && strchr(".,;:!?*", t[e - 1]))
+		e--;
+	return e;
+}
+
+/* The host of the link starting at s: after "scheme://" and "user@", before ':' '/' '?' '#'. */
+static void link_host(const char *t, size_t s, size_t e, size_t *hs, size_t *he)
+{
+	size_t h = s;
+	for (size_t k = s; k + 2 < e; k++)
+		if (t[k] == ':' && t[k + 1] == '/' && t[k + 2] == '/') {
+			h = k + 3;
+			break;
+		}
+	size_t x = h;
+	while (x < e && t[x] != '/' && t[x] != '?' && t[x] != '#' && t[x] != ':')
+		x++;
+	for (size_t k = h; k < x; k++)
+		if (t[k] == '@')
+			h = k + 1;
+	*hs = h;
+	*he = x;
+}
+
+static int word_start(const char *t, size_t i)
+{
+	return i == 0 || !(sc_alnum((unsigned char)t[i - 1]) || t[i - 1] == '.' ||
+			   t[i - 1] == '-' || t[i - 1] == '@' || t[i - 1] == '_');
+}
+
+/* 1 when t[0..n) is a word standing for a name ("firstname"): a detail described, not given. */
+int described(const char *t, size_t n)
+{
+	int digit;
+	return (word_roles(t, n, &digit) & R_NAME) != 0;
+}
+
+/*
+ * 1 when t[0..n) looks like the local part of an address rather than a
+ * word of a sentence: it holds a mark or digit ("jo.b", "sam_k", "jb88"),
+ * or is a common mailbox name.
+ */
+static int mailbox_word(const char *t, size_t n)
+{
+	static const char *const words[] = {"info",	 "sales",     "hello",
+					    "hi",	 "orders",    "contact",
+					    "admin",	 "enquiries", "enquiry",
+					    "accounts",	 "office",    "team",
+					    "support",	 "help",      "mail",
+					    "studio",	 "shop",      "trade",
+					    "wholesale", "bookings",  "customerservice",
+					    "service",	 "returns",   "billing"};
+	for (size_t i = 0; i < n; i++)
+		if (!sc_alpha((unsigned char)t[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], t, n) == 0)
+			return 1;
+	return 0;
+}
+
+int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, size_t *start,
+	       size_t *end)
+{
+	size_t at = at_form(t + i, n - i);
+	if (!at || i == 0 || !sc_local((unsigned char)t[i - 1]))
+		return 0;
+	size_t s = i;
+	while (s > 0 && sc_local((unsigned char)t[s - 1]))
+		s--;
+	int labels, written, digit;
+	size_t e = host_at(t, n, i + at, &labels, &written);
+	if (!e || (e < n && sc_alnum((unsigned char)t[e])))
+		return 0;
+	if (described(t + s, i - s))
+		return 2;
+	if (allowed_host(a, t + i + at, e - i - at))
+		return 0;
+	/*
+	 * "us at janescandles.co.uk", "cheaper at janescandles.co.uk" are
+	 * links; "jane at gmail.com", "jo.b at shop.com", "sales at shop dot
+	 * com" are addresses.
+	 */
+	int mailbox = mailbox_word(t + s, i - s);
+	if (!mailbox && (word_roles(t + s, i - s, &digit) & SENTENCE))
+		return 0;
+	if (t[i + 1] == 'a' && !written && !mailbox &&
+	    !(word_roles(t + i + at, e - i - at, &digit) & R_MAILHOST))
+		return 0;
+	/* "tom dot hughes at ...": the local part's dots written out too. */
+	for (;;) {
+		size_t d = 0;
+		if (s >= 5 && memcmp(t + s - 5, " dot ", 5) == 0)
+			d = 5;
+		else if (s >= 3 &&
+			 (memcmp(t + s - 3, "(.)", 3) == 0 || memcmp(t + s - 3, "[.]", 3) == 0))
+			d = 3;
+		if (!d)
+			break;
+		size_t k = s - d, w = k;
+		while (w > 0 && sc_local((unsigned char)t[w - 1]))
+			w--;
+		if (w == k || word_roles(t + w, k - w, &digit))
+			break;
+		s = w;
+	}
+	*start = s;
+	*end = e;
+	return 1;
+}
+
+/*
+ * 1 when the host at i follows a written "at" that makes it the domain of
+ * an address ("jane at shop dot com", found as one) or of a detail
+ * described ("my first name at outlook dot com").
+ */
+static int address_domain(const char *t, size_t n, size_t i, const struct screen_allow *a)
+{
+	for (size_t k = 2; k <= 9 && k <= i; k++) {
+		size_t s, e;
+		if (at_form(t + i - k, k) == k && address_at(t, n, i - k, a, &s, &e))
+			return 1;
+	}
+	return 0;
+}
+
+/* A link's path written out: "shop dot com slash sale"; the end past it. */
+static size_t slashes(const char *t, size_t n, size_t e)
+{
+	while (e + 8 <= n && memcmp(t + e, " slash ", 7) == 0 &&
+	       sc_alnum((unsigned char)t[e + 7])) {
+		size_t k = e + 7;
+		while (k < n && (sc_alnum((unsigned char)t[k]) || t[k] == '-' || t[k] == '_'))
+			k++;
+		e = k;
+	}
+	return e;
+}
+
+/*
+ * Links: anything after "http://", "https://" or "www.", and bare host
+ * names ending in a known top-level domain ("janescandles.co.uk/sale"),
+ * including hosts with the dots written out ("janes candles dot co dot
+ * uk").  Addresses belong to e-mail; the operator's hosts are allowed.
+ */
+static void find_urls(const char *t, size_t n, struct found *f)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)t[i];
+		if (!sc_alnum(c) || !word_start(t, i)) {
+			i++;
+			continue;
+		}
+		size_t e = 0;
+		int scheme = (n - i > 7 && memcmp(t + i, "http://", 7) == 0) ||
+			     (n - i > 8 && memcmp(t + i, "https://", 8) == 0) ||
+			     (n - i > 4 && memcmp(t + i, "www.", 4) == 0 &&
+			      sc_alnum((unsigned char)t[i + 4]));
+		int labels = 0, written = 0;
+		if (scheme) {
+			e = path_end(t, n, i);
+		} else {
+			size_t h = host_at(t, n, i, &labels, &written);
+			/* Not an address's local part, nor "e.g."-like words. */
+			if (h && (h >= n || t[h] != '@') && !(i > 0 && t[i - 1] == '@')) {
+				int digit;
+				int all_digits = 1, letters = 0;
+				for (size_t k = i; k < h; k++) {
+					all_digits &= sc_digit((unsigned char)t[k]) || t[k] == '.';
+					letters += sc_alpha((unsigned char)t[k]);
+				}
+				size_t first = i;
+				while (first < h &&
+				       (sc_alnum((unsigned char)t[first]) || t[first] == '-'))
+					first++;
+				int stop = written && (word_roles(t + i, first - i, &digit) &
+						       (R_STOP | R_DET | R_PREP | R_OPERATOR));
+				/* "t.me/x", "m.me/x": one letter only with a path. */
+				int short_ok = first - i >= 2 || (h < n && t[h] == '/');
+				if (!all_digits && letters >= 3 && short_ok && !stop &&
+				    !address_domain(t, n, i, f->allow))
+					e = h < n && t[h] == '/' ? path_end(t, n, h)
+								 : slashes(t, n, h);
+			}
+		}
+		if (e > i) {
+			size_t hs, he;
+			link_host(t, i, e, &hs, &he);
+			if (!allowed_host(f->allow, t + hs, he - hs))
+				found_add(f, i, e, SCREEN_URL, scheme ? 95 : written ? 75 : 85);
+			i = e;
+			continue;
+		}
+		while (i < n && sc_alnum((unsigned char)t[i]))
+			i++;
+	}
+}
+
+/*
+ * The end of a handle's name starting at b (at most 31 characters, no
+ * closing dot), with its letters and its other characters counted.
+ */
+static size_t handle_end(const char *t, size_t n, size_t b, int *letters, int *marks)
+{
+	size_t e = b;
+	while (e < n && sc_handle((unsigned char)t[e]) && e - b <= 30)
+		e++;
+	while (e > b && t[e - 1] == '.')
+		e--;
+	*letters = *marks = 0;
+	for (size_t k = b; k < e; k++) {
+		*letters += sc_alpha((unsigned char)t[k]);
+		*marks += !sc_alpha((unsigned char)t[k]);
+	}
+	return e;
+}
+
+/*
+ * Handles: "@name" not preceded by an address's local part, with a letter
+ * in it ("@ £5" and "@3pm" are not), and a name given after its platform
+ * ("IG: jane.makes", "my snap is jb_2001", "tiktok - janemakes").
+ */
+static void find_handles(const char *t, size_t n, struct found *f)
+{
+	for (const char *p = memchr(t, '@', n); p;
+	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
+		size_t i = (size_t)(p - t);
+		if (i > 0 && (sc_alnum((unsigned char)t[i - 1]) || strchr("._%+-", t[i - 1])))
+			continue; /* an address */
+		/* "@ cosy.corner.knits": a space after the @ only before a name with marks. */
+		size_t b = i + 1 < n && t[i + 1] == ' ' ? i + 2 : i + 1;
+		int letters, marks;
+		size_t e = handle_end(t, n, b, &letters, &marks);
+		if (!letters || e - b < 2 || (e < n && t[e] == '@') || (b > i + 1 && !marks))
+			continue;
+		int digit;
+		/* "@shop.co" is a handle after its platform ("insta @shop.co"), else a stray
+		 * domain. */
+		int labels, written;
+		if (host_at(t, n, b, &labels, &written) >= e &&
+		    ((word_roles(t + b, e - b, &digit) & R_MAILHOST) ||
+		     !words_before(t, i, 3, R_PLATFORM | R_FIND)))
+			continue;
+		if (e - b == 7 && memcmp(t + b, "kapsule", 7) == 0)
+			continue;
+		found_add(f, i, e, SCREEN_HANDLE, 85);
+	}
+	struct tok w;
+	size_t pos = 0;
+	while (tok_next(t, n, pos, &w)) {
+		pos = w.e;
+		if (!(w.roles & (R_PLATFORM | R_HANDLEWORD)) || (w.roles & R_REFERENCE))
+			continue;
+		/* The separator: ':', '-', '=', "is", "as", "name is" ... */
+		size_t k = w.e;
+		int said = 0;
+		for (int step = 0; step < 3 && k < n; step++) {
+			size_t sp = k;
+			while (k < n && t[k] == ' ')
+				k++;
+			/* "IG: x", "tiktok - x", "snap, x_2"; not "insta-pot". */
+			int spaced = k > sp || (k + 1 < n && t[k + 1] == ' ');
+			if (k < n && (t[k] == ':' || ((t[k] == '-' || t[k] == '=') && spaced))) {
+				k++;
+				said = 2;
+				continue;
+			}
+			if (k < n && t[k] == ',') {
+				k++;
+				continue;
+			}
+			struct tok x;
+			if (tok_next(t, n, k, &x) && x.s == k &&
+			    (x.roles & (R_IS | R_HANDLEWORD | R_NAME)) && !(x.roles & R_PLATFORM)) {
+				said |= (x.roles & R_IS) != 0;
+				k = x.e;
+				continue;
+			}
+			break;
+		}
+		if (k >= n || t[k] == '@' || !sc_alnum((unsigned char)t[k]))
+			continue;
+		int letters, marks;
+		size_t e = handle_end(t, n, k, &letters, &marks);
+		int digit;
+		uint64_t roles = word_roles(t + k, e - k, &digit);
+		/* A plain word is a handle only after a colon or dash: "IG: janemakes". */
+		if (e - k < 3 || !letters || roles || (said < 2 && !marks))
+			continue;
+		/* "tiktok: thecandleden.uk": a name on the platform, though it reads as a host. */
+		int labels, written, link = 0;
+		if (host_at(t, n, k, &labels, &written) >= e) {
+			for (int j = 0; j < f->n; j++)
+				if (f->spans[j].kind == SCREEN_URL && f->spans[j].start == k &&
+				    f->spans[j].end == e && (w.roles & R_PLATFORM) && said == 2)
+					f->spans[j].kind = SCREEN_HANDLE;
+			link = 1;
+		}
+		if (link)
+			continue;
+		found_add(f, k, e, SCREEN_HANDLE, said ? 75 : 65);
+		pos = e;
+	}
+}
+
+void find_links(const char *t, size_t n, struct found *f)
+{
+	find_urls(t, n, f);
+	find_handles(t, n, f);
+}

@@ -1,0 +1,142 @@
+/*
+ * scan.h - what the detectors of screen.c, words.c and links.c share: the
+ * list they add spans to, character classes of the folded text, and its
+ * words with the roles the vocabulary gives them.  Internal to src/screen.
+ */
+#ifndef KAPSULE_SCREEN_SCAN_H
+#define KAPSULE_SCREEN_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "screen/screen.h"
+
+struct found {
+	struct screen_span *spans;
+	int max, n;
+	int overflow;
+	const struct screen_allow *allow;
+};
+
+void found_add(struct found *f, size_t start, size_t end, enum screen_kind kind, int conf);
+
+static inline int sc_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int sc_alpha(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* Letters and digits of the folded text (which has no upper case). */
+static inline int sc_alnum(unsigned char c)
+{
+	return sc_digit(c) || sc_alpha(c) || (c >= 'A' && c <= 'Z');
+}
+
+/* Characters of an address's local part. */
+static inline int sc_local(unsigned char c)
+{
+	return sc_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* Characters of a handle, or of a word as the tokenizer reads it (plus '_' and '.'). */
+static inline int sc_handle(unsigned char c)
+{
+	return sc_alnum(c) || c == '_' || c == '.';
+}
+
+/* Roles of a vocabulary word; a word may have several. */
+#define R_NUMBER   (1ull << 0)	/* a digit's name: zero..nine, oh, nought */
+#define R_REPEAT   (1ull << 1)	/* double, triple */
+#define R_PRONOUN  (1ull << 2)	/* me, us */
+#define R_VERB	   (1ull << 3)	/* call, text, whatsapp ...: "VERB me" invites contact */
+#define R_GIVE	   (1ull << 4)	/* give, drop, send, shoot: "give me a call" */
+#define R_NOUN	   (1ull << 5)	/* call, ring, line, text, message, email ... */
+#define R_FIND	   (1ull << 6)	/* find, follow, add, search, look */
+#define R_PLATFORM (1ull << 7)	/* whatsapp, instagram, snap ... */
+#define R_PREP	   (1ull << 8)	/* on, via, through, at, in */
+#define R_AWAY	   (1ull << 9)	/* directly, outside, off, privately */
+#define R_OPERATOR (1ull << 10) /* kapsule, here, app, platform: the operator's channel */
+#define R_DET	   (1ull << 11) /* a, an, the, my, our */
+#define R_CHANNEL  (1ull << 12) /* website, site, number, email ...: a way to reach someone */
+#define R_DOCUMENT (1ull << 13) /* delivery note, invoice, label, card ... */
+#define R_REFERENCE                                                                                \
+	(1ull << 14) /* order, tracking, invoice, isbn, imei, serial ...: a label of a number */
+#define R_PHONEWORD (1ull << 15)  /* tel, phone, mobile, call, ring ...: a label of a phone number \
+				   */
+#define R_TRADE	     (1ull << 16) /* buy, order, purchase, pay */
+#define R_HANDLEWORD (1ull << 17) /* handle, username, user, name, account */
+#define R_OTHER	     (1ull << 32) /* same, slide, pop, shop: other words that begin a phrase */
+#define R_IS	     (1ull << 18) /* is, as, = : "my snap is jb_2001" */
+#define R_SELF	     (1ull << 19) /* my, our */
+#define R_NAME	     (1ull << 20) /* name, surname, initials: "my first name at outlook dot com" */
+#define R_PLUS	     (1ull << 21) /* plus */
+#define R_MAILHOST   (1ull << 22) /* gmail, outlook, hotmail, yahoo, icloud ... */
+#define R_WE	     (1ull << 23) /* we're, we, i'm: "we're on instagram" */
+#define R_SHOP	     (1ull << 24) /* shop, store, business, company */
+#define R_STOP	     (1ull << 25) /* words that are never a handle or a domain label */
+#define R_WEAK	     (1ull << 26) /* write, talk, get (in touch): only with a platform after */
+#define R_THIRD	     (1ull << 27) /* them, her, the customer: only with a platform after */
+#define R_JOIN	     (1ull << 28) /* join: "join our facebook group" */
+#define R_GROUP	     (1ull << 29) /* group, channel, community */
+#define R_BETTER     (1ull << 30) /* easiest, best, quicker: "whatsapp is easiest" */
+#define R_NEG	     (1ull << 31) /* not, never, stop, don't: "please stop emailing me" */
+
+/* A word of the folded text: a run of letters and digits. */
+struct tok {
+	size_t s, e;	/* bytes [s, e) */
+	uint64_t roles; /* R_* of the vocabulary word, 0 for others */
+	int digit;	/* the digit an R_NUMBER word names */
+};
+
+/* The roles of t[0..n) as a word (0 when not in the vocabulary); *digit as above. */
+uint64_t word_roles(const char *t, size_t n, int *digit);
+
+/* The first word at or after pos into *w; 0 when there is none. */
+int tok_next(const char *t, size_t n, size_t pos, struct tok *w);
+
+/* 1 when one of the up to `words` words before byte pos has one of roles. */
+int words_before(const char *t, size_t pos, int words, uint64_t roles);
+
+/* Top-level domains people write addresses and links with. */
+int known_tld(const char *t, size_t n);
+
+/* Ways of writing '@' and '.' out; the length of the form t[0..n) starts with, or 0. */
+size_t at_form(const char *t, size_t n);
+size_t dot_form(const char *t, size_t n, int plain);
+
+/*
+ * A host name starting at t[i] whose dots may be written out: returns its
+ * end and the number of labels, 0 when the labels do not end in a known
+ * top-level domain.  *written is set when a dot was written out.
+ */
+size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written);
+
+/* Words of a sentence that are never an address's local part: "us at", "up at". */
+#define SENTENCE                                                                                   \
+	(R_PRONOUN | R_STOP | R_DET | R_PREP | R_IS | R_WE | R_NEG | R_AWAY | R_BETTER |           \
+	 R_OPERATOR | R_THIRD)
+
+/* 1 when t[0..n) is a word standing for a name ("firstname"): a detail described. */
+int described(const char *t, size_t n);
+
+/*
+ * At t[i] a written "at" begins (" at ", "(at)", " @ " ...): 1 with the
+ * address's bytes [*start, *end) when the words around it make an address
+ * ("jane at gmail dot com"), 2 when they describe one ("my first name at
+ * outlook dot com"), 0 otherwise ("us at janescandles.co.uk" is a link).
+ */
+int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, size_t *start,
+	       size_t *end);
+
+/* 1 when host t[0..n) is, or is under, one of the operator's domains. */
+int allowed_host(const struct screen_allow *a, const char *t, size_t n);
+int allowed_email(const struct screen_allow *a, const char *t, size_t n);
+
+void find_words(const char *t, size_t n, struct found *f);
+void find_links(const char *t, size_t n, struct found *f);
+
+#endif

@@ -1,0 +1,598 @@
+/*
+ * words.c - the words of the folded text: a vocabulary with roles, and the
+ * detectors that read words: invitations to talk elsewhere (solicitations)
+ * and handles named by their platform ("my snap is jb_2001").
+ */
+#include "screen/scan.h"
+
+#include <pthread.h>
+#include <string.h>
+
+struct vocab {
+	const char *word;
+	uint64_t roles;
+	int digit;
+};
+
+#define V(w, r)                                                                                    \
+	{                                                                                          \
+		w, r, -1                                                                           \
+	}
+#define D(w, d)                                                                                    \
+	{                                                                                          \
+		w, R_NUMBER, d                                                                     \
+	}
+
+/* clang-format off */
+static const struct vocab vocabulary[] = {
+    D("zero", 0), D("one", 1), D("two", 2), D("three", 3), D("four", 4), D("five", 5), D("six", 6),
+    D("seven", 7), D("eight", 8), D("nine", 9), D("oh", 0), D("o", 0), D("nought", 0), D("nil", 0),
+    D("naught", 0), V("double", R_REPEAT), V("triple", R_REPEAT), V("plus", R_PLUS),
+    V("me", R_PRONOUN), V("us", R_PRONOUN), V("meself", R_PRONOUN),
+    /* Ways to reach someone: "call me", "give us a ring". */
+    V("call", R_VERB | R_NOUN | R_PHONEWORD), V("ring", R_VERB | R_NOUN | R_PHONEWORD),
+    V("phone", R_VERB | R_PHONEWORD | R_CHANNEL), V("text", R_VERB | R_NOUN | R_PHONEWORD),
+    V("txt", R_VERB | R_NOUN | R_PHONEWORD), V("texts", R_NOUN),
+    V("sms", R_VERB | R_NOUN | R_PHONEWORD), V("message", R_VERB | R_NOUN),
+    V("msg", R_VERB | R_NOUN), V("messages", R_NOUN), V("dm", R_VERB | R_NOUN),
+    V("dms", R_VERB | R_NOUN), V("pm", R_VERB | R_NOUN), V("inbox", R_VERB),
+    V("email", R_VERB | R_NOUN | R_CHANNEL), V("e", 0), V("mail", R_VERB | R_NOUN),
+    V("emails", R_NOUN), V("contact", R_VERB), V("reach", R_VERB), V("ping", R_VERB | R_NOUN),
+    V("buzz", R_VERB | R_NOUN), V("shout", R_NOUN), V("line", R_NOUN | R_PLATFORM | R_SHOP),
+    V("note", R_NOUN | R_DOCUMENT), V("facetime", R_VERB | R_PLATFORM), V("hmu", R_VERB),
+    V("whatsapp", R_VERB | R_PLATFORM | R_PHONEWORD), V("whatsap", R_VERB | R_PLATFORM),
+    V("watsapp", R_VERB | R_PLATFORM), V("watsap", R_VERB | R_PLATFORM),
+    V("whatapp", R_VERB | R_PLATFORM), V("wa", R_VERB | R_PLATFORM), V("whats", 0),
+    V("app", R_OPERATOR), V("hit", R_VERB), V("write", R_WEAK), V("talk", R_WEAK),
+    V("speak", R_WEAK), V("chat", R_WEAK | R_OPERATOR), V("get", R_WEAK), V("touch", 0),
+    V("join", R_JOIN), V("tinkle", R_NOUN), V("holler", R_NOUN), V("bell", R_VERB | R_NOUN),
+    V("them", R_THIRD), V("her", R_THIRD), V("him", R_THIRD), V("customer", R_THIRD),
+    V("buyer", R_THIRD), V("she", 0), V("he", 0), V("they", 0), V("group", R_GROUP),
+    V("channel", R_GROUP), V("community", R_GROUP), V("server", R_GROUP), V("office", R_SHOP),
+    V("team", R_SHOP), V("workshop", R_SHOP), V("studio", R_SHOP), V("easiest", R_BETTER),
+    V("easier", R_BETTER), V("best", R_BETTER), V("better", R_BETTER), V("quicker", R_BETTER),
+    V("faster", R_BETTER), V("quickest", R_BETTER), V("fastest", R_BETTER), V("deal", R_TRADE),
+    V("come", R_TRADE), V("same", R_OTHER), V("slide", R_OTHER), V("pop", R_OTHER), V("see", 0),
+    V("shop", R_SHOP | R_OTHER), V("of", 0), V("not", R_NEG), V("never", R_NEG), V("stop", R_NEG),
+    V("dont", R_NEG), V("don't", R_NEG), V("didn't", R_NEG), V("didnt", R_NEG), V("haven't", R_NEG),
+    V("havent", R_NEG), V("won't", R_NEG), V("wont", R_NEG), V("can't", R_NEG), V("cant", R_NEG),
+    V("no", R_NEG), V("without", R_NEG), V("nor", R_NEG), V("hasn't", R_NEG), V("doesn't", R_NEG),
+    V("give", R_GIVE), V("drop", R_GIVE), V("send", R_GIVE), V("shoot", R_GIVE), V("find", R_FIND),
+    V("follow", R_FIND), V("add", R_FIND), V("search", R_FIND), V("look", R_FIND),
+    V("google", R_FIND), V("check", R_FIND), V("visit", R_FIND), V("friend", R_FIND),
+    /* Platforms. */
+    V("instagram", R_PLATFORM), V("insta", R_PLATFORM | R_VERB), V("ig", R_PLATFORM),
+    V("facebook", R_PLATFORM), V("fb", R_PLATFORM), V("snapchat", R_PLATFORM),
+    V("snap", R_PLATFORM | R_VERB), V("sc", R_PLATFORM), V("tiktok", R_PLATFORM),
+    V("twitter", R_PLATFORM), V("telegram", R_PLATFORM | R_VERB), V("tg", R_PLATFORM),
+    V("signal", R_PLATFORM | R_VERB), V("wechat", R_PLATFORM), V("viber", R_PLATFORM | R_VERB),
+    V("skype", R_PLATFORM | R_VERB), V("discord", R_PLATFORM), V("kik", R_PLATFORM),
+    V("messenger", R_PLATFORM), V("linkedin", R_PLATFORM), V("pinterest", R_PLATFORM),
+    V("youtube", R_PLATFORM), V("etsy", R_PLATFORM), V("ebay", R_PLATFORM), V("vinted", R_PLATFORM),
+    V("depop", R_PLATFORM), V("gumtree", R_PLATFORM), V("threads", R_PLATFORM),
+    V("imessage", R_PLATFORM | R_VERB), V("on", R_PREP), V("via", R_PREP), V("through", R_PREP),
+    V("thru", R_PREP), V("at", R_PREP), V("in", R_PREP), V("over", R_PREP), V("by", R_PREP),
+    V("from", R_PREP), V("with", R_PREP), V("for", R_PREP), V("directly", R_AWAY),
+    V("direct", R_AWAY), V("outside", R_AWAY), V("off", R_AWAY), V("privately", R_AWAY),
+    V("personally", R_AWAY), V("instead", R_AWAY), V("kapsule", R_OPERATOR), V("here", R_OPERATOR),
+    V("platform", R_OPERATOR), V("portal", R_OPERATOR), V("a", R_DET), V("an", R_DET),
+    V("the", R_DET), V("my", R_DET | R_SELF), V("our", R_DET | R_SELF), V("your", R_DET),
+    V("this", R_DET), V("that", R_DET), V("website", R_CHANNEL), V("site", R_CHANNEL),
+    V("web", R_CHANNEL), V("webpage", R_CHANNEL), V("number", R_CHANNEL | R_PHONEWORD),
+    V("mobile", R_CHANNEL | R_PHONEWORD), V("mob", R_PHONEWORD), V("tel", R_PHONEWORD),
+    V("telephone", R_PHONEWORD | R_CHANNEL), V("cell", R_PHONEWORD), V("landline", R_PHONEWORD),
+    V("whatsapps", R_PHONEWORD), V("profile", R_DOCUMENT), V("bio", R_DOCUMENT),
+    V("page", R_CHANNEL), V("socials", R_CHANNEL), V("handle", R_HANDLEWORD),
+    V("username", R_HANDLEWORD), V("user", R_HANDLEWORD), V("name", R_NAME), V("surname", R_NAME),
+    V("initials", R_NAME), V("firstname", R_NAME), V("lastname", R_NAME), V("delivery", 0),
+    V("invoice", R_DOCUMENT | R_REFERENCE), V("label", R_DOCUMENT), V("card", R_DOCUMENT),
+    V("packaging", R_DOCUMENT), V("box", R_DOCUMENT), V("slip", R_DOCUMENT),
+    V("receipt", R_DOCUMENT | R_REFERENCE), V("leaflet", R_DOCUMENT), V("flyer", R_DOCUMENT),
+    V("parcel", R_DOCUMENT | R_REFERENCE), V("package", R_DOCUMENT), V("sticker", R_DOCUMENT),
+    V("envelope", R_DOCUMENT), V("buy", R_TRADE), V("order", R_TRADE | R_REFERENCE),
+    V("purchase", R_TRADE), V("pay", R_TRADE), V("paypal", R_PLATFORM), V("transfer", 0),
+    V("cash", 0),
+    /* Labels of numbers that are not phone numbers. */
+    V("ref", R_REFERENCE), V("reference", R_REFERENCE), V("tracking", R_REFERENCE),
+    V("track", R_REFERENCE), V("consignment", R_REFERENCE), V("isbn", R_REFERENCE),
+    V("imei", R_REFERENCE), V("ean", R_REFERENCE), V("upc", R_REFERENCE), V("barcode", R_REFERENCE),
+    V("serial", R_REFERENCE), V("sn", R_REFERENCE), V("sku", R_REFERENCE), V("vat", R_REFERENCE),
+    V("company", R_REFERENCE | R_SHOP), V("reg", R_REFERENCE), V("registration", R_REFERENCE),
+    V("account", R_REFERENCE | R_HANDLEWORD), V("acc", R_REFERENCE), V("sort", R_REFERENCE),
+    V("batch", R_REFERENCE), V("lot", R_REFERENCE), V("model", R_REFERENCE), V("part", R_REFERENCE),
+    V("item", R_REFERENCE), V("id", R_REFERENCE | R_HANDLEWORD), V("pin", R_REFERENCE),
+    V("code", R_REFERENCE), V("awb", R_REFERENCE), V("waybill", R_REFERENCE),
+    V("shipment", R_REFERENCE), V("po", R_REFERENCE), V("crn", R_REFERENCE), V("utr", R_REFERENCE),
+    V("eori", R_REFERENCE), V("payout", R_REFERENCE), V("transaction", R_REFERENCE),
+    V("case", R_REFERENCE), V("ticket", R_REFERENCE), V("claim", R_REFERENCE),
+    V("return", R_REFERENCE), V("rma", R_REFERENCE), V("hs", R_REFERENCE),
+    V("commodity", R_REFERENCE), V("s", R_IS), V("is", R_IS), V("as", R_IS), V("its", R_IS),
+    V("it's", R_IS), V("gmail", R_MAILHOST), V("googlemail", R_MAILHOST), V("outlook", R_MAILHOST),
+    V("hotmail", R_MAILHOST), V("yahoo", R_MAILHOST), V("icloud", R_MAILHOST),
+    V("live", R_MAILHOST), V("aol", R_MAILHOST), V("protonmail", R_MAILHOST),
+    V("proton", R_MAILHOST), V("btinternet", R_MAILHOST), V("sky", R_MAILHOST), V("we", R_WE),
+    V("were", R_WE), V("i", R_WE), V("im", R_WE), V("we're", R_WE), V("i'm", R_WE), V("are", 0),
+    V("am", 0), V("store", R_SHOP), V("business", R_SHOP), V("brand", R_SHOP), V("and", R_STOP),
+    V("or", R_STOP), V("to", R_STOP), V("it", R_STOP), V("if", R_STOP), V("you", R_STOP),
+    V("please", R_STOP), V("thanks", R_STOP), V("but", R_STOP), V("so", R_STOP), V("too", R_STOP),
+    V("now", R_STOP), V("then", R_STOP), V("up", R_STOP), V("out", R_STOP), V("all", R_STOP),
+};
+/* clang-format on */
+
+/* An open-addressing table over the vocabulary, built once. */
+#define SLOTS 1024
+static int16_t slots[SLOTS];
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static uint32_t hash(const char *t, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)t[i]) * 16777619u;
+	return h;
+}
+
+static void build(void)
+{
+	for (int i = 0; i < SLOTS; i++)
+		slots[i] = -1;
+	for (size_t i = 0; i < sizeof(vocabulary) / sizeof(vocabulary[0]); i++) {
+		uint32_t h = hash(vocabulary[i].word, strlen(vocabulary[i].word)) & (SLOTS - 1);
+		while (slots[h] >= 0)
+			h = (h + 1) & (SLOTS - 1);
+		slots[h] = (int16_t)i;
+	}
+}
+
+static const struct vocab *lookup(const char *t, size_t n)
+{
+	pthread_once(&built, build);
+	for (uint32_t h = hash(t, n) & (SLOTS - 1); slots[h] >= 0; h = (h + 1) & (SLOTS - 1)) {
+		const struct vocab *v = &vocabulary[slots[h]];
+		if (strlen(v->word) == n && memcmp(v->word, t, n) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* Roles a verb keeps when inflected: "calls", "messaged", "texting". */
+#define VERBAL (R_VERB | R_GIVE | R_FIND | R_WEAK | R_TRADE | R_JOIN)
+
+uint64_t word_roles(const char *t, size_t n, int *digit)
+{
+	*digit = -1;
+	if (n == 0 || n > 16)
+		return 0;
+	const struct vocab *v = lookup(t, n);
+	if (v) {
+		*digit = v->digit;
+		return v->roles;
+	}
+	static const char *const endings[] = {"s", "es", "ed", "d", "ing", "ping", "ged"};
+	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		size_t k = strlen(endings[i]);
+		if (n > k + 2 && memcmp(t + n - k, endings[i], k) == 0 && (v = lookup(t, n - k)) &&
+		    (v->roles & VERBAL))
+			return v->roles & (VERBAL | R_PHONEWORD | R_PLATFORM);
+	}
+	return 0;
+}
+
+int tok_next(const char *t, size_t n, size_t pos, struct tok *w)
+{
+	while (pos < n && !sc_alnum((unsigned char)t[pos]))
+		pos++;
+	if (pos >= n)
+		return 0;
+	size_t e = pos;
+	while (e < n && sc_alnum((unsigned char)t[e]))
+		e++;
+	w->s = pos;
+	w->e = e;
+	w->roles = word_roles(t + pos, e - pos, &w->digit);
+	/* "we're", "it's", "i'm": one word with its apostrophe when the vocabulary knows it. */
+	if (e + 1 < n && t[e] == '\'' && sc_alpha((unsigned char)t[e + 1])) {
+		size_t k = e + 1;
+		while (k < n && sc_alpha((unsigned char)t[k]) && k - e <= 2)
+			k++;
+		int digit;
+		uint64_t roles = word_roles(t + pos, k - pos, &digit);
+		if (roles && (k == n || !sc_alnum((unsigned char)t[k]))) {
+			w->e = k;
+			w->roles = roles;
+		}
+	}
+	/* "whats app", "insta gram", "tele gram", "face book", "snap chat", "tik tok". */
+	static const char *const halves[][2] = {
+	    {"whats", "app"}, {"what", "sapp"}, {"insta", "gram"}, {"tele", "gram"},
+	    {"face", "book"}, {"snap", "chat"}, {"tik", "tok"},	   {"whats", "ap"}};
+	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+		size_t a = strlen(halves[i][0]), b = strlen(halves[i][1]);
+		if (e - pos != a || memcmp(t + pos, halves[i][0], a) != 0)
+			continue;
+		size_t k = e;
+		while (k < n && k - e < 2 && (t[k] == ' ' || t[k] == '-' || t[k] == '.'))
+			k++;
+		if (k + b <= n && memcmp(t + k, halves[i][1], b) == 0 &&
+		    (k + b == n || !sc_alnum((unsigned char)t[k + b]))) {
+			w->e = k + b;
+			w->roles = R_PLATFORM | R_VERB;
+		}
+	}
+	return 1;
+}
+
+int words_before(const char *t, size_t pos, int words, uint64_t roles)
+{
+	size_t i = pos;
+	for (int k = 0; k < words; k++) {
+		while (i > 0 && !sc_alnum((unsigned char)t[i - 1]))
+			i--;
+		if (i == 0)
+			return 0;
+		size_t e = i;
+		while (i > 0 && sc_alnum((unsigned char)t[i - 1]))
+			i--;
+		int digit;
+		if (word_roles(t + i, e - i, &digit) & roles)
+			return 1;
+	}
+	return 0;
+}
+
+/* Up to `most` words from pos into w[]; returns how many. */
+static int words_from(const char *t, size_t n, size_t pos, struct tok *w, int most)
+{
+	int k = 0;
+	while (k < most && tok_next(t, n, pos, &w[k])) {
+		pos = w[k].e;
+		k++;
+	}
+	return k;
+}
+
+#define LOOK 12
+
+/* The words of one candidate phrase: w[0] is where it would start. */
+struct phrase {
+	const char *t;
+	size_t n;
+	struct tok w[LOOK];
+	int count;
+	int away;     /* the phrase names somewhere other than the operator */
+	int platform; /* ... a platform or channel by name ("on whatsapp") */
+};
+
+static int is(const struct phrase *p, int i, const char *word)
+{
+	size_t k = strlen(word);
+	return i < p->count && p->w[i].e - p->w[i].s == k && memcmp(p->t + p->w[i].s, word, k) == 0;
+}
+
+static int has(const struct phrase *p, int i, uint64_t roles)
+{
+	return i < p->count && (p->w[i].roles & roles) != 0;
+}
+
+/* A platform or channel that is not the operator's, at i. */
+static int elsewhere(const struct phrase *p, int i)
+{
+	return has(p, i, R_PLATFORM | R_CHANNEL) && !has(p, i, R_OPERATOR);
+}
+
+/*
+ * What may follow a phrase ending before k: "on WhatsApp", "via my
+ * Instagram", "at our website", "directly", "off the app", "instead of
+ * through Kapsule".  Returns the index past it; sets p->away when it names
+ * somewhere other than the operator.
+ */
+static int tail(struct phrase *p, int k)
+{
+	if (has(p, k, R_AWAY)) {
+		p->away = 1;
+		int j = k + 1;
+		if (is(p, j, "of"))
+			j++;
+		if (has(p, j, R_PREP) && has(p, j + 1, R_DET | R_OPERATOR))
+			j++;
+		if (has(p, j, R_DET))
+			j++;
+		return has(p, j, R_OPERATOR | R_CHANNEL) ? j + 1 : k + 1;
+	}
+	if (has(p, k, R_PREP)) {
+		int j = k + 1;
+		if (has(p, j, R_DET))
+			j++;
+		if (elsewhere(p, j)) {
+			p->away = p->platform = 1;
+			return j + 1;
+		}
+	}
+	return k;
+}
+
+/* From w[i]: a phone number begins ("07700 ...", "+44", "oh seven", "plus four"). */
+static int number_next(const struct phrase *p, int i)
+{
+	if (i >= p->count)
+		return 0;
+	unsigned char c = (unsigned char)p->t[p->w[i].s];
+	return (c >= '0' && c <= '9') || has(p, i, R_NUMBER | R_PLUS) ||
+	       (p->w[i].s > 0 && (p->t[p->w[i].s - 1] == '+' || p->t[p->w[i].s - 1] == '('));
+}
+
+/* The phrase starting at p->w[0]: the index past its last word, or 0. */
+static int match(struct phrase *p)
+{
+	uint64_t r = p->w[0].roles;
+	/* call or text me / call/text 07700 ... */
+	int v = 0;
+	if ((r & R_VERB) && (is(p, 1, "or") || is(p, 1, "and")) && has(p, 2, R_VERB))
+		v = 2;
+	if (v) /* call or text */
+		return has(p, v + 1, R_PRONOUN) ? tail(p, v + 2) : v + 1;
+	if (r & (R_VERB | R_PLATFORM)) {
+		if (has(p, v + 1, R_PRONOUN)) {
+			if (is(p, 0, "hit"))
+				return is(p, v + 2, "up") ? tail(p, v + 3) : 0;
+			return tail(p, v + 2);
+		}
+		if (has(p, v + 1, R_THIRD)) { /* messaged them on fb */
+			int k = tail(p, v + 2);
+			return p->platform ? k : 0;
+		}
+		/* dm @freyas_finds */
+		size_t after = p->w[0].e;
+		while (after < p->n && p->t[after] == ' ')
+			after++;
+		if ((r & R_NOUN) && after < p->n && p->t[after] == '@' && after == p->w[0].e + 1)
+			return 1;
+		/* ring the shop, email our trade team, ring my mobile */
+		if (has(p, v + 1, R_DET) && !is(p, 0, "hit")) {
+			int j = v + 2;
+			if (!has(p, j, R_SHOP | R_CHANNEL) && p->count > j + 1)
+				j++;
+			if (has(p, j, R_SHOP) || (has(p, v + 1, R_SELF) && has(p, j, R_CHANNEL)))
+				return tail(p, j + 1);
+			/* ring the number on the delivery note */
+			if (has(p, v + 2, R_CHANNEL) && has(p, v + 3, R_PREP)) {
+				for (j = v + 4; j < p->count && j < v + 8; j++)
+					if (has(p, j, R_DOCUMENT))
+						return j + 1;
+			}
+		}
+		/*
+		 * call 07700 900123, text plus four four ..., call Sarah on 020 ...;
+		 * "phone 0161 ...", "WhatsApp: 07700 ..." are labels.
+		 */
+		if ((r & R_PHONEWORD) && (r & R_NOUN) && p->t[p->w[0].e] != ':') {
+			if (number_next(p, 1))
+				return 1;
+			if (p->count > 3 && !p->w[1].roles && !number_next(p, 1) &&
+			    (is(p, 2, "on") || is(p, 2, "at")) && number_next(p, 3))
+				return 2;
+		}
+		/* whatsapp is easiest */
+		if ((r & R_PLATFORM) && has(p, 1, R_IS) && has(p, 2, R_BETTER))
+			return 3;
+	}
+	if (r & R_GIVE) { /* send the photos straight to me */
+		for (int j = 1; j < 5; j++)
+			if ((is(p, j, "straight") || is(p, j, "direct") || is(p, j, "directly")) &&
+			    is(p, j + 1, "to") && has(p, j + 2, R_PRONOUN))
+				return j + 3;
+	}
+	/* come and see us, visit us, pop in */
+	if (is(p, 0, "come")) {
+		int j = is(p, 1, "and") ? 2 : 1;
+		if ((is(p, j, "see") || is(p, j, "visit")) && has(p, j + 1, R_PRONOUN))
+			return j + 2;
+	}
+	if (is(p, 0, "visit") && has(p, 1, R_PRONOUN))
+		return 2;
+	if (is(p, 0, "pop") && (is(p, 1, "in") || is(p, 1, "by") || is(p, 1, "round")))
+		return 2;
+	/* text only, call anytime, ring asap */
+	if ((r & R_PHONEWORD) && (r & R_NOUN) &&
+	    (is(p, 1, "only") || is(p, 1, "pls") || is(p, 1, "please") || is(p, 1, "anytime") ||
+	     is(p, 1, "asap") || is(p, 1, "whenever")))
+		return 2;
+	if ((r & R_GIVE) && has(p, 1, R_PRONOUN | R_THIRD)) {
+		int j = 2;
+		if (has(p, j, R_DET))
+			j++;
+		if (has(p, j, R_NOUN | R_PLATFORM) && !has(p, j, R_OPERATOR))
+			return tail(p, j + 1);
+	}
+	if (r & R_FIND) {
+		int j = 1;
+		if (is(p, j, "out"))
+			j++;
+		if (is(p, j, "for"))
+			j++;
+		if (has(p, j, R_PRONOUN)) {
+			j++;
+			if (is(p, j, "up") || is(p, j, "out") || is(p, j, "as"))
+				return tail(p, j + 1);
+			if (elsewhere(p, j)) /* add me snap */
+				return j + 1;
+			int k = tail(p, j);
+			return p->platform ? k : 0;
+		}
+		/* search our shop name, follow our instagram */
+		if (has(p, j, R_SELF) && has(p, j + 1, R_SHOP) && has(p, j + 2, R_NAME))
+			return j + 3;
+		if (has(p, j, R_SELF) && elsewhere(p, j + 1) && !has(p, j + 1, R_PHONEWORD))
+			return tail(p, j + 2);
+	}
+	if (r & R_WEAK) { /* write to me on whatsapp, get in touch through our website */
+		int j = 1;
+		if (is(p, 0, "get") && is(p, 1, "in") && is(p, 2, "touch"))
+			j = 3;
+		else if (is(p, 0, "get"))
+			return 0;
+		if (is(p, j, "to") || is(p, j, "with"))
+			j++;
+		if (has(p, j, R_PRONOUN | R_THIRD))
+			j++;
+		int k = tail(p, j);
+		return p->platform ? k : 0;
+	}
+	if ((r & R_JOIN) && has(p, 1, R_DET)) { /* join our facebook group */
+		int j = 2;
+		if (elsewhere(p, j))
+			j++;
+		if (has(p, j, R_GROUP))
+			return j + 1;
+	}
+	if ((r & R_WE) && !(r & R_PREP)) { /* we're on tiktok */
+		int j = 1;
+		if (is(p, j, "are") || is(p, j, "am") || is(p, j, "re") || is(p, j, "m"))
+			j++;
+		if (is(p, j, "also"))
+			j++;
+		if (is(p, j, "on") && has(p, j + 1, R_PLATFORM) &&
+		    !has(p, j + 1, R_OPERATOR | R_NOUN))
+			return j + 2;
+	}
+	if ((r & R_TRADE) || (is(p, 0, "shop") && (is(p, 1, "with") || has(p, 1, R_AWAY)))) {
+		/* buy direct, order from our site, pay via paypal, pay me by bank transfer */
+		if (!has(p, 1, R_PREP | R_PRONOUN | R_AWAY | R_THIRD | R_SELF))
+			return 0;
+		for (int j = 1; j < p->count && j < 7; j++) {
+			if (has(p, j, R_AWAY) &&
+			    (!is(p, j, "off") || has(p, j + 1, R_OPERATOR | R_DET)))
+				return tail(p, j);
+			if (has(p, j, R_PREP) &&
+			    (elsewhere(p, j + 1) ||
+			     (has(p, j + 1, R_SELF | R_DET) && elsewhere(p, j + 2)))) {
+				int k = tail(p, j);
+				return p->away ? k : 0;
+			}
+			if (is(p, j, "bank") && is(p, j + 1, "transfer"))
+				return tail(p, j + 2);
+			if (has(p, j, R_OPERATOR) || p->t[p->w[j - 1].e] == '.')
+				break;
+		}
+		return 0;
+	}
+	if ((r & R_SELF) && p->count > 3) {
+		/* my first name dot surname at gmail: a detail described */
+		int j = 1;
+		while (j < 6 && (has(p, j, R_NAME) || is(p, j, "first") || is(p, j, "last") ||
+				 is(p, j, "full") || is(p, j, "dot") || is(p, j, "usual")))
+			j++;
+		if (j > 1 && is(p, j, "at") && has(p, j + 1, R_MAILHOST)) {
+			j += 2;
+			while (is(p, j, "dot") && j + 1 < p->count)
+				j += 2;
+			return j;
+		}
+		/* my number's on the packing slip, it's on our website */
+		j = 1;
+		if (has(p, j, R_CHANNEL | R_PLATFORM | R_HANDLEWORD)) {
+			j++;
+			if (!has(p, j, R_IS))
+				return 0;
+			j++;
+			if (has(p, j, R_PREP) && has(p, j + 1, R_DET)) {
+				for (int k = j + 2; k < p->count && k < j + 5; k++)
+					if (has(p, k, R_DOCUMENT) || is(p, k, "website"))
+						return k + 1;
+			}
+		}
+	}
+	if (is(p, 0, "same") && has(p, 1, R_HANDLEWORD | R_NAME)) {
+		if (is(p, 2, "as")) {
+			for (int j = 3; j < p->count && j < 6; j++)
+				if (has(p, j, R_SHOP | R_NAME))
+					return j + 1;
+		}
+		if (is(p, 2, "on") && (is(p, 3, "every") || is(p, 3, "all"))) {
+			p->away = 1;
+			return has(p, 4, R_OPERATOR | R_PLATFORM) || is(p, 4, "platforms") ? 5 : 4;
+		}
+	}
+	if (is(p, 0, "slide") && is(p, 1, "into") && has(p, 2, R_DET) && is(p, 3, "dms"))
+		return 4;
+	return 0;
+}
+
+/* 1 when a finding other than a solicitation lies in t[s..e). */
+static int finding_between(const struct found *f, size_t s, size_t e)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->spans[i].kind != SCREEN_SOLICITATION && f->spans[i].start < e &&
+		    f->spans[i].end > s)
+			return 1;
+	return 0;
+}
+
+/* 1 when the word just before s, in the same sentence, says no: "please stop emailing me". */
+static int negated(const char *t, size_t s)
+{
+	size_t e = s;
+	while (e > 0 && t[e - 1] == ' ')
+		e--;
+	size_t b = e;
+	while (b > 0 && (sc_alnum((unsigned char)t[b - 1]) || t[b - 1] == '\''))
+		b--;
+	int digit;
+	return b < e && (word_roles(t + b, e - b, &digit) & R_NEG);
+}
+
+/*
+ * Invitations to talk or trade elsewhere, read word by word (match()):
+ * "whatsapp me", "give us a ring", "find us on instagram", "ring the number
+ * on the delivery note", "buy direct from our website", a detail described
+ * rather than written ("my first name at outlook dot com").  Not when the
+ * operator is the channel ("message us here on Kapsule").  Phrases a few
+ * words apart with nothing found between them are one span.
+ */
+void find_words(const char *t, size_t n, struct found *f)
+{
+	struct phrase p;
+	p.t = t;
+	p.n = n;
+	size_t pos = 0;
+	int last = -1; /* index in f of the last solicitation added */
+	struct tok cur;
+	while (tok_next(t, n, pos, &cur)) {
+		pos = cur.e;
+		if (!(cur.roles & (R_VERB | R_GIVE | R_FIND | R_WE | R_TRADE | R_SELF | R_PLATFORM |
+				   R_WEAK | R_JOIN | R_OTHER)))
+			continue;
+		p.w[0] = cur;
+		p.count = 1 + words_from(t, n, cur.e, p.w + 1, LOOK - 1);
+		p.away = p.platform = 0;
+		int end = match(&p);
+		if (!end || negated(t, cur.s))
+			continue;
+		int stop = end + 3 < p.count ? end + 3 : p.count;
+		int operator= 0;
+		for (int i = 1; i < stop && !p.away; i++)
+			operator|= has(&p, i, R_OPERATOR);
+		if (operator)
+			continue;
+		size_t s = p.w[0].s, e = p.w[end - 1].e;
+		if (finding_between(f, s, e))
+			continue; /* words inside a link or an address ("wa.me/...") */
+		if (last >= 0 && last < f->n && f->spans[last].kind == SCREEN_SOLICITATION) {
+			struct tok gap;
+			size_t at = f->spans[last].end;
+			int words = 0;
+			while (words < 5 && tok_next(t, n, at, &gap) && gap.s < s) {
+				words++;
+				at = gap.e;
+			}
+			if (words < 5 && !finding_between(f, f->spans[last].end, s)) {
+				f->spans[last].end = e;
+				pos = e;
+				continue;
+			}
+		}
+		found_add(f, s, e, SCREEN_SOLICITATION, 70);
+		last = f->n - 1;
+		pos = e;
+	}
+}
