@@ -6,56 +6,80 @@
 
 #include <string.h>
 
-int known_tld(const char *t, size_t n)
+/* A fixed string with its length. */
+struct form {
+	const char *s;
+	size_t n;
+};
+#define F(x)                                                                                       \
+	{                                                                                          \
+		x, sizeof(x) - 1                                                                   \
+	}
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Length of the first of forms[0..count) that t[0..n) starts with; 0 if none. */
+static size_t starts_with_any(const char *t, size_t n, const struct form *forms, size_t count)
 {
-	static const char *const tlds[] = {
-	    "com",	"net",	 "org",	  "uk",	    "co",     "io",	"me",	  "de",
-	    "fr",	"es",	 "it",	  "nl",	    "ie",     "eu",	"us",	  "ca",
-	    "au",	"nz",	 "info",  "biz",    "app",    "dev",	"xyz",	  "online",
-	    "shop",	"store", "email", "live",   "site",   "tv",	"ly",	  "gg",
-	    "link",	"page",	 "art",	  "design", "london", "wales",	"scot",	  "studio",
-	    "boutique", "club",	 "co.uk", "ltd",    "be",     "ch",	"at",	  "pl",
-	    "se",	"dk",	 "no",	  "fi",	    "pt",     "in",	"ee",	  "gle",
-	    "to",	"cc",	 "ai",	  "bio",    "social", "agency", "gallery"};
-	for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++)
-		if (strlen(tlds[i]) == n && memcmp(tlds[i], t, n) == 0)
+	for (size_t i = 0; i < count; i++)
+		if (forms[i].n <= n && memcmp(t, forms[i].s, forms[i].n) == 0)
+			return forms[i].n;
+	return 0;
+}
+
+static int one_of(const char *t, size_t n, const struct form *forms, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (forms[i].n == n && memcmp(t, forms[i].s, n) == 0)
 			return 1;
 	return 0;
 }
 
-/* Length of the first of forms[0..count) that t[0..n) starts with; 0 if none. */
-static size_t starts_with_any(const char *t, size_t n, const char *const *forms, size_t count)
+int known_tld(const char *t, size_t n)
 {
-	for (size_t i = 0; i < count; i++) {
-		size_t k = strlen(forms[i]);
-		if (k <= n && memcmp(t, forms[i], k) == 0)
-			return k;
-	}
-	return 0;
+	static const struct form tlds[] = {
+	    F("com"),	 F("net"),    F("org"),	  F("uk"),     F("co"),	      F("io"),
+	    F("me"),	 F("de"),     F("fr"),	  F("es"),     F("it"),	      F("nl"),
+	    F("ie"),	 F("eu"),     F("us"),	  F("ca"),     F("au"),	      F("nz"),
+	    F("info"),	 F("biz"),    F("app"),	  F("dev"),    F("xyz"),      F("online"),
+	    F("shop"),	 F("store"),  F("email"), F("live"),   F("site"),     F("tv"),
+	    F("ly"),	 F("gg"),     F("link"),  F("page"),   F("art"),      F("design"),
+	    F("london"), F("wales"),  F("scot"),  F("studio"), F("boutique"), F("club"),
+	    F("ltd"),	 F("be"),     F("ch"),	  F("at"),     F("pl"),	      F("se"),
+	    F("dk"),	 F("no"),     F("fi"),	  F("pt"),     F("in"),	      F("ee"),
+	    F("gle"),	 F("to"),     F("cc"),	  F("ai"),     F("bio"),      F("social"),
+	    F("agency"), F("gallery")};
+	return n >= 2 && n <= 8 && one_of(t, n, tlds, COUNT(tlds));
 }
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 size_t at_form(const char *t, size_t n)
 {
 	/* Longest first where one begins another. */
-	static const char *const forms[] = {" at sign ", " at ",   " (at) ", "(at)",   " [at] ",
-					    "[at]",	 " {at} ", "{at}",   " <at> ", "<at>",
-					    " @ ",	 " -at- ", "-at-",   " _at_ ", "_at_",
-					    " (@) ",	 "(@)",	   " [@] ",  "[@]"};
-	if (n == 0 || !strchr(" ([{<-_", t[0]))
+	static const struct form forms[] = {F(" at sign "), F(" at "),	 F(" (at) "), F("(at)"),
+					    F(" [at] "),    F("[at]"),	 F(" {at} "), F("{at}"),
+					    F(" <at> "),    F("<at>"),	 F(" @ "),    F(" -at- "),
+					    F("-at-"),	    F(" _at_ "), F("_at_"),   F(" (@) "),
+					    F("(@)"),	    F(" [@] "),	 F("[@]")};
+	if (n < 3)
+		return 0;
+	/* Most places turn out not to be one at the first or second byte. */
+	if (t[0] == ' ' ? !strchr("a([{<@-_", t[1])
+			: !strchr("([{<-_", t[0]) || (t[1] != 'a' && t[1] != '@'))
 		return 0;
 	return starts_with_any(t, n, forms, COUNT(forms));
 }
 
 size_t dot_form(const char *t, size_t n, int plain)
 {
-	static const char *const forms[] = {" dot ",   " (dot) ", "(dot)", " [dot] ", "[dot]",
-					    " {dot} ", "{dot}",	  " [.] ", "[.]",     " (.) ",
-					    "(.)",     " . ",	  "-dot-", "_dot_"};
+	static const struct form forms[] = {F(" dot "), F(" (dot) "), F("(dot)"), F(" [dot] "),
+					    F("[dot]"), F(" {dot} "), F("{dot}"), F(" [.] "),
+					    F("[.]"),	F(" (.) "),   F("(.)"),	  F(" . "),
+					    F("-dot-"), F("_dot_")};
 	if (n && plain && t[0] == '.')
 		return 1;
-	if (n == 0 || !strchr(" ([{-_", t[0]))
+	if (n < 3)
+		return 0;
+	if (t[0] == ' ' ? !strchr("d([{.", t[1])
+			: !strchr("([{-_", t[0]) || (t[1] != 'd' && t[1] != '.'))
 		return 0;
 	return starts_with_any(t, n, forms, COUNT(forms));
 }
@@ -397,7 +421,8 @@ static void find_handles(const char *t, size_t n, struct found *f)
 			}
 			struct tok x;
 			if (tok_next(t, n, k, &x) && x.s == k &&
-			    (x.roles & (R_IS | R_HANDLEWORD | R_NAME)) && !(x.roles & R_PLATFORM)) {
+			    (x.roles & (R_IS | R_HANDLEWORD | R_NAME | R_PRONOUN)) &&
+			    !(x.roles & R_PLATFORM)) {
 				said |= (x.roles & R_IS) != 0;
 				k = x.e;
 				continue;

@@ -65,11 +65,13 @@ static inline int sc_handle(unsigned char c)
 #define R_DOCUMENT (1ull << 13) /* delivery note, invoice, label, card ... */
 #define R_REFERENCE                                                                                \
 	(1ull << 14) /* order, tracking, invoice, isbn, imei, serial ...: a label of a number */
-#define R_PHONEWORD (1ull << 15)  /* tel, phone, mobile, call, ring ...: a label of a phone number \
+#define R_PHONEWORD                                                                                \
+	(1ull << 15)		  /* tel, phone, mobile, call, ring ...: a label of a phone number \
 				   */
 #define R_TRADE	     (1ull << 16) /* buy, order, purchase, pay */
 #define R_HANDLEWORD (1ull << 17) /* handle, username, user, name, account */
 #define R_OTHER	     (1ull << 32) /* same, slide, pop, shop: other words that begin a phrase */
+#define R_HALF	     (1ull << 33) /* whats, insta, tele ...: the first half of a platform name */
 #define R_IS	     (1ull << 18) /* is, as, = : "my snap is jb_2001" */
 #define R_SELF	     (1ull << 19) /* my, our */
 #define R_NAME	     (1ull << 20) /* name, surname, initials: "my first name at outlook dot com" */

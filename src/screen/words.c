@@ -39,10 +39,11 @@ static const struct vocab vocabulary[] = {
     V("email", R_VERB | R_NOUN | R_CHANNEL), V("e", 0), V("mail", R_VERB | R_NOUN),
     V("emails", R_NOUN), V("contact", R_VERB), V("reach", R_VERB), V("ping", R_VERB | R_NOUN),
     V("buzz", R_VERB | R_NOUN), V("shout", R_NOUN), V("line", R_NOUN | R_PLATFORM | R_SHOP),
-    V("note", R_NOUN | R_DOCUMENT), V("facetime", R_VERB | R_PLATFORM), V("hmu", R_VERB),
+    V("note", R_NOUN | R_DOCUMENT), V("facetime", R_VERB | R_PLATFORM), V("hmu", R_OTHER),
     V("whatsapp", R_VERB | R_PLATFORM | R_PHONEWORD), V("whatsap", R_VERB | R_PLATFORM),
     V("watsapp", R_VERB | R_PLATFORM), V("watsap", R_VERB | R_PLATFORM),
-    V("whatapp", R_VERB | R_PLATFORM), V("wa", R_VERB | R_PLATFORM), V("whats", 0),
+    V("whatapp", R_VERB | R_PLATFORM), V("wa", R_VERB | R_PLATFORM), V("whats", R_HALF),
+    V("what", R_HALF), V("tele", R_HALF), V("face", R_HALF), V("tik", R_HALF),
     V("app", R_OPERATOR), V("hit", R_VERB), V("write", R_WEAK), V("talk", R_WEAK),
     V("speak", R_WEAK), V("chat", R_WEAK | R_OPERATOR), V("get", R_WEAK), V("touch", 0),
     V("join", R_JOIN), V("tinkle", R_NOUN), V("holler", R_NOUN), V("bell", R_VERB | R_NOUN),
@@ -61,9 +62,9 @@ static const struct vocab vocabulary[] = {
     V("follow", R_FIND), V("add", R_FIND), V("search", R_FIND), V("look", R_FIND),
     V("google", R_FIND), V("check", R_FIND), V("visit", R_FIND), V("friend", R_FIND),
     /* Platforms. */
-    V("instagram", R_PLATFORM), V("insta", R_PLATFORM | R_VERB), V("ig", R_PLATFORM),
+    V("instagram", R_PLATFORM), V("insta", R_PLATFORM | R_VERB | R_HALF), V("ig", R_PLATFORM),
     V("facebook", R_PLATFORM), V("fb", R_PLATFORM), V("snapchat", R_PLATFORM),
-    V("snap", R_PLATFORM | R_VERB), V("sc", R_PLATFORM), V("tiktok", R_PLATFORM),
+    V("snap", R_PLATFORM | R_VERB | R_HALF), V("sc", R_PLATFORM), V("tiktok", R_PLATFORM),
     V("twitter", R_PLATFORM), V("telegram", R_PLATFORM | R_VERB), V("tg", R_PLATFORM),
     V("signal", R_PLATFORM | R_VERB), V("wechat", R_PLATFORM), V("viber", R_PLATFORM | R_VERB),
     V("skype", R_PLATFORM | R_VERB), V("discord", R_PLATFORM), V("kik", R_PLATFORM),
@@ -80,7 +81,8 @@ static const struct vocab vocabulary[] = {
     V("this", R_DET), V("that", R_DET), V("website", R_CHANNEL), V("site", R_CHANNEL),
     V("web", R_CHANNEL), V("webpage", R_CHANNEL), V("number", R_CHANNEL | R_PHONEWORD),
     V("mobile", R_CHANNEL | R_PHONEWORD), V("mob", R_PHONEWORD), V("tel", R_PHONEWORD),
-    V("telephone", R_PHONEWORD | R_CHANNEL), V("cell", R_PHONEWORD), V("landline", R_PHONEWORD),
+    V("telephone", R_VERB | R_PHONEWORD | R_CHANNEL), V("cell", R_PHONEWORD), V("under", R_IS), V("banner", R_DOCUMENT), V("friends", 0),
+    V("transfer", R_TRADE), V("landline", R_PHONEWORD),
     V("whatsapps", R_PHONEWORD), V("profile", R_DOCUMENT), V("bio", R_DOCUMENT),
     V("page", R_CHANNEL), V("socials", R_CHANNEL), V("handle", R_HANDLEWORD),
     V("username", R_HANDLEWORD), V("user", R_HANDLEWORD), V("name", R_NAME), V("surname", R_NAME),
@@ -90,7 +92,7 @@ static const struct vocab vocabulary[] = {
     V("receipt", R_DOCUMENT | R_REFERENCE), V("leaflet", R_DOCUMENT), V("flyer", R_DOCUMENT),
     V("parcel", R_DOCUMENT | R_REFERENCE), V("package", R_DOCUMENT), V("sticker", R_DOCUMENT),
     V("envelope", R_DOCUMENT), V("buy", R_TRADE), V("order", R_TRADE | R_REFERENCE),
-    V("purchase", R_TRADE), V("pay", R_TRADE), V("paypal", R_PLATFORM), V("transfer", 0),
+    V("purchase", R_TRADE), V("pay", R_TRADE), V("paypal", R_PLATFORM),
     V("cash", 0),
     /* Labels of numbers that are not phone numbers. */
     V("ref", R_REFERENCE), V("reference", R_REFERENCE), V("tracking", R_REFERENCE),
@@ -119,9 +121,18 @@ static const struct vocab vocabulary[] = {
 };
 /* clang-format on */
 
-/* An open-addressing table over the vocabulary, built once. */
+/*
+ * An open-addressing table over the vocabulary, built once, and a filter
+ * that turns most other words away before hashing: lengths[c] has bit k set
+ * when a vocabulary word of length k starts with the byte c.
+ */
 #define SLOTS 1024
-static int16_t slots[SLOTS];
+static struct {
+	uint32_t hash;
+	int16_t index; /* into vocabulary, -1 for an empty slot */
+	uint8_t len;
+} slots[SLOTS];
+static uint32_t lengths[256];
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
 static uint32_t hash(const char *t, size_t n)
@@ -135,22 +146,29 @@ static uint32_t hash(const char *t, size_t n)
 static void build(void)
 {
 	for (int i = 0; i < SLOTS; i++)
-		slots[i] = -1;
+		slots[i].index = -1;
 	for (size_t i = 0; i < sizeof(vocabulary) / sizeof(vocabulary[0]); i++) {
-		uint32_t h = hash(vocabulary[i].word, strlen(vocabulary[i].word)) & (SLOTS - 1);
-		while (slots[h] >= 0)
-			h = (h + 1) & (SLOTS - 1);
-		slots[h] = (int16_t)i;
+		size_t len = strlen(vocabulary[i].word);
+		uint32_t h = hash(vocabulary[i].word, len), k = h & (SLOTS - 1);
+		while (slots[k].index >= 0)
+			k = (k + 1) & (SLOTS - 1);
+		slots[k].hash = h;
+		slots[k].index = (int16_t)i;
+		slots[k].len = (uint8_t)len;
+		lengths[(unsigned char)vocabulary[i].word[0]] |= 1u << len;
 	}
 }
 
 static const struct vocab *lookup(const char *t, size_t n)
 {
 	pthread_once(&built, build);
-	for (uint32_t h = hash(t, n) & (SLOTS - 1); slots[h] >= 0; h = (h + 1) & (SLOTS - 1)) {
-		const struct vocab *v = &vocabulary[slots[h]];
-		if (strlen(v->word) == n && memcmp(v->word, t, n) == 0)
-			return v;
+	if (n > 16 || !(lengths[(unsigned char)t[0]] & (1u << n)))
+		return NULL;
+	uint32_t h = hash(t, n);
+	for (uint32_t k = h & (SLOTS - 1); slots[k].index >= 0; k = (k + 1) & (SLOTS - 1)) {
+		if (slots[k].hash == h && slots[k].len == n &&
+		    memcmp(vocabulary[slots[k].index].word, t, n) == 0)
+			return &vocabulary[slots[k].index];
 	}
 	return NULL;
 }
@@ -168,14 +186,43 @@ uint64_t word_roles(const char *t, size_t n, int *digit)
 		*digit = v->digit;
 		return v->roles;
 	}
-	static const char *const endings[] = {"s", "es", "ed", "d", "ing", "ping", "ged"};
+	static const struct {
+		const char *s;
+		size_t n;
+	} endings[] = {{"s", 1},   {"es", 2},	{"ed", 2}, {"d", 1},
+		       {"ing", 3}, {"ping", 4}, {"ged", 3}};
+	char last = t[n - 1];
+	if (last != 's' && last != 'd' && last != 'g')
+		return 0;
 	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
-		size_t k = strlen(endings[i]);
-		if (n > k + 2 && memcmp(t + n - k, endings[i], k) == 0 && (v = lookup(t, n - k)) &&
-		    (v->roles & VERBAL))
+		size_t k = endings[i].n;
+		if (n > k + 2 && memcmp(t + n - k, endings[i].s, k) == 0 &&
+		    (v = lookup(t, n - k)) && (v->roles & VERBAL))
 			return v->roles & (VERBAL | R_PHONEWORD | R_PLATFORM);
 	}
 	return 0;
+}
+
+/* "whats app", "insta gram", "tele gram", "face book", "snap chat", "tik tok": one word. */
+static void join_halves(const char *t, size_t n, struct tok *w)
+{
+	static const char *const halves[][2] = {
+	    {"whats", "app"}, {"what", "sapp"}, {"insta", "gram"}, {"tele", "gram"},
+	    {"face", "book"}, {"snap", "chat"}, {"tik", "tok"},	   {"whats", "ap"}};
+	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+		size_t a = strlen(halves[i][0]), b = strlen(halves[i][1]);
+		if (w->e - w->s != a || memcmp(t + w->s, halves[i][0], a) != 0)
+			continue;
+		size_t k = w->e;
+		while (k < n && k - w->e < 2 && (t[k] == ' ' || t[k] == '-' || t[k] == '.'))
+			k++;
+		if (k + b <= n && memcmp(t + k, halves[i][1], b) == 0 &&
+		    (k + b == n || !sc_alnum((unsigned char)t[k + b]))) {
+			w->e = k + b;
+			w->roles = R_PLATFORM | R_VERB;
+			return;
+		}
+	}
 }
 
 int tok_next(const char *t, size_t n, size_t pos, struct tok *w)
@@ -202,23 +249,8 @@ int tok_next(const char *t, size_t n, size_t pos, struct tok *w)
 			w->roles = roles;
 		}
 	}
-	/* "whats app", "insta gram", "tele gram", "face book", "snap chat", "tik tok". */
-	static const char *const halves[][2] = {
-	    {"whats", "app"}, {"what", "sapp"}, {"insta", "gram"}, {"tele", "gram"},
-	    {"face", "book"}, {"snap", "chat"}, {"tik", "tok"},	   {"whats", "ap"}};
-	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
-		size_t a = strlen(halves[i][0]), b = strlen(halves[i][1]);
-		if (e - pos != a || memcmp(t + pos, halves[i][0], a) != 0)
-			continue;
-		size_t k = e;
-		while (k < n && k - e < 2 && (t[k] == ' ' || t[k] == '-' || t[k] == '.'))
-			k++;
-		if (k + b <= n && memcmp(t + k, halves[i][1], b) == 0 &&
-		    (k + b == n || !sc_alnum((unsigned char)t[k + b]))) {
-			w->e = k + b;
-			w->roles = R_PLATFORM | R_VERB;
-		}
-	}
+	if (w->roles & R_HALF)
+		join_halves(t, n, w);
 	return 1;
 }
 
@@ -257,6 +289,7 @@ static int words_from(const char *t, size_t n, size_t pos, struct tok *w, int mo
 struct phrase {
 	const char *t;
 	size_t n;
+	const struct found *f; /* what the other detectors found */
 	struct tok w[LOOK];
 	int count;
 	int away;     /* the phrase names somewhere other than the operator */
@@ -321,6 +354,35 @@ static int number_next(const struct phrase *p, int i)
 	       (p->w[i].s > 0 && (p->t[p->w[i].s - 1] == '+' || p->t[p->w[i].s - 1] == '('));
 }
 
+/*
+ * 1 when a contact detail found by the other detectors begins just after
+ * word i (past spaces, ':' and '-'): "email the files to jane@x.com".
+ */
+static int detail_after(const struct phrase *p, int i)
+{
+	if (i >= p->count)
+		return 0;
+	size_t k = p->w[i].e;
+	while (k < p->n && k - p->w[i].e < 3 &&
+	       (p->t[k] == ' ' || p->t[k] == ':' || p->t[k] == '-'))
+		k++;
+	for (int j = 0; j < p->f->n; j++)
+		if (p->f->spans[j].start == k && p->f->spans[j].kind != SCREEN_SOLICITATION)
+			return 1;
+	return 0;
+}
+
+/* "call me crazy": an idiom, not an invitation. */
+static int idiom(const struct phrase *p, int i)
+{
+	static const char *const words[] = {"crazy", "mad",   "old",	 "picky", "paranoid",
+					    "fussy", "silly", "cynical", "lazy",  "biased"};
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (is(p, i, words[k]))
+			return 1;
+	return 0;
+}
+
 /* The phrase starting at p->w[0]: the index past its last word, or 0. */
 static int match(struct phrase *p)
 {
@@ -331,7 +393,11 @@ static int match(struct phrase *p)
 		v = 2;
 	if (v) /* call or text */
 		return has(p, v + 1, R_PRONOUN) ? tail(p, v + 2) : v + 1;
+	if (is(p, 0, "hmu")) /* hit me up [on snap] */
+		return tail(p, 1);
 	if (r & (R_VERB | R_PLATFORM)) {
+		if (has(p, v + 1, R_PRONOUN) && idiom(p, v + 2))
+			return 0;
 		if (has(p, v + 1, R_PRONOUN)) {
 			if (is(p, 0, "hit"))
 				return is(p, v + 2, "up") ? tail(p, v + 3) : 0;
@@ -376,12 +442,36 @@ static int match(struct phrase *p)
 		if ((r & R_PLATFORM) && has(p, 1, R_IS) && has(p, 2, R_BETTER))
 			return 3;
 	}
-	if (r & R_GIVE) { /* send the photos straight to me */
-		for (int j = 1; j < 5; j++)
+	if (r & (R_GIVE | R_VERB)) {
+		/* send the photos straight to me, email the invoice to me directly */
+		for (int j = 1; j < 6 && j < p->count; j++) {
 			if ((is(p, j, "straight") || is(p, j, "direct") || is(p, j, "directly")) &&
 			    is(p, j + 1, "to") && has(p, j + 2, R_PRONOUN))
 				return j + 3;
+			if (is(p, j, "to") && has(p, j + 1, R_PRONOUN) && has(p, j + 2, R_AWAY))
+				return j + 3;
+			if (has(p, j, R_OPERATOR) || p->t[p->w[j - 1].e] == '.')
+				break;
+		}
+		/* email the artwork to sales@..., email for a price list: trade@... */
+		if ((r & (R_NOUN | R_GIVE)) && !has(p, 1, R_IS | R_PREP) &&
+		    !words_before(p->t, p->w[0].s, 1, R_DET)) {
+			for (int j = 1; j < 7 && j < p->count; j++) {
+				if (has(p, j, R_OPERATOR) || p->t[p->w[j - 1].e] == '.')
+					break;
+				if (detail_after(p, j))
+					return has(p, j, R_PREP) || is(p, j, "to") ? j : j + 1;
+			}
+		}
+		/* I'll send you my number, give you my email */
+		if ((r & R_GIVE) && (is(p, 1, "you") || has(p, 1, R_PRONOUN | R_THIRD)) &&
+		    has(p, 2, R_SELF) && has(p, 3, R_CHANNEL | R_PLATFORM))
+			return 4;
 	}
+	/* send as friends and family: a payment off the platform's protection */
+	if ((r & (R_GIVE | R_TRADE)) && is(p, 1, "as") && is(p, 2, "friends") && is(p, 3, "and") &&
+	    is(p, 4, "family"))
+		return 5;
 	/* come and see us, visit us, pop in */
 	if (is(p, 0, "come")) {
 		int j = is(p, 1, "and") ? 2 : 1;
@@ -422,8 +512,14 @@ static int match(struct phrase *p)
 		/* search our shop name, follow our instagram */
 		if (has(p, j, R_SELF) && has(p, j + 1, R_SHOP) && has(p, j + 2, R_NAME))
 			return j + 3;
-		if (has(p, j, R_SELF) && elsewhere(p, j + 1) && !has(p, j + 1, R_PHONEWORD))
-			return tail(p, j + 2);
+		if (has(p, j, R_SELF)) {
+			int k = j + 1;
+			if (is(p, k, "other") || is(p, k, "own") || is(p, k, "new"))
+				k++;
+			if ((elsewhere(p, k) && !has(p, k, R_PHONEWORD)) ||
+			    (k > j + 1 && has(p, k, R_SHOP)))
+				return tail(p, k + 1);
+		}
 	}
 	if (r & R_WEAK) { /* write to me on whatsapp, get in touch through our website */
 		int j = 1;
@@ -461,7 +557,7 @@ static int match(struct phrase *p)
 			return 0;
 		for (int j = 1; j < p->count && j < 7; j++) {
 			if (has(p, j, R_AWAY) &&
-			    (!is(p, j, "off") || has(p, j + 1, R_OPERATOR | R_DET)))
+			    (!is(p, j, "off") || has(p, j + 1, R_OPERATOR | R_DET | R_CHANNEL)))
 				return tail(p, j);
 			if (has(p, j, R_PREP) &&
 			    (elsewhere(p, j + 1) ||
@@ -488,25 +584,31 @@ static int match(struct phrase *p)
 				j += 2;
 			return j;
 		}
-		/* my number's on the packing slip, it's on our website */
-		j = 1;
-		if (has(p, j, R_CHANNEL | R_PLATFORM | R_HANDLEWORD)) {
-			j++;
-			if (!has(p, j, R_IS))
-				return 0;
-			j++;
-			if (has(p, j, R_PREP) && has(p, j + 1, R_DET)) {
-				for (int k = j + 2; k < p->count && k < j + 5; k++)
-					if (has(p, k, R_DOCUMENT) || is(p, k, "website"))
-						return k + 1;
-			}
+	}
+	/* my number's on the packing slip, number's on our website */
+	if (r & (R_SELF | R_CHANNEL)) {
+		int j = r & R_SELF ? 1 : 0;
+		if (has(p, j, R_CHANNEL | R_PLATFORM | R_HANDLEWORD) && has(p, j + 1, R_IS) &&
+		    has(p, j + 2, R_PREP) && has(p, j + 3, R_DET)) {
+			for (int k = j + 4; k < p->count && k < j + 7; k++)
+				if (has(p, k, R_DOCUMENT) || is(p, k, "website"))
+					return k + 1;
 		}
 	}
-	if (is(p, 0, "same") && has(p, 1, R_HANDLEWORD | R_NAME)) {
-		if (is(p, 2, "as")) {
-			for (int j = 3; j < p->count && j < 6; j++)
-				if (has(p, j, R_SHOP | R_NAME))
-					return j + 1;
+	if (is(p, 0, "same") && has(p, 1, R_HANDLEWORD | R_NAME | R_CHANNEL | R_PLATFORM)) {
+		if (is(p, 2,
+		       "as")) { /* same handle as the shop name, same number as on my banner */
+			for (int j = 3; j < p->count && j < 9; j++)
+				if (has(p, j, R_SHOP | R_NAME | R_DOCUMENT | R_CHANNEL)) {
+					int k = j + 1;
+					while (k < p->count && k < 9 &&
+					       has(p, k, R_SHOP | R_NAME | R_DOCUMENT))
+						k++;
+					if (k < p->count && k < 9 && !p->w[k].roles &&
+					    p->t[p->w[k - 1].e] == ' ')
+						k++; /* my shop banner */
+					return k;
+				}
 		}
 		if (is(p, 2, "on") && (is(p, 3, "every") || is(p, 3, "all"))) {
 			p->away = 1;
@@ -554,13 +656,14 @@ void find_words(const char *t, size_t n, struct found *f)
 	struct phrase p;
 	p.t = t;
 	p.n = n;
+	p.f = f;
 	size_t pos = 0;
 	int last = -1; /* index in f of the last solicitation added */
 	struct tok cur;
 	while (tok_next(t, n, pos, &cur)) {
 		pos = cur.e;
 		if (!(cur.roles & (R_VERB | R_GIVE | R_FIND | R_WE | R_TRADE | R_SELF | R_PLATFORM |
-				   R_WEAK | R_JOIN | R_OTHER)))
+				   R_WEAK | R_JOIN | R_OTHER | R_CHANNEL)))
 			continue;
 		p.w[0] = cur;
 		p.count = 1 + words_from(t, n, cur.e, p.w + 1, LOOK - 1);
@@ -584,6 +687,9 @@ void find_words(const char *t, size_t n, struct found *f)
 			while (words < 5 && tok_next(t, n, at, &gap) && gap.s < s) {
 				words++;
 				at = gap.e;
+				if (!(gap.roles &
+				      (R_PREP | R_DET | R_PLATFORM | R_STOP | R_PRONOUN)))
+					words = 5; /* not a connecting word: two phrases */
 			}
 			if (words < 5 && !finding_between(f, f->spans[last].end, s)) {
 				f->spans[last].end = e;
