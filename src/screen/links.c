@@ -180,8 +180,7 @@ static int word_start(const char *t, size_t i)
 /* 1 when t[0..n) is a word standing for a name ("firstname"): a detail described, not given. */
 int described(const char *t, size_t n)
 {
-	int digit;
-	return (word_roles(t, n, &digit) & R_NAME) != 0;
+	return (word_roles(t, n) & R_NAME) != 0;
 }
 
 /*
@@ -217,7 +216,7 @@ int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, 
 	size_t s = i;
 	while (s > 0 && sc_local((unsigned char)t[s - 1]))
 		s--;
-	int labels, written, digit;
+	int labels, written;
 	size_t e = host_at(t, n, i + at, &labels, &written);
 	if (!e || (e < n && sc_alnum((unsigned char)t[e])))
 		return 0;
@@ -231,10 +230,10 @@ int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, 
 	 * com" are addresses.
 	 */
 	int mailbox = mailbox_word(t + s, i - s);
-	if (!mailbox && (word_roles(t + s, i - s, &digit) & SENTENCE))
+	if (!mailbox && (word_roles(t + s, i - s) & SENTENCE))
 		return 0;
 	if (t[i + 1] == 'a' && !written && !mailbox &&
-	    !(word_roles(t + i + at, e - i - at, &digit) & R_MAILHOST))
+	    !(word_roles(t + i + at, e - i - at) & R_MAILHOST))
 		return 0;
 	/* "tom dot hughes at ...": the local part's dots written out too. */
 	for (;;) {
@@ -249,7 +248,7 @@ int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, 
 		size_t k = s - d, w = k;
 		while (w > 0 && sc_local((unsigned char)t[w - 1]))
 			w--;
-		if (w == k || word_roles(t + w, k - w, &digit))
+		if (w == k || word_roles(t + w, k - w))
 			break;
 		s = w;
 	}
@@ -294,13 +293,19 @@ static size_t slashes(const char *t, size_t n, size_t e)
  */
 static void find_urls(const char *t, size_t n, struct found *f)
 {
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)t[i];
-		if (!sc_alnum(c) || !word_start(t, i)) {
-			i++;
+	const struct words *ws = f->ws;
+	size_t done = 0; /* the end of the last link */
+	for (size_t wi = 0; wi < ws->count; wi++) {
+		size_t i = ws->w[wi].s;
+		if (i < done || !word_start(t, i))
 			continue;
-		}
+		/* Only where a dot, written or not, or a scheme's colon follows the first label. */
+		size_t r = i + ws->w[wi].len;
+		while (r < n && (sc_alnum((unsigned char)t[r]) || t[r] == '-'))
+			r++;
+		if (r >= n || !((t[r] == '.' && r + 1 < n && sc_alnum((unsigned char)t[r + 1])) ||
+				t[r] == ':' || dot_form(t + r, n - r, 0)))
+			continue;
 		size_t e = 0;
 		int scheme = (n - i > 7 && memcmp(t + i, "http://", 7) == 0) ||
 			     (n - i > 8 && memcmp(t + i, "https://", 8) == 0) ||
@@ -313,7 +318,6 @@ static void find_urls(const char *t, size_t n, struct found *f)
 			size_t h = host_at(t, n, i, &labels, &written);
 			/* Not an address's local part, nor "e.g."-like words. */
 			if (h && (h >= n || t[h] != '@') && !(i > 0 && t[i - 1] == '@')) {
-				int digit;
 				int all_digits = 1, letters = 0;
 				for (size_t k = i; k < h; k++) {
 					all_digits &= sc_digit((unsigned char)t[k]) || t[k] == '.';
@@ -323,7 +327,7 @@ static void find_urls(const char *t, size_t n, struct found *f)
 				while (first < h &&
 				       (sc_alnum((unsigned char)t[first]) || t[first] == '-'))
 					first++;
-				int stop = written && (word_roles(t + i, first - i, &digit) &
+				int stop = written && (word_roles(t + i, first - i) &
 						       (R_STOP | R_DET | R_PREP | R_OPERATOR));
 				/* "t.me/x", "m.me/x": one letter only with a path. */
 				int short_ok = first - i >= 2 || (h < n && t[h] == '/');
@@ -338,11 +342,8 @@ static void find_urls(const char *t, size_t n, struct found *f)
 			link_host(t, i, e, &hs, &he);
 			if (!allowed_host(f->allow, t + hs, he - hs))
 				found_add(f, i, e, SCREEN_URL, scheme ? 95 : written ? 75 : 85);
-			i = e;
-			continue;
+			done = e;
 		}
-		while (i < n && sc_alnum((unsigned char)t[i]))
-			i++;
 	}
 }
 
@@ -383,22 +384,23 @@ static void find_handles(const char *t, size_t n, struct found *f)
 		size_t e = handle_end(t, n, b, &letters, &marks);
 		if (!letters || e - b < 2 || (e < n && t[e] == '@') || (b > i + 1 && !marks))
 			continue;
-		int digit;
 		/* "@shop.co" is a handle after its platform ("insta @shop.co"), else a stray
 		 * domain. */
 		int labels, written;
 		if (host_at(t, n, b, &labels, &written) >= e &&
-		    ((word_roles(t + b, e - b, &digit) & R_MAILHOST) ||
-		     !words_before(t, i, 3, R_PLATFORM | R_FIND)))
+		    ((word_roles(t + b, e - b) & R_MAILHOST) ||
+		     !words_before(f->ws, i, 3, R_PLATFORM | R_FIND)))
 			continue;
 		if (e - b == 7 && memcmp(t + b, "kapsule", 7) == 0)
 			continue;
 		found_add(f, i, e, SCREEN_HANDLE, 85);
 	}
+	const struct words *ws = f->ws;
 	struct tok w;
-	size_t pos = 0;
-	while (tok_next(t, n, pos, &w)) {
-		pos = w.e;
+	for (size_t wi = 0; wi < ws->count; wi++) {
+		if (!ws->w[wi].v)
+			continue;
+		tok_get(ws, wi, &w);
 		if (!(w.roles & (R_PLATFORM | R_HANDLEWORD)) || (w.roles & R_REFERENCE))
 			continue;
 		/* The separator: ':', '-', '=', "is", "as", "name is" ... */
@@ -420,7 +422,8 @@ static void find_handles(const char *t, size_t n, struct found *f)
 				continue;
 			}
 			struct tok x;
-			if (tok_next(t, n, k, &x) && x.s == k &&
+			size_t xi = tok_find(ws, k);
+			if (xi < ws->count && ws->w[xi].s == k && (tok_get(ws, xi, &x), 1) &&
 			    (x.roles & (R_IS | R_HANDLEWORD | R_NAME | R_PRONOUN)) &&
 			    !(x.roles & R_PLATFORM)) {
 				said |= (x.roles & R_IS) != 0;
@@ -433,8 +436,7 @@ static void find_handles(const char *t, size_t n, struct found *f)
 			continue;
 		int letters, marks;
 		size_t e = handle_end(t, n, k, &letters, &marks);
-		int digit;
-		uint64_t roles = word_roles(t + k, e - k, &digit);
+		uint64_t roles = word_roles(t + k, e - k);
 		/* A plain word is a handle only after a colon or dash: "IG: janemakes". */
 		if (e - k < 3 || !letters || roles || (said < 2 && !marks))
 			continue;
@@ -450,7 +452,7 @@ static void find_handles(const char *t, size_t n, struct found *f)
 		if (link)
 			continue;
 		found_add(f, k, e, SCREEN_HANDLE, said ? 75 : 65);
-		pos = e;
+		wi = tok_find(ws, e) - 1;
 	}
 }
 

@@ -79,27 +79,77 @@ static int grow(struct norm *nm, size_t more)
 	if (!t)
 		return -1;
 	nm->text = t;
-	uint32_t *f = realloc(nm->from, cap * sizeof(*f));
-	if (!f)
-		return -1;
-	nm->from = f;
 	nm->cap = cap;
 	return 0;
 }
 
-/* Appends cp (as UTF-8) coming from input offset at; grow()'s failures. */
-static int emit(struct norm *nm, int32_t cp, size_t at)
+/* Output bytes from here on come from input at (one for one unless one). */
+static int mark(struct norm *nm, size_t at, int one)
+{
+	uint32_t in = (uint32_t)at | (one ? NORM_ONE : 0);
+	if (nm->nsegs) {
+		struct norm_seg *last = &nm->segs[nm->nsegs - 1];
+		if (last->out == nm->n) { /* nothing came of the last one */
+			last->in = in;
+			return 0;
+		}
+		if (!one && !(last->in & NORM_ONE) && last->in + (nm->n - last->out) == at)
+			return 0; /* goes on one for one */
+	}
+	if (nm->nsegs == nm->segcap) {
+		size_t cap = nm->segcap ? nm->segcap * 2 : 16;
+		struct norm_seg *s = realloc(nm->segs, cap * sizeof(*s));
+		if (!s)
+			return -1;
+		nm->segs = s;
+		nm->segcap = cap;
+	}
+	nm->segs[nm->nsegs++] = (struct norm_seg){(uint32_t)nm->n, in};
+	return 0;
+}
+
+/* Appends cp (as UTF-8); grow()'s failures. */
+static int emit(struct norm *nm, int32_t cp)
 {
 	int r = grow(nm, 4);
 	if (r)
 		return r;
-	utf8proc_uint8_t b[4];
-	utf8proc_ssize_t k = utf8proc_encode_char(cp, b);
-	for (utf8proc_ssize_t i = 0; i < k; i++) {
-		nm->text[nm->n] = (char)b[i];
-		nm->from[nm->n++] = (uint32_t)at;
-	}
+	nm->n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)nm->text + nm->n);
 	return 0;
+}
+
+/* Copies the ASCII src[0..n) to dst in lower case, eight bytes at a time where it can. */
+static void lower_ascii(char *dst, const char *src, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, src + i, 8);
+		/* High bit of each byte: at least 'A', and not past 'Z'. */
+		uint64_t ge_a = x + ones * (0x80 - 'A');
+		uint64_t gt_z = x + ones * (0x7f - 'Z');
+		x |= ((ge_a & ~gt_z) & highs) >> 2;
+		memcpy(dst + i, &x, 8);
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+}
+
+/* The end of the run of ASCII bytes from i, eight bytes at a time where it can. */
+static size_t ascii_run(const char *src, size_t i, size_t n)
+{
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, src + i, 8);
+		if (x & 0x8080808080808080ull)
+			break;
+	}
+	while (i < n && (unsigned char)src[i] < 0x80)
+		i++;
+	return i;
 }
 
 /* norm_text's answer to a failed grow(): the bound, or no memory. */
@@ -113,7 +163,7 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 	memset(out, 0, sizeof(*out));
 	out->src = src;
 	out->srcn = n;
-	if (n > UINT32_MAX / 2)
+	if (n > UINT32_MAX / 4)
 		return KERR_TOO_LARGE;
 	int r;
 	if ((r = grow(out, n + n / 4)))
@@ -122,37 +172,43 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 	size_t i = 0;
 	utf8proc_int32_t parts[32];
 	while (i < n) {
+		if ((unsigned char)src[i] < 0x80) { /* the common case: a run of ASCII */
+			size_t run = ascii_run(src, i, n);
+			if ((r = grow(out, run - i)) || (r = mark(out, i, 0)))
+				return fold_failed(r);
+			lower_ascii(out->text + out->n, src + i, run - i);
+			out->n += run - i;
+			i = run;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t len = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
 		if (len <= 0) { /* not UTF-8: a byte that stands for itself */
-			if ((r = emit(out, 0xFFFD, i)))
+			if ((r = mark(out, i, 1)) || (r = emit(out, 0xFFFD)))
 				return fold_failed(r);
 			i++;
 			continue;
 		}
 		size_t at = i;
 		i += (size_t)len;
-		if (cp < 0x80) { /* the common case */
-			if ((r = emit(out, cp >= 'A' && cp <= 'Z' ? cp + 32 : cp, at)))
-				return fold_failed(r);
-			continue;
-		}
 		if (invisible(cp))
 			continue;
+		if ((r = mark(out, at, 1)))
+			return fold_failed(r);
 		const utf8proc_property_t *prop = utf8proc_get_property(cp);
 		if (prop->category == UTF8PROC_CATEGORY_PD) { /* every dash reads as '-' */
-			if ((r = emit(out, '-', at)))
+			if ((r = emit(out, '-')))
 				return fold_failed(r);
 			continue;
 		}
 		if (prop->category == UTF8PROC_CATEGORY_ZS) {
-			if ((r = emit(out, ' ', at)))
+			if ((r = emit(out, ' ')))
 				return fold_failed(r);
 			continue;
 		}
 		int32_t d = as_digit(cp);
 		if (d >= 0) {
-			if ((r = emit(out, d, at)))
+			if ((r = emit(out, d)))
 				return fold_failed(r);
 			continue;
 		}
@@ -173,11 +229,40 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 			int32_t dd = as_digit(c);
 			if (utf8proc_get_property(c)->category == UTF8PROC_CATEGORY_ZS)
 				c = ' ';
-			if ((r = emit(out, l >= 0 ? l : dd >= 0 ? dd : c, at)))
+			if ((r = emit(out, l >= 0 ? l : dd >= 0 ? dd : c)))
 				return fold_failed(r);
 		}
 	}
 	out->text[out->n] = '\0';
+	return KERR_OK;
+}
+
+size_t norm_from(const struct norm *nm, size_t i)
+{
+	if (nm->from)
+		return nm->from[i];
+	size_t lo = 0, hi = nm->nsegs;
+	while (hi - lo > 1) { /* the last run starting at or before i */
+		size_t mid = lo + (hi - lo) / 2;
+		if (nm->segs[mid].out <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct norm_seg *s = &nm->segs[lo];
+	return s->in & NORM_ONE ? s->in & ~NORM_ONE : s->in + (i - s->out);
+}
+
+enum kerr norm_closed(struct norm *nm)
+{
+	if (nm->from)
+		return KERR_OK;
+	uint32_t *from = malloc((nm->n ? nm->n : 1) * sizeof(*from));
+	if (!from)
+		return KERR_INTERNAL;
+	for (size_t i = 0; i < nm->n; i++)
+		from[i] = (uint32_t)norm_from(nm, i);
+	nm->from = from;
 	return KERR_OK;
 }
 
@@ -187,8 +272,8 @@ void norm_span(const struct norm *nm, size_t s, size_t e, size_t *start, size_t 
 		*start = *end = nm->srcn;
 		return;
 	}
-	*start = nm->from[s];
-	size_t last = nm->from[e > s ? e - 1 : s];
+	*start = norm_from(nm, s);
+	size_t last = norm_from(nm, e > s ? e - 1 : s);
 	/* The end of the input character the last output byte came from. */
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)nm->src + last,
@@ -199,6 +284,7 @@ void norm_span(const struct norm *nm, size_t s, size_t e, size_t *start, size_t 
 void norm_free(struct norm *nm)
 {
 	free(nm->text);
+	free(nm->segs);
 	free(nm->from);
 	memset(nm, 0, sizeof(*nm));
 }

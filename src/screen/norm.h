@@ -10,7 +10,7 @@
  * zero-width characters and soft hyphens disappear, every dash becomes
  * '-', and every kind of space becomes ' '.  Each output byte remembers
  * the input byte offset of the character it came from, so spans found in
- * the output map back to spans of the input.
+ * the output map back to spans of the input (kept as runs, not per byte).
  *
  * Work is linear in the input; memory is allocated per call, never per
  * character, and stays within a few times the input.
@@ -23,11 +23,23 @@
 
 #include "base/err.h"
 
+/*
+ * Where output bytes came from, as runs: output bytes from `out` on came
+ * from input bytes from `in` on, one for one (an ASCII run), or all from
+ * the one input character at `in` (NORM_ONE set: a folded character).
+ */
+struct norm_seg {
+	uint32_t out, in;
+};
+#define NORM_ONE 0x80000000u
+
 struct norm {
-	char *text;	/* the folded text, NUL-terminated */
-	uint32_t *from; /* from[i]: input offset of the character output byte i came from */
-	size_t n;	/* bytes in text */
-	size_t cap;	/* allocated */
+	char *text; /* the folded text, NUL-terminated */
+	size_t n;   /* bytes in text */
+	size_t cap; /* allocated */
+	struct norm_seg *segs;
+	size_t nsegs, segcap;
+	uint32_t *from; /* when set (norm_closed), the input offset of each output byte */
 	const char *src;
 	size_t srcn; /* the input */
 };
@@ -39,6 +51,16 @@ struct norm {
  */
 enum kerr norm_text(const char *src, size_t n, struct norm *out);
 void norm_free(struct norm *nm);
+
+/* The input offset of the character output byte i came from. */
+size_t norm_from(const struct norm *nm, size_t i);
+
+/*
+ * Turns the runs into one offset per output byte (nm->from), so that the
+ * text can be edited in place with nm->from moved alongside it;
+ * KERR_INTERNAL when out of memory.
+ */
+enum kerr norm_closed(struct norm *nm);
 
 /* The input span [*start, *end) that output bytes [s, e) came from. */
 void norm_span(const struct norm *nm, size_t s, size_t e, size_t *start, size_t *end);

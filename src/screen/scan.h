@@ -16,24 +16,25 @@ struct found {
 	int max, n;
 	int overflow;
 	const struct screen_allow *allow;
+	const struct words *ws; /* the words of the text */
 };
 
 void found_add(struct found *f, size_t start, size_t end, enum screen_kind kind, int conf);
 
 static inline int sc_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') < 10u;
 }
 
 static inline int sc_alpha(unsigned char c)
 {
-	return c >= 'a' && c <= 'z';
+	return (unsigned)(c - 'a') < 26u;
 }
 
 /* Letters and digits of the folded text (which has no upper case). */
 static inline int sc_alnum(unsigned char c)
 {
-	return sc_digit(c) || sc_alpha(c) || (c >= 'A' && c <= 'Z');
+	return sc_digit(c) || sc_alpha(c);
 }
 
 /* Characters of an address's local part. */
@@ -91,17 +92,42 @@ static inline int sc_handle(unsigned char c)
 struct tok {
 	size_t s, e;	/* bytes [s, e) */
 	uint64_t roles; /* R_* of the vocabulary word, 0 for others */
-	int digit;	/* the digit an R_NUMBER word names */
 };
 
-/* The roles of t[0..n) as a word (0 when not in the vocabulary); *digit as above. */
-uint64_t word_roles(const char *t, size_t n, int *digit);
+/* The roles of t[0..n) as a word (0 when not in the vocabulary). */
+uint64_t word_roles(const char *t, size_t n);
 
-/* The first word at or after pos into *w; 0 when there is none. */
-int tok_next(const char *t, size_t n, size_t pos, struct tok *w);
+/*
+ * The words of the folded text, read once by words_read(): each a byte
+ * offset, a length and the vocabulary entry it is (eight bytes a word).
+ */
+struct word {
+	uint32_t s;
+	uint16_t len;
+	uint16_t v; /* 1 + the vocabulary index, 0 for none; WORD_INFLECTED set for "calls" */
+};
+#define WORD_INFLECTED 0x8000u
+
+struct words {
+	const char *t;
+	size_t n;
+	struct word *w;
+	size_t count;
+	int oily; /* a digit stands next to an o, i or l somewhere ("O77OO") */
+};
+
+/* Reads the words of t[0..n); KERR_INTERNAL when out of memory. */
+enum kerr words_read(const char *t, size_t n, struct words *ws);
+void words_free(struct words *ws);
+
+/* Word i as a struct tok. */
+void tok_get(const struct words *ws, size_t i, struct tok *w);
+
+/* The index of the first word starting at or after byte pos (ws->count if none). */
+size_t tok_find(const struct words *ws, size_t pos);
 
 /* 1 when one of the up to `words` words before byte pos has one of roles. */
-int words_before(const char *t, size_t pos, int words, uint64_t roles);
+int words_before(const struct words *ws, size_t pos, int words, uint64_t roles);
 
 /* Top-level domains people write addresses and links with. */
 int known_tld(const char *t, size_t n);
@@ -138,7 +164,7 @@ int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, 
 int allowed_host(const struct screen_allow *a, const char *t, size_t n);
 int allowed_email(const struct screen_allow *a, const char *t, size_t n);
 
-void find_words(const char *t, size_t n, struct found *f);
+void find_words(struct found *f);
 void find_links(const char *t, size_t n, struct found *f);
 
 #endif

@@ -203,17 +203,22 @@ static int after_code(const char *t, size_t s)
  */
 static void find_phones(const char *t, size_t n, struct found *f)
 {
-	size_t i = 0;
-	while (i < n) {
+	/* Numbers start at a word (of digits) or at a '+' or '(' just before one. */
+	const struct words *ws = f->ws;
+	size_t done = 0; /* the end of the last number read */
+	for (size_t wi = 0; wi < ws->count; wi++) {
+		size_t i = ws->w[wi].s;
+		if (i < done || !sc_digit((unsigned char)t[i]))
+			continue;
+		if (i > 0 && (t[i - 1] == '+' || t[i - 1] == '('))
+			i--;
 		unsigned char c = (unsigned char)t[i];
 		int plus = c == '+' && i + 1 < n && sc_digit((unsigned char)t[i + 1]);
 		int bracket = c == '(' && i + 1 < n && sc_digit((unsigned char)t[i + 1]);
 		if (!(plus || bracket || sc_digit(c)) ||
 		    (i > 0 && sc_alnum((unsigned char)t[i - 1])) || follows_digits(t, i) ||
-		    (i > 0 && (t[i - 1] == '/' || t[i - 1] == '#'))) {
-			i++;
+		    (i > 0 && (t[i - 1] == '/' || t[i - 1] == '#')))
 			continue;
-		}
 		struct number x;
 		read_number(t, n, i + (plus || bracket), bracket, &x);
 		size_t s = i + (plus || bracket ? 1 : 0);
@@ -239,26 +244,23 @@ static void find_phones(const char *t, size_t n, struct found *f)
 			ok = 1, conf = 70;
 		if (ok && (dated(t, i, x.end) || after_code(t, i)))
 			ok = 0;
-		if (ok && !plus && words_before(t, i, 3, R_REFERENCE) &&
-		    !words_before(t, i, 2, R_PHONEWORD | R_PRONOUN))
+		if (ok && !plus && words_before(f->ws, i, 3, R_REFERENCE) &&
+		    !words_before(f->ws, i, 2, R_PHONEWORD | R_PRONOUN))
 			ok = 0;
 		if (ok && !glued)
 			add(f, i, x.end, SCREEN_PHONE, conf);
-		i = x.end > i ? x.end : i + 1;
+		done = x.end;
 	}
 }
 
 /*
  * A copy of t[0..n) for find_phones, with the letters o, i and l read as
  * 0, 1 and 1 in words of digits and those letters only ("O77OO 9OO I74");
- * NULL when out of memory.
+ * t itself when there are none, NULL when out of memory.
  */
-static char *as_digits(const char *t, size_t n)
+static char *as_digits(char *t, size_t n)
 {
-	char *d = malloc(n + 1);
-	if (!d)
-		return NULL;
-	memcpy(d, t, n + 1);
+	char *d = t;
 	size_t i = 0;
 	while (i < n) {
 		if (!sc_alnum((unsigned char)t[i])) {
@@ -272,12 +274,29 @@ static char *as_digits(const char *t, size_t n)
 			other += !sc_digit((unsigned char)t[e]) && t[e] != 'o' && t[e] != 'i' &&
 				 t[e] != 'l';
 		}
-		if (real && !other && real < (int)(e - i))
+		if (real && !other && real < (int)(e - i)) {
+			if (d == t) { /* the first such word: from here on, a copy */
+				if (!(d = malloc(n + 1)))
+					return NULL;
+				memcpy(d, t, n + 1);
+			}
 			for (size_t k = i; k < e; k++)
 				d[k] = t[k] == 'o' ? '0' : t[k] == 'i' || t[k] == 'l' ? '1' : t[k];
+		}
 		i = e;
 	}
 	return d;
+}
+
+/* 1 when t[e..s) joins two parts of a number: one to three spaces or light punctuation. */
+static int joined(const char *t, size_t e, size_t s)
+{
+	if (s <= e || s - e > 3)
+		return 0;
+	for (size_t g = e; g < s; g++)
+		if (!strchr(" -.,/()", t[g]))
+			return 0;
+	return 1;
 }
 
 /*
@@ -289,27 +308,34 @@ static char *as_digits(const char *t, size_t n)
  * ("one two three ... nine ten") stops short, and quantities ("two mugs")
  * are single words.
  */
-static void find_spelled_phones(const char *t, size_t n, struct found *f)
+static void find_spelled_phones(const char *t, struct found *f)
 {
-	struct tok w;
-	size_t pos = 0;
-	while (tok_next(t, n, pos, &w)) {
-		pos = w.e;
-		if (!(w.roles & (R_NUMBER | R_PLUS | R_REPEAT)) &&
-		    !(sc_digit((unsigned char)t[w.s]) && w.e - w.s <= 8))
+	const struct words *ws = f->ws;
+	struct tok w, x;
+	size_t done = 0; /* the end of the last number found */
+	for (size_t i = 0; i < ws->count; i++) {
+		/* From each number word, back over digit groups just before it ("07 seven"). */
+		if (!ws->w[i].v || ws->w[i].s < done)
 			continue;
-		size_t start = w.s, end = w.s, k = w.s;
+		tok_get(ws, i, &w);
+		if (!(w.roles & (R_NUMBER | R_PLUS | R_REPEAT)))
+			continue;
+		while (i > 0 && ws->w[i - 1].s >= done && ws->w[i - 1].len <= 8 &&
+		       sc_digit((unsigned char)t[ws->w[i - 1].s]) &&
+		       joined(t, ws->w[i - 1].s + ws->w[i - 1].len, ws->w[i].s))
+			i--;
+		tok_get(ws, i, &w);
+		size_t start = w.s, end = w.s;
 		int digits = 0, words = 0, repeat = 0;
 		if (start >= 1 && t[start - 1] == '+')
 			start -= 1;
-		struct tok x;
-		int first = 1;
-		while (tok_next(t, n, k, &x) && (first || x.s == k)) {
-			first = 0;
+		size_t j = i, last = i;
+		for (; j < ws->count; j++) {
+			tok_get(ws, j, &x);
 			size_t len = x.e - x.s;
 			int all_digits = 1;
-			for (size_t j = x.s; j < x.e; j++)
-				all_digits &= sc_digit((unsigned char)t[j]);
+			for (size_t k = x.s; k < x.e; k++)
+				all_digits &= sc_digit((unsigned char)t[k]);
 			if (all_digits && len <= 8 && !repeat) {
 				digits += (int)len;
 			} else if (x.roles & R_NUMBER) {
@@ -318,26 +344,25 @@ static void find_spelled_phones(const char *t, size_t n, struct found *f)
 				words++;
 			} else if ((x.roles & R_REPEAT) && !repeat) {
 				repeat = t[x.s] == 'd' ? 2 : 3;
-			} else if ((x.roles & R_PLUS) && x.s == w.s) {
+			} else if ((x.roles & R_PLUS) && j == i) {
 				/* "plus four four" */
 			} else {
 				break;
 			}
-			if (!repeat && !(x.roles & R_PLUS))
+			if (!repeat && !(x.roles & R_PLUS)) {
 				end = x.e;
-			/* Between tokens: spaces and light punctuation only. */
-			size_t g = x.e;
-			while (g < n && g - x.e < 3 &&
-			       (t[g] == ' ' || t[g] == '-' || t[g] == '.' || t[g] == ',' ||
-				t[g] == '/' || t[g] == '(' || t[g] == ')'))
-				g++;
-			if (g == x.e || g >= n || !sc_alnum((unsigned char)t[g]))
+				last = j;
+			}
+			if (j + 1 >= ws->count || !joined(t, x.e, ws->w[j + 1].s))
 				break;
-			k = g;
 		}
 		if (words > 0 && digits >= 10 && digits <= 15 && end > start) {
 			add(f, start, end, SCREEN_PHONE, 80);
-			pos = end;
+			i = last;
+			done = end;
+		} else {
+			done = ws->w[j < ws->count ? j : ws->count - 1].s + 1;
+			i = j < ws->count ? j : ws->count;
 		}
 	}
 }
@@ -351,12 +376,26 @@ static void find_spelled_phones(const char *t, size_t n, struct found *f)
  */
 static void find_spelled_emails(const char *t, size_t n, struct found *f)
 {
-	for (size_t i = 1; i < n; i++) {
+	/* A written "at" is the word "at" or an '@' with a space or bracket before it. */
+	const struct words *ws = f->ws;
+	size_t done = 0; /* the end of the last address found */
+	for (size_t i = 0; i < ws->count; i++) {
+		size_t w = ws->w[i].s;
+		if (ws->w[i].len != 2 || t[w] != 'a' || t[w + 1] != 't' || w < 2 || w < done)
+			continue;
 		size_t s, e;
-		if (address_at(t, n, i, f->allow, &s, &e) == 1) {
+		if (address_at(t, n, w - 2, f->allow, &s, &e) == 1 ||
+		    address_at(t, n, w - 1, f->allow, &s, &e) == 1) {
 			add(f, s, e, SCREEN_EMAIL, 85);
-			i = e;
+			done = e;
 		}
+	}
+	for (const char *p = memchr(t, '@', n); p;
+	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
+		size_t i = (size_t)(p - t), s, e;
+		if (i >= 2 && (address_at(t, n, i - 2, f->allow, &s, &e) == 1 ||
+			       address_at(t, n, i - 1, f->allow, &s, &e) == 1))
+			add(f, s, e, SCREEN_EMAIL, 85);
 	}
 }
 
@@ -544,6 +583,22 @@ static int single(const char *t, size_t n, size_t i)
 	       (i == 0 || t[i - 1] == ' ') && (i + 1 == n || t[i + 1] == ' ');
 }
 
+/* 1 when three or more one-character words stand one space apart ("0 7 7", "j a n"). */
+static int spaced_out(const struct words *ws)
+{
+	int run = 0;
+	for (size_t i = 0; i < ws->count; i++) {
+		if (ws->w[i].len != 1) {
+			run = 0;
+			continue;
+		}
+		run = run && ws->w[i].s == ws->w[i - 1].s + 2 ? run + 1 : 1;
+		if (run >= 3)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Closes up characters spaced out one by one ("j a n e @ g m a i l . c o
  * m", "0 7 7 0 0 ..."): in a run of five or more single characters joined
@@ -617,21 +672,31 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 		norm_free(&nm);
 		return folded;
 	}
-	close_up(&nm);
-	struct found f = {spans, max, 0, 0, allowed};
-	find_emails(nm.text, nm.n, &f);
-	char *digits = as_digits(nm.text, nm.n);
-	if (!digits) {
+	struct words ws;
+	char *digits = NULL;
+	enum kerr rc = words_read(nm.text, nm.n, &ws);
+	if (!rc && spaced_out(&ws)) { /* "j a n e @ ...": closed up, and the words read again */
+		words_free(&ws);
+		if (!(rc = norm_closed(&nm))) {
+			close_up(&nm);
+			rc = words_read(nm.text, nm.n, &ws);
+		}
+	}
+	if (rc || !(digits = ws.oily ? as_digits(nm.text, nm.n) : nm.text)) {
+		words_free(&ws);
 		norm_free(&nm);
 		return KERR_INTERNAL;
 	}
+	struct found f = {spans, max, 0, 0, allowed, &ws};
+	find_emails(nm.text, nm.n, &f);
 	find_phones(digits, nm.n, &f);
-	free(digits);
-	find_spelled_phones(nm.text, nm.n, &f);
+	if (digits != nm.text)
+		free(digits);
+	find_spelled_phones(nm.text, &f);
 	find_spelled_emails(nm.text, nm.n, &f);
 	find_links(nm.text, nm.n, &f);
-	find_words(nm.text, nm.n, &f);
-	enum kerr rc = KERR_OK;
+	find_words(&f);
+	words_free(&ws);
 	if (party)
 		rc = find_party_folded(nm.text, nm.n, party, &f);
 	for (int i = 0; i < f.n; i++)

@@ -6,6 +6,7 @@
 #include "screen/scan.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct vocab {
@@ -123,24 +124,33 @@ static const struct vocab vocabulary[] = {
 
 /*
  * An open-addressing table over the vocabulary, built once, and a filter
- * that turns most other words away before hashing: lengths[c] has bit k set
- * when a vocabulary word of length k starts with the byte c.
+ * that turns most other words away before hashing: pairs[a][b] has bit k
+ * set when a vocabulary word of length k starts with the letters a, b
+ * (b = 26 for a word of one letter, or a second character not a letter).
  */
 #define SLOTS 1024
 static struct {
-	uint32_t hash;
-	int16_t index; /* into vocabulary, -1 for an empty slot */
-	uint8_t len;
+	uint64_t key[2]; /* the word, zero-padded */
+	int16_t index;	 /* into vocabulary, -1 for an empty slot */
 } slots[SLOTS];
-static uint32_t lengths[256];
+static uint32_t pairs[26][27];
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
-static uint32_t hash(const char *t, size_t n)
+/* t[0..n) (n <= 16) as two zero-padded words, and their slot. */
+static uint32_t key_of(const char *t, size_t n, uint64_t key[2])
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)t[i]) * 16777619u;
-	return h;
+	char b[16] = {0};
+	memcpy(b, t, n);
+	memcpy(key, b, 16);
+	uint64_t h = key[0] * 0x9e3779b97f4a7c15ull ^ key[1] * 0xc2b2ae3d27d4eb4full;
+	return (uint32_t)(h >> 54) & (SLOTS - 1);
+}
+
+/* The filter's word for t[0..n), or NULL when no vocabulary word could be it. */
+static uint32_t *pair(const char *t, size_t n)
+{
+	unsigned a = (unsigned char)t[0] - 'a', b = n > 1 ? (unsigned char)t[1] - 'a' : 26;
+	return a < 26 && n <= 16 ? &pairs[a][b < 26 ? b : 26] : NULL;
 }
 
 static void build(void)
@@ -149,166 +159,301 @@ static void build(void)
 		slots[i].index = -1;
 	for (size_t i = 0; i < sizeof(vocabulary) / sizeof(vocabulary[0]); i++) {
 		size_t len = strlen(vocabulary[i].word);
-		uint32_t h = hash(vocabulary[i].word, len), k = h & (SLOTS - 1);
+		uint64_t key[2];
+		uint32_t k = key_of(vocabulary[i].word, len, key);
 		while (slots[k].index >= 0)
 			k = (k + 1) & (SLOTS - 1);
-		slots[k].hash = h;
+		slots[k].key[0] = key[0];
+		slots[k].key[1] = key[1];
 		slots[k].index = (int16_t)i;
-		slots[k].len = (uint8_t)len;
-		lengths[(unsigned char)vocabulary[i].word[0]] |= 1u << len;
+		*pair(vocabulary[i].word, len) |= 1u << len;
 	}
 }
 
+/* The vocabulary entry t[0..n) is; the table must be built (pthread_once). */
 static const struct vocab *lookup(const char *t, size_t n)
 {
-	pthread_once(&built, build);
-	if (n > 16 || !(lengths[(unsigned char)t[0]] & (1u << n)))
+	const uint32_t *f = n ? pair(t, n) : NULL;
+	if (!f || !(*f & (1u << n)))
 		return NULL;
-	uint32_t h = hash(t, n);
-	for (uint32_t k = h & (SLOTS - 1); slots[k].index >= 0; k = (k + 1) & (SLOTS - 1)) {
-		if (slots[k].hash == h && slots[k].len == n &&
-		    memcmp(vocabulary[slots[k].index].word, t, n) == 0)
+	uint64_t key[2];
+	for (uint32_t k = key_of(t, n, key); slots[k].index >= 0; k = (k + 1) & (SLOTS - 1))
+		if (slots[k].key[0] == key[0] && slots[k].key[1] == key[1])
 			return &vocabulary[slots[k].index];
-	}
 	return NULL;
 }
 
 /* Roles a verb keeps when inflected: "calls", "messaged", "texting". */
 #define VERBAL (R_VERB | R_GIVE | R_FIND | R_WEAK | R_TRADE | R_JOIN)
 
-uint64_t word_roles(const char *t, size_t n, int *digit)
+/* The vocabulary entry t[0..n) is, with WORD_INFLECTED for an inflected verb; 0 for none. */
+static uint16_t word_entry(const char *t, size_t n)
 {
-	*digit = -1;
 	if (n == 0 || n > 16)
 		return 0;
 	const struct vocab *v = lookup(t, n);
-	if (v) {
-		*digit = v->digit;
-		return v->roles;
-	}
+	if (v)
+		return (uint16_t)(v - vocabulary + 1);
 	static const struct {
 		const char *s;
 		size_t n;
 	} endings[] = {{"s", 1},   {"es", 2},	{"ed", 2}, {"d", 1},
 		       {"ing", 3}, {"ping", 4}, {"ged", 3}};
 	char last = t[n - 1];
-	if (last != 's' && last != 'd' && last != 'g')
+	if ((last != 's' && last != 'd' && last != 'g') || !sc_alpha((unsigned char)t[0]))
 		return 0;
 	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
 		size_t k = endings[i].n;
 		if (n > k + 2 && memcmp(t + n - k, endings[i].s, k) == 0 &&
 		    (v = lookup(t, n - k)) && (v->roles & VERBAL))
-			return v->roles & (VERBAL | R_PHONEWORD | R_PLATFORM);
+			return (uint16_t)((v - vocabulary + 1) | WORD_INFLECTED);
 	}
 	return 0;
 }
 
-/* "whats app", "insta gram", "tele gram", "face book", "snap chat", "tik tok": one word. */
-static void join_halves(const char *t, size_t n, struct tok *w)
+static uint64_t entry_roles(uint16_t v)
 {
-	static const char *const halves[][2] = {
-	    {"whats", "app"}, {"what", "sapp"}, {"insta", "gram"}, {"tele", "gram"},
-	    {"face", "book"}, {"snap", "chat"}, {"tik", "tok"},	   {"whats", "ap"}};
+	if (!v)
+		return 0;
+	uint64_t roles = vocabulary[(v & ~WORD_INFLECTED) - 1].roles;
+	return v & WORD_INFLECTED ? roles & (VERBAL | R_PHONEWORD | R_PLATFORM) : roles;
+}
+
+uint64_t word_roles(const char *t, size_t n)
+{
+	pthread_once(&built, build);
+	return entry_roles(word_entry(t, n));
+}
+
+/*
+ * "whats app", "insta gram", "tele gram", "face book", "snap chat", "tik
+ * tok": one word, the platform's; the end of it from e, or 0.
+ */
+static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t *v)
+{
+	static const char *const halves[][3] = {
+	    {"whats", "app", "whatsapp"}, {"what", "sapp", "whatsapp"},
+	    {"whats", "ap", "whatsapp"},  {"insta", "gram", "instagram"},
+	    {"tele", "gram", "telegram"}, {"face", "book", "facebook"},
+	    {"snap", "chat", "snapchat"}, {"tik", "tok", "tiktok"}};
 	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
 		size_t a = strlen(halves[i][0]), b = strlen(halves[i][1]);
-		if (w->e - w->s != a || memcmp(t + w->s, halves[i][0], a) != 0)
+		if (e - s != a || memcmp(t + s, halves[i][0], a) != 0)
 			continue;
-		size_t k = w->e;
-		while (k < n && k - w->e < 2 && (t[k] == ' ' || t[k] == '-' || t[k] == '.'))
+		size_t k = e;
+		while (k < n && k - e < 2 && (t[k] == ' ' || t[k] == '-' || t[k] == '.'))
 			k++;
 		if (k + b <= n && memcmp(t + k, halves[i][1], b) == 0 &&
 		    (k + b == n || !sc_alnum((unsigned char)t[k + b]))) {
-			w->e = k + b;
-			w->roles = R_PLATFORM | R_VERB;
-			return;
+			*v = word_entry(halves[i][2], strlen(halves[i][2]));
+			return k + b;
 		}
 	}
+	return 0;
 }
 
-int tok_next(const char *t, size_t n, size_t pos, struct tok *w)
+/*
+ * The runs of letters and digits in t[0..n) into w[] (offset and length,
+ * no vocabulary yet), sixteen bytes at a time where SSE2 is there; runs
+ * longer than 0xffff are cut.  Returns how many; *oily is set when a digit
+ * stands next to an o, i or l (as_digits() has work to do).
+ */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bit k set when x[k] is in [lo, lo + count). */
+static inline unsigned in_range(__m128i x, char lo, int count)
 {
-	while (pos < n && !sc_alnum((unsigned char)t[pos]))
-		pos++;
-	if (pos >= n)
-		return 0;
-	size_t e = pos;
-	while (e < n && sc_alnum((unsigned char)t[e]))
-		e++;
-	w->s = pos;
-	w->e = e;
-	w->roles = word_roles(t + pos, e - pos, &w->digit);
-	/* "we're", "it's", "i'm": one word with its apostrophe when the vocabulary knows it. */
-	if (e + 1 < n && t[e] == '\'' && sc_alpha((unsigned char)t[e + 1])) {
-		size_t k = e + 1;
-		while (k < n && sc_alpha((unsigned char)t[k]) && k - e <= 2)
-			k++;
-		int digit;
-		uint64_t roles = word_roles(t + pos, k - pos, &digit);
-		if (roles && (k == n || !sc_alnum((unsigned char)t[k]))) {
-			w->e = k;
-			w->roles = roles;
+	__m128i shifted = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + count))));
+}
+#endif
+
+static size_t runs(const char *t, size_t n, struct word *w, int *oily)
+{
+	size_t count = 0, i = 0, start = 0;
+	int in = 0;
+	unsigned carry_d = 0, carry_o = 0;
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		unsigned d = in_range(x, '0', 10);
+		unsigned m = d | in_range(x, 'a', 26);
+		unsigned o = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('o')),
+					      _mm_cmpeq_epi8(x, _mm_set1_epi8('i'))),
+				 _mm_cmpeq_epi8(x, _mm_set1_epi8('l'))));
+		if (((d << 1 | carry_d) & o) || ((o << 1 | carry_o) & d))
+			*oily = 1;
+		carry_d = d >> 15;
+		carry_o = o >> 15;
+		while (m || in) {
+			if (in) {
+				unsigned ends = ~m & 0xffffu;
+				if (!ends)
+					break; /* the word goes on past this block */
+				size_t e = i + (size_t)__builtin_ctz(ends);
+				w[count++] =
+				    (struct word){(uint32_t)start, (uint16_t)(e - start), 0};
+				in = 0;
+				m &= ~((1u << (e - i)) - 1);
+				continue;
+			}
+			start = i + (size_t)__builtin_ctz(m);
+			in = 1;
+			m |= (1u << (start - i)) - 1; /* so that ends looks past the start */
+		}
+		/* A run that grows too long is cut (the length is 16 bits). */
+		if (in && i + 16 - start >= 0xfff0) {
+			w[count++] = (struct word){(uint32_t)start, (uint16_t)(i + 16 - start), 0};
+			start = i + 16;
 		}
 	}
-	if (w->roles & R_HALF)
-		join_halves(t, n, w);
-	return 1;
+#endif
+	for (; i < n; i++) {
+		int alnum = sc_alnum((unsigned char)t[i]);
+		if (sc_digit((unsigned char)t[i]) &&
+		    ((i > 0 && strchr("oil", t[i - 1]) && t[i - 1]) ||
+		     (i + 1 < n && strchr("oil", t[i + 1]) && t[i + 1])))
+			*oily = 1;
+		if (alnum && !in) {
+			start = i;
+			in = 1;
+		} else if (in && (!alnum || i - start >= 0xffff)) {
+			w[count++] = (struct word){(uint32_t)start, (uint16_t)(i - start), 0};
+			in = alnum;
+			start = i;
+		}
+	}
+	if (in && n > start)
+		w[count++] = (struct word){(uint32_t)start, (uint16_t)(n - start), 0};
+	if (carry_d && i < n && strchr("oil", t[i]) && t[i])
+		*oily = 1;
+	return count;
 }
 
-int words_before(const char *t, size_t pos, int words, uint64_t roles)
+enum kerr words_read(const char *t, size_t n, struct words *ws)
 {
-	size_t i = pos;
-	for (int k = 0; k < words; k++) {
-		while (i > 0 && !sc_alnum((unsigned char)t[i - 1]))
-			i--;
-		if (i == 0)
-			return 0;
-		size_t e = i;
-		while (i > 0 && sc_alnum((unsigned char)t[i - 1]))
-			i--;
-		int digit;
-		if (word_roles(t + i, e - i, &digit) & roles)
+	pthread_once(&built, build);
+	memset(ws, 0, sizeof(*ws));
+	ws->t = t;
+	ws->n = n;
+	/* At most one word in two bytes, plus the cuts of over-long runs. */
+	ws->w = malloc((n / 2 + n / 0xfff0 + 2) * sizeof(*ws->w));
+	if (!ws->w)
+		return KERR_INTERNAL;
+	size_t raw = runs(t, n, ws->w, &ws->oily), out = 0;
+	for (size_t r = 0; r < raw; r++) {
+		size_t pos = ws->w[r].s, e = pos + ws->w[r].len;
+		uint16_t v = word_entry(t + pos, e - pos);
+		/* "we're", "it's", "i'm": one word with its apostrophe when the vocabulary knows
+		 * it. */
+		if (e + 1 < n && t[e] == '\'' && sc_alpha((unsigned char)t[e + 1])) {
+			size_t k = e + 1;
+			while (k < n && sc_alpha((unsigned char)t[k]) && k - e <= 2)
+				k++;
+			uint16_t joined = word_entry(t + pos, k - pos);
+			if (joined && (k == n || !sc_alnum((unsigned char)t[k]))) {
+				e = k;
+				v = joined;
+			}
+		}
+		if (entry_roles(v) & R_HALF) {
+			size_t k = join_halves(t, n, pos, e, &v);
+			if (k)
+				e = k;
+		}
+		ws->w[out++] = (struct word){(uint32_t)pos, (uint16_t)(e - pos), v};
+		while (r + 1 < raw && ws->w[r + 1].s < e)
+			r++; /* runs taken into this word */
+	}
+	ws->count = out;
+	return KERR_OK;
+}
+
+void words_free(struct words *ws)
+{
+	free(ws->w);
+	memset(ws, 0, sizeof(*ws));
+}
+
+void tok_get(const struct words *ws, size_t i, struct tok *w)
+{
+	w->s = ws->w[i].s;
+	w->e = w->s + ws->w[i].len;
+	w->roles = entry_roles(ws->w[i].v);
+}
+
+size_t tok_find(const struct words *ws, size_t pos)
+{
+	size_t lo = 0, hi = ws->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ws->w[mid].s < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int words_before(const struct words *ws, size_t pos, int words, uint64_t roles)
+{
+	size_t i = tok_find(ws, pos);
+	for (int k = 0; k < words && i > 0; k++) {
+		i--;
+		if (ws->w[i].s + ws->w[i].len > pos)
+			continue; /* the word pos is inside */
+		if (entry_roles(ws->w[i].v) & roles)
 			return 1;
 	}
 	return 0;
 }
 
-/* Up to `most` words from pos into w[]; returns how many. */
-static int words_from(const char *t, size_t n, size_t pos, struct tok *w, int most)
-{
-	int k = 0;
-	while (k < most && tok_next(t, n, pos, &w[k])) {
-		pos = w[k].e;
-		k++;
-	}
-	return k;
-}
-
 #define LOOK 12
 
-/* The words of one candidate phrase: w[0] is where it would start. */
+/* The words of one candidate phrase: w[0] is where it would start, read as needed. */
 struct phrase {
 	const char *t;
 	size_t n;
 	const struct found *f; /* what the other detectors found */
+	size_t base;	       /* the index of w[0] in f->ws */
 	struct tok w[LOOK];
+	int filled; /* w[0..filled) are read */
 	int count;
 	int away;     /* the phrase names somewhere other than the operator */
 	int platform; /* ... a platform or channel by name ("on whatsapp") */
 };
 
-static int is(const struct phrase *p, int i, const char *word)
+/* Word i of the phrase (i < p->count). */
+static const struct tok *word_at(struct phrase *p, int i)
 {
-	size_t k = strlen(word);
-	return i < p->count && p->w[i].e - p->w[i].s == k && memcmp(p->t + p->w[i].s, word, k) == 0;
+	while (p->filled <= i) {
+		tok_get(p->f->ws, p->base + (size_t)p->filled, &p->w[p->filled]);
+		p->filled++;
+	}
+	return &p->w[i];
 }
 
-static int has(const struct phrase *p, int i, uint64_t roles)
+#define W(p, i) (*word_at(p, i))
+
+static int is(struct phrase *p, int i, const char *word)
 {
-	return i < p->count && (p->w[i].roles & roles) != 0;
+	if (i >= p->count)
+		return 0;
+	size_t k = strlen(word);
+	const struct tok *w = word_at(p, i);
+	return w->e - w->s == k && memcmp(p->t + w->s, word, k) == 0;
+}
+
+static int has(struct phrase *p, int i, uint64_t roles)
+{
+	return i < p->count && (word_at(p, i)->roles & roles) != 0;
 }
 
 /* A platform or channel that is not the operator's, at i. */
-static int elsewhere(const struct phrase *p, int i)
+static int elsewhere(struct phrase *p, int i)
 {
 	return has(p, i, R_PLATFORM | R_CHANNEL) && !has(p, i, R_OPERATOR);
 }
@@ -345,25 +490,25 @@ static int tail(struct phrase *p, int k)
 }
 
 /* From w[i]: a phone number begins ("07700 ...", "+44", "oh seven", "plus four"). */
-static int number_next(const struct phrase *p, int i)
+static int number_next(struct phrase *p, int i)
 {
 	if (i >= p->count)
 		return 0;
-	unsigned char c = (unsigned char)p->t[p->w[i].s];
+	unsigned char c = (unsigned char)p->t[W(p, i).s];
 	return (c >= '0' && c <= '9') || has(p, i, R_NUMBER | R_PLUS) ||
-	       (p->w[i].s > 0 && (p->t[p->w[i].s - 1] == '+' || p->t[p->w[i].s - 1] == '('));
+	       (W(p, i).s > 0 && (p->t[W(p, i).s - 1] == '+' || p->t[W(p, i).s - 1] == '('));
 }
 
 /*
  * 1 when a contact detail found by the other detectors begins just after
  * word i (past spaces, ':' and '-'): "email the files to jane@x.com".
  */
-static int detail_after(const struct phrase *p, int i)
+static int detail_after(struct phrase *p, int i)
 {
 	if (i >= p->count)
 		return 0;
-	size_t k = p->w[i].e;
-	while (k < p->n && k - p->w[i].e < 3 &&
+	size_t k = W(p, i).e;
+	while (k < p->n && k - W(p, i).e < 3 &&
 	       (p->t[k] == ' ' || p->t[k] == ':' || p->t[k] == '-'))
 		k++;
 	for (int j = 0; j < p->f->n; j++)
@@ -373,7 +518,7 @@ static int detail_after(const struct phrase *p, int i)
 }
 
 /* "call me crazy": an idiom, not an invitation. */
-static int idiom(const struct phrase *p, int i)
+static int idiom(struct phrase *p, int i)
 {
 	static const char *const words[] = {"crazy", "mad",   "old",	 "picky", "paranoid",
 					    "fussy", "silly", "cynical", "lazy",  "biased"};
@@ -383,10 +528,10 @@ static int idiom(const struct phrase *p, int i)
 	return 0;
 }
 
-/* The phrase starting at p->w[0]: the index past its last word, or 0. */
+/* The phrase starting at W(p, 0): the index past its last word, or 0. */
 static int match(struct phrase *p)
 {
-	uint64_t r = p->w[0].roles;
+	uint64_t r = W(p, 0).roles;
 	/* call or text me / call/text 07700 ... */
 	int v = 0;
 	if ((r & R_VERB) && (is(p, 1, "or") || is(p, 1, "and")) && has(p, 2, R_VERB))
@@ -408,10 +553,10 @@ static int match(struct phrase *p)
 			return p->platform ? k : 0;
 		}
 		/* dm @freyas_finds */
-		size_t after = p->w[0].e;
+		size_t after = W(p, 0).e;
 		while (after < p->n && p->t[after] == ' ')
 			after++;
-		if ((r & R_NOUN) && after < p->n && p->t[after] == '@' && after == p->w[0].e + 1)
+		if ((r & R_NOUN) && after < p->n && p->t[after] == '@' && after == W(p, 0).e + 1)
 			return 1;
 		/* ring the shop, email our trade team, ring my mobile */
 		if (has(p, v + 1, R_DET) && !is(p, 0, "hit")) {
@@ -431,10 +576,10 @@ static int match(struct phrase *p)
 		 * call 07700 900123, text plus four four ..., call Sarah on 020 ...;
 		 * "phone 0161 ...", "WhatsApp: 07700 ..." are labels.
 		 */
-		if ((r & R_PHONEWORD) && (r & R_NOUN) && p->t[p->w[0].e] != ':') {
+		if ((r & R_PHONEWORD) && (r & R_NOUN) && p->t[W(p, 0).e] != ':') {
 			if (number_next(p, 1))
 				return 1;
-			if (p->count > 3 && !p->w[1].roles && !number_next(p, 1) &&
+			if (p->count > 3 && !W(p, 1).roles && !number_next(p, 1) &&
 			    (is(p, 2, "on") || is(p, 2, "at")) && number_next(p, 3))
 				return 2;
 		}
@@ -450,14 +595,14 @@ static int match(struct phrase *p)
 				return j + 3;
 			if (is(p, j, "to") && has(p, j + 1, R_PRONOUN) && has(p, j + 2, R_AWAY))
 				return j + 3;
-			if (has(p, j, R_OPERATOR) || p->t[p->w[j - 1].e] == '.')
+			if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
 				break;
 		}
 		/* email the artwork to sales@..., email for a price list: trade@... */
 		if ((r & (R_NOUN | R_GIVE)) && !has(p, 1, R_IS | R_PREP) &&
-		    !words_before(p->t, p->w[0].s, 1, R_DET)) {
+		    !words_before(p->f->ws, W(p, 0).s, 1, R_DET)) {
 			for (int j = 1; j < 7 && j < p->count; j++) {
-				if (has(p, j, R_OPERATOR) || p->t[p->w[j - 1].e] == '.')
+				if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
 					break;
 				if (detail_after(p, j))
 					return has(p, j, R_PREP) || is(p, j, "to") ? j : j + 1;
@@ -567,7 +712,7 @@ static int match(struct phrase *p)
 			}
 			if (is(p, j, "bank") && is(p, j + 1, "transfer"))
 				return tail(p, j + 2);
-			if (has(p, j, R_OPERATOR) || p->t[p->w[j - 1].e] == '.')
+			if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
 				break;
 		}
 		return 0;
@@ -604,8 +749,8 @@ static int match(struct phrase *p)
 					while (k < p->count && k < 9 &&
 					       has(p, k, R_SHOP | R_NAME | R_DOCUMENT))
 						k++;
-					if (k < p->count && k < 9 && !p->w[k].roles &&
-					    p->t[p->w[k - 1].e] == ' ')
+					if (k < p->count && k < 9 && !W(p, k).roles &&
+					    p->t[W(p, k - 1).e] == ' ')
 						k++; /* my shop banner */
 					return k;
 				}
@@ -639,8 +784,7 @@ static int negated(const char *t, size_t s)
 	size_t b = e;
 	while (b > 0 && (sc_alnum((unsigned char)t[b - 1]) || t[b - 1] == '\''))
 		b--;
-	int digit;
-	return b < e && (word_roles(t + b, e - b, &digit) & R_NEG);
+	return b < e && (word_roles(t + b, e - b) & R_NEG);
 }
 
 /*
@@ -651,54 +795,60 @@ static int negated(const char *t, size_t s)
  * operator is the channel ("message us here on Kapsule").  Phrases a few
  * words apart with nothing found between them are one span.
  */
-void find_words(const char *t, size_t n, struct found *f)
+void find_words(struct found *f)
 {
+	const struct words *ws = f->ws;
+	const char *t = ws->t;
 	struct phrase p;
 	p.t = t;
-	p.n = n;
+	p.n = ws->n;
 	p.f = f;
-	size_t pos = 0;
 	int last = -1; /* index in f of the last solicitation added */
 	struct tok cur;
-	while (tok_next(t, n, pos, &cur)) {
-		pos = cur.e;
+	for (size_t i = 0; i < ws->count; i++) {
+		if (!ws->w[i].v)
+			continue;
+		tok_get(ws, i, &cur);
 		if (!(cur.roles & (R_VERB | R_GIVE | R_FIND | R_WE | R_TRADE | R_SELF | R_PLATFORM |
 				   R_WEAK | R_JOIN | R_OTHER | R_CHANNEL)))
 			continue;
+		p.base = i;
 		p.w[0] = cur;
-		p.count = 1 + words_from(t, n, cur.e, p.w + 1, LOOK - 1);
+		p.filled = 1;
+		p.count = ws->count - i < LOOK ? (int)(ws->count - i) : LOOK;
 		p.away = p.platform = 0;
 		int end = match(&p);
 		if (!end || negated(t, cur.s))
 			continue;
 		int stop = end + 3 < p.count ? end + 3 : p.count;
 		int operator= 0;
-		for (int i = 1; i < stop && !p.away; i++)
-			operator|= has(&p, i, R_OPERATOR);
+		for (int k = 1; k < stop && !p.away; k++)
+			operator|= has(&p, k, R_OPERATOR);
 		if (operator)
 			continue;
-		size_t s = p.w[0].s, e = p.w[end - 1].e;
+		size_t s = W(&p, 0).s, e = W(&p, end - 1).e;
 		if (finding_between(f, s, e))
 			continue; /* words inside a link or an address ("wa.me/...") */
+		i += (size_t)end - 1;
 		if (last >= 0 && last < f->n && f->spans[last].kind == SCREEN_SOLICITATION) {
-			struct tok gap;
-			size_t at = f->spans[last].end;
+			/* Joined to the last phrase by connecting words only: one span. */
+			size_t g = tok_find(ws, f->spans[last].end);
 			int words = 0;
-			while (words < 5 && tok_next(t, n, at, &gap) && gap.s < s) {
-				words++;
-				at = gap.e;
+			struct tok gap;
+			for (; g < ws->count && words < 5; g++, words++) {
+				tok_get(ws, g, &gap);
+				if (gap.s >= s)
+					break;
 				if (!(gap.roles &
 				      (R_PREP | R_DET | R_PLATFORM | R_STOP | R_PRONOUN)))
-					words = 5; /* not a connecting word: two phrases */
+					words = 5;
 			}
 			if (words < 5 && !finding_between(f, f->spans[last].end, s)) {
 				f->spans[last].end = e;
-				pos = e;
 				continue;
 			}
 		}
 		found_add(f, s, e, SCREEN_SOLICITATION, 70);
 		last = f->n - 1;
-		pos = e;
 	}
 }
