@@ -37,6 +37,18 @@ void api_error(struct req *r, enum kerr code, const char *field, const char *msg
 	jw_kstr(&w, "message", msg ? msg : kerr_message(code));
 	if (field && field[0])
 		jw_kstr(&w, "field", field);
+	if (r->err.nspans > 0) {
+		jw_key(&w, "spans");
+		jw_arr(&w);
+		for (int i = 0; i < r->err.nspans && i < ERR_MAX_SPANS; i++) {
+			jw_obj(&w);
+			jw_kstr(&w, "kind", r->err.spans[i].kind);
+			jw_kint(&w, "start", r->err.spans[i].start);
+			jw_kint(&w, "end", r->err.spans[i].end);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+	}
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 }

@@ -259,13 +259,20 @@ static enum kerr vreq_work(struct dctx *c, void *arg, struct jw *out)
 		return err_set(c->e, KERR_BAD_VALUE, "due_in_hours",
 			       "'due_in_hours' must be 1 to 336");
 	int64_t id;
-	enum kerr rc = vreq_create(c, x->id, &in, &id);
+	struct vreq_screened sc;
+	enum kerr rc = vreq_create(c, x->id, &in, &id, &sc);
 	if (rc)
 		return rc;
 	struct vreq v;
 	if ((rc = vreq_get(c, id, &v)))
 		return rc;
-	render_vreq(out, &v, dom_view(c));
+	jw_obj(out);
+	render_vreq_fields(out, &v, dom_view(c));
+	/* What of the question the vendor does not see, and how it reads to them. */
+	jw_kstr(out, "vendor_sees", sc.vendor_sees);
+	jw_key(out, "removed_for_vendor");
+	render_findings(out, sc.findings, sc.n);
+	jw_obj_end(out);
 	return KERR_OK;
 }
 

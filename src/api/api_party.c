@@ -7,8 +7,13 @@
 #include "domain/party.h"
 
 static const struct field vendor_fields[] = {
-    {"ref", F_STR, 1},		 {"shop_name", F_STR, 1}, {"contact_email", F_STR, 0},
-    {"contact_phone", F_STR, 0}, {"website", F_STR, 0},	  {NULL, 0, 0},
+    {"ref", F_STR, 1},
+    {"shop_name", F_STR, 1},
+    {"contact_email", F_STR, 0},
+    {"contact_phone", F_STR, 0},
+    {"website", F_STR, 0},
+    {"handles", F_STR, 0},
+    {NULL, 0, 0},
 };
 
 struct upsert_arg {
@@ -20,9 +25,9 @@ static enum kerr vendor_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct upsert_arg *x = arg;
 	json_t *in = x->in;
-	struct vendor_in v = {api_str(in, "ref"), api_str(in, "shop_name"),
+	struct vendor_in v = {api_str(in, "ref"),	    api_str(in, "shop_name"),
 			      api_str(in, "contact_email"), api_str(in, "contact_phone"),
-			      api_str(in, "website")};
+			      api_str(in, "website"),	    api_str(in, "handles")};
 	int64_t id;
 	int created;
 	enum kerr rc = vendor_upsert(c, &v, &id, &created);

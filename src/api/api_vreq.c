@@ -71,8 +71,20 @@ static enum kerr answer_work(struct dctx *c, void *arg, struct jw *out)
 {
 	struct answer_arg *x = arg;
 	int64_t mid;
-	enum kerr rc = vreq_answer(c, x->id, x->text, x->files, x->nfiles, &mid);
-	return rc ? rc : get_work(c, &x->id, out);
+	struct vreq_screened sc;
+	struct vreq v;
+	enum kerr rc = vreq_answer(c, x->id, x->text, x->files, x->nfiles, &mid, &sc);
+	if (rc || (rc = vreq_get(c, x->id, &v)))
+		return rc;
+	jw_obj(out);
+	render_vreq_fields(out, &v, dom_view(c));
+	/* The vendor is told at once what in the answer is not allowed, and why. */
+	jw_key(out, "warnings");
+	render_findings(out, sc.findings, sc.n);
+	if (sc.violation_id)
+		jw_kint(out, "violation_id", sc.violation_id);
+	jw_obj_end(out);
+	return KERR_OK;
 }
 
 static const struct field answer_fields[] = {

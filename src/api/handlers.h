@@ -46,6 +46,10 @@ void h_vreqs(struct req *r);
 void h_vreq(struct req *r);
 void h_vreq_answer(struct req *r);
 void h_vreq_cancel(struct req *r);
+void h_violations(struct req *r);
+void h_violation(struct req *r);
+void h_violation_confirm(struct req *r);
+void h_violation_dismiss(struct req *r);
 void h_attachment(struct req *r);
 
 #endif

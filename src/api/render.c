@@ -133,6 +133,10 @@ void render_message_fields(struct jw *w, const struct message *m, enum view v)
 		jw_kint(w, "author_id", m->author_id);
 		if (m->vendor_request_id)
 			jw_kint(w, "vendor_request_id", m->vendor_request_id);
+		if (m->findings) { /* what screening found in a vendor's text: spans of body */
+			jw_key(w, "findings");
+			jw_raw(w, m->findings);
+		}
 	}
 	jw_key(w, "files");
 	jw_arr(w);
@@ -159,6 +163,56 @@ void render_messages(struct jw *w, const struct message *m, int n, enum view v)
 void render_vreq(struct jw *w, const struct vreq *r, enum view v)
 {
 	jw_obj(w);
+	render_vreq_fields(w, r, v);
+	jw_obj_end(w);
+}
+
+void render_findings(struct jw *w, const struct contact_finding *f, int n)
+{
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_kstr(w, "kind", f[i].kind);
+		jw_kint(w, "start", f[i].start);
+		jw_kint(w, "end", f[i].end);
+		jw_kstr(w, "text", f[i].excerpt);
+		jw_kstr(w, "why", f[i].why);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void render_violation(struct jw *w, const struct violation *x, enum view v)
+{
+	jw_obj(w);
+	jw_kint(w, "id", x->id);
+	jw_kstr(w, "state", x->state);
+	jw_kint(w, "vendor_id", x->vendor_id);
+	jw_kstr(w, "shop_name", x->shop_name);
+	jw_kint(w, "message_id", x->message_id);
+	if (v == VIEW_STAFF)
+		jw_kint(w, "enquiry_id", x->enquiry_id);
+	jw_key(w, "kinds");
+	jw_arr(w);
+	for (const char *p = x->kinds ? x->kinds : ""; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		jw_strn(w, p, len);
+		p += len + (comma ? 1 : 0);
+	}
+	jw_arr_end(w);
+	jw_key(w, "evidence");
+	jw_raw(w, x->evidence);
+	jw_ktime(w, "created_at", x->created_at);
+	jw_ktime(w, "decided_at", x->decided_at);
+	jw_kstr_opt(w, "reason", x->reason);
+	if (v == VIEW_STAFF && x->decided_by)
+		jw_kint(w, "decided_by", x->decided_by);
+	jw_obj_end(w);
+}
+
+void render_vreq_fields(struct jw *w, const struct vreq *r, enum view v)
+{
 	jw_kint(w, "id", r->id);
 	jw_kstr(w, "state", r->state);
 	jw_kstr(w, "question", r->question);
@@ -194,7 +248,6 @@ void render_vreq(struct jw *w, const struct vreq *r, enum view v)
 		jw_key(w, "answer");
 		render_message(w, r->answer, v);
 	}
-	jw_obj_end(w);
 }
 
 void render_user(struct jw *w, const struct user *u)
@@ -219,6 +272,7 @@ void render_vendor_fields(struct jw *w, const struct vendor *v)
 	jw_kstr_opt(w, "contact_email", v->contact_email);
 	jw_kstr_opt(w, "contact_phone", v->contact_phone);
 	jw_kstr_opt(w, "website", v->website);
+	jw_kstr(w, "handles", v->handles ? v->handles : "");
 	jw_ktime(w, "created_at", v->created_at);
 	jw_ktime(w, "updated_at", v->updated_at);
 }

@@ -26,6 +26,11 @@ void render_message_fields(struct jw *w, const struct message *m, enum view v);
 void render_message(struct jw *w, const struct message *m, enum view v);
 void render_messages(struct jw *w, const struct message *m, int n, enum view v);
 void render_vreq(struct jw *w, const struct vreq *r, enum view v);
+/* A request's fields inside an object the caller opens and closes. */
+void render_vreq_fields(struct jw *w, const struct vreq *r, enum view v);
+/* Screening findings as [{"kind","start","end","text","why"}]. */
+void render_findings(struct jw *w, const struct contact_finding *f, int n);
+void render_violation(struct jw *w, const struct violation *x, enum view v);
 void render_user(struct jw *w, const struct user *u);
 void render_vendor_fields(struct jw *w, const struct vendor *v);
 void render_principal_fields(struct jw *w, const struct principal *p);

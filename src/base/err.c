@@ -46,6 +46,7 @@ enum kerr err_set(struct err *e, enum kerr code, const char *field, const char *
 	e->code = code;
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
 	e->msg[0] = '\0';
+	e->nspans = 0;
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);

@@ -37,6 +37,8 @@
 	  "the body has a content type this route does not take")                                  \
 	X(FILE_TYPE, "unsupported_file_type", 415, "the file's content is not an allowed type")    \
 	X(RATE_LIMITED, "rate_limited", 429, "too many attempts; try again later")                 \
+	X(CONTACT_DETAILS, "contact_details", 422,                                                 \
+	  "the text carries contact details that may not be sent")                                 \
 	X(LIMIT, "limit_exceeded", 400, "a limit was exceeded")                                    \
 	X(INTERNAL, "internal", 500, "something went wrong on our side")                           \
 	X(DB, "database_error", 500, "the database failed")                                        \
@@ -55,10 +57,19 @@ enum kerr {
  * An error with its detail.  The message is copied in, so callers may pass
  * temporary strings.  A zeroed struct err is "no error".
  */
+/* A part of the field's text at fault ("spans" in the error sent). */
+struct err_span {
+	char kind[16];	      /* what it is ("phone") */
+	long long start, end; /* bytes, end exclusive */
+};
+#define ERR_MAX_SPANS 16
+
 struct err {
 	enum kerr code; /* KERR_OK when there is no error */
 	char field[64]; /* field or parameter at fault, "" when none */
 	char msg[256];	/* sentence for the client, "" means the default */
+	int nspans;	/* spans[0..nspans) of the field's text at fault */
+	struct err_span spans[ERR_MAX_SPANS];
 };
 
 /* Name of a code as sent to clients ("not_found"). Never NULL. */

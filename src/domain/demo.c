@@ -181,7 +181,7 @@ static enum kerr make_staff(struct dctx *c, void *arg)
 	}
 	for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
 		const struct demo_vendor *v = &vendors[i];
-		struct vendor_in vi = {v->ref, v->shop, v->email, v->phone, v->web};
+		struct vendor_in vi = {v->ref, v->shop, v->email, v->phone, v->web, NULL};
 		int64_t vid;
 		int created;
 		if ((rc = vendor_upsert(c, &vi, &vid, &created)))
@@ -289,7 +289,8 @@ static enum kerr reply_fn(struct dctx *c, void *arg)
 	if (!rc && x->s->ask) {
 		static const char *const kinds[] = {"tracking", "photo"};
 		struct vreq_in in = {x->s->ask, kinds, 2, 0};
-		rc = vreq_create(c, x->enquiry_id, &in, &x->vreq_id);
+		struct vreq_screened sc;
+		rc = vreq_create(c, x->enquiry_id, &in, &x->vreq_id, &sc);
 	}
 	if (!rc)
 		rc = message_post(c, x->enquiry_id, "internal",
@@ -302,7 +303,8 @@ static enum kerr answer_fn(struct dctx *c, void *arg)
 	struct story_arg *x = arg;
 	struct upload u = {"label.png", demo_png, sizeof(demo_png)};
 	int64_t mid;
-	return vreq_answer(c, x->vreq_id, x->s->answer, &u, 1, &mid);
+	struct vreq_screened sc;
+	return vreq_answer(c, x->vreq_id, x->s->answer, &u, 1, &mid, &sc);
 }
 
 static enum kerr status_fn(struct dctx *c, void *arg)

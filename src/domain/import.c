@@ -347,8 +347,8 @@ static enum kerr import_fn(struct db *db, void *arg)
 			im->rep->customers++;
 		}
 		if (opt(first->v[C_VSHOP])) {
-			struct vendor_in vi = {first->v[C_VREF], first->v[C_VSHOP], NULL, NULL,
-					       NULL};
+			struct vendor_in vi = {
+			    first->v[C_VREF], first->v[C_VSHOP], NULL, NULL, NULL, NULL};
 			if ((rc = vendor_upsert(&c, &vi, &id, &created)))
 				break;
 			im->rep->vendors++;

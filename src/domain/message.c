@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/contact.h"
 #include "domain/order.h"
 
 static const char SQL_INSERT[] =
@@ -13,7 +14,8 @@ static const char SQL_INSERT[] =
     " created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 #define MSG_COLS                                                                                   \
 	"SELECT m.id, m.enquiry_id, m.author_id, u.name, u.role, m.audience, m.body,"              \
-	" m.vendor_request_id, m.created_at FROM messages m JOIN users u ON u.id = m.author_id"
+	" m.vendor_request_id, m.created_at, m.findings"                                           \
+	" FROM messages m JOIN users u ON u.id = m.author_id"
 static const char SQL_ONE[] = MSG_COLS " WHERE m.id = $1";
 static const char SQL_THREAD[] = MSG_COLS " WHERE m.enquiry_id = $1 ORDER BY m.id LIMIT $2";
 static const char SQL_THREAD_CUSTOMER[] =
@@ -76,8 +78,10 @@ static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, 
 	m->audience = dom_col_str(c, st, 5);
 	m->body = dom_col_str(c, st, 6);
 	m->created_at = db_col_i64(st, 8);
-	if (v == VIEW_STAFF)
+	if (v == VIEW_STAFF) {
 		m->vendor_request_id = db_col_i64(st, 7);
+		m->findings = dom_col_str(c, st, 9);
+	}
 	shape_author(c, m, db_col_i64(st, 2), dom_col_str(c, st, 3), dom_col_str(c, st, 4), v);
 }
 
@@ -107,6 +111,10 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 				   ? "the enquiry is resolved; reopen it to write again"
 				   : "the enquiry is %s; set it open to reply",
 			       shown);
+	/* Nobody may pass the vendor's contact details on to the customer (G2). */
+	if (dom_is_staff(c) && strcmp(audience, "customer") == 0 &&
+	    (rc = contact_check_reply(c, &row, body)))
+		return rc;
 	int64_t id;
 	if ((rc = message_insert(c, &row, audience, body, 0, &id)))
 		return rc;
@@ -140,6 +148,7 @@ static void read_answer_row(struct dctx *c, struct db_stmt *st, void *out)
 		m->author_id = db_col_i64(st, 2);
 		m->enquiry_id = db_col_i64(st, 1);
 		m->vendor_request_id = db_col_i64(st, 7);
+		m->findings = dom_col_str(c, st, 9);
 	}
 }
 

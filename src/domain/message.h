@@ -27,6 +27,7 @@ struct message {
 	const char *audience;
 	const char *body;
 	int64_t vendor_request_id; /* staff view only */
+	const char *findings;	   /* staff view of a vendor's text: screening's spans as JSON */
 	int64_t created_at;
 	int mine; /* written by the principal */
 	struct attachment_ref *files;

@@ -122,6 +122,7 @@ enum kerr order_create(struct dctx *c, const struct order_in *in, int64_t *id)
 
 void order_read_party(struct dctx *c, struct db_stmt *st, int col, struct screen_party *p)
 {
+	memset(p, 0, sizeof(*p));
 	p->last_name = dom_col_str(c, st, col);
 	p->email = dom_col_str(c, st, col + 1);
 	p->phone = dom_col_str(c, st, col + 2);

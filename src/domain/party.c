@@ -14,15 +14,17 @@ static const char SQL_VENDOR_FIND[] = "SELECT id FROM vendors WHERE ref = $1";
 #define KEEP(col, p)                                                                               \
 	col " = CASE WHEN CAST(" p " AS TEXT) IS NULL THEN " col " ELSE NULLIF(" p ", '') END"
 static const char SQL_VENDOR_INSERT[] =
-    "INSERT INTO vendors (ref, shop_name, contact_email, contact_phone, website, created_at,"
-    " updated_at) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $6)"
-    " RETURNING id";
+    "INSERT INTO vendors (ref, shop_name, contact_email, contact_phone, website, handles,"
+    " created_at, updated_at) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''),"
+    " COALESCE(CAST($7 AS TEXT), ''), $6, $6) RETURNING id";
 static const char SQL_VENDOR_UPDATE[] =
     "UPDATE vendors SET shop_name = $2, " KEEP("contact_email", "$3") ", " KEEP(
-	"contact_phone", "$4") ", " KEEP("website", "$5") ", updated_at = $6 WHERE id = $1";
+	"contact_phone", "$4") ", " KEEP("website", "$5") ","
+							  " handles = COALESCE(CAST($7 AS TEXT), "
+							  "handles), updated_at = $6 WHERE id = $1";
 static const char SQL_VENDOR_LIST[] =
-    "SELECT id, ref, shop_name, contact_email, contact_phone, website, created_at, updated_at"
-    " FROM vendors WHERE id > $1 ORDER BY id LIMIT $2";
+    "SELECT id, ref, shop_name, contact_email, contact_phone, website, created_at, updated_at,"
+    " handles FROM vendors WHERE id > $1 ORDER BY id LIMIT $2";
 static const char SQL_CUSTOMER_FIND[] =
     "SELECT c.id, c.user_id, u.email, u.name FROM customers c JOIN users u ON u.id = c.user_id"
     " WHERE c.ref = $1";
@@ -40,7 +42,8 @@ static enum kerr check_vendor(struct dctx *c, const struct vendor_in *in)
 	if ((rc = dom_check_text(c, "ref", in->ref, 100, 1)) ||
 	    (rc = dom_check_text(c, "shop_name", in->shop_name, 200, 1)) ||
 	    (rc = dom_check_text(c, "contact_phone", in->contact_phone, 50, 0)) ||
-	    (rc = dom_check_text(c, "website", in->website, 500, 0)))
+	    (rc = dom_check_text(c, "website", in->website, 500, 0)) ||
+	    (rc = dom_check_text(c, "handles", in->handles, 500, 0)))
 		return rc;
 	if (in->contact_email && in->contact_email[0] &&
 	    (rc = auth_check_email(c, "contact_email", in->contact_email)))
@@ -60,13 +63,13 @@ enum kerr vendor_upsert(struct dctx *c, const struct vendor_in *in, int64_t *id,
 	if (*created)
 		rc = db_one_i64(c->db, c->e, id, SQL_VENDOR_INSERT,
 				DB_ARGS(in->ref, in->shop_name, in->contact_email,
-					in->contact_phone, in->website, c->now));
+					in->contact_phone, in->website, c->now, in->handles));
 	else
 		rc = enquiry_rename_shop(c, *id, in->shop_name);
 	if (!*created && !rc)
 		rc = db_exec(c->db, c->e, SQL_VENDOR_UPDATE,
 			     DB_ARGS(*id, in->shop_name, in->contact_email, in->contact_phone,
-				     in->website, c->now));
+				     in->website, c->now, in->handles));
 	if (rc)
 		return rc;
 	return audit_append(c, *created ? "vendor.create" : "vendor.update", "vendor", *id,
@@ -95,6 +98,7 @@ enum kerr vendor_list(struct dctx *c, int64_t after, int limit, struct vendor **
 		v->website = dom_col_str(c, st, 5);
 		v->created_at = db_col_i64(st, 6);
 		v->updated_at = db_col_i64(st, 7);
+		v->handles = dom_col_str(c, st, 8);
 	}
 	db_done(st);
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;

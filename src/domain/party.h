@@ -16,6 +16,7 @@ struct vendor {
 	int64_t id;
 	const char *ref, *shop_name;
 	const char *contact_email, *contact_phone, *website; /* staff only */
+	const char *handles; /* staff only: comma-separated social and messaging handles */
 	int64_t created_at, updated_at;
 };
 
@@ -23,7 +24,8 @@ struct vendor_in {
 	const char *ref;       /* required, 1..100 characters */
 	const char *shop_name; /* required, shown to customers */
 	const char *contact_email, *contact_phone,
-	    *website; /* optional; never shown to customers */
+	    *website;	     /* optional; never shown to customers */
+	const char *handles; /* optional, comma-separated ("@janemakes, tiktok:janemakes") */
 };
 /* Optional details of vendors and customers: NULL keeps what is stored, "" clears it. */
 

@@ -89,8 +89,10 @@ static enum kerr evidence_text(struct dctx *c, const struct vreq_in *in, const c
 	return KERR_OK;
 }
 
-enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *in, int64_t *id)
+enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *in, int64_t *id,
+		      struct vreq_screened *out)
 {
+	memset(out, 0, sizeof(*out));
 	struct enquiry_row row;
 	const char *evidence;
 	enum kerr rc = dom_require(c, ROLES_STAFF);
@@ -116,7 +118,9 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 					 (json_int_t)enquiry_id, "vendor_id",
 					 (json_int_t)row.vendor_id, "evidence", evidence, "due_at",
 					 (json_int_t)due, "state", "open"))) ||
-	    (rc = message_insert(c, &row, "to_vendor", in->question, *id, &mid)))
+	    (rc = message_insert(c, &row, "to_vendor", in->question, *id, &mid)) ||
+	    (rc = contact_removed_for_vendor(c, &row, in->question, &out->findings, &out->n,
+					     &out->vendor_sees)))
 		return rc;
 	return enquiry_sync_requests(c, &row);
 }
@@ -227,8 +231,9 @@ static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char stat
 }
 
 enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct upload *files,
-		      int nfiles, int64_t *message_id)
+		      int nfiles, int64_t *message_id, struct vreq_screened *out)
 {
+	memset(out, 0, sizeof(*out));
 	int64_t enquiry_id = 0;
 	char state[24] = "";
 	struct enquiry_row row;
@@ -246,6 +251,8 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 			       state);
 	if ((rc = enquiry_load(c, enquiry_id, &row)) ||
 	    (rc = message_insert(c, &row, "from_vendor", text, id, message_id)) ||
+	    (rc = contact_vendor_text(c, &row, *message_id, text, &out->findings, &out->n,
+				      &out->violation_id)) ||
 	    (rc = attachment_attach(c, *message_id, files, nfiles)) ||
 	    (rc = db_exec(c->db, c->e, SQL_ANSWER,
 			  DB_ARGS(id, to, c->now, c->who->user_id, *message_id))) ||

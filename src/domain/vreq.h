@@ -13,6 +13,7 @@
 #define KAPSULE_DOMAIN_VREQ_H
 
 #include "domain/attachment.h"
+#include "domain/contact.h"
 #include "domain/domain.h"
 #include "domain/message.h"
 #include "domain/order.h"
@@ -39,8 +40,20 @@ struct vreq_in {
 extern const char *const vreq_evidence_kinds[];
 extern const char *const vreq_states[];
 
-/* Asks the vendor of the enquiry's order.  Staff. */
-enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *in, int64_t *id);
+/* What screening made of a request's question or an answer's text (contact.h). */
+struct vreq_screened {
+	struct contact_finding *findings; /* removed for the vendor, or not allowed from it */
+	int n;
+	const char *vendor_sees; /* the question as the vendor reads it (create only) */
+	int64_t violation_id;	 /* opened by the answer, or 0 */
+};
+
+/*
+ * Asks the vendor of the enquiry's order.  Staff.  *out tells the agent what
+ * of the question the vendor does not see.
+ */
+enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *in, int64_t *id,
+		      struct vreq_screened *out);
 /* One request with its order and answer.  Its vendor, or staff. */
 enum kerr vreq_get(struct dctx *c, int64_t id, struct vreq *out);
 
@@ -55,9 +68,13 @@ struct vreq_filter {
 enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **out, int *n,
 		    int *more);
 
-/* Answers a request with text and files.  Its vendor's users. */
+/*
+ * Answers a request with text and files.  Its vendor's users.  The text is
+ * kept as written; *out lists what in it is not allowed (a violation is
+ * opened for an agent), for the vendor to be told at once.
+ */
 enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct upload *files,
-		      int nfiles, int64_t *message_id);
+		      int nfiles, int64_t *message_id, struct vreq_screened *out);
 /* Cancels an open or overdue request.  Staff. */
 enum kerr vreq_cancel(struct dctx *c, int64_t id);
 

@@ -37,6 +37,22 @@ static inline int sc_alnum(unsigned char c)
 	return sc_digit(c) || sc_alpha(c);
 }
 
+/* The next run of letters and digits at or after *s, as [*s, *e); 0 when there is none. */
+static inline int sc_next_word(const char *t, size_t n, size_t *s, size_t *e)
+{
+	size_t i = *s;
+	while (i < n && !sc_alnum((unsigned char)t[i]))
+		i++;
+	if (i >= n)
+		return 0;
+	size_t k = i;
+	while (k < n && sc_alnum((unsigned char)t[k]))
+		k++;
+	*s = i;
+	*e = k;
+	return 1;
+}
+
 /* Characters of an address's local part. */
 static inline int sc_local(unsigned char c)
 {
@@ -96,6 +112,9 @@ struct tok {
 
 /* The roles of t[0..n) as a word (0 when not in the vocabulary). */
 uint64_t word_roles(const char *t, size_t n);
+
+/* The digit a number word names ("seven", "oh"), or -1. */
+int word_digit(const char *t, size_t n);
 
 /*
  * The words of the folded text, read once by words_read(): each a byte

@@ -97,6 +97,7 @@ struct number {
 	int groups;	     /* how many groups (at most MAX_GROUPS counted) */
 	int len[MAX_GROUPS]; /* digits in each of the first groups */
 	int bracketed;	     /* the first group was in brackets: (01632) */
+	int closed;	     /* ... and the bracket was closed */
 };
 
 /*
@@ -127,6 +128,7 @@ static void read_number(const char *t, size_t n, size_t e, int bracket, struct n
 		size_t k = e;
 		if (bracket && d == ')') {
 			bracket = 0;
+			x->closed = 1;
 			k++;
 		}
 		size_t seps = 0;
@@ -221,6 +223,12 @@ static void find_phones(const char *t, size_t n, struct found *f)
 			continue;
 		struct number x;
 		read_number(t, n, i + (plus || bracket), bracket, &x);
+		if (bracket &&
+		    !x.closed) { /* "(07700 900123, ...": the bracket is not the number's */
+			i++;
+			bracket = 0;
+			read_number(t, n, i, 0, &x);
+		}
 		size_t s = i + (plus || bracket ? 1 : 0);
 		/* Glued to letters, an address, or a time ("05/01/2025 15:10"). */
 		int glued =
@@ -261,18 +269,13 @@ static void find_phones(const char *t, size_t n, struct found *f)
 static char *as_digits(char *t, size_t n)
 {
 	char *d = t;
-	size_t i = 0;
-	while (i < n) {
-		if (!sc_alnum((unsigned char)t[i])) {
-			i++;
-			continue;
-		}
-		size_t e = i;
+	size_t i = 0, e;
+	for (; sc_next_word(t, n, &i, &e); i = e) {
 		int real = 0, other = 0;
-		for (; e < n && sc_alnum((unsigned char)t[e]); e++) {
-			real += sc_digit((unsigned char)t[e]);
-			other += !sc_digit((unsigned char)t[e]) && t[e] != 'o' && t[e] != 'i' &&
-				 t[e] != 'l';
+		for (size_t k = i; k < e; k++) {
+			real += sc_digit((unsigned char)t[k]);
+			other += !sc_digit((unsigned char)t[k]) && t[k] != 'o' && t[k] != 'i' &&
+				 t[k] != 'l';
 		}
 		if (real && !other && real < (int)(e - i)) {
 			if (d == t) { /* the first such word: from here on, a copy */
@@ -283,7 +286,6 @@ static char *as_digits(char *t, size_t n)
 			for (size_t k = i; k < e; k++)
 				d[k] = t[k] == 'o' ? '0' : t[k] == 'i' || t[k] == 'l' ? '1' : t[k];
 		}
-		i = e;
 	}
 	return d;
 }
@@ -476,6 +478,12 @@ static void find_digits(const char *t, size_t n, const char *phone, struct found
 
 static void find_party(const char *t, size_t n, const struct screen_party *p, struct found *f)
 {
+	for (int i = 0; i < p->nothers; i++) {
+		const char *o = p->others[i];
+		if (o[0] == '@')
+			o++; /* a handle, with its @ or without */
+		find_word(t, n, o, strlen(o), SCREEN_HANDLE, f);
+	}
 	if (p->email)
 		find_word(t, n, p->email, strlen(p->email), SCREEN_EMAIL, f);
 	if (p->phone)
@@ -506,19 +514,32 @@ static enum kerr find_party_folded(const char *t, size_t n, const struct screen_
 				   struct found *f)
 {
 	struct norm email = {0}, phone = {0}, last = {0}, address = {0};
+	struct norm others[SCREEN_MAX_OTHERS];
+	const char *folded_others[SCREEN_MAX_OTHERS];
+	int nothers = p->nothers < SCREEN_MAX_OTHERS ? p->nothers : SCREEN_MAX_OTHERS, done = 0;
 	enum kerr rc = KERR_OK;
 	if ((rc = fold(p->email, &email)) || (rc = fold(p->phone, &phone)) ||
 	    (rc = fold(p->last_name, &last)) || (rc = fold(p->address, &address)))
 		goto out;
-	struct screen_party folded = {p->email ? email.text : NULL, p->phone ? phone.text : NULL,
+	for (; done < nothers; done++) {
+		if ((rc = fold(p->others[done], &others[done])))
+			goto out;
+		folded_others[done] = others[done].text ? others[done].text : "";
+	}
+	struct screen_party folded = {p->email ? email.text : NULL,
+				      p->phone ? phone.text : NULL,
 				      p->last_name ? last.text : NULL,
-				      p->address ? address.text : NULL};
+				      p->address ? address.text : NULL,
+				      folded_others,
+				      nothers};
 	find_party(t, n, &folded, f);
 out:
 	norm_free(&email);
 	norm_free(&phone);
 	norm_free(&last);
 	norm_free(&address);
+	for (int i = 0; i < done; i++)
+		norm_free(&others[i]);
 	return rc;
 }
 
@@ -743,4 +764,124 @@ enum kerr screen_redact_text(const char *text, size_t n, const struct screen_par
 		return rc;
 	*removed = count;
 	return screen_redact(text, n, spans, count, out);
+}
+
+/* The digits of a phone number as written (folded), number words read as digits. */
+static void phone_digits(const char *t, size_t n, struct buf *b)
+{
+	int repeat = 0;
+	size_t i = 0, e;
+	for (; sc_next_word(t, n, &i, &e); i = e) {
+		int d = word_digit(t + i, e - i);
+		if (d >= 0) {
+			for (int k = 0; k < (repeat ? repeat : 1); k++)
+				buf_append_char(b, (char)('0' + d));
+			repeat = 0;
+		} else if (e - i == 6 && memcmp(t + i, "double", 6) == 0) {
+			repeat = 2;
+		} else if (e - i == 6 && memcmp(t + i, "triple", 6) == 0) {
+			repeat = 3;
+		} else {
+			/* Digits, and O, I and l standing for them in a word that has digits. */
+			int real = 0;
+			for (size_t k = i; k < e; k++)
+				real += sc_digit((unsigned char)t[k]);
+			for (size_t k = i; k < e && real; k++) {
+				char c = t[k] == 'o'		      ? '0'
+					 : t[k] == 'i' || t[k] == 'l' ? '1'
+								      : t[k];
+				if (sc_digit((unsigned char)c))
+					buf_append_char(b, c);
+			}
+		}
+	}
+}
+
+/* t with "at" and "dot" forms written as '@' and '.', " slash " as '/', and no spaces. */
+static void address_text(const char *t, size_t n, struct buf *b)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t k;
+		if ((k = at_form(t + i, n - i))) {
+			buf_append_char(b, '@');
+			i += k;
+		} else if ((k = dot_form(t + i, n - i, 0))) {
+			buf_append_char(b, '.');
+			i += k;
+		} else if (n - i >= 7 && memcmp(t + i, " slash ", 7) == 0) {
+			buf_append_char(b, '/');
+			i += 7;
+		} else {
+			if (t[i] != ' ')
+				buf_append_char(b, t[i]);
+			i++;
+		}
+	}
+}
+
+enum kerr screen_value(const char *text, size_t n, const struct screen_span *sp, char *out,
+		       size_t cap)
+{
+	if (sp->start > sp->end || sp->end > n || cap == 0)
+		return KERR_BAD_VALUE;
+	struct norm nm;
+	enum kerr rc = norm_text(text + sp->start, sp->end - sp->start, &nm);
+	if (rc) {
+		norm_free(&nm);
+		return rc;
+	}
+	struct buf b;
+	buf_init(&b, 0);
+	const char *v;
+	size_t len;
+	switch (sp->kind) {
+	case SCREEN_PHONE:
+		phone_digits(nm.text, nm.n, &b);
+		v = buf_cstr(&b);
+		len = b.len;
+		if (len > 2 && v[0] == '0' && v[1] == '0')
+			v += 2, len -= 2; /* 0044 ... */
+		if (len >= 12 && v[0] == '4' && v[1] == '4')
+			v += 2, len -= 2; /* 44 7700 ... */
+		if (len > 1 && v[0] == '0')
+			v++, len--; /* 07700 ... */
+		break;
+	case SCREEN_EMAIL:
+	case SCREEN_URL:
+		address_text(nm.text, nm.n, &b);
+		v = buf_cstr(&b);
+		len = b.len;
+		if (sp->kind == SCREEN_URL) {
+			if (len > 8 && memcmp(v, "https://", 8) == 0)
+				v += 8, len -= 8;
+			else if (len > 7 && memcmp(v, "http://", 7) == 0)
+				v += 7, len -= 7;
+			if (len > 4 && memcmp(v, "www.", 4) == 0)
+				v += 4, len -= 4;
+			size_t h = 0;
+			while (h < len && !strchr("/?#:", v[h]))
+				h++;
+			len = h;
+		}
+		break;
+	case SCREEN_HANDLE:
+		address_text(nm.text, nm.n, &b);
+		v = buf_cstr(&b);
+		len = b.len;
+		if (len && v[0] == '@')
+			v++, len--;
+		break;
+	default:
+		v = nm.text;
+		len = nm.n;
+		break;
+	}
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, v, len);
+	out[len] = '\0';
+	buf_free(&b);
+	norm_free(&nm);
+	return KERR_OK;
 }

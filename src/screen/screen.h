@@ -43,8 +43,10 @@ struct screen_span {
 struct screen_party {
 	const char *email;
 	const char *phone;
-	const char *last_name; /* a whole word, at least two letters */
-	const char *address;   /* each comma-separated part of four or more characters */
+	const char *last_name;	   /* a whole word, at least two letters */
+	const char *address;	   /* each comma-separated part of four or more characters */
+	const char *const *others; /* websites and handles ("@janemakes"), as whole words */
+	int nothers;
 };
 
 /*
@@ -71,8 +73,9 @@ void screen_allow_set(const struct screen_allow *a);
 /* The kind's name as the command and the API write it ("phone", ...). */
 const char *screen_kind_name(enum screen_kind k);
 
-#define SCREEN_MAX_INPUT ((size_t)1 << 20)
-#define SCREEN_MAX_SPANS 256
+#define SCREEN_MAX_INPUT  ((size_t)1 << 20)
+#define SCREEN_MAX_SPANS  256
+#define SCREEN_MAX_OTHERS 32 /* screen_party.others past this are not looked for */
 
 /*
  * Finds spans in text[0..n), sorted by start and not overlapping, into
@@ -90,6 +93,19 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
  */
 enum kerr screen_redact(const char *text, size_t n, const struct screen_span *spans, int count,
 			struct buf *out);
+
+/*
+ * The value of a finding, for telling whether two findings are the same
+ * detail however each was written, into out (NUL-terminated, cut at cap):
+ *   phone   its digits, number words read as digits, without a country code
+ *           44 or trunk 0 ("7700900123")
+ *   email   the address with "at" and "dot" written as '@' and '.', no spaces
+ *   url     the host without "www." ("janescandles.co.uk")
+ *   handle  the name without '@'
+ * and the folded text of other kinds.  KERR_BAD_VALUE for a span outside text.
+ */
+enum kerr screen_value(const char *text, size_t n, const struct screen_span *sp, char *out,
+		       size_t cap);
 
 /* screen_find then screen_redact; *removed gets the number of spans. */
 enum kerr screen_redact_text(const char *text, size_t n, const struct screen_party *party,

@@ -219,6 +219,13 @@ static uint64_t entry_roles(uint16_t v)
 	return v & WORD_INFLECTED ? roles & (VERBAL | R_PHONEWORD | R_PLATFORM) : roles;
 }
 
+int word_digit(const char *t, size_t n)
+{
+	pthread_once(&built, build);
+	const struct vocab *v = n ? lookup(t, n) : NULL;
+	return v ? v->digit : -1;
+}
+
 uint64_t word_roles(const char *t, size_t n)
 {
 	pthread_once(&built, build);

@@ -66,6 +66,7 @@ ERROR_CODE = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
 
 E = "/api/v1/enquiries/{id}"
 V = "/api/v1/vendor-requests/{id}"
+X = "/api/v1/violations/{id}"
 
 # fmt: off
 TABLE = [
@@ -136,6 +137,17 @@ TABLE = [
     ("POST",   V + "/cancel",                          "own",     401, 403, 403, 200, 200, 403),
     ("POST",   V + "/cancel",                          "other",   401, 403, 403, 200, 200, 403),
     ("POST",   V + "/cancel",                          "missing", 401, 403, 403, 404, 404, 403),
+    # Violations: agents decide; a vendor reads its own.
+    ("GET",    "/api/v1/violations",                   "-",       401, 403, 200, 200, 200, 403),
+    ("GET",    X,                                      "own",     401, 403, 200, 200, 200, 403),
+    ("GET",    X,                                      "other",   401, 403, 404, 200, 200, 403),
+    ("GET",    X,                                      "missing", 401, 403, 404, 404, 404, 403),
+    ("POST",   X + "/confirm",                         "own",     401, 403, 403, 200, 200, 403),
+    ("POST",   X + "/confirm",                         "other",   401, 403, 403, 200, 200, 403),
+    ("POST",   X + "/confirm",                         "missing", 401, 403, 403, 404, 404, 403),
+    ("POST",   X + "/dismiss",                         "own",     401, 403, 403, 200, 200, 403),
+    ("POST",   X + "/dismiss",                         "other",   401, 403, 403, 200, 200, 403),
+    ("POST",   X + "/dismiss",                         "missing", 401, 403, 403, 404, 404, 403),
     # Files are vendor evidence: customers never see them, not even on their
     # own enquiry (the customer's "own" file is the one Blue Heron sent about
     # Jane's order); a vendor sees the files it sent.
@@ -221,7 +233,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
                 " JOIN message_attachments ma ON ma.message_id = r.answer_message_id"
                 " WHERE r.id = ?", vreq)
             cls.fx[side] = {"order": order, "enquiry": enquiry, "vreq": vreq,
-                            "attachment": attachment}
+                            "attachment": attachment, "violation": cls.new_violation(side)}
         cls.check_sides()
         # An id larger than any row of any table holds, now or during the test.
         top = 0
@@ -296,6 +308,17 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
             "due_in_hours": 24})
         assert r.status == 201, r
         return r.json()["id"]
+
+    @classmethod
+    def new_violation(cls, side):
+        """A vendor answer that gives a phone number opens a violation."""
+        vreq = cls.new_vreq(side)
+        body, ctype = multipart({"text": "Call me on 07700 900%03d." % (uuid.uuid4().int % 1000)},
+                                [])
+        r = cls.s.post("/api/v1/vendor-requests/%d/answer" % vreq, cls.t[SIDES[side]["vendor"]],
+                       raw=body, content_type=ctype)
+        assert r.status == 200 and r.json().get("violation_id"), r
+        return r.json()["violation_id"]
 
     @staticmethod
     def answer_body():
@@ -423,6 +446,12 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
                 kw["raw"], kw["content_type"] = self.answer_body()
             else:
                 kw["body"] = {}
+        elif route == X:
+            path = path.replace("{id}", str(self.object_id(role, scope, "violation")))
+        elif route.startswith(X + "/"):
+            path = path.replace("{id}", str(self.object_id(role, scope, "violation",
+                                                           fresh=self.new_violation)))
+            kw["body"] = {"reason": "Checked against the message."}
         elif route == "/api/v1/attachments/{id}":
             path = path.replace("{id}", str(self.object_id(role, scope, "attachment")))
         elif route == "/api/v1/_test/clock":
@@ -438,7 +467,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
 
     def test_table_covers_every_route(self):
         declared = declared_routes()
-        self.assertEqual(len(declared), 36, "routes.c parsed: %r" % sorted(declared))
+        self.assertEqual(len(declared), 40, "routes.c parsed: %r" % sorted(declared))
         tabled = {}
         for method, route, scope, *expected in TABLE:
             self.assertEqual(len(expected), len(ROLES), route)

@@ -589,7 +589,7 @@ class OpenApiDocument(unittest.TestCase):
             self.assertIn("`%s` %d" % (code, status), schema["description"])
         err = self.doc["components"]["schemas"]["Error"]["properties"]["error"]
         self.assertEqual(sorted(err["required"]), ["code", "message"])
-        self.assertEqual(sorted(err["properties"]), ["code", "field", "message"])
+        self.assertEqual(sorted(err["properties"]), ["code", "field", "message", "spans"])
 
     def test_bodies_match_routes_and_field_tables(self):
         routes = source_routes()

@@ -331,14 +331,16 @@ static enum kerr vreq_create_fn(struct dctx *c, void *arg)
 	struct vreq_arg *x = arg;
 	static const char *const kinds[] = {"invoice", "photo", "invoice"};
 	struct vreq_in in = {"Please send the invoice.", kinds, 3, 0};
-	return vreq_create(c, x->enquiry_id, &in, &x->id);
+	struct vreq_screened sc;
+	return vreq_create(c, x->enquiry_id, &in, &x->id, &sc);
 }
 
 static enum kerr vreq_answer_fn(struct dctx *c, void *arg)
 {
 	struct vreq_arg *x = arg;
 	int64_t mid;
-	return vreq_answer(c, x->id, x->text, NULL, 0, &mid);
+	struct vreq_screened sc;
+	return vreq_answer(c, x->id, x->text, NULL, 0, &mid, &sc);
 }
 
 static enum kerr vreq_cancel_fn(struct dctx *c, void *arg)

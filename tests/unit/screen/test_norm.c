@@ -250,7 +250,7 @@ static void test_order_talk_left_alone(void **state)
 static void test_registered_details_folded(void **state)
 {
 	(void)state;
-	struct screen_party p = {"Sales@Northwind.example", "07700 900456", NULL, NULL};
+	struct screen_party p = {"Sales@Northwind.example", "07700 900456", NULL, NULL, NULL, 0};
 	struct screen_span spans[SCREEN_MAX_SPANS];
 	int count = 0;
 	const char *s = "write to SALES@NORTHWIND.EXAMPLE";

@@ -160,7 +160,7 @@ static void test_party(void **state)
 {
 	(void)state;
 	int wrong = 0;
-	struct screen_party p = {"Jane.Doe@Example.com", "+44 7700 900123", "Smith", NULL};
+	struct screen_party p = {"Jane.Doe@Example.com", "+44 7700 900123", "Smith", NULL, NULL, 0};
 	static const char *const cases[][2] = {
 	    /* e-mail in another case */
 	    {"mail JANE.DOE@EXAMPLE.COM now", "JANE.DOE@EXAMPLE.COM"},
@@ -189,7 +189,7 @@ static void test_party(void **state)
 		wrong += check(cases[i][0], &p, cases[i][1]);
 
 	/* A national-form registered phone is found in the +44 form. */
-	struct screen_party q = {NULL, "07700 900123", NULL, NULL};
+	struct screen_party q = {NULL, "07700 900123", NULL, NULL, NULL, 0};
 	wrong += check("tel +44 7700 900123", &q, "+44 7700 900123");
 	wrong += check("tel 7700-900-123", &q, "7700-900-123");
 
@@ -198,12 +198,12 @@ static void test_party(void **state)
 	wrong += check("Order 12345 - 7700 900123", &q, "7700 900123");
 
 	/* Address parts of four or more characters, as whole words. */
-	struct screen_party r = {NULL, NULL, NULL, "12 Acacia Avenue, Leeds , LS1 4AB, UK"};
+	struct screen_party r = {NULL, NULL, NULL, "12 Acacia Avenue, Leeds , LS1 4AB, UK", NULL, 0};
 	wrong += check("I live at 12 acacia avenue in LEEDS (LS1 4AB) uk", &r,
 		       "12 acacia avenue|LEEDS|LS1 4AB");
 
 	/* Short or empty details never match everything. */
-	struct screen_party s = {"", "12", "A", ""};
+	struct screen_party s = {"", "12", "A", "", NULL, 0};
 	wrong += check("A 12 a", &s, "");
 	assert_int_equal(wrong, 0);
 }
