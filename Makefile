@@ -38,6 +38,7 @@ test: deps-test
 bench: build
 	@scripts/deps.sh bench
 	@bench/api.sh
+	@bench/screen.sh
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')

@@ -1,20 +1,22 @@
 #!/bin/sh
 # Installs the Debian packages that building, testing or benchmarking needs.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|fuzz
 # As root it runs apt-get for whatever is missing; otherwise it prints the
 # exact apt-get line to run and fails.
 set -eu
 
 build="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libutf8proc-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev python3 sqlite3 postgresql-15 haproxy"
+test="$build libcmocka-dev python3 sqlite3 postgresql-15 haproxy clang libclang-rt-14-dev"
+fuzz="$build clang libclang-rt-14-dev"
 bench="$build wrk postgresql-15 haproxy"
 
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
 bench) want=$bench ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+fuzz) want=$fuzz ;;
+*) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -40,6 +40,9 @@ echo "== unit tests (ASan+UBSan; the db tests on SQLite and PostgreSQL)"
 echo "== screening corpus (span F1, recall per kind, clean messages flagged)"
 python3 tests/screen/score.py build-asan/kapsule
 
+echo "== screening fuzz corpus replayed (libFuzzer build, ASan+UBSan)"
+scripts/fuzz.sh --replay
+
 # The API suite, once per store: $1 names the log.
 api() {
 	KAPSULE_BIN="$PWD/build-asan/kapsule" python3 -m unittest discover -s tests/api -p 'test_*.py' -v \

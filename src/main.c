@@ -9,6 +9,7 @@
  *   routes    list the routes the server answers
  *   config    print the documented default configuration
  */
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "domain/import.h"
 #include "jobs/jobs.h"
 #include "routes.h"
+#include "screen/screen.h"
 
 #define KAPSULE_VERSION "0.1.0"
 
@@ -64,6 +66,37 @@ static int usage(void)
 }
 
 /* Opens the store and applies migrations; prints the reason on failure. */
+/*
+ * What screening lets through as the operator's own: operator_domain (and
+ * every host under it), support_email, and what screen_allow adds (a
+ * domain, or an address with '@'), lower-cased.  Set once, before any
+ * thread screens.
+ */
+static void allow_operator(const struct config *cfg)
+{
+	static char text[sizeof(cfg->screen_allow) + sizeof(cfg->operator_domain) +
+			 sizeof(cfg->support_email) + 2];
+	static const char *domains[64], *emails[64];
+	static struct screen_allow allow;
+	snprintf(text, sizeof(text), "%s,%s,%s", cfg->operator_domain, cfg->support_email,
+		 cfg->screen_allow);
+	allow = (struct screen_allow){domains, 0, emails, 0};
+	for (char *p = text, *save = NULL, *item; (item = strtok_r(p, ",", &save)); p = NULL) {
+		struct slice s = slice_trim((struct slice){item, strlen(item)});
+		if (!s.n)
+			continue;
+		char *v = (char *)s.p;
+		v[s.n] = '\0';
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strchr(v, '@') && allow.nemails < 64)
+			emails[allow.nemails++] = v;
+		else if (!strchr(v, '@') && allow.ndomains < 64)
+			domains[allow.ndomains++] = v;
+	}
+	screen_allow_set(&allow);
+}
+
 static struct db_pool *open_store(const struct config *cfg, int nread)
 {
 	struct err e = {0};
@@ -266,6 +299,7 @@ int main(int argc, char **argv)
 	free(rest);
 	log_set_level((enum log_level)log_level_parse(cl.cfg.log_level));
 	clock_enable_test(cl.cfg.test_clock);
+	allow_operator(&cl.cfg);
 	if (crypto_setup()) {
 		fprintf(stderr, "kapsule: cannot initialise libsodium\n");
 		return 1;

@@ -139,6 +139,9 @@ static const struct ckey keys[] = {
     {"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
     {"support_email", S(support_email), "support@kapsule.co.uk", 0, 0,
      "marketplace support address"},
+    {"screen_allow", S(screen_allow), "", 0, 0,
+     "more domains and e-mail addresses of the operator's that screening lets through"
+     " (comma-separated; operator_domain and support_email always are)"},
     {"public_url", S(public_url), "http://127.0.0.1:8080", 0, 0, "base URL used in links"},
     {"test_clock", B(test_clock), "false", 0, 0,
      "let tests move time forward (never in production)"},

@@ -39,6 +39,7 @@ struct config {
 	char operator_name[64];		 /* marketplace name shown to people */
 	char operator_domain[128];	 /* marketplace domain */
 	char support_email[128];	 /* marketplace support address */
+	char screen_allow[512];		 /* more domains and addresses screening lets through */
 	char public_url[256];		 /* base URL for links */
 	int test_clock;			 /* allow tests to move time forward */
 	char log_level[16];		 /* debug, info, warn or error */

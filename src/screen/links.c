@@ -366,6 +366,16 @@ static size_t handle_end(const char *t, size_t n, size_t b, int *letters, int *m
 	return e;
 }
 
+/* 1 for a time of day written as a word: "3pm", "10.30am". */
+static int clock_time(const char *t, size_t n)
+{
+	size_t k = 0;
+	while (k < n && k < 5 && (sc_digit((unsigned char)t[k]) || t[k] == '.'))
+		k++;
+	return k > 0 && sc_digit((unsigned char)t[0]) && n - k == 2 &&
+	       (t[k] == 'a' || t[k] == 'p') && t[k + 1] == 'm';
+}
+
 /*
  * Handles: "@name" not preceded by an address's local part, with a letter
  * in it ("@ £5" and "@3pm" are not), and a name given after its platform
@@ -382,7 +392,8 @@ static void find_handles(const char *t, size_t n, struct found *f)
 		size_t b = i + 1 < n && t[i + 1] == ' ' ? i + 2 : i + 1;
 		int letters, marks;
 		size_t e = handle_end(t, n, b, &letters, &marks);
-		if (!letters || e - b < 2 || (e < n && t[e] == '@') || (b > i + 1 && !marks))
+		if (!letters || e - b < 2 || (e < n && t[e] == '@') || (b > i + 1 && !marks) ||
+		    clock_time(t + b, e - b))
 			continue;
 		/* "@shop.co" is a handle after its platform ("insta @shop.co"), else a stray
 		 * domain. */

@@ -53,6 +53,25 @@ class ScreenCommand(unittest.TestCase):
         self.assertEqual(json.loads(out), {"id": "r",
                                            "text": "my address: [contact details removed]!"})
 
+    def test_operator_addresses_are_allowed_by_configuration(self):
+        text = ("Returns: https://kapsule.co.uk/help/returns, help.kapsule.co.uk or "
+                "support@kapsule.co.uk; our shop is shop.example.com, write to x@example.com")
+
+        def found(*flags):
+            rc, out, err = run(*flags, "--text", text)
+            self.assertEqual(rc, 0, err)
+            return [text.encode()[f["start"]:f["end"]].decode()
+                    for f in json.loads(out)["findings"]]
+
+        self.assertEqual(found(), ["shop.example.com", "x@example.com"])
+        # Another operator: its domain is allowed, kapsule.co.uk no longer is.
+        self.assertEqual(found("--operator_domain=example.com", "--support_email=x@example.com"),
+                         ["https://kapsule.co.uk/help/returns", "help.kapsule.co.uk",
+                          "support@kapsule.co.uk"])
+        # screen_allow adds domains and addresses.
+        self.assertEqual(found("--screen_allow=example.com, x@Example.com"), [])
+        self.assertEqual(found("--screen_allow=x@example.com"), ["shop.example.com"])
+
     def test_text_flag(self):
         rc, out, _ = run("--text", "phone 07700 900123 now")
         self.assertEqual(rc, 0)
