@@ -68,5 +68,5 @@ print("%d runs over %.1f MB of JSON lines (%.1f MB of text): median %.2f s = %.1
 PY
 for f in one-mib huge; do
 	/usr/bin/time -f "%M" -o "$work/t" build/kapsule screen <"$work/$f.jsonl" >/dev/null 2>&1 || true
-	echo "peak memory on $f.jsonl ($(wc -c <"$work/$f.jsonl") bytes): $(awk '{printf "%.1f MB", $1 / 1024}' "$work/t")"
+	echo "peak memory on $f.jsonl ($(wc -c <"$work/$f.jsonl") bytes): $(tail -1 "$work/t" | awk '{printf "%.1f MB", $1 / 1024}')"
 done
