@@ -66,7 +66,8 @@ static void put_string(struct buf *b, const char *s, size_t n)
 			buf_append(b, "\\t", 2);
 			break;
 		default:
-			memcpy(e, "\\u00", 4);
+			e[1] = 'u';
+			e[2] = e[3] = '0';
 			e[4] = hex[c >> 4];
 			e[5] = hex[c & 15];
 			buf_append(b, e, 6);
@@ -434,7 +435,8 @@ int cmd_screen_run(char **args, int nargs)
 		buf_free(&out);
 		return rc ? 1 : 0;
 	}
-	struct reader r = {stdin, malloc(MAX_LINE + 1), MAX_LINE + 1, 0, 0, 0};
+	/* Zeroed, so that no byte of it is ever read unset (pages come as they are used). */
+	struct reader r = {stdin, calloc(1, MAX_LINE + 1), MAX_LINE + 1, 0, 0, 0};
 	struct line in;
 	struct buf scratch;
 	buf_init(&in.id, 0);

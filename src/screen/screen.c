@@ -506,7 +506,10 @@ static void find_party(const char *t, size_t n, const struct screen_party *p, st
 /* Folds one registered detail as the text is folded; NULL stays NULL. */
 static enum kerr fold(const char *v, struct norm *out)
 {
-	return v ? norm_text(v, strlen(v), out) : KERR_OK;
+	if (v)
+		return norm_text(v, strlen(v), out);
+	memset(out, 0, sizeof(*out));
+	return KERR_OK;
 }
 
 /* find_party with the party's details folded like the text. */
