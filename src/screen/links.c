@@ -17,15 +17,6 @@ struct form {
 	}
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Length of the first of forms[0..count) that t[0..n) starts with; 0 if none. */
-static size_t starts_with_any(const char *t, size_t n, const struct form *forms, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (forms[i].n <= n && memcmp(t, forms[i].s, forms[i].n) == 0)
-			return forms[i].n;
-	return 0;
-}
-
 static int one_of(const char *t, size_t n, const struct form *forms, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
@@ -51,37 +42,73 @@ int known_tld(const char *t, size_t n)
 	return n >= 2 && n <= 8 && one_of(t, n, tlds, COUNT(tlds));
 }
 
-size_t at_form(const char *t, size_t n)
+/* Characters a written "at" or "dot" may be bracketed with: ( [ { < - _ */
+static inline char closing(char c)
 {
-	/* Longest first where one begins another. */
-	static const struct form forms[] = {F(" at sign "), F(" at "),	 F(" (at) "), F("(at)"),
-					    F(" [at] "),    F("[at]"),	 F(" {at} "), F("{at}"),
-					    F(" <at> "),    F("<at>"),	 F(" @ "),    F(" -at- "),
-					    F("-at-"),	    F(" _at_ "), F("_at_"),   F(" (@) "),
-					    F("(@)"),	    F(" [@] "),	 F("[@]")};
+	switch (c) {
+	case '(':
+		return ')';
+	case '[':
+		return ']';
+	case '{':
+		return '}';
+	case '<':
+		return '>';
+	case '-':
+	case '_':
+		return c;
+	}
+	return 0;
+}
+
+/* "(at)", "[@]", "-at-", "(dot)", "[.]" ...: word (or sign) between brackets at t; its length or 0.
+ */
+static size_t bracketed(const char *t, size_t n, const char *word, size_t wn, char sign)
+{
+	char close = n >= 3 ? closing(t[0]) : 0;
+	if (!close)
+		return 0;
+	if (t[1] == sign && t[2] == close)
+		return 3;
+	if (n >= wn + 2 && memcmp(t + 1, word, wn) == 0 && t[wn + 1] == close)
+		return wn + 2;
+	return 0;
+}
+
+/*
+ * A written form of word ("at", "dot") or its sign ('@', '.') at t: " at ",
+ * " at sign ", "(at)", " [at] ", " @ ", "-at-", ...; its length or 0.
+ */
+static size_t written(const char *t, size_t n, const char *word, size_t wn, char sign)
+{
 	if (n < 3)
 		return 0;
-	/* Most places turn out not to be one at the first or second byte. */
-	if (t[0] == ' ' ? !strchr("a([{<@-_", t[1])
-			: !strchr("([{<-_", t[0]) || (t[1] != 'a' && t[1] != '@'))
+	if (t[0] != ' ')
+		return bracketed(t, n, word, wn, sign);
+	if (t[1] == sign)
+		return t[2] == ' ' ? 3 : 0; /* " @ ", " . " */
+	if (t[1] == word[0]) {
+		if (n >= wn + 2 && memcmp(t + 1, word, wn) == 0 && t[wn + 1] == ' ') {
+			if (sign == '@' && n >= 9 && memcmp(t + 4, "sign ", 5) == 0)
+				return 9; /* " at sign " */
+			return wn + 2;
+		}
 		return 0;
-	return starts_with_any(t, n, forms, COUNT(forms));
+	}
+	size_t k = bracketed(t + 1, n - 1, word, wn, sign);
+	return k && k + 1 < n && t[k + 1] == ' ' ? k + 2 : 0;
+}
+
+size_t at_form(const char *t, size_t n)
+{
+	return written(t, n, "at", 2, '@');
 }
 
 size_t dot_form(const char *t, size_t n, int plain)
 {
-	static const struct form forms[] = {F(" dot "), F(" (dot) "), F("(dot)"), F(" [dot] "),
-					    F("[dot]"), F(" {dot} "), F("{dot}"), F(" [.] "),
-					    F("[.]"),	F(" (.) "),   F("(.)"),	  F(" . "),
-					    F("-dot-"), F("_dot_")};
 	if (n && plain && t[0] == '.')
 		return 1;
-	if (n < 3)
-		return 0;
-	if (t[0] == ' ' ? !strchr("d([{.", t[1])
-			: !strchr("([{-_", t[0]) || (t[1] != 'd' && t[1] != '.'))
-		return 0;
-	return starts_with_any(t, n, forms, COUNT(forms));
+	return written(t, n, "dot", 3, '.');
 }
 
 size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)

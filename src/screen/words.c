@@ -139,9 +139,9 @@ static pthread_once_t built = PTHREAD_ONCE_INIT;
 /* t[0..n) (n <= 16) as two zero-padded words, and their slot. */
 static uint32_t key_of(const char *t, size_t n, uint64_t key[2])
 {
-	char b[16] = {0};
-	memcpy(b, t, n);
-	memcpy(key, b, 16);
+	key[0] = key[1] = 0;
+	for (size_t i = 0; i < n; i++) /* little-endian order, as a copy would give */
+		key[i >> 3] |= (uint64_t)(unsigned char)t[i] << ((i & 7) * 8);
 	uint64_t h = key[0] * 0x9e3779b97f4a7c15ull ^ key[1] * 0xc2b2ae3d27d4eb4full;
 	return (uint32_t)(h >> 54) & (SLOTS - 1);
 }
@@ -194,20 +194,29 @@ static uint16_t word_entry(const char *t, size_t n)
 	const struct vocab *v = lookup(t, n);
 	if (v)
 		return (uint16_t)(v - vocabulary + 1);
-	static const struct {
-		const char *s;
-		size_t n;
-	} endings[] = {{"s", 1},   {"es", 2},	{"ed", 2}, {"d", 1},
-		       {"ing", 3}, {"ping", 4}, {"ged", 3}};
+	/* Inflected verbs: calls, messages, messaged, texting, dropped, shopping. */
 	char last = t[n - 1];
-	if ((last != 's' && last != 'd' && last != 'g') || !sc_alpha((unsigned char)t[0]))
+	size_t stems[3];
+	int nstems = 0;
+	if (n < 4 || !sc_alpha((unsigned char)t[0]))
 		return 0;
-	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
-		size_t k = endings[i].n;
-		if (n > k + 2 && memcmp(t + n - k, endings[i].s, k) == 0 &&
-		    (v = lookup(t, n - k)) && (v->roles & VERBAL))
-			return (uint16_t)((v - vocabulary + 1) | WORD_INFLECTED);
+	if (last == 's') {
+		stems[nstems++] = n - 1;
+		if (t[n - 2] == 'e')
+			stems[nstems++] = n - 2;
+	} else if (last == 'd' && t[n - 2] == 'e') {
+		stems[nstems++] = n - 1; /* messaged -> message */
+		stems[nstems++] = n - 2; /* texted -> text */
+		if (n > 5 && t[n - 3] == t[n - 4])
+			stems[nstems++] = n - 3; /* dropped -> drop */
+	} else if (last == 'g' && n > 5 && t[n - 2] == 'n' && t[n - 3] == 'i') {
+		stems[nstems++] = n - 3; /* texting -> text */
+		if (n > 6 && t[n - 4] == t[n - 5])
+			stems[nstems++] = n - 4; /* dropping -> drop */
 	}
+	for (int i = 0; i < nstems; i++)
+		if ((v = lookup(t, stems[i])) && (v->roles & VERBAL))
+			return (uint16_t)((v - vocabulary + 1) | WORD_INFLECTED);
 	return 0;
 }
 
@@ -445,14 +454,16 @@ static const struct tok *word_at(struct phrase *p, int i)
 
 #define W(p, i) (*word_at(p, i))
 
-static int is(struct phrase *p, int i, const char *word)
+/* 1 when word i of the phrase is word[0..k); is() passes k of a literal. */
+static int is_n(struct phrase *p, int i, const char *word, size_t k)
 {
 	if (i >= p->count)
 		return 0;
-	size_t k = strlen(word);
 	const struct tok *w = word_at(p, i);
 	return w->e - w->s == k && memcmp(p->t + w->s, word, k) == 0;
 }
+
+#define is(p, i, literal) is_n(p, i, literal, sizeof(literal) - 1)
 
 static int has(struct phrase *p, int i, uint64_t roles)
 {
@@ -530,7 +541,7 @@ static int idiom(struct phrase *p, int i)
 	static const char *const words[] = {"crazy", "mad",   "old",	 "picky", "paranoid",
 					    "fussy", "silly", "cynical", "lazy",  "biased"};
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (is(p, i, words[k]))
+		if (is_n(p, i, words[k], strlen(words[k])))
 			return 1;
 	return 0;
 }
