@@ -7,7 +7,9 @@
 # Prints: the engine's median MB/s (bench/screen.c, calling screen_find
 # directly) with a one-pass baseline; `kapsule screen` end to end (JSON lines
 # in and out) as MB/s of input and of message text, median of R runs; and
-# its peak memory on the mix, on a 1 MiB text, and on a 100 MB line.
+# its peak memory on the mix, on a 1 MiB text full of details, on a 1 MiB
+# text of one-letter words (the most words a text can hold), and on a 100 MB
+# line.
 set -eu
 cd "$(dirname "$0")/.."
 rounds=5
@@ -39,6 +41,8 @@ with open(work + "/mix.txt", "w", encoding="utf-8") as txt, \
 big = ("Ring me on 07700 900123 or jane at gmail dot com, order KAP-2024-118833. " * 20000)
 with open(work + "/one-mib.jsonl", "w") as f:
     f.write(json.dumps({"id": "big", "text": big[:1048000]}) + "\n")
+with open(work + "/many-words.jsonl", "w") as f:
+    f.write(json.dumps({"id": "words", "text": "a " * 524000}) + "\n")
 with open(work + "/huge.jsonl", "w") as f:
     f.write('{"id": "huge", "text": "' + "a" * 100_000_000 + '"}\n{"id": "ok", "text": "hi"}\n')
 PY
@@ -66,7 +70,7 @@ print("%d runs over %.1f MB of JSON lines (%.1f MB of text): median %.2f s = %.1
       % (len(secs), inb / 1e6, textb / 1e6, med, inb / 1e6 / med, textb / 1e6 / med,
          secs[0], secs[-1], peak / 1024))
 PY
-for f in one-mib huge; do
+for f in one-mib many-words huge; do
 	/usr/bin/time -f "%M" -o "$work/t" build/kapsule screen <"$work/$f.jsonl" >/dev/null 2>&1 || true
 	echo "peak memory on $f.jsonl ($(wc -c <"$work/$f.jsonl") bytes): $(tail -1 "$work/t" | awk '{printf "%.1f MB", $1 / 1024}')"
 done
