@@ -27,8 +27,8 @@
 #include "base/utf8.h"
 #include "screen/screen.h"
 
-/* A line longer than this is refused (a text at the screening limit, escaped). */
-#define MAX_LINE (2 * SCREEN_MAX_INPUT + 4096)
+/* A line longer than this is refused: a text at the screening limit, \u-escaped. */
+#define MAX_LINE (6 * SCREEN_MAX_INPUT + 4096)
 #define CHUNK	 ((size_t)64 << 10)
 
 /* One input line, read. */
@@ -371,7 +371,7 @@ static int next_line(struct reader *r, const char **p, size_t *n)
 		scanned = r->end;
 		if (r->end == r->cap) { /* too long: skip to the next newline */
 			for (;;) {
-				size_t got = fread(r->buf, 1, r->cap, r->f);
+				size_t got = fread(r->buf, 1, CHUNK, r->f);
 				char *q = got ? memchr(r->buf, '\n', got) : NULL;
 				if (q) {
 					r->start = (size_t)(q - r->buf) + 1;
@@ -385,7 +385,9 @@ static int next_line(struct reader *r, const char **p, size_t *n)
 				}
 			}
 		}
-		size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+		/* A chunk at a time: the buffer's pages are touched only as far as lines reach. */
+		size_t room = r->cap - r->end;
+		size_t got = fread(r->buf + r->end, 1, room < CHUNK ? room : CHUNK, r->f);
 		if (got == 0)
 			r->eof = 1;
 		r->end += got;
@@ -450,7 +452,7 @@ int cmd_screen_run(char **args, int nargs)
 		lineno++;
 		why = NULL;
 		if (more < 0)
-			why = "the line is too long (more than 2 MiB)";
+			why = "the line is too long (more than 6 MiB)";
 		else {
 			while (n && p[n - 1] == '\r')
 				n--;
@@ -469,7 +471,6 @@ int cmd_screen_run(char **args, int nargs)
 		}
 		if (why) {
 			out.len = mark; /* nothing of a bad line is written */
-			fflush(stdout);
 			fprintf(stderr, "line %lld: %s\n", lineno, why);
 			bad++;
 		}
@@ -480,11 +481,20 @@ int cmd_screen_run(char **args, int nargs)
 	}
 	if (!failed && out.len)
 		failed = fwrite(out.data, 1, out.len, stdout) != out.len;
+	int no_memory = !r.buf;
 	free(r.buf);
 	buf_free(&in.id);
 	buf_free(&in.text);
 	buf_free(&scratch);
 	buf_free(&out);
+	if (no_memory) {
+		fprintf(stderr, "kapsule screen: out of memory\n");
+		return 1;
+	}
+	if (ferror(stdin)) {
+		fprintf(stderr, "kapsule screen: cannot read standard input\n");
+		return 1;
+	}
 	if (failed || fflush(stdout) == EOF) {
 		fprintf(stderr, "kapsule screen: cannot write the answers\n");
 		return 1;

@@ -20,10 +20,11 @@ static const char SQL_CUSTOMER[] =
     " FROM enquiries e" ORDER_PARTY_JOIN("e.customer_id") " WHERE e.id = $1";
 static const char SQL_VENDOR[] =
     "SELECT contact_email, contact_phone, website, handles FROM vendors WHERE id = $1";
-static const char SQL_VENDOR_TEXT[] =
-    "SELECT body, findings FROM messages WHERE enquiry_id = $1 AND audience = 'from_vendor'"
-    " AND findings IS NOT NULL ORDER BY id LIMIT 200";
-static const char SQL_SET_FINDINGS[] = "UPDATE messages SET findings = $2 WHERE id = $1";
+static const char SQL_VENDOR_VALUES[] =
+    "SELECT contact_values FROM messages WHERE enquiry_id = $1 AND audience = 'from_vendor'"
+    " AND contact_values IS NOT NULL";
+static const char SQL_SET_FINDINGS[] =
+    "UPDATE messages SET findings = $2, contact_values = $3 WHERE id = $1";
 static const char SQL_OPEN[] =
     "INSERT INTO violations (vendor_id, enquiry_id, message_id, kinds, evidence, state,"
     " created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6) RETURNING id";
@@ -66,6 +67,16 @@ static const char *why(enum screen_kind k)
 	}
 	return "the customer's details may not be passed on";
 }
+
+/* Findings a text of a vendor's may hold (one per two bytes of the longest). */
+#define MAX_FINDINGS (ENQUIRY_MAX_BODY * 2)
+
+struct values;
+static void add_value_prefixed(struct dctx *c, struct values *s, const char *prefix, const char *v);
+struct run_ctx {
+	struct dctx *c;
+	struct values *s;
+};
 
 /* Findings in the arena, from spans of text. */
 static struct contact_finding *findings_of(struct dctx *c, const char *text,
@@ -121,6 +132,89 @@ static const char *spans_json(struct dctx *c, const struct screen_span *sp, int 
 	return s;
 }
 
+/*
+ * Values of contact details (screen_value()) that may not reach the
+ * customer, kept as "p:DIGITS" for phone numbers (the last nine digits,
+ * found inside any run of digits) and "v:VALUE" for the rest; grows as
+ * needed, in the arena.
+ */
+struct values {
+	const char **v;
+	int n, cap;
+};
+
+static void values_add(struct dctx *c, struct values *s, const char *v)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], v) == 0)
+			return;
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 32;
+		const char **more = arena_calloc(c->a, (size_t)cap, sizeof(*more));
+		if (s->n)
+			memcpy(more, s->v, (size_t)s->n * sizeof(*more));
+		s->v = more;
+		s->cap = cap;
+	}
+	s->v[s->n++] = arena_strdup(c->a, v);
+}
+
+static void add_value_prefixed(struct dctx *c, struct values *s, const char *prefix, const char *v)
+{
+	values_add(c, s, arena_printf(c->a, "%s%s", prefix, v));
+}
+
+/* A phone number's key: its last nine digits (or all of seven or eight). */
+static void add_phone(struct dctx *c, struct values *s, const char *digits)
+{
+	size_t len = strlen(digits);
+	if (len < 7)
+		return;
+	add_value_prefixed(c, s, "p:", digits + (len > 9 ? len - 9 : 0));
+}
+
+/* The value of text[sp] into s, by its kind. */
+static void add_span(struct dctx *c, struct values *s, const char *text, size_t n,
+		     struct screen_span sp)
+{
+	char v[256];
+	if (screen_value(text, n, &sp, v, sizeof(v)) || strlen(v) < 3)
+		return;
+	if (sp.kind == SCREEN_PHONE)
+		add_phone(c, s, v);
+	else
+		add_value_prefixed(c, s, "v:", v);
+}
+
+static void each_run(void *ctx, size_t start, size_t end, const char *digits)
+{
+	struct run_ctx *r = ctx;
+	(void)start;
+	(void)end;
+	add_phone(r->c, r->s, digits);
+}
+
+/*
+ * The values of every contact detail in text[0..n): each finding on its
+ * own (a number inside a link, a handle inside an address) and every run
+ * of digits.  party may add registered details to look for.
+ */
+static enum kerr text_values(struct dctx *c, const char *text, const struct screen_party *party,
+			     struct values *s)
+{
+	size_t n = strlen(text);
+	struct screen_span *sp = arena_calloc(c->a, MAX_FINDINGS, sizeof(*sp));
+	int count = 0;
+	enum kerr rc = screen_find_each(text, n, party, sp, MAX_FINDINGS, &count);
+	if (rc)
+		return rc;
+	for (int i = 0; i < count; i++)
+		if (is_detail(sp[i].kind))
+			add_span(c, s, text, n, sp[i]);
+	struct run_ctx r = {c, s};
+	return screen_digit_runs(text, n, each_run, &r);
+}
+
 enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int64_t message_id,
 			      const char *text, struct contact_finding **out, int *n,
 			      int64_t *violation_id)
@@ -128,18 +222,26 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 	*out = NULL;
 	*n = 0;
 	*violation_id = 0;
-	struct screen_span *sp = arena_calloc(c->a, SCREEN_MAX_SPANS, sizeof(*sp));
+	struct screen_span *sp = arena_calloc(c->a, MAX_FINDINGS, sizeof(*sp));
 	int count = 0;
 	size_t len = strlen(text);
-	enum kerr rc = screen_find(text, len, NULL, sp, SCREEN_MAX_SPANS, &count);
-	if (rc == KERR_LIMIT) { /* too many to list: the whole text is the evidence */
+	struct values values = {0};
+	enum kerr rc = screen_find(text, len, NULL, sp, MAX_FINDINGS, &count);
+	if (!rc)
+		rc = text_values(c, text, NULL, &values);
+	if (rc == KERR_LIMIT) { /* folds past its limit: the whole text is the evidence */
 		sp[0] = (struct screen_span){0, len, SCREEN_SOLICITATION, 50};
 		count = 1;
 	} else if (rc) {
 		return err_set(c->e, rc, "text", "the text cannot be screened");
 	}
+	json_t *list = json_array();
+	for (int i = 0; i < values.n; i++)
+		json_array_append_new(list, json_string(values.v[i]));
+	const char *values_text = dom_json_text(c, list, 0);
+	json_decref(list);
 	if ((rc = db_exec(c->db, c->e, SQL_SET_FINDINGS,
-			  DB_ARGS(message_id, spans_json(c, sp, count)))))
+			  DB_ARGS(message_id, spans_json(c, sp, count), values_text))))
 		return rc;
 	/* Every finding of these kinds is one the vendor may not send (the operator's own are not
 	 * found). */
@@ -177,148 +279,213 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 				      "findings", bad));
 }
 
-/* The values (screen_value) that may not reach the customer: a small set. */
-#define MAX_FORBIDDEN 256
-struct forbidden {
-	char v[MAX_FORBIDDEN][128];
-	int n;
-};
-
-static void forbid(struct forbidden *f, const char *text, size_t n, struct screen_span sp)
+/* A registered detail, as written, of the given kind, into s. */
+static void add_detail(struct dctx *c, struct values *s, const char *v, enum screen_kind kind)
 {
-	if (f->n >= MAX_FORBIDDEN || screen_value(text, n, &sp, f->v[f->n], sizeof(f->v[0])) ||
-	    strlen(f->v[f->n]) < 3)
-		return;
-	f->n++;
+	if (v && *v)
+		add_span(c, s, v, strlen(v), (struct screen_span){0, strlen(v), kind, 100});
 }
 
-static int forbidden_has(const struct forbidden *f, const char *v)
+/*
+ * A website as the reply would name it: the host, or the host and path
+ * when there is one (a shop's page on a marketplace is not the marketplace),
+ * without scheme, "www." or a closing '/'.
+ */
+static const char *website_key(struct dctx *c, const char *w)
 {
-	for (int i = 0; i < f->n; i++)
-		if (strcmp(f->v[i], v) == 0)
-			return 1;
-	return 0;
+	struct slice s = slice_trim((struct slice){w, strlen(w)});
+	const char *scheme = s.n ? strstr(arena_strndup(c->a, s.p, s.n), "://") : NULL;
+	char *v = arena_strndup(c->a, s.p, s.n);
+	if (scheme)
+		v += (scheme - v) + 3;
+	for (char *p = v; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	if (strncmp(v, "www.", 4) == 0)
+		v += 4;
+	size_t n = strcspn(v, "?#");
+	while (n && v[n - 1] == '/')
+		n--;
+	v[n] = '\0';
+	return v;
 }
 
-/* A registered detail, as written, of the given kind. */
-static void forbid_detail(struct forbidden *f, const char *s, enum screen_kind kind)
+/* A registered handle: "@jane", "tiktok:jane" or a profile link ".../jane" gives "jane". */
+static const char *handle_key(struct dctx *c, struct slice h)
 {
-	if (s && *s)
-		forbid(f, s, strlen(s), (struct screen_span){0, strlen(s), kind, 100});
+	const char *colon = memchr(h.p, ':', h.n), *slash = NULL;
+	for (size_t i = 0; i < h.n; i++)
+		if (h.p[i] == '/' && i + 1 < h.n)
+			slash = h.p + i;
+	if (slash)
+		h = (struct slice){slash + 1, h.n - (size_t)(slash + 1 - h.p)};
+	else if (colon)
+		h = (struct slice){colon + 1, h.n - (size_t)(colon + 1 - h.p)};
+	h = slice_trim(h);
+	while (h.n && (h.p[h.n - 1] == '/'))
+		h.n--;
+	if (h.n && h.p[0] == '@')
+		h.p++, h.n--;
+	return h.n >= 3 ? arena_strndup(c->a, h.p, h.n) : NULL;
 }
 
-/* The vendor's registered details: into f, and the handles as words into others. */
-static enum kerr vendor_details(struct dctx *c, int64_t vendor_id, struct forbidden *f,
-				struct screen_party *p, const char **others)
+/*
+ * The vendor's registered details: their values into s, and the party to
+ * look for in a reply (e-mail, phone, and the handles and website as words,
+ * so that "janemakes" is found inside "instagram.com/janemakes").
+ */
+static enum kerr vendor_details(struct dctx *c, int64_t vendor_id, struct values *s,
+				struct screen_party *p)
 {
 	struct db_stmt *st = db_prep(c->db, SQL_VENDOR);
 	if (!st)
 		return dom_db_err(c);
 	db_bind(st, DB_ARGS(vendor_id));
 	int r = db_step(st);
+	const char **others = arena_calloc(c->a, SCREEN_MAX_OTHERS, sizeof(*others));
+	p->others = others;
 	if (r == DB_ROW) {
 		p->email = dom_col_str(c, st, 0);
 		p->phone = dom_col_str(c, st, 1);
 		const char *website = dom_col_str(c, st, 2);
 		const char *handles = dom_col_str(c, st, 3);
-		forbid_detail(f, p->email, SCREEN_EMAIL);
-		forbid_detail(f, p->phone, SCREEN_PHONE);
-		forbid_detail(f, website, SCREEN_URL);
+		add_detail(c, s, p->email, SCREEN_EMAIL);
+		add_detail(c, s, p->phone, SCREEN_PHONE);
+		if (website && *website) {
+			const char *key = website_key(c, website);
+			if (strlen(key) >= 4) {
+				add_value_prefixed(c, s, "v:", key);
+				others[p->nothers++] = key;
+			}
+		}
 		for (const char *h = handles ? handles : ""; *h;) {
 			const char *comma = strchr(h, ',');
 			size_t len = comma ? (size_t)(comma - h) : strlen(h);
-			struct slice part = slice_trim((struct slice){h, len});
-			const char *colon = memchr(part.p, ':', part.n); /* "tiktok:janemakes" */
-			if (colon)
-				part = slice_trim((struct slice){
-				    colon + 1, part.n - (size_t)(colon + 1 - part.p)});
-			if (part.n >= 3 && p->nothers < SCREEN_MAX_OTHERS) {
-				const char *name = arena_strndup(c->a, part.p, part.n);
+			const char *name = handle_key(c, slice_trim((struct slice){h, len}));
+			if (name && p->nothers < SCREEN_MAX_OTHERS) {
 				others[p->nothers++] = name;
-				forbid_detail(f, name, SCREEN_HANDLE);
+				add_detail(c, s, name, SCREEN_HANDLE);
 			}
 			h += len + (comma ? 1 : 0);
 		}
-		p->others = others;
 	}
 	db_done(st);
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
-/* The details found in the enquiry's vendor text, into f. */
-static enum kerr vendor_text_details(struct dctx *c, int64_t enquiry_id, struct forbidden *f)
+/* The values found in the enquiry's vendor text (stored with each message), into s. */
+static enum kerr vendor_text_values(struct dctx *c, int64_t enquiry_id, struct values *s)
 {
-	struct db_stmt *st = db_prep(c->db, SQL_VENDOR_TEXT);
+	struct db_stmt *st = db_prep(c->db, SQL_VENDOR_VALUES);
 	if (!st)
 		return dom_db_err(c);
 	db_bind(st, DB_ARGS(enquiry_id));
 	int r;
 	while ((r = db_step(st)) == DB_ROW) {
-		const char *body = db_col_text(st, 0);
-		json_t *spans = json_loads(db_col_text(st, 1), 0, NULL);
+		json_t *list = json_loads(db_col_text(st, 0), 0, NULL);
 		size_t i;
-		json_t *s;
-		json_array_foreach(spans, i, s)
+		json_t *v;
+		json_array_foreach(list, i, v)
 		{
-			const char *kind = json_string_value(json_object_get(s, "kind"));
-			json_int_t start = json_integer_value(json_object_get(s, "start"));
-			json_int_t end = json_integer_value(json_object_get(s, "end"));
-			for (enum screen_kind k = SCREEN_PHONE; k <= SCREEN_HANDLE; k++)
-				if (kind && strcmp(kind, screen_kind_name(k)) == 0 && start >= 0 &&
-				    end > start)
-					forbid(
-					    f, body, strlen(body),
-					    (struct screen_span){(size_t)start, (size_t)end, k, 0});
+			if (json_is_string(v))
+				values_add(c, s, json_string_value(v));
 		}
-		json_decref(spans);
+		json_decref(list);
 	}
 	db_done(st);
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
+/* 1 when value v (of a finding of kind k) is one of s: a phone by its key inside the digits, a host
+ * or under it. */
+static int forbidden(const struct values *s, const char *v, int phone)
+{
+	size_t n = strlen(v);
+	for (int i = 0; i < s->n; i++) {
+		const char *x = s->v[i] + 2;
+		if (phone != (s->v[i][0] == 'p'))
+			continue;
+		if (phone) {
+			if (strstr(v, x))
+				return 1;
+			continue;
+		}
+		size_t k = strlen(x);
+		if (strcmp(v, x) == 0 ||
+		    (n > k && v[n - k - 1] == '.' && strcmp(v + n - k, x) == 0) ||
+		    (n > k && strncmp(v, x, k) == 0 && v[k] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Where a reply carries a forbidden detail: spans kept for the error, counted. */
+struct offending {
+	const struct values *s;
+	struct err_span spans[ERR_MAX_SPANS];
+	int n, total;
+};
+
+static void offend(struct offending *o, const char *kind, size_t start, size_t end)
+{
+	for (int i = 0; i < o->n; i++)
+		if ((size_t)o->spans[i].start < end && start < (size_t)o->spans[i].end) {
+			/* Already listed: the span grows to cover both ("@" and the name). */
+			if ((long long)start < o->spans[i].start)
+				o->spans[i].start = (long long)start;
+			if ((long long)end > o->spans[i].end)
+				o->spans[i].end = (long long)end;
+			return;
+		}
+	o->total++;
+	if (o->n == ERR_MAX_SPANS)
+		return;
+	snprintf(o->spans[o->n].kind, sizeof(o->spans[o->n].kind), "%s", kind);
+	o->spans[o->n].start = (long long)start;
+	o->spans[o->n].end = (long long)end;
+	o->n++;
+}
+
+static void each_reply_run(void *ctx, size_t start, size_t end, const char *digits)
+{
+	struct offending *o = ctx;
+	if (forbidden(o->s, digits, 1))
+		offend(o, "phone", start, end);
+}
+
 enum kerr contact_check_reply(struct dctx *c, const struct enquiry_row *row, const char *body)
 {
-	struct forbidden *f = arena_calloc(c->a, 1, sizeof(*f));
+	struct values s = {0};
 	struct screen_party p;
 	memset(&p, 0, sizeof(p));
-	const char **others = arena_calloc(c->a, SCREEN_MAX_OTHERS, sizeof(*others));
 	enum kerr rc;
-	if ((rc = vendor_details(c, row->vendor_id, f, &p, others)) ||
-	    (rc = vendor_text_details(c, row->id, f)))
+	if ((rc = vendor_details(c, row->vendor_id, &s, &p)) ||
+	    (rc = vendor_text_values(c, row->id, &s)))
 		return rc;
-	struct screen_span *sp = arena_calloc(c->a, SCREEN_MAX_SPANS, sizeof(*sp));
-	int count = 0;
+	if (!s.n)
+		return KERR_OK;
 	size_t len = strlen(body);
-	rc = screen_find(body, len, &p, sp, SCREEN_MAX_SPANS, &count);
-	if (rc == KERR_LIMIT)
-		return err_set(c->e, KERR_CONTACT_DETAILS, "body",
-			       "the reply holds too many contact details to check; shorten it");
-	if (rc)
-		return err_set(c->e, rc, "body", "the reply cannot be screened");
-	struct err_span bad[ERR_MAX_SPANS];
-	int nbad = 0, total = 0;
+	struct screen_span *sp = arena_calloc(c->a, MAX_FINDINGS, sizeof(*sp));
+	int count = 0;
+	struct offending o = {&s, {{{0}, 0, 0}}, 0, 0};
+	if ((rc = screen_find_each(body, len, &p, sp, MAX_FINDINGS, &count)) ||
+	    (rc = screen_digit_runs(body, len, each_reply_run, &o)))
+		return err_set(c->e, rc == KERR_LIMIT ? KERR_CONTACT_DETAILS : rc, "body",
+			       "the reply cannot be screened; shorten it");
 	for (int i = 0; i < count; i++) {
-		char v[128];
-		if (!is_detail(sp[i].kind) || screen_value(body, len, &sp[i], v, sizeof(v)) ||
-		    !forbidden_has(f, v))
-			continue;
-		if (nbad < ERR_MAX_SPANS) {
-			snprintf(bad[nbad].kind, sizeof(bad[nbad].kind), "%s",
-				 screen_kind_name(sp[i].kind));
-			bad[nbad].start = (long long)sp[i].start;
-			bad[nbad].end = (long long)sp[i].end;
-			nbad++;
-		}
-		total++;
+		char v[256];
+		if (is_detail(sp[i].kind) && !screen_value(body, len, &sp[i], v, sizeof(v)) &&
+		    forbidden(&s, v, sp[i].kind == SCREEN_PHONE))
+			offend(&o, screen_kind_name(sp[i].kind), sp[i].start, sp[i].end);
 	}
-	if (!total)
+	if (!o.total)
 		return KERR_OK;
 	err_set(c->e, KERR_CONTACT_DETAILS, "body",
 		"the reply carries the vendor's contact details (%d %s, first a %s at bytes "
 		"%lld-%lld); the customer may not receive them: take them out",
-		total, total == 1 ? "place" : "places", bad[0].kind, bad[0].start, bad[0].end);
-	memcpy(c->e->spans, bad, sizeof(bad[0]) * (size_t)nbad);
-	c->e->nspans = nbad;
+		o.total, o.total == 1 ? "place" : "places", o.spans[0].kind, o.spans[0].start,
+		o.spans[0].end);
+	memcpy(c->e->spans, o.spans, sizeof(o.spans[0]) * (size_t)o.n);
+	c->e->nspans = o.n;
 	return KERR_CONTACT_DETAILS;
 }
 
@@ -403,7 +570,7 @@ enum kerr violation_decide(struct dctx *c, int64_t id, const char *decision, con
 		return err_set(c->e, KERR_STATE, "state", "the violation is already %s", state);
 	const char *to = strcmp(decision, "confirm") == 0 ? "confirmed" : "dismissed";
 	if ((rc = db_exec(c->db, c->e, SQL_DECIDE,
-			  DB_ARGS(id, to, reason, c->who->user_id, c->now))))
+			  DB_ARGS(id, to, reason, db_optid(c->who->user_id), c->now))))
 		return rc;
 	return audit_append(
 	    c, strcmp(to, "confirmed") == 0 ? "violation.confirm" : "violation.dismiss",

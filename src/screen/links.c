@@ -28,17 +28,19 @@ static int one_of(const char *t, size_t n, const struct form *forms, size_t coun
 int known_tld(const char *t, size_t n)
 {
 	static const struct form tlds[] = {
-	    F("com"),	 F("net"),    F("org"),	  F("uk"),     F("co"),	      F("io"),
-	    F("me"),	 F("de"),     F("fr"),	  F("es"),     F("it"),	      F("nl"),
-	    F("ie"),	 F("eu"),     F("us"),	  F("ca"),     F("au"),	      F("nz"),
-	    F("info"),	 F("biz"),    F("app"),	  F("dev"),    F("xyz"),      F("online"),
-	    F("shop"),	 F("store"),  F("email"), F("live"),   F("site"),     F("tv"),
-	    F("ly"),	 F("gg"),     F("link"),  F("page"),   F("art"),      F("design"),
-	    F("london"), F("wales"),  F("scot"),  F("studio"), F("boutique"), F("club"),
-	    F("ltd"),	 F("be"),     F("ch"),	  F("at"),     F("pl"),	      F("se"),
-	    F("dk"),	 F("no"),     F("fi"),	  F("pt"),     F("in"),	      F("ee"),
-	    F("gle"),	 F("to"),     F("cc"),	  F("ai"),     F("bio"),      F("social"),
-	    F("agency"), F("gallery")};
+	    F("com"),	 F("net"),     F("org"),   F("uk"),	F("co"),       F("io"),
+	    F("me"),	 F("de"),      F("fr"),	   F("es"),	F("it"),       F("nl"),
+	    F("ie"),	 F("eu"),      F("us"),	   F("ca"),	F("au"),       F("nz"),
+	    F("info"),	 F("biz"),     F("app"),   F("dev"),	F("xyz"),      F("online"),
+	    F("shop"),	 F("store"),   F("email"), F("live"),	F("site"),     F("tv"),
+	    F("ly"),	 F("gg"),      F("link"),  F("page"),	F("art"),      F("design"),
+	    F("london"), F("wales"),   F("scot"),  F("studio"), F("boutique"), F("club"),
+	    F("ltd"),	 F("be"),      F("ch"),	   F("at"),	F("pl"),       F("se"),
+	    F("dk"),	 F("no"),      F("fi"),	   F("pt"),	F("in"),       F("ee"),
+	    F("gle"),	 F("to"),      F("cc"),	   F("ai"),	F("bio"),      F("social"),
+	    F("agency"), F("gallery"), F("za"),	   F("jp"),	F("ru"),       F("cn"),
+	    F("br"),	 F("mx"),      F("sg"),	   F("hk"),	F("ae"),       F("tr"),
+	    F("gr"),	 F("cz"),      F("ro"),	   F("kr")};
 	return n >= 2 && n <= 8 && one_of(t, n, tlds, COUNT(tlds));
 }
 
@@ -111,9 +113,10 @@ size_t dot_form(const char *t, size_t n, int plain)
 	return written(t, n, "dot", 3, '.');
 }
 
-size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)
+/* host_at(), and in *stop where the labels it read end, found or not. */
+static size_t host_scan(const char *t, size_t n, size_t i, int *labels, int *written, size_t *stop)
 {
-	size_t e = i, end = 0, last = 0;
+	size_t e = i, end = i, last = 0;
 	*labels = 0;
 	*written = 0;
 	for (;;) {
@@ -132,9 +135,16 @@ size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)
 			*written = 1;
 		e += d;
 	}
+	*stop = end;
 	if (*labels < 2 || !known_tld(t + last, end - last))
 		return 0;
 	return end;
+}
+
+size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)
+{
+	size_t stop;
+	return host_scan(t, n, i, labels, written, &stop);
 }
 
 /* 1 when t[0..n) ends with suffix at a label boundary, or is it. */
@@ -174,7 +184,7 @@ static size_t path_end(const char *t, size_t n, size_t e)
 {
 	while (e < n && link_char((unsigned char)t[e]))
 		e++;
-	while (e > 0 && strchr(".,;:!?*", t[e - 1]))
+	while (e > 0 && t[e - 1] && strchr(".,;:!?*", t[e - 1]))
 		e--;
 	return e;
 }
@@ -342,7 +352,12 @@ static void find_urls(const char *t, size_t n, struct found *f)
 		if (scheme) {
 			e = path_end(t, n, i);
 		} else {
-			size_t h = host_at(t, n, i, &labels, &written);
+			size_t stop;
+			size_t h = host_scan(t, n, i, &labels, &written, &stop);
+			/* The labels read need not be read again from each of them (linear work).
+			 */
+			if (!h && stop > done)
+				done = stop;
 			/* Not an address's local part, nor "e.g."-like words. */
 			if (h && (h >= n || t[h] != '@') && !(i > 0 && t[i - 1] == '@')) {
 				int all_digits = 1, letters = 0;
@@ -354,11 +369,11 @@ static void find_urls(const char *t, size_t n, struct found *f)
 				while (first < h &&
 				       (sc_alnum((unsigned char)t[first]) || t[first] == '-'))
 					first++;
-				int stop = written && (word_roles(t + i, first - i) &
-						       (R_STOP | R_DET | R_PREP | R_OPERATOR));
+				int stopword = written && (word_roles(t + i, first - i) &
+							   (R_STOP | R_DET | R_PREP | R_OPERATOR));
 				/* "t.me/x", "m.me/x": one letter only with a path. */
 				int short_ok = first - i >= 2 || (h < n && t[h] == '/');
-				if (!all_digits && letters >= 3 && short_ok && !stop &&
+				if (!all_digits && letters >= 3 && short_ok && !stopword &&
 				    !address_domain(t, n, i, f->allow))
 					e = h < n && t[h] == '/' ? path_end(t, n, h)
 								 : slashes(t, n, h);
@@ -413,7 +428,8 @@ static void find_handles(const char *t, size_t n, struct found *f)
 	for (const char *p = memchr(t, '@', n); p;
 	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
 		size_t i = (size_t)(p - t);
-		if (i > 0 && (sc_alnum((unsigned char)t[i - 1]) || strchr("._%+-", t[i - 1])))
+		if (i > 0 &&
+		    (sc_alnum((unsigned char)t[i - 1]) || (t[i - 1] && strchr("._%+-", t[i - 1]))))
 			continue; /* an address */
 		/* "@ cosy.corner.knits": a space after the @ only before a name with marks. */
 		size_t b = i + 1 < n && t[i + 1] == ' ' ? i + 2 : i + 1;

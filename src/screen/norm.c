@@ -79,14 +79,56 @@ static int grow(struct norm *nm, size_t more)
 	if (!t)
 		return -1;
 	nm->text = t;
+	if (nm->from) {
+		uint32_t *f = realloc(nm->from, cap * sizeof(*f));
+		if (!f)
+			return -1;
+		nm->from = f;
+	}
 	nm->cap = cap;
 	return 0;
+}
+
+/* The runs so far turned into one offset per output byte; the runs freed. */
+static int to_bytes(struct norm *nm)
+{
+	uint32_t *from = malloc(nm->cap * sizeof(*from));
+	if (!from)
+		return -1;
+	size_t s = 0;
+	for (size_t i = 0; i < nm->n; i++) {
+		while (s + 1 < nm->nsegs && nm->segs[s + 1].out <= i)
+			s++;
+		const struct norm_seg *g = &nm->segs[s];
+		from[i] = g->in & NORM_ONE ? g->in & ~NORM_ONE : g->in + (uint32_t)(i - g->out);
+	}
+	free(nm->segs);
+	nm->segs = NULL;
+	nm->nsegs = nm->segcap = 0;
+	nm->from = from;
+	return 0;
+}
+
+/* Offsets for output bytes [from, nm->n), in the mode of to_bytes(). */
+static void note_bytes(struct norm *nm, size_t first)
+{
+	for (size_t i = first; i < nm->n; i++)
+		nm->from[i] = nm->cur.in & NORM_ONE ? nm->cur.in & ~NORM_ONE
+						    : nm->cur.in + (uint32_t)(i - nm->cur.out);
 }
 
 /* Output bytes from here on come from input at (one for one unless one). */
 static int mark(struct norm *nm, size_t at, int one)
 {
 	uint32_t in = (uint32_t)at | (one ? NORM_ONE : 0);
+	/* Runs cost eight bytes each: past four bytes an output byte, one offset a byte is less. */
+	if (!nm->from && (nm->nsegs + 1) * sizeof(struct norm_seg) > nm->n * 4 + 4096 &&
+	    to_bytes(nm))
+		return -1;
+	if (nm->from) {
+		nm->cur = (struct norm_seg){(uint32_t)nm->n, in};
+		return 0;
+	}
 	if (nm->nsegs) {
 		struct norm_seg *last = &nm->segs[nm->nsegs - 1];
 		if (last->out == nm->n) { /* nothing came of the last one */
@@ -114,7 +156,10 @@ static int emit(struct norm *nm, int32_t cp)
 	int r = grow(nm, 4);
 	if (r)
 		return r;
+	size_t first = nm->n;
 	nm->n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)nm->text + nm->n);
+	if (nm->from)
+		note_bytes(nm, first);
 	return 0;
 }
 
@@ -177,7 +222,10 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 			if ((r = grow(out, run - i)) || (r = mark(out, i, 0)))
 				return fold_failed(r);
 			lower_ascii(out->text + out->n, src + i, run - i);
+			size_t first = out->n;
 			out->n += run - i;
+			if (out->from)
+				note_bytes(out, first);
 			i = run;
 			continue;
 		}
@@ -257,13 +305,7 @@ enum kerr norm_closed(struct norm *nm)
 {
 	if (nm->from)
 		return KERR_OK;
-	uint32_t *from = malloc((nm->n ? nm->n : 1) * sizeof(*from));
-	if (!from)
-		return KERR_INTERNAL;
-	for (size_t i = 0; i < nm->n; i++)
-		from[i] = (uint32_t)norm_from(nm, i);
-	nm->from = from;
-	return KERR_OK;
+	return to_bytes(nm) ? KERR_INTERNAL : KERR_OK;
 }
 
 void norm_span(const struct norm *nm, size_t s, size_t e, size_t *start, size_t *end)

@@ -39,7 +39,13 @@ struct norm {
 	size_t cap; /* allocated */
 	struct norm_seg *segs;
 	size_t nsegs, segcap;
-	uint32_t *from; /* when set (norm_closed), the input offset of each output byte */
+	/*
+	 * When set, the input offset of each output byte instead of runs: for
+	 * text the runs would not save on (alternating scripts), and after
+	 * norm_closed().
+	 */
+	uint32_t *from;
+	struct norm_seg cur; /* while folding into from: where the bytes now written come from */
 	const char *src;
 	size_t srcn; /* the input */
 };

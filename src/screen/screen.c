@@ -290,13 +290,22 @@ static char *as_digits(char *t, size_t n)
 	return d;
 }
 
+/* 1 when t[0..n) is all digits. */
+static int digits_only(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!sc_digit((unsigned char)t[i]))
+			return 0;
+	return 1;
+}
+
 /* 1 when t[e..s) joins two parts of a number: one to three spaces or light punctuation. */
 static int joined(const char *t, size_t e, size_t s)
 {
 	if (s <= e || s - e > 3)
 		return 0;
 	for (size_t g = e; g < s; g++)
-		if (!strchr(" -.,/()", t[g]))
+		if (!t[g] || !strchr(" -.,/()", t[g]))
 			return 0;
 	return 1;
 }
@@ -322,8 +331,9 @@ static void find_spelled_phones(const char *t, struct found *f)
 		tok_get(ws, i, &w);
 		if (!(w.roles & (R_NUMBER | R_PLUS | R_REPEAT)))
 			continue;
+		size_t orig = i;
 		while (i > 0 && ws->w[i - 1].s >= done && ws->w[i - 1].len <= 8 &&
-		       sc_digit((unsigned char)t[ws->w[i - 1].s]) &&
+		       digits_only(t + ws->w[i - 1].s, ws->w[i - 1].len) &&
 		       joined(t, ws->w[i - 1].s + ws->w[i - 1].len, ws->w[i].s))
 			i--;
 		tok_get(ws, i, &w);
@@ -335,10 +345,7 @@ static void find_spelled_phones(const char *t, struct found *f)
 		for (; j < ws->count; j++) {
 			tok_get(ws, j, &x);
 			size_t len = x.e - x.s;
-			int all_digits = 1;
-			for (size_t k = x.s; k < x.e; k++)
-				all_digits &= sc_digit((unsigned char)t[k]);
-			if (all_digits && len <= 8 && !repeat) {
+			if (digits_only(t + x.s, len) && len <= 8 && !repeat) {
 				digits += (int)len;
 			} else if (x.roles & R_NUMBER) {
 				digits += repeat ? repeat : 1;
@@ -362,9 +369,9 @@ static void find_spelled_phones(const char *t, struct found *f)
 			add(f, start, end, SCREEN_PHONE, 80);
 			i = last;
 			done = end;
-		} else {
-			done = ws->w[j < ws->count ? j : ws->count - 1].s + 1;
-			i = j < ws->count ? j : ws->count;
+		} else { /* go on past the number word: nothing before it is read again */
+			i = j > orig ? j : orig;
+			done = ws->w[i < ws->count ? i : ws->count - 1].s + 1;
 		}
 	}
 }
@@ -571,17 +578,19 @@ static int rank(enum screen_kind k)
  * overlaps into one span of the higher-ranked kind: a number inside a link
  * is the link's, and an address's domain is the address's.
  */
-static int normalise(struct screen_span *s, int n)
+static int by_start(const void *a, const void *b)
 {
-	for (int i = 1; i < n; i++) {
-		struct screen_span x = s[i];
-		int j = i - 1;
-		while (j >= 0 && s[j].start > x.start) {
-			s[j + 1] = s[j];
-			j--;
-		}
-		s[j + 1] = x;
-	}
+	const struct screen_span *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static int normalise(struct screen_span *s, int n, int merge)
+{
+	qsort(s, (size_t)n, sizeof(*s), by_start);
+	if (!merge)
+		return n;
 	int out = 0;
 	for (int i = 0; i < n; i++) {
 		struct screen_span *last = out ? &s[out - 1] : NULL;
@@ -683,8 +692,8 @@ const char *screen_kind_name(enum screen_kind k)
 	return "known";
 }
 
-enum kerr screen_find(const char *text, size_t n, const struct screen_party *party,
-		      struct screen_span *spans, int max, int *count)
+static enum kerr find_all(const char *text, size_t n, const struct screen_party *party,
+			  struct screen_span *spans, int max, int *count, int merge)
 {
 	*count = 0;
 	if (n > SCREEN_MAX_INPUT)
@@ -730,8 +739,20 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 		return rc;
 	if (f.overflow)
 		return KERR_LIMIT;
-	*count = normalise(spans, f.n);
+	*count = normalise(spans, f.n, merge);
 	return KERR_OK;
+}
+
+enum kerr screen_find(const char *text, size_t n, const struct screen_party *party,
+		      struct screen_span *spans, int max, int *count)
+{
+	return find_all(text, n, party, spans, max, count, 1);
+}
+
+enum kerr screen_find_each(const char *text, size_t n, const struct screen_party *party,
+			   struct screen_span *spans, int max, int *count)
+{
+	return find_all(text, n, party, spans, max, count, 0);
 }
 
 enum kerr screen_redact(const char *text, size_t n, const struct screen_span *spans, int count,
@@ -769,35 +790,41 @@ enum kerr screen_redact_text(const char *text, size_t n, const struct screen_par
 	return screen_redact(text, n, spans, count, out);
 }
 
+/* The digits a word stands for into b (digits, a number word, O/I/l in a word of digits); 0 if
+ * none. */
+static int word_digits(const char *t, size_t n, int *repeat, struct buf *b)
+{
+	int d = word_digit(t, n);
+	if (d >= 0) {
+		for (int k = 0; k < (*repeat ? *repeat : 1); k++)
+			buf_append_char(b, (char)('0' + d));
+		*repeat = 0;
+		return 1;
+	}
+	if (n == 6 && (memcmp(t, "double", 6) == 0 || memcmp(t, "triple", 6) == 0)) {
+		*repeat = t[0] == 'd' ? 2 : 3;
+		return 1;
+	}
+	int real = 0, other = 0;
+	for (size_t k = 0; k < n; k++) {
+		real += sc_digit((unsigned char)t[k]);
+		other +=
+		    !sc_digit((unsigned char)t[k]) && t[k] != 'o' && t[k] != 'i' && t[k] != 'l';
+	}
+	if (!real || other)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		buf_append_char(b, t[k] == 'o' ? '0' : t[k] == 'i' || t[k] == 'l' ? '1' : t[k]);
+	return 1;
+}
+
 /* The digits of a phone number as written (folded), number words read as digits. */
 static void phone_digits(const char *t, size_t n, struct buf *b)
 {
 	int repeat = 0;
 	size_t i = 0, e;
-	for (; sc_next_word(t, n, &i, &e); i = e) {
-		int d = word_digit(t + i, e - i);
-		if (d >= 0) {
-			for (int k = 0; k < (repeat ? repeat : 1); k++)
-				buf_append_char(b, (char)('0' + d));
-			repeat = 0;
-		} else if (e - i == 6 && memcmp(t + i, "double", 6) == 0) {
-			repeat = 2;
-		} else if (e - i == 6 && memcmp(t + i, "triple", 6) == 0) {
-			repeat = 3;
-		} else {
-			/* Digits, and O, I and l standing for them in a word that has digits. */
-			int real = 0;
-			for (size_t k = i; k < e; k++)
-				real += sc_digit((unsigned char)t[k]);
-			for (size_t k = i; k < e && real; k++) {
-				char c = t[k] == 'o'		      ? '0'
-					 : t[k] == 'i' || t[k] == 'l' ? '1'
-								      : t[k];
-				if (sc_digit((unsigned char)c))
-					buf_append_char(b, c);
-			}
-		}
-	}
+	for (; sc_next_word(t, n, &i, &e); i = e)
+		word_digits(t + i, e - i, &repeat, b);
 }
 
 /* t with "at" and "dot" forms written as '@' and '.', " slash " as '/', and no spaces. */
@@ -884,6 +911,72 @@ enum kerr screen_value(const char *text, size_t n, const struct screen_span *sp,
 		len = cap - 1;
 	memcpy(out, v, len);
 	out[len] = '\0';
+	buf_free(&b);
+	norm_free(&nm);
+	return KERR_OK;
+}
+
+/* 1 when t[e..s) may stand between parts of one number, in a link too: up to three of "
+ * -./()+,:?=&#_". */
+static int digit_gap(const char *t, size_t e, size_t s)
+{
+	if (s - e > 3)
+		return 0;
+	for (size_t g = e; g < s; g++)
+		if (!t[g] || !strchr(" -./()+,:?=&#_", t[g]))
+			return 0;
+	return 1;
+}
+
+enum kerr screen_digit_runs(const char *text, size_t n,
+			    void (*each)(void *ctx, size_t start, size_t end, const char *digits),
+			    void *ctx)
+{
+	if (n > SCREEN_MAX_INPUT)
+		return KERR_TOO_LARGE;
+	struct norm nm;
+	enum kerr rc = norm_text(text, n, &nm);
+	if (rc) {
+		norm_free(&nm);
+		return rc;
+	}
+	struct buf b;
+	buf_init(&b, 0);
+	const char *t = nm.text;
+	size_t i = 0, e, run_start = 0, run_end = 0;
+	int repeat = 0, in_run = 0;
+	for (;;) {
+		int more = sc_next_word(t, nm.n, &i, &e);
+		/* The run so far ends here: at the end, or before a word not joined to it. */
+		if (in_run && (!more || !digit_gap(t, run_end, i))) {
+			if (b.len >= 7) {
+				size_t s0, e0;
+				norm_span(&nm, run_start, run_end, &s0, &e0);
+				each(ctx, s0, e0, buf_cstr(&b));
+			}
+			in_run = 0;
+		}
+		if (!more)
+			break;
+		if (!in_run) {
+			buf_reset(&b);
+			repeat = 0;
+			run_start = i;
+		}
+		if (word_digits(t + i, e - i, &repeat,
+				&b)) { /* appends nothing when it is not one */
+			in_run = 1;
+			run_end = e;
+		} else if (in_run) { /* a word that is not a digit ends the run */
+			if (b.len >= 7) {
+				size_t s0, e0;
+				norm_span(&nm, run_start, run_end, &s0, &e0);
+				each(ctx, s0, e0, buf_cstr(&b));
+			}
+			in_run = 0;
+		}
+		i = e;
+	}
 	buf_free(&b);
 	norm_free(&nm);
 	return KERR_OK;

@@ -88,6 +88,14 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 		      struct screen_span *spans, int max, int *count);
 
 /*
+ * screen_find without the merging: every finding on its own, sorted by
+ * start, overlaps kept (a number inside a link is the link and the number;
+ * a registered handle inside an address is both).  For comparing details.
+ */
+enum kerr screen_find_each(const char *text, size_t n, const struct screen_party *party,
+			   struct screen_span *spans, int max, int *count);
+
+/*
  * Appends text[0..n) to out with each span replaced by
  * "[contact details removed]".  Spans must be sorted and disjoint.
  */
@@ -106,6 +114,17 @@ enum kerr screen_redact(const char *text, size_t n, const struct screen_span *sp
  */
 enum kerr screen_value(const char *text, size_t n, const struct screen_span *sp, char *out,
 		       size_t cap);
+
+/*
+ * Calls each() for every run of digits in text of at least seven digits:
+ * digits of any script, number words ("oh seven", "double nine") and O, I,
+ * l in words of digits, joined by at most three of " -./()+,:?=&#_" (so a
+ * number inside a link is a run too).  start and end are bytes of text;
+ * digits is the run's digits.  For finding a known number however written.
+ */
+enum kerr screen_digit_runs(const char *text, size_t n,
+			    void (*each)(void *ctx, size_t start, size_t end, const char *digits),
+			    void *ctx);
 
 /* screen_find then screen_redact; *removed gets the number of spans. */
 enum kerr screen_redact_text(const char *text, size_t n, const struct screen_party *party,

@@ -290,8 +290,8 @@ static size_t runs(const char *t, size_t n, struct word *w, int *oily)
 {
 	size_t count = 0, i = 0, start = 0;
 	int in = 0;
-	unsigned carry_d = 0, carry_o = 0;
 #ifdef __SSE2__
+	unsigned carry_d = 0, carry_o = 0;
 	for (; i + 16 <= n; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
 		unsigned d = in_range(x, '0', 10);
@@ -310,8 +310,9 @@ static size_t runs(const char *t, size_t n, struct word *w, int *oily)
 				if (!ends)
 					break; /* the word goes on past this block */
 				size_t e = i + (size_t)__builtin_ctz(ends);
-				w[count++] =
-				    (struct word){(uint32_t)start, (uint16_t)(e - start), 0};
+				if (e > start) /* none left after a cut at a block's end */
+					w[count++] = (struct word){(uint32_t)start,
+								   (uint16_t)(e - start), 0};
 				in = 0;
 				m &= ~((1u << (e - i)) - 1);
 				continue;
@@ -326,12 +327,17 @@ static size_t runs(const char *t, size_t n, struct word *w, int *oily)
 			start = i + 16;
 		}
 	}
+	/* A digit at the end of the last block next to an o, i or l after it. */
+	if (carry_d && i < n && t[i] && strchr("oil", t[i]))
+		*oily = 1;
+	if (carry_o && i < n && sc_digit((unsigned char)t[i]))
+		*oily = 1;
 #endif
 	for (; i < n; i++) {
 		int alnum = sc_alnum((unsigned char)t[i]);
 		if (sc_digit((unsigned char)t[i]) &&
-		    ((i > 0 && strchr("oil", t[i - 1]) && t[i - 1]) ||
-		     (i + 1 < n && strchr("oil", t[i + 1]) && t[i + 1])))
+		    ((i > 0 && t[i - 1] && strchr("oil", t[i - 1])) ||
+		     (i + 1 < n && t[i + 1] && strchr("oil", t[i + 1]))))
 			*oily = 1;
 		if (alnum && !in) {
 			start = i;
@@ -344,8 +350,6 @@ static size_t runs(const char *t, size_t n, struct word *w, int *oily)
 	}
 	if (in && n > start)
 		w[count++] = (struct word){(uint32_t)start, (uint16_t)(n - start), 0};
-	if (carry_d && i < n && strchr("oil", t[i]) && t[i])
-		*oily = 1;
 	return count;
 }
 

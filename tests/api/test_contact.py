@@ -17,12 +17,12 @@ def unique():
 
 
 class ContactDetails(ServerCase, unittest.TestCase):
-    def new_enquiry(self, note=""):
-        """An order of Jane's with Northwind, and her enquiry about it: (order, enquiry)."""
+    def new_enquiry(self, note="", vendor_ref="V-NORTHWIND"):
+        """An order of Jane's with the vendor, and her enquiry about it: (order, enquiry)."""
         s, t = self.s, self.t
         r = s.post("/api/v1/orders", t["integration"], {
             "number": "KP-CONTACT-" + unique(), "customer_ref": "C-1001",
-            "vendor_ref": "V-NORTHWIND", "items": [{"sku": "NW-BOWL", "name": "Bowl",
+            "vendor_ref": vendor_ref, "items": [{"sku": "NW-BOWL", "name": "Bowl",
                                                     "quantity": 1, "unit_price": 2000}],
             "amount": 2000, "currency": "GBP", "note": note})
         self.assertEqual(r.status, 201, r)
@@ -273,6 +273,49 @@ class ContactDetails(ServerCase, unittest.TestCase):
                    {"ref": "V-NORTHWIND", "shop_name": "Northwind Ceramics", "handles": ""})
         self.assertEqual(r.json()["handles"], "")
         self.assertEqual(self.reply(enquiry, "They are northwindpots on Instagram.").status, 201)
+
+    def test_details_inside_links_addresses_and_other_formats_are_refused(self):
+        """However the vendor's details are registered or written: country codes
+        other than 44, a number inside a link, a handle inside a link or an
+        address, a website under a top-level domain the engine does not know,
+        a subdomain, a shop page on a marketplace, a handle given as a link."""
+        s, t = self.s, self.t
+        r = s.post("/api/v1/vendors", t["integration"], {
+            "ref": "V-COPPER", "shop_name": "Copper Kettle Kitchen",
+            "contact_phone": "+1 415 555 0100", "website": "https://copperkettle.co.za/",
+            "handles": "@copperkettlepans, https://instagram.com/copper.kettle.uk/"})
+        self.assertEqual(r.status, 200, r)
+        _, enquiry = self.new_enquiry(vendor_ref="V-COPPER")
+        for body, part in (
+                ("Their US line is 415-555-0100.", "415-555-0100"),
+                ("Message them: https://wa.me/14155550100 today", "14155550100"),
+                ("See instagram.com/copperkettlepans for photos.", "copperkettlepans"),
+                ("Write to copperkettlepans@gmail.com", "copperkettlepans"),
+                ("Their shop: copperkettle.co.za", "copperkettle.co.za"),
+                ("Or shop.copperkettle.co.za/sale", "shop.copperkettle.co.za/sale"),
+                ("They post as @copper.kettle.uk", "copper.kettle.uk")):
+            self.refused(self.reply(enquiry, body), body, part)
+        # A shop's page on a marketplace forbids the page, not the marketplace.
+        r = s.post("/api/v1/vendors", t["integration"], {
+            "ref": "V-COPPER", "shop_name": "Copper Kettle Kitchen",
+            "website": "https://www.etsy.com/shop/CopperKettleKitchen"})
+        self.assertEqual(r.status, 200, r)
+        body = "Their Etsy page etsy.com/shop/copperkettlekitchen has it."
+        self.refused(self.reply(enquiry, body), body, "etsy.com/shop/copperkettlekitchen")
+        self.assertEqual(self.reply(enquiry, "Please do not buy this on etsy.com instead.").status,
+                         201)
+
+    def test_a_detail_hidden_among_many_findings_is_still_remembered(self):
+        _, enquiry = self.new_enquiry()
+        v = self.ask(enquiry)
+        padding = " ".join("@pad%03d" % i for i in range(300))
+        r = self.answer(v["id"], padding + " real one: 07700 900 777")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json()["violation_id"])
+        body = "Ring 07700900777 for the shop."
+        self.refused(self.reply(enquiry, body), body, "07700900777")
+        body = "Try @pad123 on Instagram."
+        self.refused(self.reply(enquiry, body), body, "@pad123")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,24 @@
  *
  * Screens the input as text, with and without a party whose details come
  * from the input's first line, and checks what every caller relies on:
- * spans sorted, disjoint and inside the text; redaction that keeps the
- * text outside the spans; a value for every span.
+ * spans sorted, disjoint and inside the text; the unmerged findings sorted
+ * and inside it; runs of digits inside it; redaction that keeps the text
+ * outside the spans; a value for every span.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "screen/screen.h"
+
+/* Each run of digits lies inside the text and has at least seven digits. */
+static void check_run(void *ctx, size_t start, size_t end, const char *digits)
+{
+	size_t n = *(const size_t *)ctx;
+	if (start >= end || end > n || strlen(digits) < 7 ||
+	    strspn(digits, "0123456789") != strlen(digits))
+		abort();
+}
 
 static void check(const char *t, size_t n, const struct screen_party *party)
 {
@@ -29,6 +39,20 @@ static void check(const char *t, size_t n, const struct screen_party *party)
 		    strlen(value) >= sizeof(value))
 			abort();
 	}
+	/* Unmerged: sorted by start, inside the text, overlaps allowed. */
+	struct screen_span each[SCREEN_MAX_SPANS];
+	int m = -1;
+	rc = screen_find_each(t, n, party, each, SCREEN_MAX_SPANS, &m);
+	if ((rc != KERR_OK && rc != KERR_LIMIT) || (rc == KERR_OK && m < count))
+		abort();
+	if (rc != KERR_OK)
+		m = 0;
+	for (int i = 0; i < m; i++)
+		if (each[i].start >= each[i].end || each[i].end > n ||
+		    (i && each[i].start < each[i - 1].start))
+			abort();
+	if (screen_digit_runs(t, n, check_run, &n) != KERR_OK)
+		abort();
 	struct buf b;
 	buf_init(&b, 0);
 	int removed = 0;

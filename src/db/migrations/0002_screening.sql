@@ -4,8 +4,11 @@
 -- A vendor's social and messaging handles, comma-separated ("@janemakes, tiktok:janemakes").
 ALTER TABLE vendors ADD COLUMN handles TEXT NOT NULL DEFAULT '';
 
--- For a vendor's message: the findings as JSON [{"kind","start","end"}], byte offsets into body.
+-- For a vendor's message: the findings as JSON [{"kind","start","end"}], byte offsets into body,
+-- and the values of the contact details in it (["p:700900123", "v:jane@example.com"]), which
+-- replies to the customer may not carry.
 ALTER TABLE messages ADD COLUMN findings TEXT;
+ALTER TABLE messages ADD COLUMN contact_values TEXT;
 
 -- A vendor's message that carried contact details or an invitation to talk
 -- elsewhere; an agent confirms or dismisses it.  Confirmed ones count
