@@ -65,7 +65,6 @@ static int usage(void)
 	return 2;
 }
 
-/* Opens the store and applies migrations; prints the reason on failure. */
 /*
  * What screening lets through as the operator's own: operator_domain (and
  * every host under it), support_email, and what screen_allow adds (a
@@ -97,6 +96,7 @@ static void allow_operator(const struct config *cfg)
 	screen_allow_set(&allow);
 }
 
+/* Opens the store and applies migrations; prints the reason on failure. */
 static struct db_pool *open_store(const struct config *cfg, int nread)
 {
 	struct err e = {0};

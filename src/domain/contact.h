@@ -10,8 +10,11 @@
  *     (contact_vendor_text);
  *   - a reply the customer will read: refused when it carries the vendor's
  *     registered details or any detail found in the enquiry's vendor text
- *     (contact_check_reply), whoever writes it.
- * Confirmed violations count against the vendor.
+ *     (contact_check_reply), whoever writes it.  Details are compared by
+ *     value (screen_value) over every finding on its own and every run of
+ *     digits, so a number inside a link or a handle inside an address counts.
+ * Confirmed violations are kept with their evidence for the vendor's rating
+ * and penalties.
  */
 #ifndef KAPSULE_DOMAIN_CONTACT_H
 #define KAPSULE_DOMAIN_CONTACT_H
