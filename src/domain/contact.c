@@ -215,6 +215,9 @@ static enum kerr text_values(struct dctx *c, const char *text, const struct scre
 	return screen_digit_runs(text, n, each_run, &r);
 }
 
+static enum kerr vendor_details(struct dctx *c, int64_t vendor_id, struct values *s,
+				struct screen_party *p);
+
 enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int64_t message_id,
 			      const char *text, struct contact_finding **out, int *n,
 			      int64_t *violation_id)
@@ -226,9 +229,16 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 	int count = 0;
 	size_t len = strlen(text);
 	struct values values = {0};
-	enum kerr rc = screen_find(text, len, NULL, sp, MAX_FINDINGS, &count);
+	/* The vendor's own registered handles count too, written bare ("janemakes"). */
+	struct values registered = {0};
+	struct screen_party self;
+	memset(&self, 0, sizeof(self));
+	enum kerr rc = vendor_details(c, row->vendor_id, &registered, &self);
+	if (rc)
+		return rc;
+	rc = screen_find(text, len, &self, sp, MAX_FINDINGS, &count);
 	if (!rc)
-		rc = text_values(c, text, NULL, &values);
+		rc = text_values(c, text, &self, &values);
 	if (rc == KERR_LIMIT) { /* folds past its limit: the whole text is the evidence */
 		sp[0] = (struct screen_span){0, len, SCREEN_SOLICITATION, 50};
 		count = 1;

@@ -265,6 +265,12 @@ class ContactDetails(ServerCase, unittest.TestCase):
         self.refused(self.reply(enquiry, body), body, "northwindpots")
         body = "Or @Northwind.Ceramics on TikTok."
         self.refused(self.reply(enquiry, body), body, "@Northwind.Ceramics")
+        # The vendor writing its own handle bare is warned too.
+        v = self.ask(enquiry)
+        r = self.answer(v["id"], "Photos are up under northwindpots if she wants to look.")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([(w["kind"], w["text"]) for w in r.json()["warnings"]],
+                         [("handle", "northwindpots")])
         # Absent keeps the handles; "" clears them.
         r = s.post("/api/v1/vendors", t["integration"],
                    {"ref": "V-NORTHWIND", "shop_name": "Northwind Ceramics"})
