@@ -69,7 +69,7 @@ static const char *why(enum screen_kind k)
 }
 
 /* Findings a text of a vendor's may hold (one per two bytes of the longest). */
-#define MAX_FINDINGS (ENQUIRY_MAX_BODY * 2)
+#define MAX_FINDINGS (2 * ENQUIRY_MAX_BODY)
 
 struct values;
 static void add_value_prefixed(struct dctx *c, struct values *s, const char *prefix, const char *v);
@@ -203,7 +203,7 @@ static enum kerr text_values(struct dctx *c, const char *text, const struct scre
 			     struct values *s)
 {
 	size_t n = strlen(text);
-	struct screen_span *sp = arena_calloc(c->a, MAX_FINDINGS, sizeof(*sp));
+	struct screen_span *sp = arena_calloc(c->a, (size_t)MAX_FINDINGS, sizeof(*sp));
 	int count = 0;
 	enum kerr rc = screen_find_each(text, n, party, sp, MAX_FINDINGS, &count);
 	if (rc)
@@ -225,7 +225,7 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 	*out = NULL;
 	*n = 0;
 	*violation_id = 0;
-	struct screen_span *sp = arena_calloc(c->a, MAX_FINDINGS, sizeof(*sp));
+	struct screen_span *sp = arena_calloc(c->a, (size_t)MAX_FINDINGS, sizeof(*sp));
 	int count = 0;
 	size_t len = strlen(text);
 	struct values values = {0};
@@ -474,7 +474,7 @@ enum kerr contact_check_reply(struct dctx *c, const struct enquiry_row *row, con
 	if (!s.n)
 		return KERR_OK;
 	size_t len = strlen(body);
-	struct screen_span *sp = arena_calloc(c->a, MAX_FINDINGS, sizeof(*sp));
+	struct screen_span *sp = arena_calloc(c->a, (size_t)MAX_FINDINGS, sizeof(*sp));
 	int count = 0;
 	struct offending o = {&s, {{{0}, 0, 0}}, 0, 0};
 	if ((rc = screen_find_each(body, len, &p, sp, MAX_FINDINGS, &count)) ||
