@@ -255,6 +255,13 @@ int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, 
 		s--;
 	int labels, written;
 	size_t e = host_at(t, n, i + at, &labels, &written);
+	if (!e) { /* "jane at gmail": a mail host named without its domain */
+		size_t w = i + at;
+		while (w < n && sc_alnum((unsigned char)t[w]))
+			w++;
+		if (w > i + at && (word_roles(t + i + at, w - i - at) & R_MAILHOST))
+			e = w, written = 1;
+	}
 	if (!e || (e < n && sc_alnum((unsigned char)t[e])))
 		return 0;
 	if (described(t + s, i - s))
@@ -277,6 +284,8 @@ int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, 
 		size_t d = 0;
 		if (s >= 5 && memcmp(t + s - 5, " dot ", 5) == 0)
 			d = 5;
+		else if (s >= 12 && memcmp(t + s - 12, " underscore ", 12) == 0)
+			d = 12;
 		else if (s >= 3 &&
 			 (memcmp(t + s - 3, "(.)", 3) == 0 || memcmp(t + s - 3, "[.]", 3) == 0))
 			d = 3;

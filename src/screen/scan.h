@@ -87,6 +87,8 @@ static inline int sc_handle(unsigned char c)
 				   */
 #define R_TRADE	     (1ull << 16) /* buy, order, purchase, pay */
 #define R_HANDLEWORD (1ull << 17) /* handle, username, user, name, account */
+#define R_LOOK	     (1ull << 34) /* look, peek, squiz: "have a look at our site" */
+#define R_CHEAPER    (1ull << 35) /* cheaper: "cheaper on our own site" */
 #define R_OTHER	     (1ull << 32) /* same, slide, pop, shop: other words that begin a phrase */
 #define R_HALF	     (1ull << 33) /* whats, insta, tele ...: the first half of a platform name */
 #define R_IS	     (1ull << 18) /* is, as, = : "my snap is jb_2001" */

@@ -98,6 +98,7 @@ struct number {
 	int len[MAX_GROUPS]; /* digits in each of the first groups */
 	int bracketed;	     /* the first group was in brackets: (01632) */
 	int closed;	     /* ... and the bracket was closed */
+	int inner;	     /* ... with digits after it: (01632) 960 123 */
 };
 
 /*
@@ -130,6 +131,10 @@ static void read_number(const char *t, size_t n, size_t e, int bracket, struct n
 			bracket = 0;
 			x->closed = 1;
 			k++;
+			size_t g = k;
+			while (g < n && g - k < 3 && is_sep((unsigned char)t[g]))
+				g++;
+			x->inner = g < n && sc_digit((unsigned char)t[g]);
 		}
 		size_t seps = 0;
 		while (k < n && seps < 3 && is_sep((unsigned char)t[k]))
@@ -223,8 +228,8 @@ static void find_phones(const char *t, size_t n, struct found *f)
 			continue;
 		struct number x;
 		read_number(t, n, i + (plus || bracket), bracket, &x);
-		if (bracket &&
-		    !x.closed) { /* "(07700 900123, ...": the bracket is not the number's */
+		/* "(07700 900123, ..." or "(07700 900123)": the bracket is not the number's */
+		if (bracket && (!x.closed || !x.inner)) {
 			i++;
 			bracket = 0;
 			read_number(t, n, i, 0, &x);
@@ -347,6 +352,10 @@ static void find_spelled_phones(const char *t, struct found *f)
 			size_t len = x.e - x.s;
 			if (digits_only(t + x.s, len) && len <= 8 && !repeat) {
 				digits += (int)len;
+			} else if (repeat && len == 1 && digits_only(t + x.s, 1)) {
+				digits += repeat; /* "double 0" */
+				repeat = 0;
+				words++;
 			} else if (x.roles & R_NUMBER) {
 				digits += repeat ? repeat : 1;
 				repeat = 0;

@@ -59,8 +59,15 @@ static const struct vocab vocabulary[] = {
     V("dont", R_NEG), V("don't", R_NEG), V("didn't", R_NEG), V("didnt", R_NEG), V("haven't", R_NEG),
     V("havent", R_NEG), V("won't", R_NEG), V("wont", R_NEG), V("can't", R_NEG), V("cant", R_NEG),
     V("no", R_NEG), V("without", R_NEG), V("nor", R_NEG), V("hasn't", R_NEG), V("doesn't", R_NEG),
+    V("flick", R_GIVE), V("gie", R_GIVE), V("drap", R_GIVE), V("bung", R_GIVE), V("grab", R_GIVE),
+    V("venmo", R_VERB | R_PLATFORM), V("cashapp", R_VERB | R_PLATFORM), V("zelle", R_PLATFORM),
+    V("revolut", R_PLATFORM), V("monzo", R_PLATFORM), V("gram", R_PLATFORM),
+    V("look", R_FIND | R_LOOK), V("peek", R_LOOK), V("squiz", R_LOOK), V("gander", R_LOOK),
+    V("butchers", R_LOOK), V("cheaper", R_CHEAPER), V("have", R_OTHER), V("take", R_OTHER), V("cheapest", R_CHEAPER),
+    V("book", R_TRADE), V("technician", R_SHOP), V("engineer", R_SHOP), V("mechanic", R_SHOP),
+    V("manager", R_SHOP), V("warehouse", R_SHOP), V("listing", R_CHANNEL), V("listings", R_CHANNEL),
     V("give", R_GIVE), V("drop", R_GIVE), V("send", R_GIVE), V("shoot", R_GIVE), V("find", R_FIND),
-    V("follow", R_FIND), V("add", R_FIND), V("search", R_FIND), V("look", R_FIND),
+    V("follow", R_FIND), V("add", R_FIND), V("search", R_FIND),
     V("google", R_FIND), V("check", R_FIND), V("visit", R_FIND), V("friend", R_FIND),
     /* Platforms. */
     V("instagram", R_PLATFORM), V("insta", R_PLATFORM | R_VERB | R_HALF), V("ig", R_PLATFORM),
@@ -517,8 +524,7 @@ static int number_next(struct phrase *p, int i)
 	if (i >= p->count)
 		return 0;
 	unsigned char c = (unsigned char)p->t[W(p, i).s];
-	return (c >= '0' && c <= '9') || has(p, i, R_NUMBER | R_PLUS) ||
-	       (W(p, i).s > 0 && (p->t[W(p, i).s - 1] == '+' || p->t[W(p, i).s - 1] == '('));
+	return (c >= '0' && c <= '9') || has(p, i, R_NUMBER | R_PLUS);
 }
 
 /*
@@ -535,6 +541,28 @@ static int detail_after(struct phrase *p, int i)
 		k++;
 	for (int j = 0; j < p->f->n; j++)
 		if (p->f->spans[j].start == k && p->f->spans[j].kind != SCREEN_SOLICITATION)
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when a verb at s stands where a request does: at the start of a
+ * sentence, or after "just", "please", "kindly": "mail jane@..." but not
+ * "his number is ... and email jane@..." or "shop mail: ...".
+ */
+static int bidding(const char *t, size_t s)
+{
+	size_t e = s;
+	while (e > 0 && t[e - 1] == ' ')
+		e--;
+	if (e == 0 || strchr(".!?,;:\n", t[e - 1]))
+		return 1;
+	size_t b = e;
+	while (b > 0 && sc_alnum((unsigned char)t[b - 1]))
+		b--;
+	static const char *const words[] = {"just", "please", "pls", "plz", "kindly", "then", "so"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == e - b && memcmp(t + b, words[i], e - b) == 0)
 			return 1;
 	return 0;
 }
@@ -574,6 +602,16 @@ static int match(struct phrase *p)
 			int k = tail(p, v + 2);
 			return p->platform ? k : 0;
 		}
+		/* mail jane at gmail dot com: the verb just before an address or number */
+		if ((r & R_NOUN) && p->t[W(p, 0).e] != ':' && detail_after(p, 0) &&
+		    bidding(p->t, W(p, 0).s))
+			return 1;
+		/* reach out via signal */
+		if (is(p, 1, "out") && !is(p, 0, "check")) {
+			int k = tail(p, 2);
+			if (p->platform)
+				return k;
+		}
 		/* dm @freyas_finds */
 		size_t after = W(p, 0).e;
 		while (after < p->n && p->t[after] == ' ')
@@ -598,7 +636,8 @@ static int match(struct phrase *p)
 		 * call 07700 900123, text plus four four ..., call Sarah on 020 ...;
 		 * "phone 0161 ...", "WhatsApp: 07700 ..." are labels.
 		 */
-		if ((r & R_PHONEWORD) && (r & R_NOUN) && p->t[W(p, 0).e] != ':') {
+		if (((r & R_PHONEWORD) && (r & R_NOUN) && p->t[W(p, 0).e] != ':') ||
+		    (is(p, 0, "contact") && p->t[W(p, 0).e] == ' ')) {
 			if (number_next(p, 1))
 				return 1;
 			if (p->count > 3 && !W(p, 1).roles && !number_next(p, 1) &&
@@ -621,7 +660,7 @@ static int match(struct phrase *p)
 				break;
 		}
 		/* email the artwork to sales@..., email for a price list: trade@... */
-		if ((r & (R_NOUN | R_GIVE)) && !has(p, 1, R_IS | R_PREP) &&
+		if ((r & (R_NOUN | R_GIVE)) && (!has(p, 1, R_IS | R_PREP) || is(p, 1, "for")) &&
 		    !words_before(p->f->ws, W(p, 0).s, 1, R_DET)) {
 			for (int j = 1; j < 7 && j < p->count; j++) {
 				if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
@@ -658,9 +697,48 @@ static int match(struct phrase *p)
 		int j = 2;
 		if (has(p, j, R_DET))
 			j++;
-		if (has(p, j, R_NOUN | R_PLATFORM) && !has(p, j, R_OPERATOR))
+		if ((has(p, j, R_NOUN | R_PLATFORM) || is(p, j, "phone")) && !has(p, j, R_OPERATOR))
 			return tail(p, j + 1);
 	}
+	/* give the warehouse a buzz, gie the shop a phone */
+	if ((r & R_GIVE) && has(p, 1, R_DET) && !has(p, 2, R_OPERATOR) && has(p, 3, R_DET) &&
+	    has(p, 4, R_NOUN | R_PLATFORM) && !has(p, 4, R_OPERATOR | R_DOCUMENT))
+		return tail(p, 5);
+	/* send me a selfie on snap, grab it on depop, check our other listing on ebay */
+	if (r & (R_GIVE | R_FIND | R_TRADE | R_VERB)) {
+		for (int j = 2; j < 6 && j < p->count; j++) {
+			if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.' ||
+			    p->t[W(p, j - 1).e] == ',')
+				break;
+			if (has(p, j, R_PREP) && elsewhere(p, j + 1) && !has(p, j + 1, R_CHANNEL) &&
+			    !has(p, j + 1, R_PHONEWORD | R_NOUN)) {
+				p->platform = p->away = 1;
+				return j + 2;
+			}
+		}
+	}
+	/* have a look at our site, take a peek at our website */
+	if ((is(p, 0, "have") || is(p, 0, "take")) && has(p, 1, R_DET) && has(p, 2, R_LOOK) &&
+	    is(p, 3, "at") && has(p, 4, R_SELF)) {
+		int k = is(p, 5, "own") || is(p, 5, "other") ? 6 : 5;
+		if (elsewhere(p, k) || has(p, k, R_SHOP))
+			return k + 1;
+	}
+	/* cheaper on our own site */
+	if (r & R_CHEAPER) {
+		int k = has(p, 1, R_PREP) ? 2 : 0;
+		if (k && has(p, k, R_SELF | R_DET)) {
+			k++;
+			if (is(p, k, "own") || is(p, k, "other"))
+				k++;
+			if (elsewhere(p, k) || has(p, k, R_SHOP))
+				return k + 1;
+		}
+	}
+	/* follow the link in our bio */
+	if ((r & R_FIND) && has(p, 1, R_DET) && is(p, 2, "link") && has(p, 3, R_PREP) &&
+	    has(p, 4, R_SELF) && has(p, 5, R_DOCUMENT))
+		return 6;
 	if (r & R_FIND) {
 		int j = 1;
 		if (is(p, j, "out"))
@@ -752,6 +830,16 @@ static int match(struct phrase *p)
 			return j;
 		}
 	}
+	/* my whatsapp is the same as the number on the order: a detail described */
+	if ((r & R_SELF) && has(p, 1, R_CHANNEL | R_PLATFORM | R_HANDLEWORD) && has(p, 2, R_IS) &&
+	    is(p, 3, "the") && is(p, 4, "same") && is(p, 5, "as")) {
+		int k = 6;
+		p->away = 1; /* "the same as my username here": a description, not the operator */
+		while (k < p->count && k < 11 && p->t[W(p, k - 1).e] != ',' &&
+		       p->t[W(p, k - 1).e] != '.')
+			k++;
+		return k;
+	}
 	/* my number's on the packing slip, number's on our website */
 	if (r & (R_SELF | R_CHANNEL)) {
 		int j = r & R_SELF ? 1 : 0;
@@ -832,7 +920,7 @@ void find_words(struct found *f)
 			continue;
 		tok_get(ws, i, &cur);
 		if (!(cur.roles & (R_VERB | R_GIVE | R_FIND | R_WE | R_TRADE | R_SELF | R_PLATFORM |
-				   R_WEAK | R_JOIN | R_OTHER | R_CHANNEL)))
+				   R_WEAK | R_JOIN | R_OTHER | R_CHANNEL | R_CHEAPER)))
 			continue;
 		p.base = i;
 		p.w[0] = cur;
@@ -844,8 +932,10 @@ void find_words(struct found *f)
 			continue;
 		int stop = end + 3 < p.count ? end + 3 : p.count;
 		int operator= 0;
-		for (int k = 1; k < stop && !p.away; k++)
-			operator|= has(&p, k, R_OPERATOR);
+		for (int k = 1; k < stop && !p.away;
+		     k++) /* not a word of a link ("chat.whatsapp.com") */
+			operator|= has(&p, k, R_OPERATOR) &&
+			    !finding_between(f, W(&p, k).s, W(&p, k).e);
 		if (operator)
 			continue;
 		size_t s = W(&p, 0).s, e = W(&p, end - 1).e;
@@ -865,7 +955,11 @@ void find_words(struct found *f)
 				      (R_PREP | R_DET | R_PLATFORM | R_STOP | R_PRONOUN)))
 					words = 5;
 			}
-			if (words < 5 && !finding_between(f, f->spans[last].end, s)) {
+			/* ... with words between them, not only a comma or a full stop. */
+			int punct = 0;
+			for (size_t k = f->spans[last].end; k < s && words == 0; k++)
+				punct |= t[k] == ',' || t[k] == '.' || t[k] == ';';
+			if (words < 5 && !punct && !finding_between(f, f->spans[last].end, s)) {
 				f->spans[last].end = e;
 				continue;
 			}

@@ -65,6 +65,8 @@ static void test_numbers_written_as_words(void **state)
 	     "phone:plus four four seven seven zero zero nine zero zero one two three"},
 	    {"07 seven 00 nine 00 one two three", "phone:07 seven 00 nine 00 one two three"},
 	    {"oh-seven-seven-oh-oh 900611 thanks", "phone:oh-seven-seven-oh-oh 900611"},
+	    {"0 seven 7 double 0 nine 0 0 four 6 two",
+	     "phone:0 seven 7 double 0 nine 0 0 four 6 two"},
 	    /* Counting, quantities and short runs are not numbers. */
 	    {"one two three four five six seven eight nine ten", ""},
 	    {"I ordered two mugs and one plate, got three", ""},
@@ -121,6 +123,7 @@ static void test_addresses_disguised(void **state)
 	    {"sales [at] northwind [dot] co [dot] uk",
 	     "email:sales [at] northwind [dot] co [dot] uk"},
 	    {"tom dot hughes at btinternet dot com", "email:tom dot hughes at btinternet dot com"},
+	    {"it is orla underscore brennan at gmail", "email:orla underscore brennan at gmail"},
 	    {"j a n e @ g m a i l . c o m", "email:j a n e @ g m a i l . c o m"},
 	    {"jane \xef\xbc\xa0 shop\xef\xbc\x8e"
 	     "co\xef\xbc\x8e"
@@ -184,11 +187,22 @@ static void test_invitations(void **state)
 	    {"pay me by bank transfer instead of through Kapsule",
 	     "solicitation:pay me by bank transfer instead of through Kapsule"},
 	    {"contact me outside the app", "solicitation:contact me outside the app"},
+	    {"give the warehouse a buzz", "solicitation:give the warehouse a buzz"},
+	    {"send me a selfie on snap", "solicitation:send me a selfie on snap"},
+	    {"reach out via Signal", "solicitation:reach out via Signal"},
+	    {"have a look at our site", "solicitation:have a look at our site"},
+	    {"they are cheaper on our own site", "solicitation:cheaper on our own site"},
+	    {"follow the link in our bio", "solicitation:follow the link in our bio"},
+	    {"Venmo me the difference", "solicitation:Venmo me"},
+	    {"my whatsapp is the same as the number on the order, thanks",
+	     "solicitation:my whatsapp is the same as the number on the order"},
+	    {"you can book direct next time", "solicitation:book direct"},
 	    /* The operator as the channel, idioms, and harmless uses. */
 	    {"Kapsule will message you; message us here on Kapsule", ""},
 	    {"call me crazy but the ring size runs small", ""},
 	    {"the courier will call before 10; please stop emailing me", ""},
 	    {"the text on the mug, a phone case, call it a day", ""},
+	    {"the sealing ring (part SR-6Q) is missing; his number is 0 and email too", ""},
 	};
 	CHECK(cases);
 }

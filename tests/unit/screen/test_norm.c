@@ -192,7 +192,7 @@ static void test_detection_through_disguises(void **state)
 	      "\xa3",
 	      "\xd9\xa0\xd9\xa7\xd9\xa7\xd9\xa0\xd9\xa0\xd9\xa9\xd9\xa0\xd9\xa0\xd9\xa1\xd9\xa2\xd9"
 	      "\xa3");
-	finds("mail \xd1\x98\xd0\xb0ne@ex\xd0\xb0mple.com now",
+	finds("addr \xd1\x98\xd0\xb0ne@ex\xd0\xb0mple.com now",
 	      "\xd1\x98\xd0\xb0ne@ex\xd0\xb0mple.com");
 	finds("JANE@EXAMPLE.COM", "JANE@EXAMPLE.COM");
 }
@@ -221,7 +221,7 @@ static void test_emails_written_out(void **state)
 	(void)state;
 	finds("write to jane at gmail dot com please", "jane at gmail dot com");
 	finds("jane.doe(at)shop[.]co[.]uk", "jane.doe(at)shop[.]co[.]uk");
-	finds("mail jane @ gmail.com", "jane @ gmail.com");
+	finds("addr jane @ gmail.com", "jane @ gmail.com");
 	finds("Jane [AT] Outlook [DOT] Com today", "Jane [AT] Outlook [DOT] Com");
 	finds("bob_smith at yahoo dot co dot uk ok", "bob_smith at yahoo dot co dot uk");
 	finds("\xd1\x98"

@@ -80,7 +80,7 @@ static void test_emails(void **state)
 	assert_int_equal(wrong, 0);
 	struct screen_span s;
 	char got[64];
-	assert_int_equal(found("mail x@y.io", NULL, got, sizeof(got), &s), KERR_OK);
+	assert_int_equal(found("addr x@y.io", NULL, got, sizeof(got), &s), KERR_OK);
 	assert_int_equal(s.start, 5);
 	assert_int_equal(s.end, 11);
 	assert_int_equal(s.kind, SCREEN_EMAIL);
@@ -163,7 +163,7 @@ static void test_party(void **state)
 	struct screen_party p = {"Jane.Doe@Example.com", "+44 7700 900123", "Smith", NULL, NULL, 0};
 	static const char *const cases[][2] = {
 	    /* e-mail in another case */
-	    {"mail JANE.DOE@EXAMPLE.COM now", "JANE.DOE@EXAMPLE.COM"},
+	    {"addr JANE.DOE@EXAMPLE.COM now", "JANE.DOE@EXAMPLE.COM"},
 	    {"or jane.doe@example.com", "jane.doe@example.com"},
 	    /* the phone with other separators, no leading 0 and the +44 form */
 	    {"tel: 7700 900 123 later", "7700 900 123"},
@@ -212,7 +212,7 @@ static void test_redact(void **state)
 {
 	(void)state;
 	static const char *const cases[][2] = {
-	    {"mail jane@example.com or 07700 900123 today", "mail " R " or " R " today"},
+	    {"addr jane@example.com or 07700 900123 today", "addr " R " or " R " today"},
 	    {"jane@example.com", R},
 	    {"nothing to see", "nothing to see"},
 	    {"", ""},
