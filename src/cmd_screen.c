@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/jsonw.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "screen/screen.h"
@@ -37,44 +38,12 @@ struct line {
 	struct buf text; /* the text, decoded */
 };
 
-/* Appends s[0..n) as a JSON string (UTF-8 kept as it is). */
+/* Appends s[0..n) as a JSON string, escaped by the project's JSON writer. */
 static void put_string(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	buf_append_char(b, '"');
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_append(b, s + run, i - run);
-		run = i + 1;
-		char e[7] = {'\\', 0};
-		switch (c) {
-		case '"':
-		case '\\':
-			e[1] = (char)c;
-			buf_append(b, e, 2);
-			break;
-		case '\n':
-			buf_append(b, "\\n", 2);
-			break;
-		case '\r':
-			buf_append(b, "\\r", 2);
-			break;
-		case '\t':
-			buf_append(b, "\\t", 2);
-			break;
-		default:
-			e[1] = 'u';
-			e[2] = e[3] = '0';
-			e[4] = hex[c >> 4];
-			e[5] = hex[c & 15];
-			buf_append(b, e, 6);
-		}
-	}
-	buf_append(b, s + run, n - run);
-	buf_append_char(b, '"');
+	struct jw w;
+	jw_init(&w, b);
+	jw_strn(&w, s, n);
 }
 
 static void skip_ws(const char *p, size_t n, size_t *i)

@@ -167,6 +167,19 @@ void render_vreq(struct jw *w, const struct vreq *r, enum view v)
 	jw_obj_end(w);
 }
 
+/* A comma-separated list as stored ("tracking,photo") as a JSON array of strings. */
+static void render_list(struct jw *w, const char *csv)
+{
+	jw_arr(w);
+	for (const char *p = csv ? csv : ""; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		jw_strn(w, p, len);
+		p += len + (comma ? 1 : 0);
+	}
+	jw_arr_end(w);
+}
+
 void render_findings(struct jw *w, const struct contact_finding *f, int n)
 {
 	jw_arr(w);
@@ -193,14 +206,7 @@ void render_violation(struct jw *w, const struct violation *x, enum view v)
 	if (v == VIEW_STAFF)
 		jw_kint(w, "enquiry_id", x->enquiry_id);
 	jw_key(w, "kinds");
-	jw_arr(w);
-	for (const char *p = x->kinds ? x->kinds : ""; *p;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		jw_strn(w, p, len);
-		p += len + (comma ? 1 : 0);
-	}
-	jw_arr_end(w);
+	render_list(w, x->kinds);
 	jw_key(w, "evidence");
 	jw_raw(w, x->evidence);
 	jw_ktime(w, "created_at", x->created_at);
@@ -217,15 +223,7 @@ void render_vreq_fields(struct jw *w, const struct vreq *r, enum view v)
 	jw_kstr(w, "state", r->state);
 	jw_kstr(w, "question", r->question);
 	jw_key(w, "evidence");
-	jw_arr(w);
-	const char *p = r->evidence ? r->evidence : "";
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		jw_strn(w, p, len);
-		p += len + (comma ? 1 : 0);
-	}
-	jw_arr_end(w);
+	render_list(w, r->evidence);
 	jw_ktime(w, "due_at", r->due_at);
 	jw_ktime(w, "created_at", r->created_at);
 	jw_ktime(w, "answered_at", r->answered_at);

@@ -195,19 +195,14 @@ static void each_run(void *ctx, size_t start, size_t end, const char *digits)
 }
 
 /*
- * The values of every contact detail in text[0..n): each finding on its
- * own (a number inside a link, a handle inside an address) and every run
- * of digits.  party may add registered details to look for.
+ * The values of every contact detail of text: each finding of sp[0..count)
+ * (screen_find_each: on its own, so a number inside a link or a handle
+ * inside an address counts) and every run of digits.
  */
-static enum kerr text_values(struct dctx *c, const char *text, const struct screen_party *party,
-			     struct values *s)
+static enum kerr text_values(struct dctx *c, const char *text, const struct screen_span *sp,
+			     int count, struct values *s)
 {
 	size_t n = strlen(text);
-	struct screen_span *sp = arena_calloc(c->a, (size_t)MAX_FINDINGS, sizeof(*sp));
-	int count = 0;
-	enum kerr rc = screen_find_each(text, n, party, sp, MAX_FINDINGS, &count);
-	if (rc)
-		return rc;
 	for (int i = 0; i < count; i++)
 		if (is_detail(sp[i].kind))
 			add_span(c, s, text, n, sp[i]);
@@ -236,9 +231,10 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 	enum kerr rc = vendor_details(c, row->vendor_id, &registered, &self);
 	if (rc)
 		return rc;
-	rc = screen_find(text, len, &self, sp, MAX_FINDINGS, &count);
-	if (!rc)
-		rc = text_values(c, text, &self, &values);
+	/* One screening: every finding on its own gives the values, merged the display. */
+	rc = screen_find_each(text, len, &self, sp, MAX_FINDINGS, &count);
+	if (!rc && !(rc = text_values(c, text, sp, count, &values)))
+		count = screen_merge(sp, count);
 	if (rc == KERR_LIMIT) { /* folds past its limit: the whole text is the evidence */
 		sp[0] = (struct screen_span){0, len, SCREEN_SOLICITATION, 50};
 		count = 1;
@@ -420,10 +416,8 @@ static int forbidden(const struct values *s, const char *v, int phone)
 			continue;
 		}
 		size_t k = strlen(x);
-		if (strcmp(v, x) == 0 ||
-		    (n > k && v[n - k - 1] == '.' && strcmp(v + n - k, x) == 0) ||
-		    (n > k && strncmp(v, x, k) == 0 && v[k] == '/'))
-			return 1;
+		if (screen_under(v, n, x) || (n > k && strncmp(v, x, k) == 0 && v[k] == '/'))
+			return 1; /* the host or one under it, or a page under a shop's page */
 	}
 	return 0;
 }

@@ -147,8 +147,8 @@ size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)
 	return host_scan(t, n, i, labels, written, &stop);
 }
 
-/* 1 when t[0..n) ends with suffix at a label boundary, or is it. */
-static int under(const char *t, size_t n, const char *suffix)
+/* See screen.h. */
+int screen_under(const char *t, size_t n, const char *suffix)
 {
 	size_t k = strlen(suffix);
 	if (k == 0 || k > n || memcmp(t + n - k, suffix, k) != 0)
@@ -159,7 +159,7 @@ static int under(const char *t, size_t n, const char *suffix)
 int allowed_host(const struct screen_allow *a, const char *t, size_t n)
 {
 	for (int i = 0; a && i < a->ndomains; i++)
-		if (under(t, n, a->domains[i]))
+		if (screen_under(t, n, a->domains[i]))
 			return 1;
 	return 0;
 }
@@ -184,7 +184,7 @@ static size_t path_end(const char *t, size_t n, size_t e)
 {
 	while (e < n && link_char((unsigned char)t[e]))
 		e++;
-	while (e > 0 && t[e - 1] && strchr(".,;:!?*", t[e - 1]))
+	while (e > 0 && sc_oneof(t[e - 1], ".,;:!?*"))
 		e--;
 	return e;
 }
@@ -437,8 +437,7 @@ static void find_handles(const char *t, size_t n, struct found *f)
 	for (const char *p = memchr(t, '@', n); p;
 	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
 		size_t i = (size_t)(p - t);
-		if (i > 0 &&
-		    (sc_alnum((unsigned char)t[i - 1]) || (t[i - 1] && strchr("._%+-", t[i - 1]))))
+		if (i > 0 && (sc_alnum((unsigned char)t[i - 1]) || sc_oneof(t[i - 1], "._%+-")))
 			continue; /* an address */
 		/* "@ cosy.corner.knits": a space after the @ only before a name with marks. */
 		size_t b = i + 1 < n && t[i + 1] == ' ' ? i + 2 : i + 1;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "screen/screen.h"
 
@@ -35,6 +36,12 @@ static inline int sc_alpha(unsigned char c)
 static inline int sc_alnum(unsigned char c)
 {
 	return sc_digit(c) || sc_alpha(c);
+}
+
+/* 1 when c is one of the characters of set (never for NUL, which strchr would find). */
+static inline int sc_oneof(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
 }
 
 /* The next run of letters and digits at or after *s, as [*s, *e); 0 when there is none. */

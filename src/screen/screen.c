@@ -266,6 +266,31 @@ static void find_phones(const char *t, size_t n, struct found *f)
 	}
 }
 
+/* The digit c is, with the letters o, i and l read as 0, 1 and 1. */
+static char plain_digit(char c)
+{
+	return c == 'o' ? '0' : c == 'i' || c == 'l' ? '1' : c;
+}
+
+/*
+ * 1 when t[0..n) is digits, or digits with the letters o, i and l among
+ * them ("9OO", "I74"); *letters gets how many such letters.
+ */
+static int digits_in_disguise(const char *t, size_t n, int *letters)
+{
+	int real = 0;
+	*letters = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (sc_digit((unsigned char)t[k]))
+			real++;
+		else if (t[k] == 'o' || t[k] == 'i' || t[k] == 'l')
+			++*letters;
+		else
+			return 0;
+	}
+	return real > 0;
+}
+
 /*
  * A copy of t[0..n) for find_phones, with the letters o, i and l read as
  * 0, 1 and 1 in words of digits and those letters only ("O77OO 9OO I74");
@@ -276,20 +301,15 @@ static char *as_digits(char *t, size_t n)
 	char *d = t;
 	size_t i = 0, e;
 	for (; sc_next_word(t, n, &i, &e); i = e) {
-		int real = 0, other = 0;
-		for (size_t k = i; k < e; k++) {
-			real += sc_digit((unsigned char)t[k]);
-			other += !sc_digit((unsigned char)t[k]) && t[k] != 'o' && t[k] != 'i' &&
-				 t[k] != 'l';
-		}
-		if (real && !other && real < (int)(e - i)) {
+		int letters;
+		if (digits_in_disguise(t + i, e - i, &letters) && letters) {
 			if (d == t) { /* the first such word: from here on, a copy */
 				if (!(d = malloc(n + 1)))
 					return NULL;
 				memcpy(d, t, n + 1);
 			}
 			for (size_t k = i; k < e; k++)
-				d[k] = t[k] == 'o' ? '0' : t[k] == 'i' || t[k] == 'l' ? '1' : t[k];
+				d[k] = plain_digit(t[k]);
 		}
 	}
 	return d;
@@ -310,7 +330,7 @@ static int joined(const char *t, size_t e, size_t s)
 	if (s <= e || s - e > 3)
 		return 0;
 	for (size_t g = e; g < s; g++)
-		if (!t[g] || !strchr(" -.,/()", t[g]))
+		if (!sc_oneof(t[g], " -.,/()"))
 			return 0;
 	return 1;
 }
@@ -758,6 +778,11 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 	return find_all(text, n, party, spans, max, count, 1);
 }
 
+int screen_merge(struct screen_span *spans, int n)
+{
+	return normalise(spans, n, 1);
+}
+
 enum kerr screen_find_each(const char *text, size_t n, const struct screen_party *party,
 			   struct screen_span *spans, int max, int *count)
 {
@@ -814,16 +839,11 @@ static int word_digits(const char *t, size_t n, int *repeat, struct buf *b)
 		*repeat = t[0] == 'd' ? 2 : 3;
 		return 1;
 	}
-	int real = 0, other = 0;
-	for (size_t k = 0; k < n; k++) {
-		real += sc_digit((unsigned char)t[k]);
-		other +=
-		    !sc_digit((unsigned char)t[k]) && t[k] != 'o' && t[k] != 'i' && t[k] != 'l';
-	}
-	if (!real || other)
+	int letters;
+	if (!digits_in_disguise(t, n, &letters))
 		return 0;
 	for (size_t k = 0; k < n; k++)
-		buf_append_char(b, t[k] == 'o' ? '0' : t[k] == 'i' || t[k] == 'l' ? '1' : t[k]);
+		buf_append_char(b, plain_digit(t[k]));
 	return 1;
 }
 
@@ -899,7 +919,7 @@ enum kerr screen_value(const char *text, size_t n, const struct screen_span *sp,
 			if (len > 4 && memcmp(v, "www.", 4) == 0)
 				v += 4, len -= 4;
 			size_t h = 0;
-			while (h < len && !strchr("/?#:", v[h]))
+			while (h < len && !sc_oneof(v[h], "/?#:"))
 				h++;
 			len = h;
 		}
@@ -932,7 +952,7 @@ static int digit_gap(const char *t, size_t e, size_t s)
 	if (s - e > 3)
 		return 0;
 	for (size_t g = e; g < s; g++)
-		if (!t[g] || !strchr(" -./()+,:?=&#_", t[g]))
+		if (!sc_oneof(t[g], " -./()+,:?=&#_"))
 			return 0;
 	return 1;
 }

@@ -335,16 +335,15 @@ static size_t runs(const char *t, size_t n, struct word *w, int *oily)
 		}
 	}
 	/* A digit at the end of the last block next to an o, i or l after it. */
-	if (carry_d && i < n && t[i] && strchr("oil", t[i]))
+	if (carry_d && i < n && sc_oneof(t[i], "oil"))
 		*oily = 1;
 	if (carry_o && i < n && sc_digit((unsigned char)t[i]))
 		*oily = 1;
 #endif
 	for (; i < n; i++) {
 		int alnum = sc_alnum((unsigned char)t[i]);
-		if (sc_digit((unsigned char)t[i]) &&
-		    ((i > 0 && t[i - 1] && strchr("oil", t[i - 1])) ||
-		     (i + 1 < n && t[i + 1] && strchr("oil", t[i + 1]))))
+		if (sc_digit((unsigned char)t[i]) && ((i > 0 && sc_oneof(t[i - 1], "oil")) ||
+						      (i + 1 < n && sc_oneof(t[i + 1], "oil"))))
 			*oily = 1;
 		if (alnum && !in) {
 			start = i;
@@ -555,7 +554,7 @@ static int bidding(const char *t, size_t s)
 	size_t e = s;
 	while (e > 0 && t[e - 1] == ' ')
 		e--;
-	if (e == 0 || strchr(".!?,;:\n", t[e - 1]))
+	if (e == 0 || sc_oneof(t[e - 1], ".!?,;:\n"))
 		return 1;
 	size_t b = e;
 	while (b > 0 && sc_alnum((unsigned char)t[b - 1]))

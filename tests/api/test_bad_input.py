@@ -64,6 +64,8 @@ E_CLOSED = 6            # Tom
 VR_OPEN = 1             # Northwind, open
 VR_ANSWERED = 2         # Blue Heron, answered
 VR_CANCELLED = 3        # made (and cancelled) by setUpClass on E_OPEN
+VR_WITH_PHONE = 4       # made by setUpClass on E_OPEN, answered with a phone number
+X_OPEN = 1              # the violation that answer opened
 U_ADMIN, U_AGENT, U_AGENT2, U_INTEGRATION, U_VENDOR, U_CUSTOMER = 1, 2, 3, 4, 5, 10
 ORDER_FREE = 9          # Jane's KP-100209: no enquiry yet
 ORDER_OF_TOM = 3        # KP-100203
@@ -220,11 +222,11 @@ ROUTES = [
           {"user_id": U_INTEGRATION, "label": "nightly sync"}, ["label"]),
     Route("vendors", "POST", "/api/v1/vendors", "integration", "json",
           [("ref", S, 1), ("shop_name", S, 1), ("contact_email", S, 0),
-           ("contact_phone", S, 0), ("website", S, 0)],
+           ("contact_phone", S, 0), ("website", S, 0), ("handles", S, 0)],
           {"ref": "V-BADINPUT", "shop_name": "Bad Input Pottery",
            "contact_email": "shop@badinput.example", "contact_phone": "01632 960 999",
-           "website": "https://badinput.example"},
-          ["ref", "shop_name", "contact_email", "contact_phone", "website"]),
+           "website": "https://badinput.example", "handles": "@badinputpottery"},
+          ["ref", "shop_name", "contact_email", "contact_phone", "website", "handles"]),
     Route("customers", "POST", "/api/v1/customers", "integration", "json",
           [("ref", S, 1), ("email", S, 1), ("first_name", S, 1), ("last_name", S, 1),
            ("phone", S, 0), ("address", S, 0)],
@@ -260,6 +262,10 @@ ROUTES = [
           ids=True),
     Route("vreq_cancel", "POST", "/api/v1/vendor-requests/{id}/cancel", "agent", "json",
           ids=True),
+    Route("violation_confirm", "POST", "/api/v1/violations/{id}/confirm", "agent", "json",
+          [("reason", S, 1)], {"reason": "A phone number in the answer."}, ["reason"], ids=True),
+    Route("violation_dismiss", "POST", "/api/v1/violations/{id}/dismiss", "agent", "json",
+          [("reason", S, 1)], {"reason": "The shop's own order line."}, ["reason"], ids=True),
     Route("test_clock", "POST", "/api/v1/_test/clock", "admin", "json",
           [("advance_ms", I, 1)], {"advance_ms": 0}),
     Route("test_jobs", "POST", "/api/v1/_test/jobs", "admin", "json"),
@@ -267,7 +273,8 @@ ROUTES = [
 ROUTE = {r.name: r for r in ROUTES}
 # The id in the path of each route's valid request.
 DEFAULT_ID = {"messages": E_OPEN, "assign": E_OPEN, "status": E_OPEN, "reopen": E_RESOLVED,
-              "vreq_create": E_OPEN, "vreq_answer": VR_OPEN, "vreq_cancel": VR_OPEN}
+              "vreq_create": E_OPEN, "vreq_answer": VR_OPEN, "vreq_cancel": VR_OPEN,
+              "violation_confirm": X_OPEN, "violation_dismiss": X_OPEN}
 
 
 class Case:
@@ -876,6 +883,15 @@ class BadInputCase(ServerCase):
         r = s.post("/api/v1/vendor-requests/%d/cancel" % VR_CANCELLED, cls.t["agent"])
         assert r.status == 200, r
         assert s.sql("SELECT status FROM enquiries WHERE id = ?", E_OPEN) == [("open",)]
+        # An answer with a phone number in it: an open violation to decide.
+        r = s.post("/api/v1/enquiries/%d/vendor-requests" % E_OPEN, cls.t["agent"],
+                   {"question": "Any update on the dispatch?"})
+        assert r.status == 201 and r.json()["id"] == VR_WITH_PHONE, r
+        body, ctype = multipart({"text": "Ring me on 07700 900 614."}, [])
+        r = s.post("/api/v1/vendor-requests/%d/answer" % VR_WITH_PHONE, cls.t["vendor"],
+                   raw=body, content_type=ctype)
+        assert r.status == 200 and r.json()["violation_id"] == X_OPEN, r
+        assert s.sql("SELECT status FROM enquiries WHERE id = ?", E_OPEN) == [("open",)]
         cls.snapshot()
         cls.baseline = fingerprint(s)
 
@@ -1287,7 +1303,8 @@ class ValidBodies(ServerCase, unittest.TestCase):
         steps = ["login", "users", "tokens", "vendors", "customers", "orders", "enquiries",
                  "messages", "assign", "status", "vreq_create", "vreq_answer", "reopen",
                  "test_clock", "test_jobs", "session_revoke", "logout"]
-        self.assertEqual(sorted(steps + ["vreq_cancel"]), sorted(ROUTE))
+        self.assertEqual(sorted(steps + ["vreq_cancel", "violation_confirm", "violation_dismiss"]),
+                         sorted(ROUTE))
         for name in steps:
             r = ROUTE[name]
             path = default_path(r).replace("{sid}", str(sid))
@@ -1306,6 +1323,22 @@ class ValidBodies(ServerCase, unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         resp = send(s, "POST", path_of("vreq_cancel", r.json()["id"]), t["agent"], body, JSON_CT)
         self.assertEqual(resp.status, 200, resp)
+        # The violation routes' valid requests, each on a violation a phone number opened;
+        # a second decision is refused (the state rules work).
+        for name in ("violation_confirm", "violation_dismiss"):
+            r = s.post("/api/v1/enquiries/%d/vendor-requests" % E_OPEN, t["agent"],
+                       {"question": "Any update?"})
+            self.assertEqual(r.status, 201, r)
+            mp, ctype = multipart({"text": "Ring me on 07700 900 615."}, [])
+            r = s.post("/api/v1/vendor-requests/%d/answer" % r.json()["id"], t["vendor"],
+                       raw=mp, content_type=ctype)
+            self.assertEqual(r.status, 200, r)
+            path = path_of(name, r.json()["violation_id"])
+            body = dumps(ROUTE[name].valid)
+            resp = send(s, "POST", path, t["agent"], body, JSON_CT)
+            self.assertEqual(resp.status, 200, resp)
+            resp = send(s, "POST", path, t["agent"], body, JSON_CT)
+            self.assertEqual(resp.status, 409, resp)
 
 
 if __name__ == "__main__":
