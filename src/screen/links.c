@@ -341,7 +341,7 @@ static void find_urls(const char *t, size_t n, struct found *f)
 {
 	const struct words *ws = f->ws;
 	size_t done = 0; /* the end of the last link */
-	for (size_t wi = 0; wi < ws->count; wi++) {
+	for (size_t wi = ws_next(ws, 0, W_LINK); wi < ws->count; wi = ws_next(ws, wi + 1, W_LINK)) {
 		size_t i = ws->w[wi].s;
 		if (i < done || !word_start(t, i))
 			continue;
@@ -349,8 +349,11 @@ static void find_urls(const char *t, size_t n, struct found *f)
 		size_t r = i + ws->w[wi].len;
 		while (r < n && (sc_alnum((unsigned char)t[r]) || t[r] == '-'))
 			r++;
-		if (r >= n || !((t[r] == '.' && r + 1 < n && sc_alnum((unsigned char)t[r + 1])) ||
-				t[r] == ':' || dot_form(t + r, n - r, 0)))
+		if (r + 1 >= n)
+			continue;
+		char c = t[r] == ' ' ? t[r + 1] : t[r]; /* what a written dot would start with */
+		if (!((t[r] == '.' && sc_alnum((unsigned char)t[r + 1])) || t[r] == ':' ||
+		      ((c == '.' || c == 'd' || closing(c)) && dot_form(t + r, n - r, 0))))
 			continue;
 		size_t e = 0;
 		int scheme = (n - i > 7 && memcmp(t + i, "http://", 7) == 0) ||
@@ -459,9 +462,8 @@ static void find_handles(const char *t, size_t n, struct found *f)
 	}
 	const struct words *ws = f->ws;
 	struct tok w;
-	for (size_t wi = 0; wi < ws->count; wi++) {
-		if (!ws->w[wi].v)
-			continue;
+	for (size_t wi = ws_next(ws, 0, W_NAMED); wi < ws->count;
+	     wi = ws_next(ws, wi + 1, W_NAMED)) {
 		tok_get(ws, wi, &w);
 		if (!(w.roles & (R_PLATFORM | R_HANDLEWORD)) || (w.roles & R_REFERENCE))
 			continue;
@@ -520,6 +522,7 @@ static void find_handles(const char *t, size_t n, struct found *f)
 
 void find_links(const char *t, size_t n, struct found *f)
 {
-	find_urls(t, n, f);
+	if (f->ws->signs & WS_LINKISH)
+		find_urls(t, n, f);
 	find_handles(t, n, f);
 }

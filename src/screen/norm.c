@@ -65,17 +65,28 @@ static int invisible(int32_t cp)
 
 static int grow(struct norm *nm, size_t more)
 {
-	if (nm->n + more + 1 <= nm->cap)
+	size_t need = nm->n + more + 1 + NORM_PAD;
+	if (need <= nm->cap)
 		return 0;
 	size_t cap = nm->cap ? nm->cap : 64;
-	while (cap < nm->n + more + 1)
+	while (cap < need)
 		cap *= 2;
 	size_t most = 3 * nm->srcn + FOLD_ROOM;
 	if (nm->n + more + 1 > most)
 		return 1; /* the bound above: see MAX_PARTS */
-	if (cap > most)
-		cap = most;
-	char *t = realloc(nm->text, cap);
+	if (cap > most + NORM_PAD)
+		cap = most + NORM_PAD;
+	char *t;
+	if (nm->text && nm->text == nm->lent_text) { /* out of the lent room */
+		if ((t = malloc(cap)))
+			memcpy(t, nm->text, nm->n);
+	} else if (!nm->text && nm->lent_text && need <= nm->lent_cap) {
+		nm->text = nm->lent_text;
+		nm->cap = nm->lent_cap;
+		return 0;
+	} else {
+		t = realloc(nm->text, cap);
+	}
 	if (!t)
 		return -1;
 	nm->text = t;
@@ -102,7 +113,8 @@ static int to_bytes(struct norm *nm)
 		const struct norm_seg *g = &nm->segs[s];
 		from[i] = g->in & NORM_ONE ? g->in & ~NORM_ONE : g->in + (uint32_t)(i - g->out);
 	}
-	free(nm->segs);
+	if (nm->segs != nm->lent_segs)
+		free(nm->segs);
 	nm->segs = NULL;
 	nm->nsegs = nm->segcap = 0;
 	nm->from = from;
@@ -140,7 +152,16 @@ static int mark(struct norm *nm, size_t at, int one)
 	}
 	if (nm->nsegs == nm->segcap) {
 		size_t cap = nm->segcap ? nm->segcap * 2 : 16;
-		struct norm_seg *s = realloc(nm->segs, cap * sizeof(*s));
+		struct norm_seg *s;
+		if (!nm->segs && nm->lent_segs) {
+			s = nm->lent_segs;
+			cap = nm->lent_nsegs;
+		} else if (nm->segs && nm->segs == nm->lent_segs) {
+			if ((s = malloc(cap * sizeof(*s))))
+				memcpy(s, nm->segs, nm->nsegs * sizeof(*s));
+		} else {
+			s = realloc(nm->segs, cap * sizeof(*s));
+		}
 		if (!s)
 			return -1;
 		nm->segs = s;
@@ -203,9 +224,26 @@ static enum kerr fold_failed(int r)
 	return r > 0 ? KERR_LIMIT : KERR_INTERNAL;
 }
 
+static enum kerr fold_text(const char *src, size_t n, struct norm *out);
+
 enum kerr norm_text(const char *src, size_t n, struct norm *out)
 {
 	memset(out, 0, sizeof(*out));
+	return fold_text(src, n, out);
+}
+
+enum kerr norm_text_in(const char *src, size_t n, struct norm *out, struct norm_room *room)
+{
+	memset(out, 0, sizeof(*out));
+	out->lent_text = room->text;
+	out->lent_cap = sizeof(room->text);
+	out->lent_segs = room->segs;
+	out->lent_nsegs = sizeof(room->segs) / sizeof(room->segs[0]);
+	return fold_text(src, n, out);
+}
+
+static enum kerr fold_text(const char *src, size_t n, struct norm *out)
+{
 	out->src = src;
 	out->srcn = n;
 	if (n > UINT32_MAX / 4)
@@ -281,7 +319,7 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 				return fold_failed(r);
 		}
 	}
-	out->text[out->n] = '\0';
+	memset(out->text + out->n, 0, NORM_PAD + 1);
 	return KERR_OK;
 }
 
@@ -325,8 +363,10 @@ void norm_span(const struct norm *nm, size_t s, size_t e, size_t *start, size_t 
 
 void norm_free(struct norm *nm)
 {
-	free(nm->text);
-	free(nm->segs);
+	if (nm->text != nm->lent_text)
+		free(nm->text);
+	if (nm->segs != nm->lent_segs)
+		free(nm->segs);
 	free(nm->from);
 	memset(nm, 0, sizeof(*nm));
 }

@@ -33,8 +33,11 @@ struct norm_seg {
 };
 #define NORM_ONE 0x80000000u
 
+/* Zero bytes after the folded text's NUL, so that words can be read sixteen bytes at a time. */
+#define NORM_PAD 16
+
 struct norm {
-	char *text; /* the folded text, NUL-terminated */
+	char *text; /* the folded text, NUL-terminated, then NORM_PAD more zero bytes */
 	size_t n;   /* bytes in text */
 	size_t cap; /* allocated */
 	struct norm_seg *segs;
@@ -48,6 +51,17 @@ struct norm {
 	struct norm_seg cur; /* while folding into from: where the bytes now written come from */
 	const char *src;
 	size_t srcn; /* the input */
+	/* Room the caller lends for short texts (norm_lend), used before any allocation. */
+	char *lent_text;
+	size_t lent_cap;
+	struct norm_seg *lent_segs;
+	size_t lent_nsegs;
+};
+
+/* Room for short texts, lent by the caller (on its stack) so that they need no allocation. */
+struct norm_room {
+	char text[2048];
+	struct norm_seg segs[64];
 };
 
 /*
@@ -56,6 +70,8 @@ struct norm {
  * left unfolded, the text just cannot be screened.
  */
 enum kerr norm_text(const char *src, size_t n, struct norm *out);
+/* norm_text() starting in room, which must outlive out. */
+enum kerr norm_text_in(const char *src, size_t n, struct norm *out, struct norm_room *room);
 void norm_free(struct norm *nm);
 
 /* The input offset of the character output byte i came from. */

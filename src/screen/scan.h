@@ -132,7 +132,8 @@ int word_digit(const char *t, size_t n);
 struct word {
 	uint32_t s;
 	uint16_t len;
-	uint16_t v; /* 1 + the vocabulary index, 0 for none; WORD_INFLECTED set for "calls" */
+	uint16_t
+	    v; /* 1 + the vocabulary index, 0 for none; WORD_INFLECTED set for "calls" (words.c) */
 };
 #define WORD_INFLECTED 0x8000u
 
@@ -140,12 +141,55 @@ struct words {
 	const char *t;
 	size_t n;
 	struct word *w;
+	uint8_t *cls; /* of each word, W_*: which detectors start from it */
 	size_t count;
 	int oily; /* a digit stands next to an o, i or l somewhere ("O77OO") */
+	/*
+	 * What the text holds at all, so that a detector with nothing to start
+	 * from is not run: the classes of all its words, and signs (WS_*).
+	 */
+	unsigned classes; /* W_* of all the words */
+	unsigned signs;
+	int lent; /* w is the caller's (words_read_in) */
 };
+#define WS_DIGIT 1u /* a digit */
+#define WS_AT	 2u /* the word "at" */
+#define WS_LINKISH                                                                                 \
+	4u /* a ':', the word "dot", or a '.' that may join labels ("x.y", "[.]", " . ") */
+#define WS_SPACED 8u /* three one-character words one space apart ("0 7 7", "j a n") */
 
-/* Reads the words of t[0..n); KERR_INTERNAL when out of memory. */
-enum kerr words_read(const char *t, size_t n, struct words *ws);
+/* What a word may begin, so that each detector visits only its own words (ws_next). */
+#define W_DIGIT	 1u  /* a number: starts with a digit (or an o, i, l in a text with O77OO) */
+#define W_LINK	 2u  /* a link: followed by a character that may join labels (links.c) */
+#define W_START	 4u  /* a phrase (find_words) */
+#define W_NAMED	 8u  /* a handle named by its platform: "IG: x", "my snap is x" */
+#define W_NUMBER 16u /* a number in words: "seven", "double", "plus" */
+#define W_AT	 32u /* the word "at" */
+
+/* The first word at or after i that has one of the classes in bits; ws->count if none. */
+static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
+{
+	const uint8_t *c = ws->cls;
+	size_t n = ws->count;
+	const uint64_t spread = 0x0101010101010101ull * (uint8_t)bits;
+	for (; i + 8 <= n; i += 8) { /* eight words a step while none of them has it */
+		uint64_t x;
+		memcpy(&x, c + i, 8);
+		if (x & spread)
+			break;
+	}
+	while (i < n && !(c[i] & bits))
+		i++;
+	return i;
+}
+
+/*
+ * Reads the words of t[0..n), which must be followed by at least 16
+ * readable bytes (norm.h pads the folded text so), into the caller's room
+ * for `cap` words when that is enough; KERR_INTERNAL when out of memory.
+ */
+enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
+			uint8_t *room_cls, size_t cap);
 void words_free(struct words *ws);
 
 /* Word i as a struct tok. */

@@ -213,7 +213,8 @@ static void find_phones(const char *t, size_t n, struct found *f)
 	/* Numbers start at a word (of digits) or at a '+' or '(' just before one. */
 	const struct words *ws = f->ws;
 	size_t done = 0; /* the end of the last number read */
-	for (size_t wi = 0; wi < ws->count; wi++) {
+	for (size_t wi = ws_next(ws, 0, W_DIGIT); wi < ws->count;
+	     wi = ws_next(ws, wi + 1, W_DIGIT)) {
 		size_t i = ws->w[wi].s;
 		if (i < done || !sc_digit((unsigned char)t[i]))
 			continue;
@@ -349,9 +350,9 @@ static void find_spelled_phones(const char *t, struct found *f)
 	const struct words *ws = f->ws;
 	struct tok w, x;
 	size_t done = 0; /* the end of the last number found */
-	for (size_t i = 0; i < ws->count; i++) {
+	for (size_t i = ws_next(ws, 0, W_NUMBER); i < ws->count; i = ws_next(ws, i + 1, W_NUMBER)) {
 		/* From each number word, back over digit groups just before it ("07 seven"). */
-		if (!ws->w[i].v || ws->w[i].s < done)
+		if (ws->w[i].s < done)
 			continue;
 		tok_get(ws, i, &w);
 		if (!(w.roles & (R_NUMBER | R_PLUS | R_REPEAT)))
@@ -417,7 +418,7 @@ static void find_spelled_emails(const char *t, size_t n, struct found *f)
 	/* A written "at" is the word "at" or an '@' with a space or bracket before it. */
 	const struct words *ws = f->ws;
 	size_t done = 0; /* the end of the last address found */
-	for (size_t i = 0; i < ws->count; i++) {
+	for (size_t i = ws_next(ws, 0, W_AT); i < ws->count; i = ws_next(ws, i + 1, W_AT)) {
 		size_t w = ws->w[i].s;
 		if (ws->w[i].len != 2 || t[w] != 'a' || t[w + 1] != 't' || w < 2 || w < done)
 			continue;
@@ -645,22 +646,6 @@ static int single(const char *t, size_t n, size_t i)
 	       (i == 0 || t[i - 1] == ' ') && (i + 1 == n || t[i + 1] == ' ');
 }
 
-/* 1 when three or more one-character words stand one space apart ("0 7 7", "j a n"). */
-static int spaced_out(const struct words *ws)
-{
-	int run = 0;
-	for (size_t i = 0; i < ws->count; i++) {
-		if (ws->w[i].len != 1) {
-			run = 0;
-			continue;
-		}
-		run = run && ws->w[i].s == ws->w[i - 1].s + 2 ? run + 1 : 1;
-		if (run >= 3)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * Closes up characters spaced out one by one ("j a n e @ g m a i l . c o
  * m", "0 7 7 0 0 ..."): in a run of five or more single characters joined
@@ -729,19 +714,23 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 		return KERR_TOO_LARGE;
 	/* The detectors read the folded text (norm.h); spans map back. */
 	struct norm nm;
-	enum kerr folded = norm_text(text, n, &nm);
+	struct norm_room room; /* short texts, most of them, are read without allocation */
+	struct word words[1024];
+	uint8_t classes[1024];
+	enum kerr folded = norm_text_in(text, n, &nm, &room);
 	if (folded) {
 		norm_free(&nm);
 		return folded;
 	}
 	struct words ws;
 	char *digits = NULL;
-	enum kerr rc = words_read(nm.text, nm.n, &ws);
-	if (!rc && spaced_out(&ws)) { /* "j a n e @ ...": closed up, and the words read again */
+	enum kerr rc = words_read_in(nm.text, nm.n, &ws, words, classes, 1024);
+	if (!rc &&
+	    (ws.signs & WS_SPACED)) { /* "j a n e @ ...": closed up, and the words read again */
 		words_free(&ws);
 		if (!(rc = norm_closed(&nm))) {
 			close_up(&nm);
-			rc = words_read(nm.text, nm.n, &ws);
+			rc = words_read_in(nm.text, nm.n, &ws, words, classes, 1024);
 		}
 	}
 	if (rc || !(digits = ws.oily ? as_digits(nm.text, nm.n) : nm.text)) {
@@ -750,11 +739,14 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 		return KERR_INTERNAL;
 	}
 	struct found f = {spans, max, 0, 0, allowed, &ws};
+	/* Each detector only where what it starts from is there (struct words). */
 	find_emails(nm.text, nm.n, &f);
-	find_phones(digits, nm.n, &f);
+	if (ws.signs & WS_DIGIT)
+		find_phones(digits, nm.n, &f);
 	if (digits != nm.text)
 		free(digits);
-	find_spelled_phones(nm.text, &f);
+	if (ws.classes & W_NUMBER)
+		find_spelled_phones(nm.text, &f);
 	find_spelled_emails(nm.text, nm.n, &f);
 	find_links(nm.text, nm.n, &f);
 	find_words(&f);

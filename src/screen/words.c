@@ -129,84 +129,216 @@ static const struct vocab vocabulary[] = {
 };
 /* clang-format on */
 
-/*
- * An open-addressing table over the vocabulary, built once, and a filter
- * that turns most other words away before hashing: pairs[a][b] has bit k
- * set when a vocabulary word of length k starts with the letters a, b
- * (b = 26 for a word of one letter, or a second character not a letter).
- */
-#define SLOTS 1024
-static struct {
-	uint64_t key[2]; /* the word, zero-padded */
-	int16_t index;	 /* into vocabulary, -1 for an empty slot */
-} slots[SLOTS];
-static uint32_t pairs[26][27];
-static pthread_once_t built = PTHREAD_ONCE_INIT;
-
-/* t[0..n) (n <= 16) as two zero-padded words, and their slot. */
-static uint32_t key_of(const char *t, size_t n, uint64_t key[2])
-{
-	key[0] = key[1] = 0;
-	for (size_t i = 0; i < n; i++) /* little-endian order, as a copy would give */
-		key[i >> 3] |= (uint64_t)(unsigned char)t[i] << ((i & 7) * 8);
-	uint64_t h = key[0] * 0x9e3779b97f4a7c15ull ^ key[1] * 0xc2b2ae3d27d4eb4full;
-	return (uint32_t)(h >> 54) & (SLOTS - 1);
-}
-
-/* The filter's word for t[0..n), or NULL when no vocabulary word could be it. */
-static uint32_t *pair(const char *t, size_t n)
-{
-	unsigned a = (unsigned char)t[0] - 'a', b = n > 1 ? (unsigned char)t[1] - 'a' : 26;
-	return a < 26 && n <= 16 ? &pairs[a][b < 26 ? b : 26] : NULL;
-}
-
-static void build(void)
-{
-	for (int i = 0; i < SLOTS; i++)
-		slots[i].index = -1;
-	for (size_t i = 0; i < sizeof(vocabulary) / sizeof(vocabulary[0]); i++) {
-		size_t len = strlen(vocabulary[i].word);
-		uint64_t key[2];
-		uint32_t k = key_of(vocabulary[i].word, len, key);
-		while (slots[k].index >= 0)
-			k = (k + 1) & (SLOTS - 1);
-		slots[k].key[0] = key[0];
-		slots[k].key[1] = key[1];
-		slots[k].index = (int16_t)i;
-		*pair(vocabulary[i].word, len) |= 1u << len;
-	}
-}
-
-/* The vocabulary entry t[0..n) is; the table must be built (pthread_once). */
-static const struct vocab *lookup(const char *t, size_t n)
-{
-	const uint32_t *f = n ? pair(t, n) : NULL;
-	if (!f || !(*f & (1u << n)))
-		return NULL;
-	uint64_t key[2];
-	for (uint32_t k = key_of(t, n, key); slots[k].index >= 0; k = (k + 1) & (SLOTS - 1))
-		if (slots[k].key[0] == key[0] && slots[k].key[1] == key[1])
-			return &vocabulary[slots[k].index];
-	return NULL;
-}
-
 /* Roles a verb keeps when inflected: "calls", "messaged", "texting". */
 #define VERBAL (R_VERB | R_GIVE | R_FIND | R_WEAK | R_TRADE | R_JOIN)
 
-/* The vocabulary entry t[0..n) is, with WORD_INFLECTED for an inflected verb; 0 for none. */
-static uint16_t word_entry(const char *t, size_t n)
+/* Roles a phrase may start from (find_words). */
+#define STARTS                                                                                     \
+	(R_VERB | R_GIVE | R_FIND | R_WE | R_TRADE | R_SELF | R_PLATFORM | R_WEAK | R_JOIN |       \
+	 R_OTHER | R_CHANNEL | R_CHEAPER)
+
+/*
+ * Roles a detector starts from (W_* of scan.h) or that join two words
+ * ("whats app"): words with them are looked up as they are read; any other
+ * word only when a detector asks about it (word_v()), which is seldom.
+ */
+#define ANCHOR (STARTS | R_PLATFORM | R_HANDLEWORD | R_NUMBER | R_PLUS | R_REPEAT | R_HALF)
+
+/*
+ * Not yet looked up (struct word's v): the word cannot be an anchor.  An
+ * entry past the vocabulary, with no roles and no classes.
+ */
+#define VOCABULARY (sizeof(vocabulary) / sizeof(vocabulary[0]))
+#define WORD_LAZY  ((uint16_t)(VOCABULARY + 1))
+
+/*
+ * The vocabulary in a table where every word has two places (cuckoo
+ * hashing), both looked at without a branch: a word is found, or known not
+ * to be there, in the same few instructions whatever it is.  Built once.
+ */
+#define SLOTS 1024
+struct slot {
+	uint64_t key[2]; /* the word, zero-padded; zero for an empty slot */
+	uint16_t v;	 /* 1 + the index into vocabulary */
+};
+static struct slot slots[SLOTS];
+static uint64_t seed = 0x9e3779b97f4a7c15ull;
+static uint64_t roles_of[VOCABULARY + 2];  /* by v; 0 for none and for WORD_LAZY */
+static uint8_t classes_of[VOCABULARY + 2]; /* W_* a word may begin, by v */
+static uint16_t v_at;			   /* the word "at" */
+/*
+ * Characters by what the words pass asks of them: code (low six bits) is
+ * 1..26 for a letter, 27..36 for a digit, 0 for anything else; and C_*.
+ */
+#define C_OIL	      0x40u  /* o, i, l: digits in disguise */
+#define C_AFTER_WORD  0x80u  /* . : - _ ( [ { < after a word: a link may go on */
+#define C_AFTER_SPACE 0x100u /* . d - _ ( [ { < after a word and a space */
+static uint16_t chars[256];
+#define CODE(c) (chars[(unsigned char)(c)] & 0x3fu)
+
+/* Words of one or two characters, looked up directly: by the codes of each. */
+static uint16_t short_v[64 * 64];
+/* Bit set for the codes of the first three letters of every anchor, and of every inflection. */
+static uint8_t anchor3[32 * 32 * 32 / 8];
+
+static inline unsigned prefix3(const char *t)
 {
+	unsigned a = CODE(t[0]), b = CODE(t[1]), c = CODE(t[2]);
+	/* Digits (codes past 26) are no anchor's: their bits are never set. */
+	return ((a & 31) << 10 | (b & 31) << 5 | (c & 31)) &
+	       -(unsigned)(a <= 26 && b <= 26 && c <= 26);
+}
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static inline uint64_t load64(const char *t)
+{
+	uint64_t x;
+	memcpy(&x, t, 8);
+	return x;
+}
+
+/* Low bytes kept of a word's two halves, by its length. */
+static inline uint64_t keep(size_t n)
+{
+	return n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+}
+
+/*
+ * The key of t[0..n), n <= 16, which must be followed by at least 16
+ * readable bytes (the folded text is padded so): two loads and two masks.
+ */
+static inline void key_padded(const char *t, size_t n, uint64_t key[2])
+{
+	key[0] = load64(t) & keep(n);
+	key[1] = load64(t + 8) & keep(n > 8 ? n - 8 : 0);
+}
+
+static inline uint64_t hash(const uint64_t key[2])
+{
+	return (key[0] ^ seed) * 0x9e3779b97f4a7c15ull ^ (key[1] + seed) * 0xc2b2ae3d27d4eb4full;
+}
+
+#define PLACE1(h) ((uint32_t)((h) >> 54) & (SLOTS - 1))
+#define PLACE2(h) ((uint32_t)((h) >> 20) & (SLOTS - 1))
+
+/* Puts (key, v) in one of its places, moving others to their other place; 0 when it cannot. */
+static int place(uint64_t key[2], uint16_t v)
+{
+	uint32_t k = PLACE1(hash(key));
+	for (int moves = 0; moves < 200; moves++) {
+		struct slot was = slots[k];
+		slots[k] = (struct slot){{key[0], key[1]}, v};
+		if (!was.v)
+			return 1;
+		key[0] = was.key[0];
+		key[1] = was.key[1];
+		v = was.v;
+		uint64_t h = hash(key);
+		k = PLACE1(h) == k ? PLACE2(h) : PLACE1(h);
+	}
+	return 0;
+}
+
+static uint16_t lookup_padded(const char *t, size_t n);
+
+static void build(void)
+{
+	size_t count = sizeof(vocabulary) / sizeof(vocabulary[0]);
+	for (int tries = 0;; tries++) {
+		memset(slots, 0, sizeof(slots));
+		int ok = 1;
+		for (size_t i = 0; i < count && ok; i++) {
+			char word[32] = {0};
+			size_t len = strlen(vocabulary[i].word);
+			memcpy(word, vocabulary[i].word, len);
+			if (lookup_padded(word, len))
+				continue; /* a word given twice: the first stands */
+			uint64_t key[2];
+			key_padded(word, len, key);
+			ok = place(key, (uint16_t)(i + 1));
+		}
+		if (ok)
+			break;
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+	}
+	for (int c = 'a'; c <= 'z'; c++)
+		chars[c] = (uint16_t)(c - 'a' + 1);
+	for (int c = '0'; c <= '9'; c++)
+		chars[c] = (uint16_t)(c - '0' + 27);
+	for (const char *c = "oil"; *c; c++)
+		chars[(unsigned char)*c] |= C_OIL;
+	for (const char *c = ".:-_([{<"; *c; c++)
+		chars[(unsigned char)*c] |= C_AFTER_WORD;
+	for (const char *c = ".d-_([{<"; *c; c++)
+		chars[(unsigned char)*c] |= C_AFTER_SPACE;
+	for (size_t i = 0; i < count; i++) {
+		const char *w = vocabulary[i].word;
+		size_t len = strlen(w);
+		roles_of[i + 1] = vocabulary[i].roles;
+		char word[32] = {0};
+		memcpy(word, w, len);
+		uint16_t v = lookup_padded(word, len); /* the first of a word given twice */
+		uint64_t r = vocabulary[i].roles;
+		classes_of[i + 1] = (uint8_t)((r & STARTS ? W_START : 0) |
+					      (r & (R_PLATFORM | R_HANDLEWORD) ? W_NAMED : 0) |
+					      (r & (R_NUMBER | R_PLUS | R_REPEAT) ? W_NUMBER : 0));
+		if (len <= 2 && CODE(w[0]) && (len == 1 || CODE(w[1])))
+			short_v[CODE(w[0]) * 64 + (len == 2 ? CODE(w[1]) : 0)] = v;
+		if (!(vocabulary[i].roles & ANCHOR) || !sc_alpha((unsigned char)w[0]) ||
+		    (len > 1 && !sc_alpha((unsigned char)w[1])))
+			continue; /* words with an apostrophe are looked up whole as they are read
+				   */
+		if (len >= 3 && sc_alpha((unsigned char)w[2])) {
+			anchor3[prefix3(w) / 8] |= (uint8_t)(1u << (prefix3(w) % 8));
+		} else if (len == 2 && (vocabulary[i].roles & VERBAL)) {
+			for (char c = 'a'; c <= 'z'; c++) { /* "dms", "dmed", "dming" */
+				char p[3] = {w[0], w[1], c};
+				anchor3[prefix3(p) / 8] |= (uint8_t)(1u << (prefix3(p) % 8));
+			}
+		}
+	}
+	char at[32] = "at";
+	v_at = lookup_padded(at, 2);
+	classes_of[v_at] |= W_AT;
+}
+
+/* The entry (1 + index) t[0..n) is, 0 for none; t padded as for key_padded(). */
+static inline uint16_t lookup_padded(const char *t, size_t n)
+{
+	uint64_t key[2];
+	key_padded(t, n, key);
+	uint64_t h = hash(key);
+	const struct slot *a = &slots[PLACE1(h)], *b = &slots[PLACE2(h)];
+	uint16_t va = a->v & (uint16_t) - (a->key[0] == key[0] && a->key[1] == key[1]);
+	uint16_t vb = b->v & (uint16_t) - (b->key[0] == key[0] && b->key[1] == key[1]);
+	return n <= 16 ? va | vb : 0;
+}
+
+/* The same for any t[0..n). */
+static const struct vocab *lookup(const char *t, size_t n)
+{
+	char word[32] = {0};
 	if (n == 0 || n > 16)
-		return 0;
-	const struct vocab *v = lookup(t, n);
-	if (v)
-		return (uint16_t)(v - vocabulary + 1);
+		return NULL;
+	memcpy(word, t, n);
+	uint16_t v = lookup_padded(word, n);
+	return v ? &vocabulary[v - 1] : NULL;
+}
+
+/*
+ * The vocabulary entry t[0..n) is, with WORD_INFLECTED for an inflected
+ * verb; 0 for none.  t padded as for key_padded().
+ */
+static inline uint16_t entry_padded(const char *t, size_t n)
+{
+	uint16_t v = lookup_padded(t, n);
 	/* Inflected verbs: calls, messages, messaged, texting, dropped, shopping. */
 	char last = t[n - 1];
+	if (v || n < 4 || n > 16 || !(last == 's' || last == 'd' || last == 'g') ||
+	    !sc_alpha((unsigned char)t[0]))
+		return v;
 	size_t stems[3];
 	int nstems = 0;
-	if (n < 4 || !sc_alpha((unsigned char)t[0]))
-		return 0;
 	if (last == 's') {
 		stems[nstems++] = n - 1;
 		if (t[n - 2] == 'e')
@@ -222,17 +354,25 @@ static uint16_t word_entry(const char *t, size_t n)
 			stems[nstems++] = n - 4; /* dropping -> drop */
 	}
 	for (int i = 0; i < nstems; i++)
-		if ((v = lookup(t, stems[i])) && (v->roles & VERBAL))
-			return (uint16_t)((v - vocabulary + 1) | WORD_INFLECTED);
+		if ((v = lookup_padded(t, stems[i])) && (roles_of[v] & VERBAL))
+			return (uint16_t)(v | WORD_INFLECTED);
 	return 0;
 }
 
-static uint64_t entry_roles(uint16_t v)
+/* entry_padded() for any t[0..n). */
+static uint16_t word_entry(const char *t, size_t n)
 {
-	if (!v)
+	char word[32] = {0};
+	if (n == 0 || n > 16)
 		return 0;
-	uint64_t roles = vocabulary[(v & ~WORD_INFLECTED) - 1].roles;
-	return v & WORD_INFLECTED ? roles & (VERBAL | R_PHONEWORD | R_PLATFORM) : roles;
+	memcpy(word, t, n);
+	return entry_padded(word, n);
+}
+
+static inline uint64_t entry_roles(uint16_t v)
+{
+	uint64_t roles = roles_of[v & ~WORD_INFLECTED]; /* none for WORD_LAZY */
+	return roles & (v & WORD_INFLECTED ? VERBAL | R_PHONEWORD | R_PLATFORM : ~0ull);
 }
 
 int word_digit(const char *t, size_t n)
@@ -276,110 +416,167 @@ static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t 
 }
 
 /*
- * The runs of letters and digits in t[0..n) into w[] (offset and length,
- * no vocabulary yet), sixteen bytes at a time where SSE2 is there; runs
- * longer than 0xffff are cut.  Returns how many; *oily is set when a digit
- * stands next to an o, i or l (as_digits() has work to do).
+ * Bit masks of one 64-byte block p: which bytes are letters or digits,
+ * which digits, and which the letters o, i and l.  Sixteen bytes at a time
+ * where SSE2 is there.
  */
 #ifdef __SSE2__
 #include <emmintrin.h>
 
 /* Bit k set when x[k] is in [lo, lo + count). */
-static inline unsigned in_range(__m128i x, char lo, int count)
+static inline uint64_t in_range(__m128i x, char lo, int count)
 {
 	__m128i shifted = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
-	return (unsigned)_mm_movemask_epi8(
+	return (uint16_t)_mm_movemask_epi8(
 	    _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + count))));
 }
-#endif
 
-static size_t runs(const char *t, size_t n, struct word *w, int *oily)
+static inline void block(const char *p, uint64_t *alnum, uint64_t *digit, uint64_t *oil)
 {
-	size_t count = 0, i = 0, start = 0;
-	int in = 0;
-#ifdef __SSE2__
-	unsigned carry_d = 0, carry_o = 0;
-	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-		unsigned d = in_range(x, '0', 10);
-		unsigned m = d | in_range(x, 'a', 26);
-		unsigned o = (unsigned)_mm_movemask_epi8(
+	*alnum = *digit = *oil = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		uint64_t d = in_range(x, '0', 10);
+		uint64_t o = (uint16_t)_mm_movemask_epi8(
 		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('o')),
 					      _mm_cmpeq_epi8(x, _mm_set1_epi8('i'))),
 				 _mm_cmpeq_epi8(x, _mm_set1_epi8('l'))));
-		if (((d << 1 | carry_d) & o) || ((o << 1 | carry_o) & d))
-			*oily = 1;
-		carry_d = d >> 15;
-		carry_o = o >> 15;
-		while (m || in) {
-			if (in) {
-				unsigned ends = ~m & 0xffffu;
-				if (!ends)
-					break; /* the word goes on past this block */
-				size_t e = i + (size_t)__builtin_ctz(ends);
-				if (e > start) /* none left after a cut at a block's end */
-					w[count++] = (struct word){(uint32_t)start,
-								   (uint16_t)(e - start), 0};
-				in = 0;
-				m &= ~((1u << (e - i)) - 1);
-				continue;
-			}
-			start = i + (size_t)__builtin_ctz(m);
-			in = 1;
-			m |= (1u << (start - i)) - 1; /* so that ends looks past the start */
-		}
-		/* A run that grows too long is cut (the length is 16 bits). */
-		if (in && i + 16 - start >= 0xfff0) {
-			w[count++] = (struct word){(uint32_t)start, (uint16_t)(i + 16 - start), 0};
-			start = i + 16;
-		}
+		*digit |= d << (16 * k);
+		*alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
+		*oil |= o << (16 * k);
 	}
-	/* A digit at the end of the last block next to an o, i or l after it. */
-	if (carry_d && i < n && sc_oneof(t[i], "oil"))
-		*oily = 1;
-	if (carry_o && i < n && sc_digit((unsigned char)t[i]))
-		*oily = 1;
+}
+#else
+static inline void block(const char *p, uint64_t *alnum, uint64_t *digit, uint64_t *oil)
+{
+	*alnum = *digit = *oil = 0;
+	for (int k = 0; k < 64; k++) {
+		unsigned char c = (unsigned char)p[k];
+		*digit |= (uint64_t)sc_digit(c) << k;
+		*alnum |= (uint64_t)sc_alnum(c) << k;
+		*oil |= (uint64_t)(c == 'o' || c == 'i' || c == 'l') << k;
+	}
+}
 #endif
-	for (; i < n; i++) {
-		int alnum = sc_alnum((unsigned char)t[i]);
-		if (sc_digit((unsigned char)t[i]) && ((i > 0 && sc_oneof(t[i - 1], "oil")) ||
-						      (i + 1 < n && sc_oneof(t[i + 1], "oil"))))
-			*oily = 1;
-		if (alnum && !in) {
-			start = i;
-			in = 1;
-		} else if (in && (!alnum || i - start >= 0xffff)) {
-			w[count++] = (struct word){(uint32_t)start, (uint16_t)(i - start), 0};
-			in = alnum;
-			start = i;
+
+/*
+ * The runs of letters and digits in t[0..n) into w[], 64 bytes at a time:
+ * each run's start in w[].s and its end, for now, in w[].len (low half)
+ * and w[].v (high half).  A run reaching 0xffc0 bytes is cut at the next
+ * block's edge (a word's length has 16 bits).  Returns how many; sets
+ * *oily when a digit stands next to an o, i or l (as_digits() has work to
+ * do) and *digits when there is a digit at all.
+ */
+static size_t runs(const char *t, size_t n, struct word *w, int *oily, int *digits)
+{
+	size_t starts_at = 0, ends_at = 0;
+	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0;
+	for (size_t i = 0; i < n; i += 64) {
+		const char *p = t + i;
+		char last[64];
+		if (n - i < 64) { /* the last block, padded with bytes that end a run */
+			memset(last, 0, sizeof(last));
+			memcpy(last, t + i, n - i);
+			p = last;
+		}
+		uint64_t a, d, o;
+		block(p, &a, &d, &o);
+		any_d |= d;
+		mixed |= ((d << 1 | carry_d) & o) | ((o << 1 | carry_o) & d);
+		uint64_t before = a << 1 | carry; /* bit k: byte k - 1 is in a run */
+		uint64_t starts = a & ~before, ends = ~a & before;
+		carry = a >> 63;
+		carry_d = d >> 63;
+		carry_o = o >> 63;
+		for (; starts; starts &= starts - 1)
+			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
+		for (; ends; ends &= ends - 1) {
+			uint32_t e = (uint32_t)(i + (size_t)__builtin_ctzll(ends));
+			w[ends_at].len = (uint16_t)e;
+			w[ends_at++].v = (uint16_t)(e >> 16);
+		}
+		if (carry && i + 64 < n && i + 64 - w[starts_at - 1].s >= 0xffc0) {
+			uint32_t e = (uint32_t)(i + 64); /* cut: this piece ends, the next begins */
+			w[ends_at].len = (uint16_t)e;
+			w[ends_at++].v = (uint16_t)(e >> 16);
+			carry = 0;
 		}
 	}
-	if (in && n > start)
-		w[count++] = (struct word){(uint32_t)start, (uint16_t)(n - start), 0};
-	return count;
+	if (ends_at < starts_at) { /* a run to the end of a text of whole blocks */
+		w[ends_at].len = (uint16_t)n;
+		w[ends_at++].v = (uint16_t)(n >> 16);
+	}
+	*oily = mixed != 0;
+	*digits = any_d != 0;
+	return starts_at;
 }
 
-enum kerr words_read(const char *t, size_t n, struct words *ws)
+/*
+ * 1 when t[0..n) has a ':' or a '.' that may join the labels of a host:
+ * before a letter or digit ("x.com"), a closing bracket or '-' or '_'
+ * ("x(.)com", "x-.-com"), or alone between spaces ("x . com").  A text
+ * without one, nor the word "dot", holds no link (links.c).
+ */
+static int linkish(const char *t, size_t n)
+{
+	if (memchr(t, ':', n))
+		return 1;
+	for (const char *p = memchr(t, '.', n); p;
+	     p = memchr(p + 1, '.', n - (size_t)(p + 1 - t))) {
+		size_t i = (size_t)(p - t);
+		char next = i + 1 < n ? t[i + 1] : '\0';
+		if (sc_alnum((unsigned char)next) || sc_oneof(next, ")]}>-_") ||
+		    (next == ' ' && i > 0 && t[i - 1] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
+			uint8_t *room_cls, size_t cap)
 {
 	pthread_once(&built, build);
 	memset(ws, 0, sizeof(*ws));
 	ws->t = t;
 	ws->n = n;
 	/* At most one word in two bytes, plus the cuts of over-long runs. */
-	ws->w = malloc((n / 2 + n / 0xfff0 + 2) * sizeof(*ws->w));
-	if (!ws->w)
+	size_t most = n / 2 + n / 0xffc0 + 2;
+	ws->lent = most <= cap;
+	if (ws->lent) {
+		ws->w = room;
+		ws->cls = room_cls;
+	} else if ((ws->w = malloc(most * (sizeof(*ws->w) + 1)))) {
+		ws->cls = (uint8_t *)(ws->w + most);
+	} else {
 		return KERR_INTERNAL;
-	size_t raw = runs(t, n, ws->w, &ws->oily), out = 0;
+	}
+	int digits = 0;
+	size_t raw = runs(t, n, ws->w, &ws->oily, &digits), out = 0;
+	ws->signs = digits ? WS_DIGIT : 0;
+	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
+	struct word *restrict w = ws->w;
+	uint8_t *restrict cl = ws->cls;
+	unsigned signs = ws->signs, classes = 0;
+	int singles = 0; /* one-character words one space apart, up to this one */
+	size_t last_single = 0;
+	unsigned oil = ws->oily ? C_OIL : 0;
 	for (size_t r = 0; r < raw; r++) {
-		size_t pos = ws->w[r].s, e = pos + ws->w[r].len;
-		uint16_t v = word_entry(t + pos, e - pos);
+		size_t pos = w[r].s, e = w[r].len | (size_t)w[r].v << 16;
+		/* Short words from their table, anchors from the vocabulary, others later. */
+		size_t len = e - pos;
+		uint16_t short_word =
+		    short_v[CODE(t[pos]) * 64 + (CODE(t[pos + 1]) & -(unsigned)(len == 2))];
+		unsigned anchor = anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1;
+		uint16_t v = len <= 2 ? short_word : len > 16 ? 0 : WORD_LAZY;
+		if (anchor & (len >= 3) & (len <= 16))
+			v = entry_padded(t + pos, len);
 		/* "we're", "it's", "i'm": one word with its apostrophe when the vocabulary knows
 		 * it. */
-		if (e + 1 < n && t[e] == '\'' && sc_alpha((unsigned char)t[e + 1])) {
+		if (t[e] == '\'' && e + 1 < n && sc_alpha((unsigned char)t[e + 1])) {
 			size_t k = e + 1;
 			while (k < n && sc_alpha((unsigned char)t[k]) && k - e <= 2)
 				k++;
-			uint16_t joined = word_entry(t + pos, k - pos);
+			uint16_t joined = k - pos <= 16 ? entry_padded(t + pos, k - pos) : 0;
 			if (joined && (k == n || !sc_alnum((unsigned char)t[k]))) {
 				e = k;
 				v = joined;
@@ -390,25 +587,56 @@ enum kerr words_read(const char *t, size_t n, struct words *ws)
 			if (k)
 				e = k;
 		}
-		ws->w[out++] = (struct word){(uint32_t)pos, (uint16_t)(e - pos), v};
-		while (r + 1 < raw && ws->w[r + 1].s < e)
+		len = e - pos;
+		/* Classes: from the vocabulary (any inflection), the first character, the next
+		 * ones. */
+		unsigned one = len == 1;
+		singles = (int)one * (singles * (pos == last_single + 2) + 1);
+		last_single = pos;
+		unsigned c0 = chars[(unsigned char)t[pos]], next = chars[(unsigned char)t[e]];
+		unsigned cls = classes_of[v & ~WORD_INFLECTED];
+		cls |= ((c0 & 0x3fu) > 26 || (c0 & oil)) ? W_DIGIT : 0;
+		cls |= (next & C_AFTER_WORD) ||
+			       (t[e] == ' ' && (chars[(unsigned char)t[e + 1]] & C_AFTER_SPACE))
+			   ? W_LINK
+			   : 0;
+		uint32_t three;
+		memcpy(&three, t + pos, 4);
+		signs |= (cls & W_AT ? WS_AT : 0) | (singles >= 3 ? WS_SPACED : 0) |
+			 ((len == 3) & ((three & 0xffffffu) == 0x746f64u) ? WS_LINKISH : 0);
+		cl[out] = (uint8_t)cls;
+		classes |= cls;
+		w[out++] = (struct word){(uint32_t)pos, (uint16_t)len, v};
+		while (r + 1 < raw && w[r + 1].s < e)
 			r++; /* runs taken into this word */
 	}
 	ws->count = out;
+	ws->signs = signs;
+	ws->classes = classes;
+	if (!(ws->signs & WS_LINKISH) && linkish(t, n))
+		ws->signs |= WS_LINKISH;
 	return KERR_OK;
 }
 
 void words_free(struct words *ws)
 {
-	free(ws->w);
+	if (!ws->lent)
+		free(ws->w);
 	memset(ws, 0, sizeof(*ws));
+}
+
+/* The vocabulary entry of word i, looked up now if it was not as the words were read. */
+static inline uint16_t word_v(const struct words *ws, size_t i)
+{
+	uint16_t v = ws->w[i].v;
+	return v != WORD_LAZY ? v : entry_padded(ws->t + ws->w[i].s, ws->w[i].len);
 }
 
 void tok_get(const struct words *ws, size_t i, struct tok *w)
 {
 	w->s = ws->w[i].s;
 	w->e = w->s + ws->w[i].len;
-	w->roles = entry_roles(ws->w[i].v);
+	w->roles = entry_roles(word_v(ws, i));
 }
 
 size_t tok_find(const struct words *ws, size_t pos)
@@ -431,7 +659,7 @@ int words_before(const struct words *ws, size_t pos, int words, uint64_t roles)
 		i--;
 		if (ws->w[i].s + ws->w[i].len > pos)
 			continue; /* the word pos is inside */
-		if (entry_roles(ws->w[i].v) & roles)
+		if (entry_roles(word_v(ws, i)) & roles)
 			return 1;
 	}
 	return 0;
@@ -914,13 +1142,8 @@ void find_words(struct found *f)
 	p.f = f;
 	int last = -1; /* index in f of the last solicitation added */
 	struct tok cur;
-	for (size_t i = 0; i < ws->count; i++) {
-		if (!ws->w[i].v)
-			continue;
+	for (size_t i = ws_next(ws, 0, W_START); i < ws->count; i = ws_next(ws, i + 1, W_START)) {
 		tok_get(ws, i, &cur);
-		if (!(cur.roles & (R_VERB | R_GIVE | R_FIND | R_WE | R_TRADE | R_SELF | R_PLATFORM |
-				   R_WEAK | R_JOIN | R_OTHER | R_CHANNEL | R_CHEAPER)))
-			continue;
 		p.base = i;
 		p.w[0] = cur;
 		p.filled = 1;
