@@ -184,11 +184,28 @@ static int emit(struct norm *nm, int32_t cp)
 	return 0;
 }
 
-/* Copies the ASCII src[0..n) to dst in lower case, eight bytes at a time where it can. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/*
+ * Copies the ASCII src[0..n) to dst in lower case, sixteen bytes at a
+ * time with SSE2 (eight without).
+ */
 static void lower_ascii(char *dst, const char *src, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')),
+		      upper = _mm_set1_epi8((char)(-128 + 26)), bit = _mm_set1_epi8(0x20);
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+		__m128i is_upper = _mm_cmplt_epi8(_mm_add_epi8(x, shift), upper);
+		_mm_storeu_si128((__m128i *)(void *)(dst + i),
+				 _mm_or_si128(x, _mm_and_si128(is_upper, bit)));
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, src + i, 8);
@@ -198,15 +215,24 @@ static void lower_ascii(char *dst, const char *src, size_t n)
 		x |= ((ge_a & ~gt_z) & highs) >> 2;
 		memcpy(dst + i, &x, 8);
 	}
+#endif
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)src[i];
 		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 }
 
-/* The end of the run of ASCII bytes from i, eight bytes at a time where it can. */
+/* The end of the run of ASCII bytes from i, sixteen (or eight) bytes at a time where it can. */
 static size_t ascii_run(const char *src, size_t i, size_t n)
 {
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		int high =
+		    _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(src + i)));
+		if (high)
+			return i + (size_t)__builtin_ctz((unsigned)high);
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, src + i, 8);

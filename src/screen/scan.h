@@ -169,24 +169,25 @@ struct words {
 /* The first word at or after i that has one of the classes in bits; ws->count if none. */
 static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
 {
-	const uint8_t *c = ws->cls;
-	size_t n = ws->count;
 	const uint64_t spread = 0x0101010101010101ull * (uint8_t)bits;
-	for (; i + 8 <= n; i += 8) { /* eight words a step while none of them has it */
+	/* Eight at a time (cls has eight zero bytes past count); the lowest byte first, as x86
+	 * loads. */
+	for (; i < ws->count; i += 8) {
 		uint64_t x;
-		memcpy(&x, c + i, 8);
-		if (x & spread)
-			break;
+		memcpy(&x, ws->cls + i, 8);
+		if ((x &= spread)) {
+			size_t k = i + (size_t)__builtin_ctzll(x) / 8;
+			return k < ws->count ? k : ws->count;
+		}
 	}
-	while (i < n && !(c[i] & bits))
-		i++;
-	return i;
+	return ws->count;
 }
 
 /*
  * Reads the words of t[0..n), which must be followed by at least 16
  * readable bytes (norm.h pads the folded text so), into the caller's room
- * for `cap` words when that is enough; KERR_INTERNAL when out of memory.
+ * for `cap` words (and cap + 8 classes) when that is enough; KERR_INTERNAL
+ * when out of memory.
  */
 enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
 			uint8_t *room_cls, size_t cap);

@@ -309,9 +309,10 @@ static inline uint16_t lookup_padded(const char *t, size_t n)
 	key_padded(t, n, key);
 	uint64_t h = hash(key);
 	const struct slot *a = &slots[PLACE1(h)], *b = &slots[PLACE2(h)];
-	uint16_t va = a->v & (uint16_t) - (a->key[0] == key[0] && a->key[1] == key[1]);
-	uint16_t vb = b->v & (uint16_t) - (b->key[0] == key[0] && b->key[1] == key[1]);
-	return n <= 16 ? va | vb : 0;
+	/* '&' and '|', not '&&' and '?': no branch to guess wrong */
+	unsigned in_a = (unsigned)(a->key[0] == key[0]) & (unsigned)(a->key[1] == key[1]);
+	unsigned in_b = (unsigned)(b->key[0] == key[0]) & (unsigned)(b->key[1] == key[1]);
+	return (uint16_t)((a->v & -in_a) | (b->v & -in_b)) & (uint16_t) - (unsigned)(n <= 16);
 }
 
 /* The same for any t[0..n). */
@@ -334,7 +335,8 @@ static inline uint16_t entry_padded(const char *t, size_t n)
 	uint16_t v = lookup_padded(t, n);
 	/* Inflected verbs: calls, messages, messaged, texting, dropped, shopping. */
 	char last = t[n - 1];
-	if (v || n < 4 || n > 16 || !(last == 's' || last == 'd' || last == 'g') ||
+	if (!((unsigned)(v == 0) & (unsigned)(n - 4 <= 12) &
+	      (unsigned)(last == 's' || last == 'd' || last == 'g')) ||
 	    !sc_alpha((unsigned char)t[0]))
 		return v;
 	size_t stems[3];
@@ -545,7 +547,7 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	if (ws->lent) {
 		ws->w = room;
 		ws->cls = room_cls;
-	} else if ((ws->w = malloc(most * (sizeof(*ws->w) + 1)))) {
+	} else if ((ws->w = malloc(most * (sizeof(*ws->w) + 1) + 8))) {
 		ws->cls = (uint8_t *)(ws->w + most);
 	} else {
 		return KERR_INTERNAL;
@@ -567,7 +569,8 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		uint16_t short_word =
 		    short_v[CODE(t[pos]) * 64 + (CODE(t[pos + 1]) & -(unsigned)(len == 2))];
 		unsigned anchor = anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1;
-		uint16_t v = len <= 2 ? short_word : len > 16 ? 0 : WORD_LAZY;
+		unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
+		uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
 		if (anchor & (len >= 3) & (len <= 16))
 			v = entry_padded(t + pos, len);
 		/* "we're", "it's", "i'm": one word with its apostrophe when the vocabulary knows
@@ -595,11 +598,11 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		last_single = pos;
 		unsigned c0 = chars[(unsigned char)t[pos]], next = chars[(unsigned char)t[e]];
 		unsigned cls = classes_of[v & ~WORD_INFLECTED];
-		cls |= ((c0 & 0x3fu) > 26 || (c0 & oil)) ? W_DIGIT : 0;
-		cls |= (next & C_AFTER_WORD) ||
-			       (t[e] == ' ' && (chars[(unsigned char)t[e + 1]] & C_AFTER_SPACE))
-			   ? W_LINK
-			   : 0;
+		cls |= ((unsigned)((c0 & 0x3fu) > 26) | (unsigned)((c0 & oil) != 0)) * W_DIGIT;
+		cls |= ((unsigned)((next & C_AFTER_WORD) != 0) |
+			((unsigned)(t[e] == ' ') &
+			 (unsigned)((chars[(unsigned char)t[e + 1]] & C_AFTER_SPACE) != 0))) *
+		       W_LINK;
 		uint32_t three;
 		memcpy(&three, t + pos, 4);
 		signs |= (cls & W_AT ? WS_AT : 0) | (singles >= 3 ? WS_SPACED : 0) |
@@ -610,6 +613,7 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		while (r + 1 < raw && w[r + 1].s < e)
 			r++; /* runs taken into this word */
 	}
+	memset(cl + out, 0, 8); /* ws_next() reads eight classes at a time */
 	ws->count = out;
 	ws->signs = signs;
 	ws->classes = classes;
@@ -681,7 +685,7 @@ struct phrase {
 };
 
 /* Word i of the phrase (i < p->count). */
-static const struct tok *word_at(struct phrase *p, int i)
+static __attribute__((noinline)) const struct tok *fill(struct phrase *p, int i)
 {
 	while (p->filled <= i) {
 		tok_get(p->f->ws, p->base + (size_t)p->filled, &p->w[p->filled]);
@@ -690,10 +694,15 @@ static const struct tok *word_at(struct phrase *p, int i)
 	return &p->w[i];
 }
 
+static inline const struct tok *word_at(struct phrase *p, int i)
+{
+	return p->filled > i ? &p->w[i] : fill(p, i);
+}
+
 #define W(p, i) (*word_at(p, i))
 
 /* 1 when word i of the phrase is word[0..k); is() passes k of a literal. */
-static int is_n(struct phrase *p, int i, const char *word, size_t k)
+static inline int is_n(struct phrase *p, int i, const char *word, size_t k)
 {
 	if (i >= p->count)
 		return 0;
@@ -703,7 +712,7 @@ static int is_n(struct phrase *p, int i, const char *word, size_t k)
 
 #define is(p, i, literal) is_n(p, i, literal, sizeof(literal) - 1)
 
-static int has(struct phrase *p, int i, uint64_t roles)
+static inline int has(struct phrase *p, int i, uint64_t roles)
 {
 	return i < p->count && (word_at(p, i)->roles & roles) != 0;
 }
