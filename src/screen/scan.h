@@ -153,7 +153,6 @@ struct words {
 	int lent; /* w is the caller's (words_read_in) */
 };
 #define WS_DIGIT 1u /* a digit */
-#define WS_AT	 2u /* the word "at" */
 #define WS_LINKISH                                                                                 \
 	4u /* a ':', the word "dot", or a '.' that may join labels ("x.y", "[.]", " . ") */
 #define WS_SPACED 8u /* three one-character words one space apart ("0 7 7", "j a n") */
@@ -165,6 +164,9 @@ struct words {
 #define W_NAMED	 8u  /* a handle named by its platform: "IG: x", "my snap is x" */
 #define W_NUMBER 16u /* a number in words: "seven", "double", "plus" */
 #define W_AT	 32u /* the word "at" */
+/* While the words are read (words.c): a run to look up, a run with an apostrophe after. */
+#define W_ANCHOR     64u
+#define W_APOSTROPHE 128u
 
 /* The first word at or after i that has one of the classes in bits; ws->count if none. */
 static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)

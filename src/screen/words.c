@@ -178,16 +178,22 @@ static uint16_t chars[256];
 
 /* Words of one or two characters, looked up directly: by the codes of each. */
 static uint16_t short_v[64 * 64];
-/* Bit set for the codes of the first three letters of every anchor, and of every inflection. */
-static uint8_t anchor3[32 * 32 * 32 / 8];
+/*
+ * A filter on the first three characters: the bit of each anchor's, and of
+ * each of its inflections', is set (a few other words pass too, and are
+ * looked up for nothing).
+ */
+#define ANCHOR_BITS 16384
+static uint8_t anchor3[ANCHOR_BITS / 8];
 
+/* The filter's bit for the three characters at t (four readable). */
 static inline unsigned prefix3(const char *t)
 {
-	unsigned a = CODE(t[0]), b = CODE(t[1]), c = CODE(t[2]);
-	/* Digits (codes past 26) are no anchor's: their bits are never set. */
-	return ((a & 31) << 10 | (b & 31) << 5 | (c & 31)) &
-	       -(unsigned)(a <= 26 && b <= 26 && c <= 26);
+	uint32_t x;
+	memcpy(&x, t, 4);
+	return ((x & 0xffffffu) * 0x9e3779b1u) >> 18; /* 14 bits */
 }
+
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
 static inline uint64_t load64(const char *t)
@@ -292,7 +298,7 @@ static void build(void)
 			anchor3[prefix3(w) / 8] |= (uint8_t)(1u << (prefix3(w) % 8));
 		} else if (len == 2 && (vocabulary[i].roles & VERBAL)) {
 			for (char c = 'a'; c <= 'z'; c++) { /* "dms", "dmed", "dming" */
-				char p[3] = {w[0], w[1], c};
+				char p[4] = {w[0], w[1], c, 0};
 				anchor3[prefix3(p) / 8] |= (uint8_t)(1u << (prefix3(p) % 8));
 			}
 		}
@@ -534,6 +540,17 @@ static int linkish(const char *t, size_t n)
 	return 0;
 }
 
+/* Classes of the word t[pos..e) from its characters: a number starts, a link may go on. */
+static inline unsigned word_classes(const char *t, size_t pos, size_t e, unsigned oil)
+{
+	unsigned c0 = chars[(unsigned char)t[pos]], next = chars[(unsigned char)t[e]];
+	return ((unsigned)((c0 & 0x3fu) > 26) | (unsigned)((c0 & oil) != 0)) * W_DIGIT |
+	       ((unsigned)((next & C_AFTER_WORD) != 0) |
+		((unsigned)(t[e] == ' ') &
+		 (unsigned)((chars[(unsigned char)t[e + 1]] & C_AFTER_SPACE) != 0))) *
+		   W_LINK;
+}
+
 enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
 			uint8_t *room_cls, size_t cap)
 {
@@ -553,28 +570,50 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		return KERR_INTERNAL;
 	}
 	int digits = 0;
-	size_t raw = runs(t, n, ws->w, &ws->oily, &digits), out = 0;
-	ws->signs = digits ? WS_DIGIT : 0;
+	size_t raw = runs(t, n, ws->w, &ws->oily, &digits);
 	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
 	struct word *restrict w = ws->w;
 	uint8_t *restrict cl = ws->cls;
-	unsigned signs = ws->signs, classes = 0;
-	int singles = 0; /* one-character words one space apart, up to this one */
-	size_t last_single = 0;
-	unsigned oil = ws->oily ? C_OIL : 0;
+	unsigned classes = 0, oil = ws->oily ? C_OIL : 0;
+	/*
+	 * First, every run as a word on its own, without a branch: short words
+	 * from their table, the classes its characters give it, and a mark on
+	 * the runs that need more (an anchor to look up, an apostrophe after).
+	 */
 	for (size_t r = 0; r < raw; r++) {
-		size_t pos = w[r].s, e = w[r].len | (size_t)w[r].v << 16;
-		/* Short words from their table, anchors from the vocabulary, others later. */
-		size_t len = e - pos;
+		size_t pos = w[r].s, e = w[r].len | (size_t)w[r].v << 16, len = e - pos;
 		uint16_t short_word =
 		    short_v[CODE(t[pos]) * 64 + (CODE(t[pos + 1]) & -(unsigned)(len == 2))];
-		unsigned anchor = anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1;
+		unsigned anchor = (anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1) &
+				  (unsigned)(len >= 3) & (unsigned)(len <= 16);
 		unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
 		uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
-		if (anchor & (len >= 3) & (len <= 16))
-			v = entry_padded(t + pos, len);
-		/* "we're", "it's", "i'm": one word with its apostrophe when the vocabulary knows
-		 * it. */
+		unsigned cls = classes_of[v] | word_classes(t, pos, e, oil) | anchor * W_ANCHOR |
+			       (unsigned)(t[e] == '\'') * W_APOSTROPHE;
+		classes |= cls;
+		cl[r] = (uint8_t)cls;
+		w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
+	}
+	memset(cl + raw, 0, 8); /* ws_next() reads eight classes at a time */
+	/*
+	 * Then the marked runs: anchors looked up, words joined with their
+	 * apostrophe ("we're") or their other half ("whats app"), the runs a
+	 * word takes in dropped and the others moved up.
+	 */
+	size_t out = 0, r = 0;
+	const uint8_t more = W_ANCHOR | W_APOSTROPHE;
+	ws->count = raw;
+	while (r < raw) {
+		size_t next = ws_next(ws, r, more);
+		if (out != r) {
+			memmove(w + out, w + r, (next - r) * sizeof(*w));
+			memmove(cl + out, cl + r, next - r);
+		}
+		out += next - r;
+		if ((r = next) >= raw)
+			break;
+		size_t pos = w[r].s, e = pos + w[r].len;
+		uint16_t v = cl[r] & W_ANCHOR ? entry_padded(t + pos, e - pos) : w[r].v;
 		if (t[e] == '\'' && e + 1 < n && sc_alpha((unsigned char)t[e + 1])) {
 			size_t k = e + 1;
 			while (k < n && sc_alpha((unsigned char)t[k]) && k - e <= 2)
@@ -590,33 +629,31 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 			if (k)
 				e = k;
 		}
-		len = e - pos;
-		/* Classes: from the vocabulary (any inflection), the first character, the next
-		 * ones. */
-		unsigned one = len == 1;
-		singles = (int)one * (singles * (pos == last_single + 2) + 1);
-		last_single = pos;
-		unsigned c0 = chars[(unsigned char)t[pos]], next = chars[(unsigned char)t[e]];
-		unsigned cls = classes_of[v & ~WORD_INFLECTED];
-		cls |= ((unsigned)((c0 & 0x3fu) > 26) | (unsigned)((c0 & oil) != 0)) * W_DIGIT;
-		cls |= ((unsigned)((next & C_AFTER_WORD) != 0) |
-			((unsigned)(t[e] == ' ') &
-			 (unsigned)((chars[(unsigned char)t[e + 1]] & C_AFTER_SPACE) != 0))) *
-		       W_LINK;
+		unsigned cls = classes_of[v & ~WORD_INFLECTED] | word_classes(t, pos, e, oil);
+		classes |= cls;
+		cl[out] = (uint8_t)cls;
+		w[out++] = (struct word){(uint32_t)pos, (uint16_t)(e - pos), v};
+		for (r++; r < raw && w[r].s < e; r++)
+			; /* runs taken into this word */
+	}
+	memset(cl + out, 0, 8);
+	ws->count = out;
+	ws->classes = classes & ~more;
+	/* Signs of the words as they stand. */
+	unsigned signs = digits ? WS_DIGIT : 0;
+	int singles = 0; /* one-character words one space apart, up to this one */
+	for (size_t i = 0; i < out; i++) {
+		size_t pos = w[i].s, len = w[i].len;
+		singles =
+		    (int)(len == 1) * (singles * (unsigned)(i > 0 && pos == w[i - 1].s + 2) + 1);
 		uint32_t three;
 		memcpy(&three, t + pos, 4);
-		signs |= (cls & W_AT ? WS_AT : 0) | (singles >= 3 ? WS_SPACED : 0) |
-			 ((len == 3) & ((three & 0xffffffu) == 0x746f64u) ? WS_LINKISH : 0);
-		cl[out] = (uint8_t)cls;
-		classes |= cls;
-		w[out++] = (struct word){(uint32_t)pos, (uint16_t)len, v};
-		while (r + 1 < raw && w[r + 1].s < e)
-			r++; /* runs taken into this word */
+		signs |= (singles >= 3 ? WS_SPACED : 0) |
+			 ((unsigned)(len == 3) & (unsigned)((three & 0xffffffu) == 0x746f64u)
+			      ? WS_LINKISH
+			      : 0);
 	}
-	memset(cl + out, 0, 8); /* ws_next() reads eight classes at a time */
-	ws->count = out;
 	ws->signs = signs;
-	ws->classes = classes;
 	if (!(ws->signs & WS_LINKISH) && linkish(t, n))
 		ws->signs |= WS_LINKISH;
 	return KERR_OK;
