@@ -437,7 +437,7 @@ static int clock_time(const char *t, size_t n)
  */
 static void find_handles(const char *t, size_t n, struct found *f)
 {
-	for (const char *p = memchr(t, '@', n); p;
+	for (const char *p = f->ws->signs & WS_ATSIGN ? memchr(t, '@', n) : NULL; p;
 	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
 		size_t i = (size_t)(p - t);
 		if (i > 0 && (sc_alnum((unsigned char)t[i - 1]) || sc_oneof(t[i - 1], "._%+-")))

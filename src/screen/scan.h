@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "screen/norm.h"
 #include "screen/screen.h"
 
 struct found {
@@ -155,7 +156,9 @@ struct words {
 #define WS_DIGIT 1u /* a digit */
 #define WS_LINKISH                                                                                 \
 	4u /* a ':', the word "dot", or a '.' that may join labels ("x.y", "[.]", " . ") */
-#define WS_SPACED 8u /* three one-character words one space apart ("0 7 7", "j a n") */
+#define WS_SPACED 8u  /* three one-character words one space apart ("0 7 7", "j a n") */
+#define WS_OILY	  16u /* a digit next to an o, i or l ("O77OO") */
+#define WS_ATSIGN 32u /* an '@' */
 
 /* What a word may begin, so that each detector visits only its own words (ws_next). */
 #define W_DIGIT	 1u  /* a number: starts with a digit (or an o, i, l in a text with O77OO) */
@@ -186,8 +189,8 @@ static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
 }
 
 /*
- * Reads the words of t[0..n), which must be followed by at least 16
- * readable bytes (norm.h pads the folded text so), into the caller's room
+ * Reads the words of t[0..n), which must be followed by NORM_PAD zero
+ * bytes (norm.h pads the folded text so), into the caller's room
  * for `cap` words (and cap + 8 classes) when that is enough; KERR_INTERNAL
  * when out of memory.
  */

@@ -429,7 +429,7 @@ static void find_spelled_emails(const char *t, size_t n, struct found *f)
 			done = e;
 		}
 	}
-	for (const char *p = memchr(t, '@', n); p;
+	for (const char *p = ws->signs & WS_ATSIGN ? memchr(t, '@', n) : NULL; p;
 	     p = memchr(p + 1, '@', n - (size_t)(p + 1 - t))) {
 		size_t i = (size_t)(p - t), s, e;
 		if (i >= 2 && (address_at(t, n, i - 2, f->allow, &s, &e) == 1 ||
@@ -618,7 +618,8 @@ static int by_start(const void *a, const void *b)
 
 static int normalise(struct screen_span *s, int n, int merge)
 {
-	qsort(s, (size_t)n, sizeof(*s), by_start);
+	if (n > 1)
+		qsort(s, (size_t)n, sizeof(*s), by_start);
 	if (!merge)
 		return n;
 	int out = 0;
@@ -684,7 +685,7 @@ static void close_up(struct norm *nm)
 		}
 	}
 	nm->n = out;
-	t[out] = '\0';
+	memset(t + out, 0, NORM_PAD + 1); /* the zeros words_read_in() reads into */
 }
 
 const char *screen_kind_name(enum screen_kind k)
@@ -740,7 +741,8 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 	}
 	struct found f = {spans, max, 0, 0, allowed, &ws};
 	/* Each detector only where what it starts from is there (struct words). */
-	find_emails(nm.text, nm.n, &f);
+	if (ws.signs & WS_ATSIGN)
+		find_emails(nm.text, nm.n, &f);
 	if (ws.signs & WS_DIGIT)
 		find_phones(digits, nm.n, &f);
 	if (digits != nm.text)

@@ -424,10 +424,15 @@ static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t 
 }
 
 /*
- * Bit masks of one 64-byte block p: which bytes are letters or digits,
- * which digits, and which the letters o, i and l.  Sixteen bytes at a time
- * where SSE2 is there.
+ * Bit masks of one 64-byte block (bit k for byte k): letters and digits,
+ * digits, the letters o, i and l, '@', ':', '.', ' ', and the characters
+ * that may close a written dot (")]}>-_").  Sixteen bytes at a time where
+ * SSE2 is there.
  */
+struct masks {
+	uint64_t alnum, digit, oil, at, colon, dot, space, closer;
+};
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 
@@ -439,63 +444,92 @@ static inline uint64_t in_range(__m128i x, char lo, int count)
 	    _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + count))));
 }
 
-static inline void block(const char *p, uint64_t *alnum, uint64_t *digit, uint64_t *oil)
+static inline __m128i is(__m128i x, char c)
 {
-	*alnum = *digit = *oil = 0;
+	return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+}
+
+static inline uint64_t bits(__m128i m)
+{
+	return (uint16_t)_mm_movemask_epi8(m);
+}
+
+static inline void block(const char *p, struct masks *m)
+{
+	memset(m, 0, sizeof(*m));
 	for (int k = 0; k < 4; k++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
 		uint64_t d = in_range(x, '0', 10);
-		uint64_t o = (uint16_t)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('o')),
-					      _mm_cmpeq_epi8(x, _mm_set1_epi8('i'))),
-				 _mm_cmpeq_epi8(x, _mm_set1_epi8('l'))));
-		*digit |= d << (16 * k);
-		*alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
-		*oil |= o << (16 * k);
+		m->digit |= d << (16 * k);
+		m->alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
+		m->oil |= bits(_mm_or_si128(_mm_or_si128(is(x, 'o'), is(x, 'i')), is(x, 'l')))
+			  << (16 * k);
+		m->at |= bits(is(x, '@')) << (16 * k);
+		m->colon |= bits(is(x, ':')) << (16 * k);
+		m->dot |= bits(is(x, '.')) << (16 * k);
+		m->space |= bits(is(x, ' ')) << (16 * k);
+		m->closer |= bits(_mm_or_si128(_mm_or_si128(_mm_or_si128(is(x, ')'), is(x, ']')),
+							    _mm_or_si128(is(x, '}'), is(x, '>'))),
+					       _mm_or_si128(is(x, '-'), is(x, '_'))))
+			     << (16 * k);
 	}
 }
 #else
-static inline void block(const char *p, uint64_t *alnum, uint64_t *digit, uint64_t *oil)
+static inline void block(const char *p, struct masks *m)
 {
-	*alnum = *digit = *oil = 0;
+	memset(m, 0, sizeof(*m));
 	for (int k = 0; k < 64; k++) {
 		unsigned char c = (unsigned char)p[k];
-		*digit |= (uint64_t)sc_digit(c) << k;
-		*alnum |= (uint64_t)sc_alnum(c) << k;
-		*oil |= (uint64_t)(c == 'o' || c == 'i' || c == 'l') << k;
+		m->digit |= (uint64_t)sc_digit(c) << k;
+		m->alnum |= (uint64_t)sc_alnum(c) << k;
+		m->oil |= (uint64_t)(c == 'o' || c == 'i' || c == 'l') << k;
+		m->at |= (uint64_t)(c == '@') << k;
+		m->colon |= (uint64_t)(c == ':') << k;
+		m->dot |= (uint64_t)(c == '.') << k;
+		m->space |= (uint64_t)(c == ' ') << k;
+		m->closer |= (uint64_t)sc_oneof((char)c, ")]}>-_") << k;
 	}
 }
 #endif
 
 /*
- * The runs of letters and digits in t[0..n) into w[], 64 bytes at a time:
- * each run's start in w[].s and its end, for now, in w[].len (low half)
- * and w[].v (high half).  A run reaching 0xffc0 bytes is cut at the next
- * block's edge (a word's length has 16 bits).  Returns how many; sets
- * *oily when a digit stands next to an o, i or l (as_digits() has work to
- * do) and *digits when there is a digit at all.
+ * The runs of letters and digits in t[0..n), which is followed by 64 zero
+ * bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
+ * end, for now, in w[].len (low half) and w[].v (high half).  A run
+ * reaching 0xffc0 bytes is cut at the next block's edge (a word's length
+ * has 16 bits).  Returns how many, and in *signs: WS_DIGIT, WS_OILY (a
+ * digit next to an o, i or l: as_digits() has work to do), WS_ATSIGN, and
+ * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before
+ * a letter or digit, "x.com"; before a closing bracket, '-' or '_',
+ * "x(.)com"; alone between spaces, "x . com").
  */
-static size_t runs(const char *t, size_t n, struct word *w, int *oily, int *digits)
+static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 {
 	size_t starts_at = 0, ends_at = 0;
-	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0;
+	uint64_t carry = 0, carry_d = 0, carry_o = 0, carry_space = 0, any_d = 0, mixed = 0;
+	uint64_t any_at = 0, linkish = 0,
+		 dot_last = 0; /* a '.' ended the last block (after a space: 2) */
 	for (size_t i = 0; i < n; i += 64) {
-		const char *p = t + i;
-		char last[64];
-		if (n - i < 64) { /* the last block, padded with bytes that end a run */
-			memset(last, 0, sizeof(last));
-			memcpy(last, t + i, n - i);
-			p = last;
-		}
-		uint64_t a, d, o;
-		block(p, &a, &d, &o);
+		struct masks m;
+		block(t + i, &m); /* the last block ends in the zeros after the text */
+		uint64_t a = m.alnum, d = m.digit, o = m.oil;
 		any_d |= d;
+		any_at |= m.at;
 		mixed |= ((d << 1 | carry_d) & o) | ((o << 1 | carry_o) & d);
+		/* A dot before a letter, digit or closer, or between spaces; one that ended the
+		 * last block. */
+		uint64_t goes_on = a | m.closer;
+		linkish |=
+		    m.colon |
+		    (m.dot & ((goes_on >> 1) | ((m.space << 1 | carry_space) & (m.space >> 1))));
+		linkish |= ((dot_last & 1) & goes_on) | ((dot_last >> 1) & m.space);
+		dot_last = (m.dot >> 63) | ((m.dot >> 63) & (m.space >> 62) & 1) << 1;
 		uint64_t before = a << 1 | carry; /* bit k: byte k - 1 is in a run */
 		uint64_t starts = a & ~before, ends = ~a & before;
 		carry = a >> 63;
 		carry_d = d >> 63;
 		carry_o = o >> 63;
+		carry_space = m.space >> 63;
 		for (; starts; starts &= starts - 1)
 			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
 		for (; ends; ends &= ends - 1) {
@@ -514,30 +548,9 @@ static size_t runs(const char *t, size_t n, struct word *w, int *oily, int *digi
 		w[ends_at].len = (uint16_t)n;
 		w[ends_at++].v = (uint16_t)(n >> 16);
 	}
-	*oily = mixed != 0;
-	*digits = any_d != 0;
+	*signs = (any_d ? WS_DIGIT : 0) | (mixed ? WS_OILY : 0) | (any_at ? WS_ATSIGN : 0) |
+		 (linkish ? WS_LINKISH : 0);
 	return starts_at;
-}
-
-/*
- * 1 when t[0..n) has a ':' or a '.' that may join the labels of a host:
- * before a letter or digit ("x.com"), a closing bracket or '-' or '_'
- * ("x(.)com", "x-.-com"), or alone between spaces ("x . com").  A text
- * without one, nor the word "dot", holds no link (links.c).
- */
-static int linkish(const char *t, size_t n)
-{
-	if (memchr(t, ':', n))
-		return 1;
-	for (const char *p = memchr(t, '.', n); p;
-	     p = memchr(p + 1, '.', n - (size_t)(p + 1 - t))) {
-		size_t i = (size_t)(p - t);
-		char next = i + 1 < n ? t[i + 1] : '\0';
-		if (sc_alnum((unsigned char)next) || sc_oneof(next, ")]}>-_") ||
-		    (next == ' ' && i > 0 && t[i - 1] == ' '))
-			return 1;
-	}
-	return 0;
 }
 
 /* Classes of the word t[pos..e) from its characters: a number starts, a link may go on. */
@@ -569,8 +582,9 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	} else {
 		return KERR_INTERNAL;
 	}
-	int digits = 0;
-	size_t raw = runs(t, n, ws->w, &ws->oily, &digits);
+	unsigned signs = 0;
+	size_t raw = runs(t, n, ws->w, &signs);
+	ws->oily = (signs & WS_OILY) != 0;
 	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
 	struct word *restrict w = ws->w;
 	uint8_t *restrict cl = ws->cls;
@@ -640,7 +654,6 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	ws->count = out;
 	ws->classes = classes & ~more;
 	/* Signs of the words as they stand. */
-	unsigned signs = digits ? WS_DIGIT : 0;
 	int singles = 0; /* one-character words one space apart, up to this one */
 	for (size_t i = 0; i < out; i++) {
 		size_t pos = w[i].s, len = w[i].len;
@@ -654,8 +667,6 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 			      : 0);
 	}
 	ws->signs = signs;
-	if (!(ws->signs & WS_LINKISH) && linkish(t, n))
-		ws->signs |= WS_LINKISH;
 	return KERR_OK;
 }
 
