@@ -156,9 +156,10 @@ struct words {
 #define WS_DIGIT 1u /* a digit */
 #define WS_LINKISH                                                                                 \
 	4u /* a ':', the word "dot", or a '.' that may join labels ("x.y", "[.]", " . ") */
-#define WS_SPACED 8u  /* three one-character words one space apart ("0 7 7", "j a n") */
-#define WS_OILY	  16u /* a digit next to an o, i or l ("O77OO") */
-#define WS_ATSIGN 32u /* an '@' */
+#define WS_SPACED  8u  /* three one-character words one space apart ("0 7 7", "j a n") */
+#define WS_OILY	   16u /* a digit next to an o, i or l ("O77OO") */
+#define WS_ATSIGN  32u /* an '@' */
+#define WS_DIGITS8 64u /* eight digits or more, as a phone number written in digits needs */
 
 /* What a word may begin, so that each detector visits only its own words (ws_next). */
 #define W_DIGIT	 1u  /* a number: starts with a digit (or an o, i, l in a text with O77OO) */

@@ -743,7 +743,8 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 	/* Each detector only where what it starts from is there (struct words). */
 	if (ws.signs & WS_ATSIGN)
 		find_emails(nm.text, nm.n, &f);
-	if (ws.signs & WS_DIGIT)
+	/* Eight digits at least: o, i and l may stand for more where there are any. */
+	if ((ws.signs & WS_DIGITS8) || (ws.signs & WS_DIGIT && ws.oily))
 		find_phones(digits, nm.n, &f);
 	if (digits != nm.text)
 		free(digits);

@@ -221,7 +221,8 @@ static inline void key_padded(const char *t, size_t n, uint64_t key[2])
 
 static inline uint64_t hash(const uint64_t key[2])
 {
-	return (key[0] ^ seed) * 0x9e3779b97f4a7c15ull ^ (key[1] + seed) * 0xc2b2ae3d27d4eb4full;
+	/* One multiply: both places come from its high bits. */
+	return (key[0] ^ seed ^ (key[1] << 29 | key[1] >> 35)) * 0x9e3779b97f4a7c15ull;
 }
 
 #define PLACE1(h) ((uint32_t)((h) >> 54) & (SLOTS - 1))
@@ -250,9 +251,11 @@ static uint16_t lookup_padded(const char *t, size_t n);
 static void build(void)
 {
 	size_t count = sizeof(vocabulary) / sizeof(vocabulary[0]);
-	for (int tries = 0;; tries++) {
+	int ok = 0;
+	/* A vocabulary of this size fits at the first or second seed; a thousand never fail. */
+	for (int tries = 0; tries < 1000 && !ok; tries++) {
 		memset(slots, 0, sizeof(slots));
-		int ok = 1;
+		ok = 1;
 		for (size_t i = 0; i < count && ok; i++) {
 			char word[32] = {0};
 			size_t len = strlen(vocabulary[i].word);
@@ -263,10 +266,11 @@ static void build(void)
 			key_padded(word, len, key);
 			ok = place(key, (uint16_t)(i + 1));
 		}
-		if (ok)
-			break;
-		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		if (!ok)
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 	}
+	if (!ok)
+		abort(); /* the vocabulary outgrew SLOTS: a build-time mistake */
 	for (int c = 'a'; c <= 'z'; c++)
 		chars[c] = (uint16_t)(c - 'a' + 1);
 	for (int c = '0'; c <= '9'; c++)
@@ -425,12 +429,11 @@ static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t 
 
 /*
  * Bit masks of one 64-byte block (bit k for byte k): letters and digits,
- * digits, the letters o, i and l, '@', ':', '.', ' ', and the characters
- * that may close a written dot (")]}>-_").  Sixteen bytes at a time where
- * SSE2 is there.
+ * digits, the letters o, i and l, '@', ':' and '.'.  Sixteen bytes at a
+ * time where SSE2 is there.
  */
 struct masks {
-	uint64_t alnum, digit, oil, at, colon, dot, space, closer;
+	uint64_t alnum, digit, oil, at, colon, dot;
 };
 
 #ifdef __SSE2__
@@ -467,11 +470,6 @@ static inline void block(const char *p, struct masks *m)
 		m->at |= bits(is(x, '@')) << (16 * k);
 		m->colon |= bits(is(x, ':')) << (16 * k);
 		m->dot |= bits(is(x, '.')) << (16 * k);
-		m->space |= bits(is(x, ' ')) << (16 * k);
-		m->closer |= bits(_mm_or_si128(_mm_or_si128(_mm_or_si128(is(x, ')'), is(x, ']')),
-							    _mm_or_si128(is(x, '}'), is(x, '>'))),
-					       _mm_or_si128(is(x, '-'), is(x, '_'))))
-			     << (16 * k);
 	}
 }
 #else
@@ -486,8 +484,6 @@ static inline void block(const char *p, struct masks *m)
 		m->at |= (uint64_t)(c == '@') << k;
 		m->colon |= (uint64_t)(c == ':') << k;
 		m->dot |= (uint64_t)(c == '.') << k;
-		m->space |= (uint64_t)(c == ' ') << k;
-		m->closer |= (uint64_t)sc_oneof((char)c, ")]}>-_") << k;
 	}
 }
 #endif
@@ -497,7 +493,7 @@ static inline void block(const char *p, struct masks *m)
  * bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
  * end, for now, in w[].len (low half) and w[].v (high half).  A run
  * reaching 0xffc0 bytes is cut at the next block's edge (a word's length
- * has 16 bits).  Returns how many, and in *signs: WS_DIGIT, WS_OILY (a
+ * has 16 bits).  Returns how many, and in *signs: WS_DIGIT, WS_DIGITS8, WS_OILY (a
  * digit next to an o, i or l: as_digits() has work to do), WS_ATSIGN, and
  * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before
  * a letter or digit, "x.com"; before a closing bracket, '-' or '_',
@@ -506,30 +502,28 @@ static inline void block(const char *p, struct masks *m)
 static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 {
 	size_t starts_at = 0, ends_at = 0;
-	uint64_t carry = 0, carry_d = 0, carry_o = 0, carry_space = 0, any_d = 0, mixed = 0;
-	uint64_t any_at = 0, linkish = 0,
-		 dot_last = 0; /* a '.' ended the last block (after a space: 2) */
+	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
+	int linkish = 0;
 	for (size_t i = 0; i < n; i += 64) {
 		struct masks m;
 		block(t + i, &m); /* the last block ends in the zeros after the text */
 		uint64_t a = m.alnum, d = m.digit, o = m.oil;
-		any_d |= d;
+		any_d += (uint64_t)__builtin_popcountll(d);
 		any_at |= m.at;
 		mixed |= ((d << 1 | carry_d) & o) | ((o << 1 | carry_o) & d);
-		/* A dot before a letter, digit or closer, or between spaces; one that ended the
-		 * last block. */
-		uint64_t goes_on = a | m.closer;
-		linkish |=
-		    m.colon |
-		    (m.dot & ((goes_on >> 1) | ((m.space << 1 | carry_space) & (m.space >> 1))));
-		linkish |= ((dot_last & 1) & goes_on) | ((dot_last >> 1) & m.space);
-		dot_last = (m.dot >> 63) | ((m.dot >> 63) & (m.space >> 62) & 1) << 1;
+		/* A ':', or a dot before a letter, digit or closer, or between spaces. */
+		linkish |= m.colon != 0;
+		for (uint64_t dots = m.dot; dots && !linkish; dots &= dots - 1) {
+			size_t k = i + (size_t)__builtin_ctzll(dots);
+			char next = t[k + 1], before_dot = k ? t[k - 1] : '\0';
+			linkish = sc_alnum((unsigned char)next) || sc_oneof(next, ")]}>-_") ||
+				  (next == ' ' && before_dot == ' ');
+		}
 		uint64_t before = a << 1 | carry; /* bit k: byte k - 1 is in a run */
 		uint64_t starts = a & ~before, ends = ~a & before;
 		carry = a >> 63;
 		carry_d = d >> 63;
 		carry_o = o >> 63;
-		carry_space = m.space >> 63;
 		for (; starts; starts &= starts - 1)
 			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
 		for (; ends; ends &= ends - 1) {
@@ -548,8 +542,8 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 		w[ends_at].len = (uint16_t)n;
 		w[ends_at++].v = (uint16_t)(n >> 16);
 	}
-	*signs = (any_d ? WS_DIGIT : 0) | (mixed ? WS_OILY : 0) | (any_at ? WS_ATSIGN : 0) |
-		 (linkish ? WS_LINKISH : 0);
+	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
+		 (any_at ? WS_ATSIGN : 0) | (linkish ? WS_LINKISH : 0);
 	return starts_at;
 }
 
