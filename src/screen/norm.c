@@ -277,6 +277,20 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	int r;
 	if ((r = grow(out, n + n / 4)))
 		return fold_failed(r);
+	if (ascii_run(src, 0, n) == n) { /* the common case: all of it ASCII, one run */
+		out->segs = out->lent_segs ? out->lent_segs : NULL;
+		if (!out->segs && (r = mark(out, 0, 0)))
+			return fold_failed(r);
+		if (out->lent_segs) {
+			out->segs[0] = (struct norm_seg){0, 0};
+			out->nsegs = 1;
+			out->segcap = out->lent_nsegs;
+		}
+		lower_ascii(out->text, src, n);
+		out->n = n;
+		memset(out->text + n, 0, NORM_PAD + 1);
+		return KERR_OK;
+	}
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)src;
 	size_t i = 0;
 	utf8proc_int32_t parts[32];

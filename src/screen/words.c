@@ -436,6 +436,15 @@ struct masks {
 	uint64_t alnum, digit, oil, at, colon, dot;
 };
 
+/* How many bits of x are set (without a call where the CPU has no instruction for it). */
+static inline uint64_t ones(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (x * 0x0101010101010101ull) >> 56;
+}
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 
@@ -508,7 +517,7 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 		struct masks m;
 		block(t + i, &m); /* the last block ends in the zeros after the text */
 		uint64_t a = m.alnum, d = m.digit, o = m.oil;
-		any_d += (uint64_t)__builtin_popcountll(d);
+		any_d += ones(d);
 		any_at |= m.at;
 		mixed |= ((d << 1 | carry_d) & o) | ((o << 1 | carry_o) & d);
 		/* A ':', or a dot before a letter, digit or closer, or between spaces. */
