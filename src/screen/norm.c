@@ -244,6 +244,35 @@ static size_t ascii_run(const char *src, size_t i, size_t n)
 	return i;
 }
 
+/*
+ * Copies src[0..n) to dst in lower case and returns 1 when it is all ASCII;
+ * 0 (dst then holds nothing of use) when it is not.  dst has room for 16
+ * bytes past n, so the copy is lowered sixteen bytes at a time in place.
+ */
+static int all_ascii_lowered(char *dst, const char *src, size_t n)
+{
+	memcpy(dst, src, n);
+#ifdef __SSE2__
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')),
+		      upper = _mm_set1_epi8((char)(-128 + 26)), bit = _mm_set1_epi8(0x20);
+	unsigned high = 0;
+	for (size_t i = 0; i < n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(dst + i));
+		unsigned h = (unsigned)_mm_movemask_epi8(x);
+		high |= n - i >= 16 ? h : h & ((1u << (n - i)) - 1); /* only bytes of the text */
+		__m128i is_upper = _mm_cmplt_epi8(_mm_add_epi8(x, shift), upper);
+		_mm_storeu_si128((__m128i *)(void *)(dst + i),
+				 _mm_or_si128(x, _mm_and_si128(is_upper, bit)));
+	}
+	return high == 0;
+#else
+	if (ascii_run(src, 0, n) != n)
+		return 0;
+	lower_ascii(dst, src, n);
+	return 1;
+#endif
+}
+
 /* norm_text's answer to a failed grow(): the bound, or no memory. */
 static enum kerr fold_failed(int r)
 {
@@ -277,7 +306,7 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	int r;
 	if ((r = grow(out, n + n / 4)))
 		return fold_failed(r);
-	if (ascii_run(src, 0, n) == n) { /* the common case: all of it ASCII, one run */
+	if (all_ascii_lowered(out->text, src, n)) { /* the common case: one ASCII run */
 		out->segs = out->lent_segs ? out->lent_segs : NULL;
 		if (!out->segs && (r = mark(out, 0, 0)))
 			return fold_failed(r);
@@ -286,7 +315,6 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 			out->nsegs = 1;
 			out->segcap = out->lent_nsegs;
 		}
-		lower_ascii(out->text, src, n);
 		out->n = n;
 		memset(out->text + n, 0, NORM_PAD + 1);
 		return KERR_OK;

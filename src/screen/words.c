@@ -1185,6 +1185,36 @@ static int negated(const char *t, size_t s)
 }
 
 /*
+ * 0 when the phrase match() would read from word i cannot be one, seen
+ * cheaply, for the commonest words a phrase may start from: "i", "we" and
+ * "i'm" start only "we're on tiktok" (a platform within four words); "my"
+ * and "our" only "my number is ...", "my whatsapp is the same as ...", "my
+ * first name at gmail ..." (what the next word is).
+ */
+static int may_match(const struct words *ws, size_t i, uint64_t r)
+{
+	if (!(r & ~R_WE)) {
+		for (size_t k = i + 1; k < ws->count && k <= i + 4; k++)
+			if (ws->cls[k] & W_NAMED)
+				return 1;
+		return 0;
+	}
+	if (!(r & ~(R_SELF | R_DET))) {
+		struct tok x;
+		if (i + 1 >= ws->count)
+			return 0;
+		tok_get(ws, i + 1, &x);
+		static const char *const parts[] = {"first", "last", "full", "dot", "usual"};
+		for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
+			if (x.e - x.s == strlen(parts[k]) &&
+			    memcmp(ws->t + x.s, parts[k], x.e - x.s) == 0)
+				return 1;
+		return (x.roles & (R_CHANNEL | R_PLATFORM | R_HANDLEWORD | R_NAME)) != 0;
+	}
+	return 1;
+}
+
+/*
  * Invitations to talk or trade elsewhere, read word by word (match()):
  * "whatsapp me", "give us a ring", "find us on instagram", "ring the number
  * on the delivery note", "buy direct from our website", a detail described
@@ -1209,7 +1239,7 @@ void find_words(struct found *f)
 		p.filled = 1;
 		p.count = ws->count - i < LOOK ? (int)(ws->count - i) : LOOK;
 		p.away = p.platform = 0;
-		int end = match(&p);
+		int end = may_match(ws, i, cur.roles) ? match(&p) : 0;
 		if (!end || negated(t, cur.s))
 			continue;
 		int stop = end + 3 < p.count ? end + 3 : p.count;
