@@ -198,7 +198,8 @@ static void test_party(void **state)
 	wrong += check("Order 12345 - 7700 900123", &q, "7700 900123");
 
 	/* Address parts of four or more characters, as whole words. */
-	struct screen_party r = {NULL, NULL, NULL, "12 Acacia Avenue, Leeds , LS1 4AB, UK", NULL, 0};
+	struct screen_party r = {NULL, NULL, NULL, "12 Acacia Avenue, Leeds , LS1 4AB, UK",
+				 NULL, 0};
 	wrong += check("I live at 12 acacia avenue in LEEDS (LS1 4AB) uk", &r,
 		       "12 acacia avenue|LEEDS|LS1 4AB");
 
@@ -316,13 +317,61 @@ static void test_input_limit(void **state)
 	free(t);
 }
 
+/*
+ * The text is read 64 bytes at a time: words, numbers, dots and '@' that
+ * straddle the edge of a block are read as anywhere else.  The same
+ * message after fillers of every length up to three blocks gives the same
+ * findings, moved by the filler's length.
+ */
+static void test_block_edges(void **state)
+{
+	(void)state;
+	const char *msg = "Ring me on 07700 900123 or jane at gmail dot com, see janes.co.uk, "
+			  "IG: @jane_makes, I'm on whatsapp, double nine oh seven seven 123456";
+	char base[1024], got[1024], text[2048];
+	struct screen_span first, at;
+	assert_int_equal(found(msg, NULL, base, sizeof(base), &first), KERR_OK);
+	assert_non_null(strstr(base, "07700 900123"));
+	assert_non_null(strstr(base, "janes.co.uk"));
+	assert_non_null(strstr(base, "@jane_makes"));
+	for (size_t fill = 0; fill <= 3 * 64 + 2; fill++) {
+		/* A filler word of fill letters, then the message: every edge falls somewhere new.
+		 */
+		memset(text, 'q', fill);
+		text[fill] = ' ';
+		strcpy(text + fill + 1, msg);
+		assert_int_equal(found(text, NULL, got, sizeof(got), &at), KERR_OK);
+		assert_string_equal(got, base);
+		assert_int_equal(at.start, first.start + fill + 1);
+		assert_int_equal(at.end, first.end + fill + 1);
+	}
+}
+
+/* A word longer than a word's 16-bit length is cut, and what follows is read as ever. */
+static void test_long_words(void **state)
+{
+	(void)state;
+	size_t long_run = 200000;
+	const char *tail = " call me on 07700 900123";
+	char *t = malloc(long_run + strlen(tail) + 1);
+	memset(t, 'a', long_run);
+	strcpy(t + long_run, tail);
+	char got[256];
+	struct screen_span first;
+	assert_int_equal(found(t, NULL, got, sizeof(got), &first), KERR_OK);
+	assert_string_equal(got, "call me|07700 900123");
+	assert_int_equal(first.start, long_run + 1);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_emails),	cmocka_unit_test(test_phones),
 	    cmocka_unit_test(test_not_phones),	cmocka_unit_test(test_party),
 	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_span_limit),
-	    cmocka_unit_test(test_input_limit),
+	    cmocka_unit_test(test_input_limit), cmocka_unit_test(test_block_edges),
+	    cmocka_unit_test(test_long_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
