@@ -680,11 +680,13 @@ void words_free(struct words *ws)
 	memset(ws, 0, sizeof(*ws));
 }
 
-/* The vocabulary entry of word i, looked up now if it was not as the words were read. */
+/* The vocabulary entry of word i, looked up (once) now if it was not as the words were read. */
 static inline uint16_t word_v(const struct words *ws, size_t i)
 {
 	uint16_t v = ws->w[i].v;
-	return v != WORD_LAZY ? v : entry_padded(ws->t + ws->w[i].s, ws->w[i].len);
+	if (v == WORD_LAZY) /* looked up once, and kept */
+		ws->w[i].v = v = entry_padded(ws->t + ws->w[i].s, ws->w[i].len);
+	return v;
 }
 
 void tok_get(const struct words *ws, size_t i, struct tok *w)
