@@ -175,9 +175,9 @@ struct words {
 /* The first word at or after i that has one of the classes in bits; ws->count if none. */
 static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight at a time (cls has eight zero bytes past count), the lowest byte first. */
 	const uint64_t spread = 0x0101010101010101ull * (uint8_t)bits;
-	/* Eight at a time (cls has eight zero bytes past count); the lowest byte first, as x86
-	 * loads. */
 	for (; i < ws->count; i += 8) {
 		uint64_t x;
 		memcpy(&x, ws->cls + i, 8);
@@ -187,6 +187,11 @@ static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
 		}
 	}
 	return ws->count;
+#else
+	while (i < ws->count && !(ws->cls[i] & bits))
+		i++;
+	return i < ws->count ? i : ws->count;
+#endif
 }
 
 /*

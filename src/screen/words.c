@@ -189,9 +189,9 @@ static uint8_t anchor3[ANCHOR_BITS / 8];
 /* The filter's bit for the three characters at t (four readable). */
 static inline unsigned prefix3(const char *t)
 {
-	uint32_t x;
-	memcpy(&x, t, 4);
-	return ((x & 0xffffffu) * 0x9e3779b1u) >> 18; /* 14 bits */
+	uint32_t x = (uint32_t)(unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 |
+		     (uint32_t)(unsigned char)t[2] << 16;
+	return (x * 0x9e3779b1u) >> 18; /* 14 bits */
 }
 
 static pthread_once_t built = PTHREAD_ONCE_INIT;
@@ -215,8 +215,15 @@ static inline uint64_t keep(size_t n)
  */
 static inline void key_padded(const char *t, size_t n, uint64_t key[2])
 {
-	key[0] = load64(t) & keep(n);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	key[0] = load64(t) & keep(n); /* the word's bytes are the low ones */
 	key[1] = load64(t + 8) & keep(n > 8 ? n - 8 : 0);
+#else
+	char word[16] = {0};
+	memcpy(word, t, n < 16 ? n : 16);
+	key[0] = load64(word);
+	key[1] = load64(word + 8);
+#endif
 }
 
 static inline uint64_t hash(const uint64_t key[2])
@@ -662,12 +669,9 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		size_t pos = w[i].s, len = w[i].len;
 		singles =
 		    (int)(len == 1) * (singles * (unsigned)(i > 0 && pos == w[i - 1].s + 2) + 1);
-		uint32_t three;
-		memcpy(&three, t + pos, 4);
+		int dot = t[pos] == 'd' && t[pos + 1] == 'o' && t[pos + 2] == 't';
 		signs |= (singles >= 3 ? WS_SPACED : 0) |
-			 ((unsigned)(len == 3) & (unsigned)((three & 0xffffffu) == 0x746f64u)
-			      ? WS_LINKISH
-			      : 0);
+			 ((unsigned)(len == 3) & (unsigned)dot ? WS_LINKISH : 0);
 	}
 	ws->signs = signs;
 	return KERR_OK;
