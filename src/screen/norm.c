@@ -307,14 +307,8 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	if ((r = grow(out, n + n / 4)))
 		return fold_failed(r);
 	if (all_ascii_lowered(out->text, src, n)) { /* the common case: one ASCII run */
-		out->segs = out->lent_segs ? out->lent_segs : NULL;
-		if (!out->segs && (r = mark(out, 0, 0)))
+		if ((r = mark(out, 0, 0)))
 			return fold_failed(r);
-		if (out->lent_segs) {
-			out->segs[0] = (struct norm_seg){0, 0};
-			out->nsegs = 1;
-			out->segcap = out->lent_nsegs;
-		}
 		out->n = n;
 		memset(out->text + n, 0, NORM_PAD + 1);
 		return KERR_OK;

@@ -266,7 +266,7 @@ static void build(void)
 		for (size_t i = 0; i < count && ok; i++) {
 			char word[32] = {0};
 			size_t len = strlen(vocabulary[i].word);
-			memcpy(word, vocabulary[i].word, len);
+			memcpy(word, vocabulary[i].word, len + 1);
 			if (lookup_padded(word, len))
 				continue; /* a word given twice: the first stands */
 			uint64_t key[2];
@@ -293,7 +293,7 @@ static void build(void)
 		size_t len = strlen(w);
 		roles_of[i + 1] = vocabulary[i].roles;
 		char word[32] = {0};
-		memcpy(word, w, len);
+		memcpy(word, w, len + 1);
 		uint16_t v = lookup_padded(word, len); /* the first of a word given twice */
 		uint64_t r = vocabulary[i].roles;
 		classes_of[i + 1] = (uint8_t)((r & STARTS ? W_START : 0) |
@@ -308,8 +308,8 @@ static void build(void)
 		if (len >= 3 && sc_alpha((unsigned char)w[2])) {
 			anchor3[prefix3(w) / 8] |= (uint8_t)(1u << (prefix3(w) % 8));
 		} else if (len == 2 && (vocabulary[i].roles & VERBAL)) {
-			for (char c = 'a'; c <= 'z'; c++) { /* "dms", "dmed", "dming" */
-				char p[4] = {w[0], w[1], c, 0};
+			for (int c = 'a'; c <= 'z'; c++) { /* "dms", "dmed", "dming" */
+				char p[4] = {w[0], w[1], (char)c, 0};
 				anchor3[prefix3(p) / 8] |= (uint8_t)(1u << (prefix3(p) % 8));
 			}
 		}
@@ -477,7 +477,7 @@ static inline void block(const char *p, struct masks *m)
 {
 	memset(m, 0, sizeof(*m));
 	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * (size_t)k));
 		uint64_t d = in_range(x, '0', 10);
 		m->digit |= d << (16 * k);
 		m->alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
@@ -547,7 +547,7 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 			w[ends_at].len = (uint16_t)e;
 			w[ends_at++].v = (uint16_t)(e >> 16);
 		}
-		if (carry && i + 64 < n && i + 64 - w[starts_at - 1].s >= 0xffc0) {
+		if (carry && starts_at && i + 64 < n && i + 64 - w[starts_at - 1].s >= 0xffc0) {
 			uint32_t e = (uint32_t)(i + 64); /* cut: this piece ends, the next begins */
 			w[ends_at].len = (uint16_t)e;
 			w[ends_at++].v = (uint16_t)(e >> 16);
