@@ -251,7 +251,8 @@ static size_t ascii_run(const char *src, size_t i, size_t n)
  */
 static int all_ascii_lowered(char *dst, const char *src, size_t n)
 {
-	memcpy(dst, src, n);
+	if (n) /* src may be NULL when n is 0 */
+		memcpy(dst, src, n);
 #ifdef __SSE2__
 	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')),
 		      upper = _mm_set1_epi8((char)(-128 + 26)), bit = _mm_set1_epi8(0x20);

@@ -175,7 +175,7 @@ struct words {
 /* The first word at or after i that has one of the classes in bits; ws->count if none. */
 static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* Eight at a time (cls has eight zero bytes past count), the lowest byte first. */
 	const uint64_t spread = 0x0101010101010101ull * (uint8_t)bits;
 	for (; i < ws->count; i += 8) {

@@ -203,21 +203,18 @@ static inline uint64_t load64(const char *t)
 	return x;
 }
 
-/* Low bytes kept of a word's two halves, by its length. */
-static inline uint64_t keep(size_t n)
-{
-	return n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
-}
-
 /*
  * The key of t[0..n), n <= 16, which must be followed by at least 16
  * readable bytes (the folded text is padded so): two loads and two masks.
  */
 static inline void key_padded(const char *t, size_t n, uint64_t key[2])
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	key[0] = load64(t) & keep(n); /* the word's bytes are the low ones */
-	key[1] = load64(t + 8) & keep(n > 8 ? n - 8 : 0);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The word's bytes are the low ones; the rest are masked off by its length. */
+	uint64_t keep0 = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+	uint64_t keep1 = n >= 16 ? ~0ull : n > 8 ? (1ull << ((n - 8) * 8)) - 1 : 0;
+	key[0] = load64(t) & keep0;
+	key[1] = load64(t + 8) & keep1;
 #else
 	char word[16] = {0};
 	memcpy(word, t, n < 16 ? n : 16);
@@ -505,12 +502,49 @@ static inline void block(const char *p, struct masks *m)
 #endif
 
 /*
+ * Runs of CUT bytes or more are cut in pieces (a word's length has 16
+ * bits): at the first multiple of 16 at least CUT bytes past the run's
+ * start, then every CUT bytes.  The count rises by the pieces added; the
+ * room allowed for runs (one in two bytes) holds them, since a long run
+ * stands for thousands of short ones.  Ends as runs() keeps them.
+ */
+#define CUT 0xfff0u
+
+static size_t run_end(const struct word *w)
+{
+	return w->len | (size_t)w->v << 16;
+}
+
+static size_t cut(struct word *w, size_t count)
+{
+	size_t added = 0;
+	for (size_t r = 0; r < count; r++)
+		for (size_t p = (w[r].s + CUT + 15) & ~(size_t)15; p < run_end(&w[r]); p += CUT)
+			added++;
+	size_t out = count + added;
+	for (size_t r = count;
+	     r-- > 0;) { /* from the last, so that nothing is overwritten unread */
+		size_t s = w[r].s, e = run_end(&w[r]), first = (s + CUT + 15) & ~(size_t)15;
+		size_t pieces = 1;
+		for (size_t p = first; p < e; p += CUT)
+			pieces++;
+		for (size_t k = pieces; k-- > 0;) {
+			size_t from = k ? first + (k - 1) * CUT : s;
+			size_t to = k + 1 < pieces ? first + k * CUT : e;
+			w[--out] =
+			    (struct word){(uint32_t)from, (uint16_t)to, (uint16_t)(to >> 16)};
+		}
+	}
+	return count + added;
+}
+
+/*
  * The runs of letters and digits in t[0..n), which is followed by 64 zero
  * bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
- * end, for now, in w[].len (low half) and w[].v (high half).  A run
- * reaching 0xffc0 bytes is cut at the next block's edge (a word's length
- * has 16 bits).  Returns how many, and in *signs: WS_DIGIT, WS_DIGITS8, WS_OILY (a
- * digit next to an o, i or l: as_digits() has work to do), WS_ATSIGN, and
+ * end, for now, in w[].len (low half) and w[].v (high half), a run of
+ * CUT bytes or more cut (cut()).  Returns how many, and in *signs:
+ * WS_DIGIT, WS_DIGITS8, WS_OILY (a digit next to an o, i or l: as_digits()
+ * has work to do), WS_ATSIGN, and
  * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before
  * a letter or digit, "x.com"; before a closing bracket, '-' or '_',
  * "x(.)com"; alone between spaces, "x . com").
@@ -519,7 +553,7 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 {
 	size_t starts_at = 0, ends_at = 0;
 	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
-	int linkish = 0;
+	int linkish = 0, longest = 0;
 	for (size_t i = 0; i < n; i += 64) {
 		struct masks m;
 		block(t + i, &m); /* the last block ends in the zeros after the text */
@@ -544,20 +578,18 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
 		for (; ends; ends &= ends - 1) {
 			uint32_t e = (uint32_t)(i + (size_t)__builtin_ctzll(ends));
+			longest |= e - w[ends_at].s >= CUT;
 			w[ends_at].len = (uint16_t)e;
 			w[ends_at++].v = (uint16_t)(e >> 16);
-		}
-		if (carry && starts_at && i + 64 < n && i + 64 - w[starts_at - 1].s >= 0xffc0) {
-			uint32_t e = (uint32_t)(i + 64); /* cut: this piece ends, the next begins */
-			w[ends_at].len = (uint16_t)e;
-			w[ends_at++].v = (uint16_t)(e >> 16);
-			carry = 0;
 		}
 	}
 	if (ends_at < starts_at) { /* a run to the end of a text of whole blocks */
+		longest |= n - w[ends_at].s >= CUT;
 		w[ends_at].len = (uint16_t)n;
 		w[ends_at++].v = (uint16_t)(n >> 16);
 	}
+	if (longest)
+		starts_at = cut(w, starts_at);
 	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
 		 (any_at ? WS_ATSIGN : 0) | (linkish ? WS_LINKISH : 0);
 	return starts_at;

@@ -311,6 +311,9 @@ static void test_input_limit(void **state)
 	int removed = 0;
 	assert_int_equal(screen_redact_text(t, n, NULL, &out, &removed), KERR_TOO_LARGE);
 	buf_free(&out);
+	/* No text at all, even without a pointer, is nothing to find. */
+	assert_int_equal(screen_find(NULL, 0, NULL, spans, 4, &count), KERR_OK);
+	assert_int_equal(count, 0);
 	/* Exactly the limit is accepted. */
 	assert_int_equal(screen_find(t, n - 1, NULL, spans, 4, &count), KERR_OK);
 	assert_int_equal(count, 0);
@@ -361,6 +364,25 @@ static void test_long_words(void **state)
 	assert_int_equal(found(t, NULL, got, sizeof(got), &first), KERR_OK);
 	assert_string_equal(got, "call me|07700 900123");
 	assert_int_equal(first.start, long_run + 1);
+	free(t);
+	/*
+	 * Cut at the first multiple of 16 at least 0xfff0 bytes in, then every
+	 * 0xfff0: the pieces are words, so what is glued to the end of a long
+	 * word is read where a cut falls just before it, and not elsewhere.
+	 */
+	const char *glued = "call me on whatsapp";
+	t = malloc(0x30000 + strlen(glued) + 1);
+	for (size_t lead = 0xffe0; lead <= 0xfff8; lead += 8) {
+		memset(t, 'x', lead);
+		strcpy(t + lead, glued);
+		assert_int_equal(found(t, NULL, got, sizeof(got), &first), KERR_OK);
+		if (lead == 0xfff0) {
+			assert_string_equal(got, "call me on whatsapp");
+			assert_int_equal(first.start, lead);
+		} else {
+			assert_string_equal(got, "");
+		}
+	}
 	free(t);
 }
 
