@@ -553,7 +553,7 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 {
 	size_t starts_at = 0, ends_at = 0;
 	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
-	int linkish = 0, longest = 0;
+	int linkish = 0;
 	for (size_t i = 0; i < n; i += 64) {
 		struct masks m;
 		block(t + i, &m); /* the last block ends in the zeros after the text */
@@ -578,17 +578,15 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
 		for (; ends; ends &= ends - 1) {
 			uint32_t e = (uint32_t)(i + (size_t)__builtin_ctzll(ends));
-			longest |= e - w[ends_at].s >= CUT;
 			w[ends_at].len = (uint16_t)e;
 			w[ends_at++].v = (uint16_t)(e >> 16);
 		}
 	}
 	if (ends_at < starts_at) { /* a run to the end of a text of whole blocks */
-		longest |= n - w[ends_at].s >= CUT;
 		w[ends_at].len = (uint16_t)n;
 		w[ends_at++].v = (uint16_t)(n >> 16);
 	}
-	if (longest)
+	if (n >= CUT) /* only a long text can have a run that long */
 		starts_at = cut(w, starts_at);
 	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
 		 (any_at ? WS_ATSIGN : 0) | (linkish ? WS_LINKISH : 0);
