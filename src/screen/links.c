@@ -6,25 +6,6 @@
 
 #include <string.h>
 
-/* A fixed string with its length. */
-struct form {
-	const char *s;
-	size_t n;
-};
-#define F(x)                                                                                       \
-	{                                                                                          \
-		x, sizeof(x) - 1                                                                   \
-	}
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static int one_of(const char *t, size_t n, const struct form *forms, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (forms[i].n == n && memcmp(t, forms[i].s, n) == 0)
-			return 1;
-	return 0;
-}
-
 int known_tld(const char *t, size_t n)
 {
 	static const struct form tlds[] = {
@@ -227,21 +208,18 @@ int described(const char *t, size_t n)
  */
 static int mailbox_word(const char *t, size_t n)
 {
-	static const char *const words[] = {"info",	 "sales",     "hello",
-					    "hi",	 "orders",    "contact",
-					    "admin",	 "enquiries", "enquiry",
-					    "accounts",	 "office",    "team",
-					    "support",	 "help",      "mail",
-					    "studio",	 "shop",      "trade",
-					    "wholesale", "bookings",  "customerservice",
-					    "service",	 "returns",   "billing"};
+	static const struct form words[] = {F("info"),	    F("sales"),	    F("hello"),
+					    F("hi"),	    F("orders"),    F("contact"),
+					    F("admin"),	    F("enquiries"), F("enquiry"),
+					    F("accounts"),  F("office"),    F("team"),
+					    F("support"),   F("help"),	    F("mail"),
+					    F("studio"),    F("shop"),	    F("trade"),
+					    F("wholesale"), F("bookings"),  F("customerservice"),
+					    F("service"),   F("returns"),   F("billing")};
 	for (size_t i = 0; i < n; i++)
 		if (!sc_alpha((unsigned char)t[i]))
 			return 1;
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && memcmp(words[i], t, n) == 0)
-			return 1;
-	return 0;
+	return one_of(t, n, words, COUNT(words));
 }
 
 int address_at(const char *t, size_t n, size_t i, const struct screen_allow *a, size_t *start,

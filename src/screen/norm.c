@@ -186,6 +186,14 @@ static int emit(struct norm *nm, int32_t cp)
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+
+/* Sixteen ASCII bytes in lower case (other bytes as they are). */
+static inline __m128i lower16(__m128i x)
+{
+	__m128i is_upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A'))),
+					  _mm_set1_epi8((char)(-128 + 26)));
+	return _mm_or_si128(x, _mm_and_si128(is_upper, _mm_set1_epi8(0x20)));
+}
 #endif
 
 /*
@@ -196,14 +204,10 @@ static void lower_ascii(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;
 #ifdef __SSE2__
-	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')),
-		      upper = _mm_set1_epi8((char)(-128 + 26)), bit = _mm_set1_epi8(0x20);
-	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
-		__m128i is_upper = _mm_cmplt_epi8(_mm_add_epi8(x, shift), upper);
-		_mm_storeu_si128((__m128i *)(void *)(dst + i),
-				 _mm_or_si128(x, _mm_and_si128(is_upper, bit)));
-	}
+	for (; i + 16 <= n; i += 16)
+		_mm_storeu_si128(
+		    (__m128i *)(void *)(dst + i),
+		    lower16(_mm_loadu_si128((const __m128i *)(const void *)(src + i))));
 #else
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	for (; i + 8 <= n; i += 8) {
@@ -254,16 +258,12 @@ static int all_ascii_lowered(char *dst, const char *src, size_t n)
 	if (n) /* src may be NULL when n is 0 */
 		memcpy(dst, src, n);
 #ifdef __SSE2__
-	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')),
-		      upper = _mm_set1_epi8((char)(-128 + 26)), bit = _mm_set1_epi8(0x20);
 	unsigned high = 0;
 	for (size_t i = 0; i < n; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(dst + i));
 		unsigned h = (unsigned)_mm_movemask_epi8(x);
 		high |= n - i >= 16 ? h : h & ((1u << (n - i)) - 1); /* only bytes of the text */
-		__m128i is_upper = _mm_cmplt_epi8(_mm_add_epi8(x, shift), upper);
-		_mm_storeu_si128((__m128i *)(void *)(dst + i),
-				 _mm_or_si128(x, _mm_and_si128(is_upper, bit)));
+		_mm_storeu_si128((__m128i *)(void *)(dst + i), lower16(x));
 	}
 	return high == 0;
 #else

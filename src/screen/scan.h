@@ -73,6 +73,26 @@ static inline int sc_handle(unsigned char c)
 	return sc_alnum(c) || c == '_' || c == '.';
 }
 
+/* A fixed string with its length: F("x"), and how many of them an array holds. */
+struct form {
+	const char *s;
+	size_t n;
+};
+#define F(x)                                                                                       \
+	{                                                                                          \
+		x, sizeof(x) - 1                                                                   \
+	}
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 1 when t[0..n) is one of the forms. */
+static inline int one_of(const char *t, size_t n, const struct form *forms, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (forms[i].n == n && memcmp(t, forms[i].s, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Roles of a vocabulary word; a word may have several. */
 #define R_NUMBER   (1ull << 0)	/* a digit's name: zero..nine, oh, nought */
 #define R_REPEAT   (1ull << 1)	/* double, triple */
@@ -144,14 +164,9 @@ struct words {
 	struct word *w;
 	uint8_t *cls; /* of each word, W_*: which detectors start from it */
 	size_t count;
-	int oily; /* a digit stands next to an o, i or l somewhere ("O77OO") */
-	/*
-	 * What the text holds at all, so that a detector with nothing to start
-	 * from is not run: the classes of all its words, and signs (WS_*).
-	 */
-	unsigned classes; /* W_* of all the words */
-	unsigned signs;
-	int lent; /* w is the caller's (words_read_in) */
+	unsigned
+	    signs; /* what the text holds at all (WS_*): a detector without its sign is not run */
+	int lent;  /* w is the caller's (words_read_in) */
 };
 #define WS_DIGIT 1u /* a digit */
 #define WS_LINKISH                                                                                 \

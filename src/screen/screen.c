@@ -734,7 +734,7 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 			rc = words_read_in(nm.text, nm.n, &ws, words, classes, 1024);
 		}
 	}
-	if (rc || !(digits = ws.oily ? as_digits(nm.text, nm.n) : nm.text)) {
+	if (rc || !(digits = ws.signs & WS_OILY ? as_digits(nm.text, nm.n) : nm.text)) {
 		words_free(&ws);
 		norm_free(&nm);
 		return KERR_INTERNAL;
@@ -744,12 +744,11 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 	if (ws.signs & WS_ATSIGN)
 		find_emails(nm.text, nm.n, &f);
 	/* Eight digits at least: o, i and l may stand for more where there are any. */
-	if ((ws.signs & WS_DIGITS8) || (ws.signs & WS_DIGIT && ws.oily))
+	if ((ws.signs & WS_DIGITS8) || (ws.signs & WS_DIGIT && ws.signs & WS_OILY))
 		find_phones(digits, nm.n, &f);
 	if (digits != nm.text)
 		free(digits);
-	if (ws.classes & W_NUMBER)
-		find_spelled_phones(nm.text, &f);
+	find_spelled_phones(nm.text, &f);
 	find_spelled_emails(nm.text, nm.n, &f);
 	find_links(nm.text, nm.n, &f);
 	find_words(&f);

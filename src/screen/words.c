@@ -329,17 +329,6 @@ static inline uint16_t lookup_padded(const char *t, size_t n)
 	return (uint16_t)((a->v & -in_a) | (b->v & -in_b)) & (uint16_t) - (unsigned)(n <= 16);
 }
 
-/* The same for any t[0..n). */
-static const struct vocab *lookup(const char *t, size_t n)
-{
-	char word[32] = {0};
-	if (n == 0 || n > 16)
-		return NULL;
-	memcpy(word, t, n);
-	uint16_t v = lookup_padded(word, n);
-	return v ? &vocabulary[v - 1] : NULL;
-}
-
 /*
  * The vocabulary entry t[0..n) is, with WORD_INFLECTED for an inflected
  * verb; 0 for none.  t padded as for key_padded().
@@ -394,8 +383,8 @@ static inline uint64_t entry_roles(uint16_t v)
 int word_digit(const char *t, size_t n)
 {
 	pthread_once(&built, build);
-	const struct vocab *v = n ? lookup(t, n) : NULL;
-	return v ? v->digit : -1;
+	uint16_t v = word_entry(t, n); /* an inflected word is a verb's, never a digit's */
+	return v ? vocabulary[(v & ~WORD_INFLECTED) - 1].digit : -1;
 }
 
 uint64_t word_roles(const char *t, size_t n)
@@ -624,11 +613,10 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	}
 	unsigned signs = 0;
 	size_t raw = runs(t, n, ws->w, &signs);
-	ws->oily = (signs & WS_OILY) != 0;
 	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
 	struct word *restrict w = ws->w;
 	uint8_t *restrict cl = ws->cls;
-	unsigned classes = 0, oil = ws->oily ? C_OIL : 0;
+	unsigned oil = signs & WS_OILY ? C_OIL : 0;
 	/*
 	 * First, every run as a word on its own, without a branch: short words
 	 * from their table, the classes its characters give it, and a mark on
@@ -644,7 +632,6 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
 		unsigned cls = classes_of[v] | word_classes(t, pos, e, oil) | anchor * W_ANCHOR |
 			       (unsigned)(t[e] == '\'') * W_APOSTROPHE;
-		classes |= cls;
 		cl[r] = (uint8_t)cls;
 		w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
 	}
@@ -684,7 +671,6 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 				e = k;
 		}
 		unsigned cls = classes_of[v & ~WORD_INFLECTED] | word_classes(t, pos, e, oil);
-		classes |= cls;
 		cl[out] = (uint8_t)cls;
 		w[out++] = (struct word){(uint32_t)pos, (uint16_t)(e - pos), v};
 		for (r++; r < raw && w[r].s < e; r++)
@@ -692,7 +678,6 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	}
 	memset(cl + out, 0, 8);
 	ws->count = out;
-	ws->classes = classes & ~more;
 	/* Signs of the words as they stand. */
 	int singles = 0; /* one-character words one space apart, up to this one */
 	for (size_t i = 0; i < out; i++) {
@@ -883,22 +868,18 @@ static int bidding(const char *t, size_t s)
 	size_t b = e;
 	while (b > 0 && sc_alnum((unsigned char)t[b - 1]))
 		b--;
-	static const char *const words[] = {"just", "please", "pls", "plz", "kindly", "then", "so"};
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == e - b && memcmp(t + b, words[i], e - b) == 0)
-			return 1;
-	return 0;
+	static const struct form words[] = {F("just"),	 F("please"), F("pls"), F("plz"),
+					    F("kindly"), F("then"),   F("so")};
+	return one_of(t + b, e - b, words, COUNT(words));
 }
 
 /* "call me crazy": an idiom, not an invitation. */
 static int idiom(struct phrase *p, int i)
 {
-	static const char *const words[] = {"crazy", "mad",   "old",	 "picky", "paranoid",
-					    "fussy", "silly", "cynical", "lazy",  "biased"};
-	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (is_n(p, i, words[k], strlen(words[k])))
-			return 1;
-	return 0;
+	static const struct form words[] = {F("crazy"),	   F("mad"),   F("old"),   F("picky"),
+					    F("paranoid"), F("fussy"), F("silly"), F("cynical"),
+					    F("lazy"),	   F("biased")};
+	return i < p->count && one_of(p->t + W(p, i).s, W(p, i).e - W(p, i).s, words, COUNT(words));
 }
 
 /* The phrase starting at W(p, 0): the index past its last word, or 0. */
@@ -1240,11 +1221,10 @@ static int may_match(const struct words *ws, size_t i, uint64_t r)
 		if (i + 1 >= ws->count)
 			return 0;
 		tok_get(ws, i + 1, &x);
-		static const char *const parts[] = {"first", "last", "full", "dot", "usual"};
-		for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
-			if (x.e - x.s == strlen(parts[k]) &&
-			    memcmp(ws->t + x.s, parts[k], x.e - x.s) == 0)
-				return 1;
+		static const struct form parts[] = {F("first"), F("last"), F("full"), F("dot"),
+						    F("usual")};
+		if (one_of(ws->t + x.s, x.e - x.s, parts, COUNT(parts)))
+			return 1;
 		return (x.roles & (R_CHANNEL | R_PLATFORM | R_HANDLEWORD | R_NAME)) != 0;
 	}
 	return 1;
