@@ -22,7 +22,9 @@ int known_tld(const char *t, size_t n)
 	    F("agency"), F("gallery"), F("za"),	   F("jp"),	F("ru"),       F("cn"),
 	    F("br"),	 F("mx"),      F("sg"),	   F("hk"),	F("ae"),       F("tr"),
 	    F("gr"),	 F("cz"),      F("ro"),	   F("kr")};
-	return n >= 2 && n <= 8 && one_of(t, n, tlds, COUNT(tlds));
+	/* Every one is letters only: numbers such as "34.99" go no further. */
+	return n >= 2 && n <= 8 && sc_alpha((unsigned char)t[0]) &&
+	       sc_alpha((unsigned char)t[n - 1]) && one_of(t, n, tlds, COUNT(tlds));
 }
 
 /* Characters a written "at" or "dot" may be bracketed with: ( [ { < - _ */

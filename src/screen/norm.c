@@ -3,6 +3,7 @@
  */
 #include "screen/norm.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -274,6 +275,81 @@ static int all_ascii_lowered(char *dst, const char *src, size_t n)
 #endif
 }
 
+/* What cp folds to, worked out with utf8proc: see folded(). */
+static int fold_char(int32_t cp, int32_t out[MAX_PARTS])
+{
+	if (invisible(cp))
+		return -1;
+	const utf8proc_property_t *prop = utf8proc_get_property(cp);
+	if (prop->category == UTF8PROC_CATEGORY_PD) { /* every dash reads as '-' */
+		out[0] = '-';
+		return 1;
+	}
+	if (prop->category == UTF8PROC_CATEGORY_ZS) {
+		out[0] = ' ';
+		return 1;
+	}
+	int32_t d = as_digit(cp);
+	if (d >= 0) {
+		out[0] = d;
+		return 1;
+	}
+	utf8proc_int32_t parts[32];
+	int last = 0;
+	utf8proc_ssize_t m = utf8proc_decompose_char(
+	    cp, parts, 32,
+	    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, &last);
+	if (m <= 0 || m > MAX_PARTS) {
+		parts[0] = cp;
+		m = 1;
+	}
+	int count = 0;
+	for (utf8proc_ssize_t k = 0; k < m; k++) {
+		int32_t c = parts[k];
+		if (invisible(c))
+			continue;
+		int32_t l = as_latin(c);
+		int32_t dd = as_digit(c);
+		if (utf8proc_get_property(c)->category == UTF8PROC_CATEGORY_ZS)
+			c = ' ';
+		out[count++] = l >= 0 ? l : dd >= 0 ? dd : c;
+	}
+	return count;
+}
+
+/*
+ * Characters folded lately, so that the text of a message full of '£' or
+ * curly quotes is not worked out again for each: an entry holds a code
+ * point (high half; never 0, since ASCII does not come here), whether it
+ * is invisible (bit 31) and the one code point it folds to.  Entries are
+ * read and written whole, so threads may share the table; a character
+ * that folds to more or fewer than one is worked out each time.
+ */
+#define RECENT 1024
+static _Atomic uint64_t recent[RECENT];
+
+/*
+ * The code points cp folds to, in out[] (how many: 0 when its parts are
+ * all invisible), or -1 when cp itself is invisible and leaves no trace.
+ */
+static int folded(int32_t cp, int32_t out[MAX_PARTS])
+{
+	_Atomic uint64_t *slot = &recent[(uint32_t)cp % RECENT];
+	uint64_t e = atomic_load_explicit(slot, memory_order_relaxed);
+	if (e >> 32 == (uint32_t)cp) {
+		if (e & 0x80000000u)
+			return -1;
+		out[0] = (int32_t)(e & 0x7fffffffu);
+		return 1;
+	}
+	int m = fold_char(cp, out);
+	if (m == 1 || m < 0)
+		atomic_store_explicit(
+		    slot, (uint64_t)(uint32_t)cp << 32 | (m < 0 ? 0x80000000u : (uint32_t)out[0]),
+		    memory_order_relaxed);
+	return m;
+}
+
 /* norm_text's answer to a failed grow(): the bound, or no memory. */
 static enum kerr fold_failed(int r)
 {
@@ -316,7 +392,6 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	}
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)src;
 	size_t i = 0;
-	utf8proc_int32_t parts[32];
 	while (i < n) {
 		if ((unsigned char)src[i] < 0x80) { /* the common case: a run of ASCII */
 			size_t run = ascii_run(src, i, n);
@@ -340,47 +415,15 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 		}
 		size_t at = i;
 		i += (size_t)len;
-		if (invisible(cp))
+		int32_t parts[MAX_PARTS];
+		int m = folded(cp, parts);
+		if (m < 0) /* invisible */
 			continue;
 		if ((r = mark(out, at, 1)))
 			return fold_failed(r);
-		const utf8proc_property_t *prop = utf8proc_get_property(cp);
-		if (prop->category == UTF8PROC_CATEGORY_PD) { /* every dash reads as '-' */
-			if ((r = emit(out, '-')))
+		for (int k = 0; k < m; k++)
+			if ((r = emit(out, parts[k])))
 				return fold_failed(r);
-			continue;
-		}
-		if (prop->category == UTF8PROC_CATEGORY_ZS) {
-			if ((r = emit(out, ' ')))
-				return fold_failed(r);
-			continue;
-		}
-		int32_t d = as_digit(cp);
-		if (d >= 0) {
-			if ((r = emit(out, d)))
-				return fold_failed(r);
-			continue;
-		}
-		int last = 0;
-		utf8proc_ssize_t m = utf8proc_decompose_char(
-		    cp, parts, 32,
-		    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
-		    &last);
-		if (m <= 0 || m > MAX_PARTS) {
-			parts[0] = cp;
-			m = 1;
-		}
-		for (utf8proc_ssize_t k = 0; k < m; k++) {
-			int32_t c = parts[k];
-			if (invisible(c))
-				continue;
-			int32_t l = as_latin(c);
-			int32_t dd = as_digit(c);
-			if (utf8proc_get_property(c)->category == UTF8PROC_CATEGORY_ZS)
-				c = ' ';
-			if ((r = emit(out, l >= 0 ? l : dd >= 0 ? dd : c)))
-				return fold_failed(r);
-		}
 	}
 	memset(out->text + out->n, 0, NORM_PAD + 1);
 	return KERR_OK;

@@ -88,7 +88,7 @@ struct form {
 static inline int one_of(const char *t, size_t n, const struct form *forms, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
-		if (forms[i].n == n && memcmp(t, forms[i].s, n) == 0)
+		if (forms[i].n == n && forms[i].s[0] == t[0] && memcmp(t, forms[i].s, n) == 0)
 			return 1;
 	return 0;
 }

@@ -84,6 +84,27 @@ static void test_invisible_and_spaces(void **state)
 		 "07700 900 123 x");
 }
 
+/*
+ * Characters are folded once and kept in a small table by code point
+ * modulo 1024: characters that share a place, side by side and again and
+ * again, each fold as they should.
+ */
+static void test_shared_places(void **state)
+{
+	(void)state;
+	/* U+00E9 e-acute, U+04E9 barred o, U+0CE9 Kannada three: 0xE9 modulo 1024. */
+	const char *three = "\xc3\xa9\xd3\xa9\xe0\xb3\xa9";
+	/* U+200B zero width space, U+040B Tshe (folded U+045B): 11 modulo 1024. */
+	const char *hidden = "\xe2\x80\x8b\xd0\x8b\xe2\x80\x8b\xd0\x8b";
+	for (int round = 0; round < 3; round++) {
+		folds_to(three, "e\xd3\xa9"
+				"3");
+		folds_to(hidden, "\xd1\x9b\xd1\x9b");
+		folds_to("\xd0\x8b\xc3\xa9\xe2\x80\x8b\xe0\xb3\xa9", "\xd1\x9b"
+								     "e3");
+	}
+}
+
 static void test_bad_bytes_and_empty(void **state)
 {
 	(void)state;
@@ -269,6 +290,7 @@ int main(void)
 	    cmocka_unit_test(test_digits_of_other_scripts),
 	    cmocka_unit_test(test_look_alike_letters),
 	    cmocka_unit_test(test_invisible_and_spaces),
+	    cmocka_unit_test(test_shared_places),
 	    cmocka_unit_test(test_bad_bytes_and_empty),
 	    cmocka_unit_test(test_spans_map_back),
 	    cmocka_unit_test(test_memory_stays_bounded),
