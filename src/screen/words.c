@@ -167,17 +167,21 @@ static uint64_t roles_of[VOCABULARY + 2];  /* by v; 0 for none and for WORD_LAZY
 static uint8_t classes_of[VOCABULARY + 2]; /* W_* a word may begin, by v */
 static uint16_t v_at;			   /* the word "at" */
 /*
- * Characters by what the words pass asks of them: code (low six bits) is
- * 1..26 for a letter, 27..36 for a digit, 0 for anything else; and C_*.
+ * Classes of a word from its characters (word_classes()): by its first,
+ * in a text without and with digits in disguise (o, i, l); by the one
+ * after it (a space: 0xff00); by the one after that space.
  */
-#define C_OIL	      0x40u  /* o, i, l: digits in disguise */
-#define C_AFTER_WORD  0x80u  /* . : - _ ( [ { < after a word: a link may go on */
-#define C_AFTER_SPACE 0x100u /* . d - _ ( [ { < after a word and a space */
-static uint16_t chars[256];
-#define CODE(c) (chars[(unsigned char)(c)] & 0x3fu)
+static uint8_t first_classes[2][256];
+static uint16_t end_classes[256];
+static uint8_t after_space[256];
 
-/* Words of one or two characters, looked up directly: by the codes of each. */
-static uint16_t short_v[64 * 64];
+/*
+ * Words of one or two characters, looked up directly by their bytes (seven
+ * bits each: words are ASCII letters and digits), the second 0 for a word
+ * of one.
+ */
+static uint16_t short_v[128 * 128];
+#define SHORT(c0, c1) ((unsigned)(unsigned char)(c0) | (unsigned)(unsigned char)(c1) << 7)
 /*
  * A filter on the first three characters: the bit of each anchor's, and of
  * each of its inflections', is set (a few other words pass too, and are
@@ -189,8 +193,13 @@ static uint8_t anchor3[ANCHOR_BITS / 8];
 /* The filter's bit for the three characters at t (four readable). */
 static inline unsigned prefix3(const char *t)
 {
-	uint32_t x = (uint32_t)(unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 |
-		     (uint32_t)(unsigned char)t[2] << 16;
+	uint32_t x; /* the three in one load: the same bits in building and reading */
+	memcpy(&x, t, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x &= 0xffffffu;
+#else
+	x >>= 8;
+#endif
 	return (x * 0x9e3779b1u) >> 18; /* 14 bits */
 }
 
@@ -275,16 +284,18 @@ static void build(void)
 	}
 	if (!ok)
 		abort(); /* the vocabulary outgrew SLOTS: a build-time mistake */
-	for (int c = 'a'; c <= 'z'; c++)
-		chars[c] = (uint16_t)(c - 'a' + 1);
+	/* A number starts; a link may go on after the word (". : - _ ( [ { <"), or after a space.
+	 */
 	for (int c = '0'; c <= '9'; c++)
-		chars[c] = (uint16_t)(c - '0' + 27);
+		first_classes[0][c] = first_classes[1][c] = W_DIGIT;
 	for (const char *c = "oil"; *c; c++)
-		chars[(unsigned char)*c] |= C_OIL;
+		first_classes[1][(unsigned char)*c] = W_DIGIT;
 	for (const char *c = ".:-_([{<"; *c; c++)
-		chars[(unsigned char)*c] |= C_AFTER_WORD;
+		end_classes[(unsigned char)*c] = W_LINK;
+	end_classes['\''] = W_APOSTROPHE;
+	end_classes[' '] = 0xff00;
 	for (const char *c = ".d-_([{<"; *c; c++)
-		chars[(unsigned char)*c] |= C_AFTER_SPACE;
+		after_space[(unsigned char)*c] = W_LINK;
 	for (size_t i = 0; i < count; i++) {
 		const char *w = vocabulary[i].word;
 		size_t len = strlen(w);
@@ -296,8 +307,9 @@ static void build(void)
 		classes_of[i + 1] = (uint8_t)((r & STARTS ? W_START : 0) |
 					      (r & (R_PLATFORM | R_HANDLEWORD) ? W_NAMED : 0) |
 					      (r & (R_NUMBER | R_PLUS | R_REPEAT) ? W_NUMBER : 0));
-		if (len <= 2 && CODE(w[0]) && (len == 1 || CODE(w[1])))
-			short_v[CODE(w[0]) * 64 + (len == 2 ? CODE(w[1]) : 0)] = v;
+		if (len <= 2 && sc_alnum((unsigned char)w[0]) &&
+		    (len == 1 || sc_alnum((unsigned char)w[1])))
+			short_v[SHORT(w[0], len == 2 ? w[1] : 0)] = v;
 		if (!(vocabulary[i].roles & ANCHOR) || !sc_alpha((unsigned char)w[0]) ||
 		    (len > 1 && !sc_alpha((unsigned char)w[1])))
 			continue; /* words with an apostrophe are looked up whole as they are read
@@ -422,11 +434,13 @@ static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t 
 
 /*
  * Bit masks of one 64-byte block (bit k for byte k): letters and digits,
- * digits, the letters o, i and l, '@', ':' and '.'.  Sixteen bytes at a
- * time where SSE2 is there.
+ * digits, the letters o, i and l, '@', ':' and '.'; a letter or digit
+ * after byte k (next); "dot" from byte k with no letter or digit after it
+ * (dot3).  Sixteen bytes at a time where SSE2 is there.  The block may be
+ * read three bytes past its end: the text is followed by zeros.
  */
 struct masks {
-	uint64_t alnum, digit, oil, at, colon, dot;
+	uint64_t alnum, digit, oil, at, colon, dot, next, dot3;
 };
 
 /* How many bits of x are set (without a call where the CPU has no instruction for it). */
@@ -472,6 +486,14 @@ static inline void block(const char *p, struct masks *m)
 		m->at |= bits(is(x, '@')) << (16 * k);
 		m->colon |= bits(is(x, ':')) << (16 * k);
 		m->dot |= bits(is(x, '.')) << (16 * k);
+		const char *q = p + 16 * (size_t)k;
+		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+		__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(q + 2));
+		__m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(q + 3));
+		m->next |= (in_range(x1, '0', 10) | in_range(x1, 'a', 26)) << (16 * k);
+		uint64_t dot =
+		    bits(_mm_and_si128(_mm_and_si128(is(x, 'd'), is(x1, 'o')), is(x2, 't')));
+		m->dot3 |= (dot & ~(in_range(x3, '0', 10) | in_range(x3, 'a', 26))) << (16 * k);
 	}
 }
 #else
@@ -486,6 +508,10 @@ static inline void block(const char *p, struct masks *m)
 		m->at |= (uint64_t)(c == '@') << k;
 		m->colon |= (uint64_t)(c == ':') << k;
 		m->dot |= (uint64_t)(c == '.') << k;
+		m->next |= (uint64_t)sc_alnum((unsigned char)p[k + 1]) << k;
+		m->dot3 |= (uint64_t)(c == 'd' && p[k + 1] == 'o' && p[k + 2] == 't' &&
+				      !sc_alnum((unsigned char)p[k + 3]))
+			   << k;
 	}
 }
 #endif
@@ -528,20 +554,25 @@ static size_t cut(struct word *w, size_t count)
 }
 
 /*
- * The runs of letters and digits in t[0..n), which is followed by 64 zero
- * bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
+ * The runs of letters and digits in t[0..n), which is followed by NORM_PAD
+ * zero bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
  * end, for now, in w[].len (low half) and w[].v (high half), a run of
  * CUT bytes or more cut (cut()).  Returns how many, and in *signs:
  * WS_DIGIT, WS_DIGITS8, WS_OILY (a digit next to an o, i or l: as_digits()
- * has work to do), WS_ATSIGN, and
+ * has work to do), WS_ATSIGN,
  * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before
  * a letter or digit, "x.com"; before a closing bracket, '-' or '_',
- * "x(.)com"; alone between spaces, "x . com").
+ * "x(.)com"; alone between spaces, "x . com") or a run "dot", and
+ * WS_SPACED for three runs of one character one byte apart.  Joined words
+ * (words_read_in()) can only take the last two away; *linkish_marks gets
+ * WS_LINKISH for the punctuation alone.
  */
-static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
+static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs,
+		   unsigned *linkish_marks)
 {
 	size_t starts_at = 0, ends_at = 0;
 	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
+	uint64_t carry_one = 0, spaced = 0, said_dot = 0;
 	int linkish = 0;
 	for (size_t i = 0; i < n; i += 64) {
 		struct masks m;
@@ -561,6 +592,11 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 		uint64_t before = a << 1 | carry; /* bit k: byte k - 1 is in a run */
 		uint64_t starts = a & ~before, ends = ~a & before;
 		carry = a >> 63;
+		/* Runs of one character, and the third of three one byte apart ("0 7 7"). */
+		uint64_t one = starts & ~m.next;
+		spaced |= one & (one << 2 | carry_one >> 62) & (one << 4 | carry_one >> 60);
+		carry_one = one;
+		said_dot |= m.dot3 & starts;
 		carry_d = d >> 63;
 		carry_o = o >> 63;
 		for (; starts; starts &= starts - 1)
@@ -577,20 +613,42 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs)
 	}
 	if (n >= CUT) /* only a long text can have a run that long */
 		starts_at = cut(w, starts_at);
+	*linkish_marks = linkish ? WS_LINKISH : 0;
 	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
-		 (any_at ? WS_ATSIGN : 0) | (linkish ? WS_LINKISH : 0);
+		 (any_at ? WS_ATSIGN : 0) | (linkish || said_dot ? WS_LINKISH : 0) |
+		 (spaced ? WS_SPACED : 0);
 	return starts_at;
 }
 
-/* Classes of the word t[pos..e) from its characters: a number starts, a link may go on. */
-static inline unsigned word_classes(const char *t, size_t pos, size_t e, unsigned oil)
+/*
+ * Classes of the word t[pos..e) from its characters: a number starts, a
+ * link may go on, an apostrophe follows; first is first_classes[oily].
+ */
+static inline unsigned word_classes(const char *t, size_t pos, size_t e, const uint8_t *first)
 {
-	unsigned c0 = chars[(unsigned char)t[pos]], next = chars[(unsigned char)t[e]];
-	return ((unsigned)((c0 & 0x3fu) > 26) | (unsigned)((c0 & oil) != 0)) * W_DIGIT |
-	       ((unsigned)((next & C_AFTER_WORD) != 0) |
-		((unsigned)(t[e] == ' ') &
-		 (unsigned)((chars[(unsigned char)t[e + 1]] & C_AFTER_SPACE) != 0))) *
-		   W_LINK;
+	unsigned end = end_classes[(unsigned char)t[e]];
+	return first[(unsigned char)t[pos]] | (end & (W_LINK | W_APOSTROPHE)) |
+	       (after_space[(unsigned char)t[e + 1]] & (end >> 8));
+}
+
+/*
+ * WS_SPACED when three of the words w[0..count) of one character follow
+ * each other one byte apart ("0 7 7", "j a n"), WS_LINKISH when one is
+ * "dot".
+ */
+static unsigned spelled(const char *t, const struct word *w, size_t count)
+{
+	unsigned signs = 0;
+	int singles = 0; /* one-character words one byte apart, up to this one */
+	for (size_t i = 0; i < count; i++) {
+		size_t pos = w[i].s, len = w[i].len;
+		singles =
+		    (int)(len == 1) * (singles * (unsigned)(i > 0 && pos == w[i - 1].s + 2) + 1);
+		int dot = t[pos] == 'd' && t[pos + 1] == 'o' && t[pos + 2] == 't';
+		signs |= (singles >= 3 ? WS_SPACED : 0) |
+			 ((unsigned)(len == 3) & (unsigned)dot ? WS_LINKISH : 0);
+	}
+	return signs;
 }
 
 enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
@@ -611,12 +669,12 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	} else {
 		return KERR_INTERNAL;
 	}
-	unsigned signs = 0;
-	size_t raw = runs(t, n, ws->w, &signs);
+	unsigned signs = 0, linkish = 0;
+	size_t raw = runs(t, n, ws->w, &signs, &linkish);
 	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
 	struct word *restrict w = ws->w;
 	uint8_t *restrict cl = ws->cls;
-	unsigned oil = signs & WS_OILY ? C_OIL : 0;
+	const uint8_t *first = first_classes[(signs & WS_OILY) != 0];
 	/*
 	 * First, every run as a word on its own, without a branch: short words
 	 * from their table, the classes its characters give it, and a mark on
@@ -624,14 +682,12 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	 */
 	for (size_t r = 0; r < raw; r++) {
 		size_t pos = w[r].s, e = w[r].len | (size_t)w[r].v << 16, len = e - pos;
-		uint16_t short_word =
-		    short_v[CODE(t[pos]) * 64 + (CODE(t[pos + 1]) & -(unsigned)(len == 2))];
+		uint16_t short_word = short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
 		unsigned anchor = (anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1) &
 				  (unsigned)(len >= 3) & (unsigned)(len <= 16);
 		unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
 		uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
-		unsigned cls = classes_of[v] | word_classes(t, pos, e, oil) | anchor * W_ANCHOR |
-			       (unsigned)(t[e] == '\'') * W_APOSTROPHE;
+		unsigned cls = classes_of[v] | word_classes(t, pos, e, first) | anchor * W_ANCHOR;
 		cl[r] = (uint8_t)cls;
 		w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
 	}
@@ -670,7 +726,8 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 			if (k)
 				e = k;
 		}
-		unsigned cls = classes_of[v & ~WORD_INFLECTED] | word_classes(t, pos, e, oil);
+		unsigned cls = classes_of[v & ~WORD_INFLECTED] |
+			       (word_classes(t, pos, e, first) & ~W_APOSTROPHE);
 		cl[out] = (uint8_t)cls;
 		w[out++] = (struct word){(uint32_t)pos, (uint16_t)(e - pos), v};
 		for (r++; r < raw && w[r].s < e; r++)
@@ -678,16 +735,13 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	}
 	memset(cl + out, 0, 8);
 	ws->count = out;
-	/* Signs of the words as they stand. */
-	int singles = 0; /* one-character words one space apart, up to this one */
-	for (size_t i = 0; i < out; i++) {
-		size_t pos = w[i].s, len = w[i].len;
-		singles =
-		    (int)(len == 1) * (singles * (unsigned)(i > 0 && pos == w[i - 1].s + 2) + 1);
-		int dot = t[pos] == 'd' && t[pos + 1] == 'o' && t[pos + 2] == 't';
-		signs |= (singles >= 3 ? WS_SPACED : 0) |
-			 ((unsigned)(len == 3) & (unsigned)dot ? WS_LINKISH : 0);
-	}
+	/*
+	 * The runs' signs of spelling hold for the words unless runs were
+	 * joined or cut, and then only where the runs had them: the words are
+	 * asked again.
+	 */
+	if ((out != raw || n >= CUT) && (signs & (WS_SPACED | WS_LINKISH)))
+		signs = (signs & ~(WS_SPACED | WS_LINKISH)) | linkish | spelled(t, w, out);
 	ws->signs = signs;
 	return KERR_OK;
 }
