@@ -604,7 +604,7 @@ static int rank(enum screen_kind k)
 }
 
 /*
- * Sorts by start (insertion sort: span counts are small) and merges
+ * Sorts by start (insertion sort where span counts are small) and merges
  * overlaps into one span of the higher-ranked kind: a number inside a link
  * is the link's, and an address's domain is the address's.
  */
@@ -618,8 +618,17 @@ static int by_start(const void *a, const void *b)
 
 static int normalise(struct screen_span *s, int n, int merge)
 {
-	if (n > 1)
+	if (n > 64) {
 		qsort(s, (size_t)n, sizeof(*s), by_start);
+	} else { /* as qsort() would, stably, without its copying: a few spans, mostly in order */
+		for (int i = 1; i < n; i++) {
+			struct screen_span x = s[i];
+			int k = i;
+			for (; k > 0 && by_start(&s[k - 1], &x) > 0; k--)
+				s[k] = s[k - 1];
+			s[k] = x;
+		}
+	}
 	if (!merge)
 		return n;
 	int out = 0;

@@ -473,7 +473,7 @@ static inline uint64_t bits(__m128i m)
 	return (uint16_t)_mm_movemask_epi8(m);
 }
 
-static inline void block(const char *p, struct masks *m)
+static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
 {
 	memset(m, 0, sizeof(*m));
 	for (int k = 0; k < 4; k++) {
@@ -497,7 +497,7 @@ static inline void block(const char *p, struct masks *m)
 	}
 }
 #else
-static inline void block(const char *p, struct masks *m)
+static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
 {
 	memset(m, 0, sizeof(*m));
 	for (int k = 0; k < 64; k++) {
@@ -554,6 +554,38 @@ static size_t cut(struct word *w, size_t count)
 }
 
 /*
+ * Classes of the word t[pos..e) from its characters: a number starts, a
+ * link may go on, an apostrophe follows; first is first_classes[oily].
+ */
+static inline unsigned word_classes(const char *t, size_t pos, size_t e, const uint8_t *first)
+{
+	unsigned end = end_classes[(unsigned char)t[e]];
+	return first[(unsigned char)t[pos]] | (end & (W_LINK | W_APOSTROPHE)) |
+	       (after_space[(unsigned char)t[e + 1]] & (end >> 8));
+}
+
+/*
+ * Run r, t[pos..e), as a word on its own, without a branch: a short word
+ * from its table, the classes its characters give it (o, i and l not yet
+ * read as digits), and a mark when it needs more (an anchor to look up, an
+ * apostrophe after).
+ */
+static inline void first_look(const char *t, struct word *restrict w, uint8_t *restrict cl,
+			      size_t r, size_t pos, size_t e)
+{
+	size_t len = e - pos;
+	uint16_t short_word = short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
+	unsigned anchor = (anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1) &
+			  (unsigned)(len >= 3) & (unsigned)(len <= 16);
+	unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
+	uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
+	unsigned cls =
+	    classes_of[v] | word_classes(t, pos, e, first_classes[0]) | anchor * W_ANCHOR;
+	cl[r] = (uint8_t)cls;
+	w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
+}
+
+/*
  * The runs of letters and digits in t[0..n), which is followed by NORM_PAD
  * zero bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
  * end, for now, in w[].len (low half) and w[].v (high half), a run of
@@ -567,8 +599,10 @@ static size_t cut(struct word *w, size_t count)
  * (words_read_in()) can only take the last two away; *linkish_marks gets
  * WS_LINKISH for the punctuation alone.
  */
-static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs,
-		   unsigned *linkish_marks)
+static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_t n,
+							    struct word *restrict w,
+							    uint8_t *restrict cl, unsigned *signs,
+							    unsigned *linkish_marks, int whole)
 {
 	size_t starts_at = 0, ends_at = 0;
 	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
@@ -601,18 +635,30 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs,
 		carry_o = o >> 63;
 		for (; starts; starts &= starts - 1)
 			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
-		for (; ends; ends &= ends - 1) {
+		for (; ends; ends &= ends - 1, ends_at++) {
 			uint32_t e = (uint32_t)(i + (size_t)__builtin_ctzll(ends));
-			w[ends_at].len = (uint16_t)e;
-			w[ends_at++].v = (uint16_t)(e >> 16);
+			if (whole) {
+				first_look(t, w, cl, ends_at, w[ends_at].s, e);
+			} else {
+				w[ends_at].len = (uint16_t)e;
+				w[ends_at].v = (uint16_t)(e >> 16);
+			}
 		}
 	}
 	if (ends_at < starts_at) { /* a run to the end of a text of whole blocks */
-		w[ends_at].len = (uint16_t)n;
-		w[ends_at++].v = (uint16_t)(n >> 16);
+		if (whole) {
+			first_look(t, w, cl, ends_at, w[ends_at].s, n);
+		} else {
+			w[ends_at].len = (uint16_t)n;
+			w[ends_at].v = (uint16_t)(n >> 16);
+		}
+		ends_at++;
 	}
-	if (n >= CUT) /* only a long text can have a run that long */
+	if (!whole) { /* only a long text can have a run that long */
 		starts_at = cut(w, starts_at);
+		for (size_t r = 0; r < starts_at; r++)
+			first_look(t, w, cl, r, w[r].s, run_end(&w[r]));
+	}
 	*linkish_marks = linkish ? WS_LINKISH : 0;
 	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
 		 (any_at ? WS_ATSIGN : 0) | (linkish || said_dot ? WS_LINKISH : 0) |
@@ -620,15 +666,13 @@ static size_t runs(const char *t, size_t n, struct word *w, unsigned *signs,
 	return starts_at;
 }
 
-/*
- * Classes of the word t[pos..e) from its characters: a number starts, a
- * link may go on, an apostrophe follows; first is first_classes[oily].
- */
-static inline unsigned word_classes(const char *t, size_t pos, size_t e, const uint8_t *first)
+/* runs_in(), twice: a text with no run to cut has each run read as a word as soon as it ends. */
+static size_t runs(const char *t, size_t n, struct word *restrict w, uint8_t *restrict cl,
+		   unsigned *signs, unsigned *linkish_marks)
 {
-	unsigned end = end_classes[(unsigned char)t[e]];
-	return first[(unsigned char)t[pos]] | (end & (W_LINK | W_APOSTROPHE)) |
-	       (after_space[(unsigned char)t[e + 1]] & (end >> 8));
+	if (n < CUT)
+		return runs_in(t, n, w, cl, signs, linkish_marks, 1);
+	return runs_in(t, n, w, cl, signs, linkish_marks, 0);
 }
 
 /*
@@ -669,28 +713,16 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	} else {
 		return KERR_INTERNAL;
 	}
-	unsigned signs = 0, linkish = 0;
-	size_t raw = runs(t, n, ws->w, &signs, &linkish);
 	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
 	struct word *restrict w = ws->w;
 	uint8_t *restrict cl = ws->cls;
+	/* First, every run as a word on its own (first_look()). */
+	unsigned signs = 0, linkish = 0;
+	size_t raw = runs(t, n, w, cl, &signs, &linkish);
 	const uint8_t *first = first_classes[(signs & WS_OILY) != 0];
-	/*
-	 * First, every run as a word on its own, without a branch: short words
-	 * from their table, the classes its characters give it, and a mark on
-	 * the runs that need more (an anchor to look up, an apostrophe after).
-	 */
-	for (size_t r = 0; r < raw; r++) {
-		size_t pos = w[r].s, e = w[r].len | (size_t)w[r].v << 16, len = e - pos;
-		uint16_t short_word = short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
-		unsigned anchor = (anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1) &
-				  (unsigned)(len >= 3) & (unsigned)(len <= 16);
-		unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
-		uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
-		unsigned cls = classes_of[v] | word_classes(t, pos, e, first) | anchor * W_ANCHOR;
-		cl[r] = (uint8_t)cls;
-		w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
-	}
+	if (signs & WS_OILY) /* "O77OO": words starting with o, i or l may be numbers */
+		for (size_t r = 0; r < raw; r++)
+			cl[r] |= first[(unsigned char)t[w[r].s]];
 	memset(cl + raw, 0, 8); /* ws_next() reads eight classes at a time */
 	/*
 	 * Then the marked runs: anchors looked up, words joined with their
@@ -702,10 +734,11 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	ws->count = raw;
 	while (r < raw) {
 		size_t next = ws_next(ws, r, more);
-		if (out != r) {
-			memmove(w + out, w + r, (next - r) * sizeof(*w));
-			memmove(cl + out, cl + r, next - r);
-		}
+		if (out != r) /* a few words each time: moved one by one, not by a call */
+			for (size_t k = 0; k < next - r; k++) {
+				w[out + k] = w[r + k];
+				cl[out + k] = cl[r + k];
+			}
 		out += next - r;
 		if ((r = next) >= raw)
 			break;
