@@ -33,11 +33,8 @@ struct norm_seg {
 };
 #define NORM_ONE 0x80000000u
 
-/*
- * Zero bytes after the folded text's NUL, so that it can be read 64 bytes
- * at a time, and a few bytes past each block.
- */
-#define NORM_PAD 80
+/* Zero bytes after the folded text's NUL, so that it can be read 64 bytes at a time. */
+#define NORM_PAD 64
 
 struct norm {
 	char *text; /* the folded text, NUL-terminated, then NORM_PAD more zero bytes */

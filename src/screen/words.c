@@ -323,6 +323,8 @@ static void build(void)
 			}
 		}
 	}
+	/* "dot" is not in the vocabulary, but is looked up as it is read: the sign it gives. */
+	anchor3[prefix3("dot") / 8] |= (uint8_t)(1u << (prefix3("dot") % 8));
 	char at[32] = "at";
 	v_at = lookup_padded(at, 2);
 	classes_of[v_at] |= W_AT;
@@ -434,13 +436,12 @@ static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t 
 
 /*
  * Bit masks of one 64-byte block (bit k for byte k): letters and digits,
- * digits, the letters o, i and l, '@', ':' and '.'; a letter or digit
- * after byte k (next); "dot" from byte k with no letter or digit after it
- * (dot3).  Sixteen bytes at a time where SSE2 is there.  The block may be
- * read three bytes past its end: the text is followed by zeros.
+ * digits, the letters o, i and l, '.'; and whether there is an '@' and a
+ * ':' (not where).  Sixteen bytes at a time where SSE2 is there.
  */
 struct masks {
-	uint64_t alnum, digit, oil, at, colon, dot, next, dot3;
+	uint64_t alnum, digit, oil, dot;
+	int at, colon;
 };
 
 /* How many bits of x are set (without a call where the CPU has no instruction for it). */
@@ -476,6 +477,7 @@ static inline uint64_t bits(__m128i m)
 static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
 {
 	memset(m, 0, sizeof(*m));
+	__m128i at = _mm_setzero_si128(), colon = _mm_setzero_si128();
 	for (int k = 0; k < 4; k++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * (size_t)k));
 		uint64_t d = in_range(x, '0', 10);
@@ -483,18 +485,12 @@ static inline __attribute__((always_inline)) void block(const char *p, struct ma
 		m->alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
 		m->oil |= bits(_mm_or_si128(_mm_or_si128(is(x, 'o'), is(x, 'i')), is(x, 'l')))
 			  << (16 * k);
-		m->at |= bits(is(x, '@')) << (16 * k);
-		m->colon |= bits(is(x, ':')) << (16 * k);
 		m->dot |= bits(is(x, '.')) << (16 * k);
-		const char *q = p + 16 * (size_t)k;
-		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
-		__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(q + 2));
-		__m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(q + 3));
-		m->next |= (in_range(x1, '0', 10) | in_range(x1, 'a', 26)) << (16 * k);
-		uint64_t dot =
-		    bits(_mm_and_si128(_mm_and_si128(is(x, 'd'), is(x1, 'o')), is(x2, 't')));
-		m->dot3 |= (dot & ~(in_range(x3, '0', 10) | in_range(x3, 'a', 26))) << (16 * k);
+		at = _mm_or_si128(at, is(x, '@'));
+		colon = _mm_or_si128(colon, is(x, ':'));
 	}
+	m->at = bits(at) != 0;
+	m->colon = bits(colon) != 0;
 }
 #else
 static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
@@ -505,13 +501,9 @@ static inline __attribute__((always_inline)) void block(const char *p, struct ma
 		m->digit |= (uint64_t)sc_digit(c) << k;
 		m->alnum |= (uint64_t)sc_alnum(c) << k;
 		m->oil |= (uint64_t)(c == 'o' || c == 'i' || c == 'l') << k;
-		m->at |= (uint64_t)(c == '@') << k;
-		m->colon |= (uint64_t)(c == ':') << k;
+		m->at |= c == '@';
+		m->colon |= c == ':';
 		m->dot |= (uint64_t)(c == '.') << k;
-		m->next |= (uint64_t)sc_alnum((unsigned char)p[k + 1]) << k;
-		m->dot3 |= (uint64_t)(c == 'd' && p[k + 1] == 'o' && p[k + 2] == 't' &&
-				      !sc_alnum((unsigned char)p[k + 3]))
-			   << k;
 	}
 }
 #endif
@@ -594,19 +586,18 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
  * has work to do), WS_ATSIGN,
  * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before
  * a letter or digit, "x.com"; before a closing bracket, '-' or '_',
- * "x(.)com"; alone between spaces, "x . com") or a run "dot", and
- * WS_SPACED for three runs of one character one byte apart.  Joined words
- * (words_read_in()) can only take the last two away; *linkish_marks gets
- * WS_LINKISH for the punctuation alone.
+ * "x(.)com"; alone between spaces, "x . com"), and WS_SPACED for three runs
+ * of one character one byte apart (joined words, words_read_in(), can only
+ * take it away).
  */
 static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_t n,
 							    struct word *restrict w,
 							    uint8_t *restrict cl, unsigned *signs,
-							    unsigned *linkish_marks, int whole)
+							    int whole)
 {
 	size_t starts_at = 0, ends_at = 0;
 	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
-	uint64_t carry_one = 0, spaced = 0, said_dot = 0;
+	uint64_t carry_one = 0, spaced = 0;
 	int linkish = 0;
 	for (size_t i = 0; i < n; i += 64) {
 		struct masks m;
@@ -627,10 +618,10 @@ static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_
 		uint64_t starts = a & ~before, ends = ~a & before;
 		carry = a >> 63;
 		/* Runs of one character, and the third of three one byte apart ("0 7 7"). */
-		uint64_t one = starts & ~m.next;
+		uint64_t next = a >> 1 | (uint64_t)sc_alnum((unsigned char)t[i + 64]) << 63;
+		uint64_t one = starts & ~next; /* byte k + 1 not in a run */
 		spaced |= one & (one << 2 | carry_one >> 62) & (one << 4 | carry_one >> 60);
 		carry_one = one;
-		said_dot |= m.dot3 & starts;
 		carry_d = d >> 63;
 		carry_o = o >> 63;
 		for (; starts; starts &= starts - 1)
@@ -659,40 +650,32 @@ static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_
 		for (size_t r = 0; r < starts_at; r++)
 			first_look(t, w, cl, r, w[r].s, run_end(&w[r]));
 	}
-	*linkish_marks = linkish ? WS_LINKISH : 0;
 	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
-		 (any_at ? WS_ATSIGN : 0) | (linkish || said_dot ? WS_LINKISH : 0) |
-		 (spaced ? WS_SPACED : 0);
+		 (any_at ? WS_ATSIGN : 0) | (linkish ? WS_LINKISH : 0) | (spaced ? WS_SPACED : 0);
 	return starts_at;
 }
 
 /* runs_in(), twice: a text with no run to cut has each run read as a word as soon as it ends. */
 static size_t runs(const char *t, size_t n, struct word *restrict w, uint8_t *restrict cl,
-		   unsigned *signs, unsigned *linkish_marks)
+		   unsigned *signs)
 {
 	if (n < CUT)
-		return runs_in(t, n, w, cl, signs, linkish_marks, 1);
-	return runs_in(t, n, w, cl, signs, linkish_marks, 0);
+		return runs_in(t, n, w, cl, signs, 1);
+	return runs_in(t, n, w, cl, signs, 0);
 }
 
-/*
- * WS_SPACED when three of the words w[0..count) of one character follow
- * each other one byte apart ("0 7 7", "j a n"), WS_LINKISH when one is
- * "dot".
+/* WS_SPACED when three of the words w[0..count) of one character follow each other one byte apart.
  */
-static unsigned spelled(const char *t, const struct word *w, size_t count)
+static unsigned spelled(const struct word *w, size_t count)
 {
-	unsigned signs = 0;
 	int singles = 0; /* one-character words one byte apart, up to this one */
 	for (size_t i = 0; i < count; i++) {
-		size_t pos = w[i].s, len = w[i].len;
-		singles =
-		    (int)(len == 1) * (singles * (unsigned)(i > 0 && pos == w[i - 1].s + 2) + 1);
-		int dot = t[pos] == 'd' && t[pos + 1] == 'o' && t[pos + 2] == 't';
-		signs |= (singles >= 3 ? WS_SPACED : 0) |
-			 ((unsigned)(len == 3) & (unsigned)dot ? WS_LINKISH : 0);
+		singles = (int)(w[i].len == 1) *
+			  (singles * (unsigned)(i > 0 && w[i].s == w[i - 1].s + 2) + 1);
+		if (singles >= 3)
+			return WS_SPACED;
 	}
-	return signs;
+	return 0;
 }
 
 enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
@@ -717,8 +700,8 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	struct word *restrict w = ws->w;
 	uint8_t *restrict cl = ws->cls;
 	/* First, every run as a word on its own (first_look()). */
-	unsigned signs = 0, linkish = 0;
-	size_t raw = runs(t, n, w, cl, &signs, &linkish);
+	unsigned signs = 0;
+	size_t raw = runs(t, n, w, cl, &signs);
 	const uint8_t *first = first_classes[(signs & WS_OILY) != 0];
 	if (signs & WS_OILY) /* "O77OO": words starting with o, i or l may be numbers */
 		for (size_t r = 0; r < raw; r++)
@@ -731,6 +714,7 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	 */
 	size_t out = 0, r = 0;
 	const uint8_t more = W_ANCHOR | W_APOSTROPHE;
+	int said_dot = 0;
 	ws->count = raw;
 	while (r < raw) {
 		size_t next = ws_next(ws, r, more);
@@ -759,6 +743,8 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 			if (k)
 				e = k;
 		}
+		/* "dot" (always marked: see build()) may write a link's dot out. */
+		said_dot |= e - pos == 3 && t[pos] == 'd' && t[pos + 1] == 'o' && t[pos + 2] == 't';
 		unsigned cls = classes_of[v & ~WORD_INFLECTED] |
 			       (word_classes(t, pos, e, first) & ~W_APOSTROPHE);
 		cl[out] = (uint8_t)cls;
@@ -769,13 +755,13 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	memset(cl + out, 0, 8);
 	ws->count = out;
 	/*
-	 * The runs' signs of spelling hold for the words unless runs were
-	 * joined or cut, and then only where the runs had them: the words are
-	 * asked again.
+	 * The runs' sign of spelled-out characters holds for the words unless
+	 * runs were joined or cut, and then only where the runs had it: the
+	 * words are asked again.
 	 */
-	if ((out != raw || n >= CUT) && (signs & (WS_SPACED | WS_LINKISH)))
-		signs = (signs & ~(WS_SPACED | WS_LINKISH)) | linkish | spelled(t, w, out);
-	ws->signs = signs;
+	if ((out != raw || n >= CUT) && (signs & WS_SPACED))
+		signs = (signs & ~WS_SPACED) | spelled(w, out);
+	ws->signs = signs | (said_dot ? WS_LINKISH : 0);
 	return KERR_OK;
 }
 
