@@ -568,7 +568,7 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
 	size_t len = e - pos;
 	uint16_t short_word = short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
 	unsigned anchor = (anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1) &
-			  (unsigned)(len >= 3) & (unsigned)(len <= 16);
+			  (unsigned)(len - 3 <= 13); /* 3 to 16 characters */
 	unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
 	uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
 	unsigned cls =
