@@ -252,19 +252,27 @@ static size_t ascii_run(const char *src, size_t i, size_t n)
 /*
  * Copies src[0..n) to dst in lower case and returns 1 when it is all ASCII;
  * 0 (dst then holds nothing of use) when it is not.  dst has room for 16
- * bytes past n, so the copy is lowered sixteen bytes at a time in place.
+ * bytes past n.
  */
 static int all_ascii_lowered(char *dst, const char *src, size_t n)
 {
-	if (n) /* src may be NULL when n is 0 */
-		memcpy(dst, src, n);
 #ifdef __SSE2__
 	unsigned high = 0;
-	for (size_t i = 0; i < n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(dst + i));
-		unsigned h = (unsigned)_mm_movemask_epi8(x);
-		high |= n - i >= 16 ? h : h & ((1u << (n - i)) - 1); /* only bytes of the text */
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) { /* straight from src, sixteen bytes at a time */
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+		high |= (unsigned)_mm_movemask_epi8(x);
 		_mm_storeu_si128((__m128i *)(void *)(dst + i), lower16(x));
+	}
+	if (i < n && n >= 16) { /* the last sixteen bytes, again in part */
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + n - 16));
+		high |= (unsigned)_mm_movemask_epi8(x);
+		_mm_storeu_si128((__m128i *)(void *)(dst + n - 16), lower16(x));
+	} else if (i < n) { /* a short text through dst, which has room for sixteen */
+		memcpy(dst, src, n);
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)dst);
+		high |= (unsigned)_mm_movemask_epi8(x) & ((1u << n) - 1); /* only the text's */
+		_mm_storeu_si128((__m128i *)(void *)dst, lower16(x));
 	}
 	return high == 0;
 #else

@@ -105,6 +105,21 @@ static void test_shared_places(void **state)
 	}
 }
 
+/* ASCII texts of every length up to three chunks of sixteen: every byte lowered, none lost. */
+static void test_ascii_lengths(void **state)
+{
+	(void)state;
+	char text[64], want[64];
+	for (size_t n = 0; n < 50; n++) {
+		for (size_t i = 0; i < n; i++) {
+			text[i] = (char)((i % 3 ? 'A' : 'a') + (char)(i % 26));
+			want[i] = (char)('a' + (char)(i % 26));
+		}
+		text[n] = want[n] = '\0';
+		folds_to(text, want);
+	}
+}
+
 static void test_bad_bytes_and_empty(void **state)
 {
 	(void)state;
@@ -291,6 +306,7 @@ int main(void)
 	    cmocka_unit_test(test_look_alike_letters),
 	    cmocka_unit_test(test_invisible_and_spaces),
 	    cmocka_unit_test(test_shared_places),
+	    cmocka_unit_test(test_ascii_lengths),
 	    cmocka_unit_test(test_bad_bytes_and_empty),
 	    cmocka_unit_test(test_spans_map_back),
 	    cmocka_unit_test(test_memory_stays_bounded),
