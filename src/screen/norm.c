@@ -389,11 +389,22 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	if (n > UINT32_MAX / 4)
 		return KERR_TOO_LARGE;
 	int r;
-	if ((r = grow(out, n + n / 4)))
+	size_t room = n + n / 4 + 1 + NORM_PAD;
+	if (out->lent_text && room <= out->lent_cap) { /* what grow() would do, in short */
+		out->text = out->lent_text;
+		out->cap = out->lent_cap;
+	} else if ((r = grow(out, n + n / 4))) {
 		return fold_failed(r);
+	}
 	if (all_ascii_lowered(out->text, src, n)) { /* the common case: one ASCII run */
-		if ((r = mark(out, 0, 0)))
+		if (out->lent_segs) {		    /* what mark() would do, in short */
+			out->segs = out->lent_segs;
+			out->segcap = out->lent_nsegs;
+			out->segs[0] = (struct norm_seg){0, 0};
+			out->nsegs = 1;
+		} else if ((r = mark(out, 0, 0))) {
 			return fold_failed(r);
+		}
 		out->n = n;
 		memset(out->text + n, 0, NORM_PAD + 1);
 		return KERR_OK;

@@ -441,27 +441,23 @@ static size_t join_halves(const char *t, size_t n, size_t s, size_t e, uint16_t 
  */
 struct masks {
 	uint64_t alnum, digit, oil, dot;
-	int at, colon;
+	int at, colon, digits; /* digits: how many */
 };
-
-/* How many bits of x are set (without a call where the CPU has no instruction for it). */
-static inline uint64_t ones(uint64_t x)
-{
-	x -= (x >> 1) & 0x5555555555555555ull;
-	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (x * 0x0101010101010101ull) >> 56;
-}
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 
+/* All ones in the bytes of x in [lo, lo + count). */
+static inline __m128i within(__m128i x, char lo, int count)
+{
+	__m128i shifted = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+	return _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + count)));
+}
+
 /* Bit k set when x[k] is in [lo, lo + count). */
 static inline uint64_t in_range(__m128i x, char lo, int count)
 {
-	__m128i shifted = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
-	return (uint16_t)_mm_movemask_epi8(
-	    _mm_cmplt_epi8(shifted, _mm_set1_epi8((char)(-128 + count))));
+	return (uint16_t)_mm_movemask_epi8(within(x, lo, count));
 }
 
 static inline __m128i is(__m128i x, char c)
@@ -477,10 +473,12 @@ static inline uint64_t bits(__m128i m)
 static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
 {
 	memset(m, 0, sizeof(*m));
-	__m128i at = _mm_setzero_si128(), colon = _mm_setzero_si128();
+	__m128i at = _mm_setzero_si128(), colon = _mm_setzero_si128(), count = at;
 	for (int k = 0; k < 4; k++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * (size_t)k));
-		uint64_t d = in_range(x, '0', 10);
+		__m128i digit = within(x, '0', 10);
+		count = _mm_sub_epi8(count, digit); /* one more in each byte that is a digit */
+		uint64_t d = bits(digit);
 		m->digit |= d << (16 * k);
 		m->alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
 		m->oil |= bits(_mm_or_si128(_mm_or_si128(is(x, 'o'), is(x, 'i')), is(x, 'l')))
@@ -491,6 +489,8 @@ static inline __attribute__((always_inline)) void block(const char *p, struct ma
 	}
 	m->at = bits(at) != 0;
 	m->colon = bits(colon) != 0;
+	__m128i sums = _mm_sad_epu8(count, _mm_setzero_si128()); /* two halves' sums */
+	m->digits = _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums));
 }
 #else
 static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
@@ -503,6 +503,7 @@ static inline __attribute__((always_inline)) void block(const char *p, struct ma
 		m->oil |= (uint64_t)(c == 'o' || c == 'i' || c == 'l') << k;
 		m->at |= c == '@';
 		m->colon |= c == ':';
+		m->digits += sc_digit(c);
 		m->dot |= (uint64_t)(c == '.') << k;
 	}
 }
@@ -603,7 +604,7 @@ static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_
 		struct masks m;
 		block(t + i, &m); /* the last block ends in the zeros after the text */
 		uint64_t a = m.alnum, d = m.digit, o = m.oil;
-		any_d += ones(d);
+		any_d += (uint64_t)m.digits;
 		any_at |= m.at;
 		mixed |= ((d << 1 | carry_d) & o) | ((o << 1 | carry_o) & d);
 		/* A ':', or a dot before a letter, digit or closer, or between spaces. */
