@@ -596,7 +596,8 @@ static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_
 							    uint8_t *restrict cl, unsigned *signs,
 							    int whole)
 {
-	size_t starts_at = 0, ends_at = 0;
+	size_t starts_at = 0, ends_at = 0, count = 0, open_at = 0;
+	int open = 0; /* a run from open_at goes on past the block */
 	uint64_t carry = 0, carry_d = 0, carry_o = 0, any_d = 0, mixed = 0, any_at = 0;
 	uint64_t carry_one = 0, spaced = 0;
 	int linkish = 0;
@@ -625,35 +626,45 @@ static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_
 		carry_one = one;
 		carry_d = d >> 63;
 		carry_o = o >> 63;
-		for (; starts; starts &= starts - 1)
-			w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
-		for (; ends; ends &= ends - 1, ends_at++) {
-			uint32_t e = (uint32_t)(i + (size_t)__builtin_ctzll(ends));
-			if (whole) {
-				first_look(t, w, cl, ends_at, w[ends_at].s, e);
-			} else {
+		if (whole) {
+			/* Ends and starts in step: the run open at the block's start first. */
+			if (open && ends) {
+				first_look(t, w, cl, count++, open_at,
+					   i + (size_t)__builtin_ctzll(ends));
+				ends &= ends - 1;
+				open = 0;
+			}
+			for (; ends; ends &= ends - 1, starts &= starts - 1)
+				first_look(t, w, cl, count++, i + (size_t)__builtin_ctzll(starts),
+					   i + (size_t)__builtin_ctzll(ends));
+			if (starts) { /* a run goes on into the next block */
+				open = 1;
+				open_at = i + (size_t)__builtin_ctzll(starts);
+			}
+		} else {
+			for (; starts; starts &= starts - 1)
+				w[starts_at++].s = (uint32_t)(i + (size_t)__builtin_ctzll(starts));
+			for (; ends; ends &= ends - 1, ends_at++) {
+				uint32_t e = (uint32_t)(i + (size_t)__builtin_ctzll(ends));
 				w[ends_at].len = (uint16_t)e;
 				w[ends_at].v = (uint16_t)(e >> 16);
 			}
 		}
 	}
-	if (ends_at < starts_at) { /* a run to the end of a text of whole blocks */
-		if (whole) {
-			first_look(t, w, cl, ends_at, w[ends_at].s, n);
-		} else {
-			w[ends_at].len = (uint16_t)n;
-			w[ends_at].v = (uint16_t)(n >> 16);
-		}
-		ends_at++;
+	if (whole && open) /* a run to the end of a text of whole blocks */
+		first_look(t, w, cl, count++, open_at, n);
+	if (!whole && ends_at < starts_at) {
+		w[ends_at].len = (uint16_t)n;
+		w[ends_at].v = (uint16_t)(n >> 16);
 	}
 	if (!whole) { /* only a long text can have a run that long */
-		starts_at = cut(w, starts_at);
-		for (size_t r = 0; r < starts_at; r++)
+		count = cut(w, starts_at);
+		for (size_t r = 0; r < count; r++)
 			first_look(t, w, cl, r, w[r].s, run_end(&w[r]));
 	}
 	*signs = (any_d ? WS_DIGIT : 0) | (any_d >= 8 ? WS_DIGITS8 : 0) | (mixed ? WS_OILY : 0) |
 		 (any_at ? WS_ATSIGN : 0) | (linkish ? WS_LINKISH : 0) | (spaced ? WS_SPACED : 0);
-	return starts_at;
+	return count;
 }
 
 /* runs_in(), twice: a text with no run to cut has each run read as a word as soon as it ends. */
