@@ -620,7 +620,8 @@ static int normalise(struct screen_span *s, int n, int merge)
 {
 	if (n > 64) {
 		qsort(s, (size_t)n, sizeof(*s), by_start);
-	} else { /* as qsort() would, stably, without its copying: a few spans, mostly in order */
+	} else { /* stably (as glibc's qsort() does), without its copying: a few spans, mostly in
+		    order */
 		for (int i = 1; i < n; i++) {
 			struct screen_span x = s[i];
 			int k = i;

@@ -193,12 +193,17 @@ static uint8_t anchor3[ANCHOR_BITS / 8];
 /* The filter's bit for the three characters at t (four readable). */
 static inline unsigned prefix3(const char *t)
 {
-	uint32_t x; /* the three in one load: the same bits in building and reading */
-	memcpy(&x, t, 4);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t x; /* the three in one load */
+	memcpy(&x, t, 4);
 	x &= 0xffffffu;
-#else
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	uint32_t x;
+	memcpy(&x, t, 4);
 	x >>= 8;
+#else
+	uint32_t x = (uint32_t)(unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 |
+		     (uint32_t)(unsigned char)t[2] << 16;
 #endif
 	return (x * 0x9e3779b1u) >> 18; /* 14 bits */
 }
@@ -588,8 +593,8 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
  * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before
  * a letter or digit, "x.com"; before a closing bracket, '-' or '_',
  * "x(.)com"; alone between spaces, "x . com"), and WS_SPACED for three runs
- * of one character one byte apart (joined words, words_read_in(), can only
- * take it away).
+ * of one character one byte apart (uncut runs: words_read_in() asks the
+ * words again where runs were cut or joined).
  */
 static inline __attribute__((always_inline)) size_t runs_in(const char *t, size_t n,
 							    struct word *restrict w,
@@ -768,10 +773,11 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	ws->count = out;
 	/*
 	 * The runs' sign of spelled-out characters holds for the words unless
-	 * runs were joined or cut, and then only where the runs had it: the
-	 * words are asked again.
+	 * runs were joined (which can only take it away: the words are asked
+	 * again where the runs had it) or cut (a cut can leave a piece of one
+	 * character: the words are asked again).
 	 */
-	if ((out != raw || n >= CUT) && (signs & WS_SPACED))
+	if ((out != raw && (signs & WS_SPACED)) || n >= CUT)
 		signs = (signs & ~WS_SPACED) | spelled(w, out);
 	ws->signs = signs | (said_dot ? WS_LINKISH : 0);
 	return KERR_OK;

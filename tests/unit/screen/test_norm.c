@@ -105,8 +105,8 @@ static void test_shared_places(void **state)
 	}
 }
 
-/* ASCII texts of every length up to three chunks of sixteen: every byte lowered, none lost. */
-static void test_ascii_lengths(void **state)
+/* Texts of every length up to three chunks of sixteen: every byte lowered, none lost, none past ASCII missed. */
+static void test_every_length(void **state)
 {
 	(void)state;
 	char text[64], want[64];
@@ -118,6 +118,23 @@ static void test_ascii_lengths(void **state)
 		text[n] = want[n] = '\0';
 		folds_to(text, want);
 	}
+	/* One accented letter at every place of texts of every length: the text is not all ASCII.
+	 */
+	for (size_t n = 1; n < 40; n++)
+		for (size_t k = 0; k < n; k++) {
+			size_t at = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (i == k) {
+					text[at++] = '\xc3'; /* U+00C9, E-acute */
+					text[at++] = '\x89';
+				} else {
+					text[at++] = (char)('A' + (char)(i % 26));
+				}
+				want[i] = i == k ? 'e' : (char)('a' + (char)(i % 26));
+			}
+			text[at] = want[n] = '\0';
+			folds_to(text, want);
+		}
 }
 
 static void test_bad_bytes_and_empty(void **state)
@@ -306,7 +323,7 @@ int main(void)
 	    cmocka_unit_test(test_look_alike_letters),
 	    cmocka_unit_test(test_invisible_and_spaces),
 	    cmocka_unit_test(test_shared_places),
-	    cmocka_unit_test(test_ascii_lengths),
+	    cmocka_unit_test(test_every_length),
 	    cmocka_unit_test(test_bad_bytes_and_empty),
 	    cmocka_unit_test(test_spans_map_back),
 	    cmocka_unit_test(test_memory_stays_bounded),

@@ -326,7 +326,6 @@ static void test_input_limit(void **state)
  * message after fillers of every length up to three blocks gives the same
  * findings, moved by the filler's length.
  */
-/* msg after a filler word of every length up to three blocks: the same findings, moved. */
 static void same_at_every_edge(const char *msg, const char *must_find)
 {
 	char base[1024], got[1024], text[2048];
@@ -397,6 +396,20 @@ static void test_long_words(void **state)
 		} else {
 			assert_string_equal(got, "");
 		}
+	}
+	free(t);
+	/*
+	 * A cut can leave a piece of one character, which counts with the
+	 * characters spaced out after it ("...a b c"): the address spelled out
+	 * further on is closed up and found.
+	 */
+	const char *spaced = " b c ok j o @ g m . c o";
+	t = malloc(0x20000 + strlen(spaced) + 1);
+	for (size_t run = 0xfff1; run < 0x20000; run += 0xfff0) {
+		memset(t, 'a', run);
+		strcpy(t + run, spaced);
+		assert_int_equal(found(t, NULL, got, sizeof(got), &first), KERR_OK);
+		assert_string_equal(got, "j o @ g m . c o");
 	}
 	free(t);
 }
