@@ -171,12 +171,9 @@ void render_vreq(struct jw *w, const struct vreq *r, enum view v)
 static void render_list(struct jw *w, const char *csv)
 {
 	jw_arr(w);
-	for (const char *p = csv ? csv : ""; *p;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		jw_strn(w, p, len);
-		p += len + (comma ? 1 : 0);
-	}
+	struct slice rest = slice_from(csv), item;
+	while (slice_split(&rest, ',', &item))
+		jw_strn(w, item.p, item.n);
 	jw_arr_end(w);
 }
 

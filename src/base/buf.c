@@ -185,6 +185,19 @@ struct slice slice_trim(struct slice s)
 	return s;
 }
 
+int slice_split(struct slice *rest, char sep, struct slice *item)
+{
+	if (!rest->n)
+		return 0;
+	const char *at = memchr(rest->p, sep, rest->n);
+	size_t len = at ? (size_t)(at - rest->p) : rest->n;
+	*item = (struct slice){rest->p, len};
+	size_t used = len + (at ? 1 : 0);
+	rest->p += used;
+	rest->n -= used;
+	return 1;
+}
+
 int parse_i64(struct slice s, int64_t min, int64_t max, int64_t *out)
 {
 	size_t i = 0;

@@ -64,6 +64,12 @@ char *xstrndup(const char *s, size_t n);
 /* Slice helpers. */
 struct slice slice_from(const char *s); /* s may be NULL: an empty slice */
 struct slice slice_trim(struct slice s);
+/*
+ * The next item of a list separated by sep ("a,b,c"): *item gets the bytes
+ * up to the next sep or the end, *rest what follows.  0 when *rest is empty
+ * (no item; a list never ends in an empty one).
+ */
+int slice_split(struct slice *rest, char sep, struct slice *item);
 
 /*
  * Parses all of s as a decimal int64 within [min, max]. Returns 0 and sets

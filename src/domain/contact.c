@@ -71,13 +71,6 @@ static const char *why(enum screen_kind k)
 /* Findings a text of a vendor's may hold (one per two bytes of the longest). */
 #define MAX_FINDINGS (2 * ENQUIRY_MAX_BODY)
 
-struct values;
-static void add_value_prefixed(struct dctx *c, struct values *s, const char *prefix, const char *v);
-struct run_ctx {
-	struct dctx *c;
-	struct values *s;
-};
-
 /* Findings in the arena, from spans of text. */
 static struct contact_finding *findings_of(struct dctx *c, const char *text,
 					   const struct screen_span *sp, int n)
@@ -136,18 +129,18 @@ static const char *spans_json(struct dctx *c, const struct screen_span *sp, int 
  * Values of contact details (screen_value()) that may not reach the
  * customer, kept as "p:DIGITS" for phone numbers (the last nine digits,
  * found inside any run of digits) and "v:VALUE" for the rest; grows as
- * needed, in the arena.
+ * needed, in the arena.  values_seal() sorts them and drops repeats, so
+ * that they are looked up by halving (values_has()): a vendor who writes
+ * thousands of details makes no reply slow to check.
  */
 struct values {
 	const char **v;
 	int n, cap;
 };
 
+/* Adds v, a string in the arena. */
 static void values_add(struct dctx *c, struct values *s, const char *v)
 {
-	for (int i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], v) == 0)
-			return;
 	if (s->n == s->cap) {
 		int cap = s->cap ? s->cap * 2 : 32;
 		const char **more = arena_calloc(c->a, (size_t)cap, sizeof(*more));
@@ -156,12 +149,54 @@ static void values_add(struct dctx *c, struct values *s, const char *v)
 		s->v = more;
 		s->cap = cap;
 	}
-	s->v[s->n++] = arena_strdup(c->a, v);
+	s->v[s->n++] = v;
 }
 
 static void add_value_prefixed(struct dctx *c, struct values *s, const char *prefix, const char *v)
 {
 	values_add(c, s, arena_printf(c->a, "%s%s", prefix, v));
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted, each once. */
+static void values_seal(struct values *s)
+{
+	if (s->n > 1)
+		qsort(s->v, (size_t)s->n, sizeof(*s->v), by_text);
+	int out = 0;
+	for (int i = 0; i < s->n; i++)
+		if (!out || strcmp(s->v[out - 1], s->v[i]) != 0)
+			s->v[out++] = s->v[i];
+	s->n = out;
+}
+
+/* 1 when the sealed s holds prefix then v[0..n). */
+static int values_has(const struct values *s, char prefix, const char *v, size_t n)
+{
+	int lo = 0, hi = s->n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		const char *x = s->v[mid];
+		int d = (unsigned char)x[0] - (unsigned char)prefix;
+		if (!d)
+			d = x[1] - ':';
+		if (!d) {
+			d = strncmp(x + 2, v, n);
+			if (!d && x[2 + n])
+				d = 1; /* x is longer */
+		}
+		if (!d)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 /* A phone number's key: its last nine digits (or all of seven or eight). */
@@ -185,6 +220,11 @@ static void add_span(struct dctx *c, struct values *s, const char *text, size_t 
 	else
 		add_value_prefixed(c, s, "v:", v);
 }
+
+struct run_ctx {
+	struct dctx *c;
+	struct values *s;
+};
 
 static void each_run(void *ctx, size_t start, size_t end, const char *digits)
 {
@@ -225,10 +265,9 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 	size_t len = strlen(text);
 	struct values values = {0};
 	/* The vendor's own registered handles count too, written bare ("janemakes"). */
-	struct values registered = {0};
 	struct screen_party self;
 	memset(&self, 0, sizeof(self));
-	enum kerr rc = vendor_details(c, row->vendor_id, &registered, &self);
+	enum kerr rc = vendor_details(c, row->vendor_id, NULL, &self);
 	if (rc)
 		return rc;
 	/* One screening: every finding on its own gives the values, merged the display. */
@@ -241,6 +280,7 @@ enum kerr contact_vendor_text(struct dctx *c, const struct enquiry_row *row, int
 	} else if (rc) {
 		return err_set(c->e, rc, "text", "the text cannot be screened");
 	}
+	values_seal(&values);
 	json_t *list = json_array();
 	for (int i = 0; i < values.n; i++)
 		json_array_append_new(list, json_string(values.v[i]));
@@ -299,11 +339,11 @@ static void add_detail(struct dctx *c, struct values *s, const char *v, enum scr
  */
 static const char *website_key(struct dctx *c, const char *w)
 {
-	struct slice s = slice_trim((struct slice){w, strlen(w)});
-	const char *scheme = s.n ? strstr(arena_strndup(c->a, s.p, s.n), "://") : NULL;
+	struct slice s = slice_trim(slice_from(w));
 	char *v = arena_strndup(c->a, s.p, s.n);
+	const char *scheme = strstr(v, "://");
 	if (scheme)
-		v += (scheme - v) + 3;
+		v += scheme - v + 3;
 	for (char *p = v; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	if (strncmp(v, "www.", 4) == 0)
@@ -335,9 +375,10 @@ static const char *handle_key(struct dctx *c, struct slice h)
 }
 
 /*
- * The vendor's registered details: their values into s, and the party to
- * look for in a reply (e-mail, phone, and the handles and website as words,
- * so that "janemakes" is found inside "instagram.com/janemakes").
+ * The vendor's registered details: their values into s (unless NULL), and
+ * the party to look for in a text (e-mail, phone, and the handles and
+ * website as words, so that "janemakes" is found inside
+ * "instagram.com/janemakes").
  */
 static enum kerr vendor_details(struct dctx *c, int64_t vendor_id, struct values *s,
 				struct screen_party *p)
@@ -354,24 +395,26 @@ static enum kerr vendor_details(struct dctx *c, int64_t vendor_id, struct values
 		p->phone = dom_col_str(c, st, 1);
 		const char *website = dom_col_str(c, st, 2);
 		const char *handles = dom_col_str(c, st, 3);
-		add_detail(c, s, p->email, SCREEN_EMAIL);
-		add_detail(c, s, p->phone, SCREEN_PHONE);
+		if (s) {
+			add_detail(c, s, p->email, SCREEN_EMAIL);
+			add_detail(c, s, p->phone, SCREEN_PHONE);
+		}
 		if (website && *website) {
 			const char *key = website_key(c, website);
 			if (strlen(key) >= 4) {
-				add_value_prefixed(c, s, "v:", key);
+				if (s)
+					add_value_prefixed(c, s, "v:", key);
 				others[p->nothers++] = key;
 			}
 		}
-		for (const char *h = handles ? handles : ""; *h;) {
-			const char *comma = strchr(h, ',');
-			size_t len = comma ? (size_t)(comma - h) : strlen(h);
-			const char *name = handle_key(c, slice_trim((struct slice){h, len}));
+		struct slice rest = slice_from(handles), h;
+		while (slice_split(&rest, ',', &h)) {
+			const char *name = handle_key(c, slice_trim(h));
 			if (name && p->nothers < SCREEN_MAX_OTHERS) {
 				others[p->nothers++] = name;
-				add_detail(c, s, name, SCREEN_HANDLE);
+				if (s)
+					add_detail(c, s, name, SCREEN_HANDLE);
 			}
-			h += len + (comma ? 1 : 0);
 		}
 	}
 	db_done(st);
@@ -393,7 +436,7 @@ static enum kerr vendor_text_values(struct dctx *c, int64_t enquiry_id, struct v
 		json_array_foreach(list, i, v)
 		{
 			if (json_is_string(v))
-				values_add(c, s, json_string_value(v));
+				values_add(c, s, arena_strdup(c->a, json_string_value(v)));
 		}
 		json_decref(list);
 	}
@@ -401,24 +444,27 @@ static enum kerr vendor_text_values(struct dctx *c, int64_t enquiry_id, struct v
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
-/* 1 when value v (of a finding of kind k) is one of s: a phone by its key inside the digits, a host
- * or under it. */
+/*
+ * 1 when value v of a finding is one of the sealed s: a phone number when
+ * a key lies inside its digits; anything else when it is a value, a host
+ * under one, or a page under one ("shop.x.com", "x.com/shop/jane/sale").
+ */
 static int forbidden(const struct values *s, const char *v, int phone)
 {
 	size_t n = strlen(v);
-	for (int i = 0; i < s->n; i++) {
-		const char *x = s->v[i] + 2;
-		if (phone != (s->v[i][0] == 'p'))
-			continue;
-		if (phone) {
-			if (strstr(v, x))
-				return 1;
-			continue;
-		}
-		size_t k = strlen(x);
-		if (screen_under(v, n, x) || (n > k && strncmp(v, x, k) == 0 && v[k] == '/'))
-			return 1; /* the host or one under it, or a page under a shop's page */
+	if (phone) { /* keys are seven to nine digits long */
+		for (size_t i = 0; i + 7 <= n; i++)
+			for (size_t k = 7; k <= 9 && i + k <= n; k++)
+				if (values_has(s, 'p', v + i, k))
+					return 1;
+		return 0;
 	}
+	if (values_has(s, 'v', v, n))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if ((v[i] == '.' && values_has(s, 'v', v + i + 1, n - i - 1)) ||
+		    (v[i] == '/' && values_has(s, 'v', v, i)))
+			return 1;
 	return 0;
 }
 
@@ -467,6 +513,7 @@ enum kerr contact_check_reply(struct dctx *c, const struct enquiry_row *row, con
 		return rc;
 	if (!s.n)
 		return KERR_OK;
+	values_seal(&s);
 	size_t len = strlen(body);
 	struct screen_span *sp = arena_calloc(c->a, (size_t)MAX_FINDINGS, sizeof(*sp));
 	int count = 0;

@@ -130,8 +130,8 @@ size_t host_at(const char *t, size_t n, size_t i, int *labels, int *written)
 	return host_scan(t, n, i, labels, written, &stop);
 }
 
-/* See screen.h. */
-int screen_under(const char *t, size_t n, const char *suffix)
+/* 1 when host t[0..n) is suffix or a host under it ("shop.janemakes.co.uk"). */
+static int under(const char *t, size_t n, const char *suffix)
 {
 	size_t k = strlen(suffix);
 	if (k == 0 || k > n || memcmp(t + n - k, suffix, k) != 0)
@@ -142,7 +142,7 @@ int screen_under(const char *t, size_t n, const char *suffix)
 int allowed_host(const struct screen_allow *a, const char *t, size_t n)
 {
 	for (int i = 0; a && i < a->ndomains; i++)
-		if (screen_under(t, n, a->domains[i]))
+		if (under(t, n, a->domains[i]))
 			return 1;
 	return 0;
 }

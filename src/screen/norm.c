@@ -81,10 +81,6 @@ static int grow(struct norm *nm, size_t more)
 	if (nm->text && nm->text == nm->lent_text) { /* out of the lent room */
 		if ((t = malloc(cap)))
 			memcpy(t, nm->text, nm->n);
-	} else if (!nm->text && nm->lent_text && need <= nm->lent_cap) {
-		nm->text = nm->lent_text;
-		nm->cap = nm->lent_cap;
-		return 0;
 	} else {
 		t = realloc(nm->text, cap);
 	}
@@ -154,10 +150,7 @@ static int mark(struct norm *nm, size_t at, int one)
 	if (nm->nsegs == nm->segcap) {
 		size_t cap = nm->segcap ? nm->segcap * 2 : 16;
 		struct norm_seg *s;
-		if (!nm->segs && nm->lent_segs) {
-			s = nm->lent_segs;
-			cap = nm->lent_nsegs;
-		} else if (nm->segs && nm->segs == nm->lent_segs) {
+		if (nm->segs && nm->segs == nm->lent_segs) { /* out of the lent room */
 			if ((s = malloc(cap * sizeof(*s))))
 				memcpy(s, nm->segs, nm->nsegs * sizeof(*s));
 		} else {
@@ -375,10 +368,10 @@ enum kerr norm_text(const char *src, size_t n, struct norm *out)
 enum kerr norm_text_in(const char *src, size_t n, struct norm *out, struct norm_room *room)
 {
 	memset(out, 0, sizeof(*out));
-	out->lent_text = room->text;
-	out->lent_cap = sizeof(room->text);
-	out->lent_segs = room->segs;
-	out->lent_nsegs = sizeof(room->segs) / sizeof(room->segs[0]);
+	out->text = out->lent_text = room->text;
+	out->cap = sizeof(room->text);
+	out->segs = out->lent_segs = room->segs;
+	out->segcap = sizeof(room->segs) / sizeof(room->segs[0]);
 	return fold_text(src, n, out);
 }
 
@@ -389,22 +382,11 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	if (n > UINT32_MAX / 4)
 		return KERR_TOO_LARGE;
 	int r;
-	size_t room = n + n / 4 + 1 + NORM_PAD;
-	if (out->lent_text && room <= out->lent_cap) { /* what grow() would do, in short */
-		out->text = out->lent_text;
-		out->cap = out->lent_cap;
-	} else if ((r = grow(out, n + n / 4))) {
+	if ((r = grow(out, n + n / 4)))
 		return fold_failed(r);
-	}
 	if (all_ascii_lowered(out->text, src, n)) { /* the common case: one ASCII run */
-		if (out->lent_segs) {		    /* what mark() would do, in short */
-			out->segs = out->lent_segs;
-			out->segcap = out->lent_nsegs;
-			out->segs[0] = (struct norm_seg){0, 0};
-			out->nsegs = 1;
-		} else if ((r = mark(out, 0, 0))) {
+		if ((r = mark(out, 0, 0)))
 			return fold_failed(r);
-		}
 		out->n = n;
 		memset(out->text + n, 0, NORM_PAD + 1);
 		return KERR_OK;

@@ -51,11 +51,9 @@ struct norm {
 	struct norm_seg cur; /* while folding into from: where the bytes now written come from */
 	const char *src;
 	size_t srcn; /* the input */
-	/* Room the caller lends for short texts (norm_lend), used before any allocation. */
+	/* Room the caller lent for short texts (norm_text_in), used before any allocation. */
 	char *lent_text;
-	size_t lent_cap;
 	struct norm_seg *lent_segs;
-	size_t lent_nsegs;
 };
 
 /* Room for short texts, lent by the caller (on its stack) so that they need no allocation. */

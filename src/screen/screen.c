@@ -325,16 +325,24 @@ static int digits_only(const char *t, size_t n)
 	return 1;
 }
 
-/* 1 when t[e..s) joins two parts of a number: one to three spaces or light punctuation. */
-static int joined(const char *t, size_t e, size_t s)
+/*
+ * 1 when t[e..s) joins two parts of one number: one to three of gap, the
+ * characters that may stand between them.
+ */
+static int joins(const char *t, size_t e, size_t s, const char *gap)
 {
 	if (s <= e || s - e > 3)
 		return 0;
 	for (size_t g = e; g < s; g++)
-		if (!sc_oneof(t[g], " -.,/()"))
+		if (!sc_oneof(t[g], gap))
 			return 0;
 	return 1;
 }
+
+/* Between the parts of a number written in words: spaces or light punctuation. */
+#define SPELLED_GAP " -.,/()"
+/* Between the parts of any run of digits, one inside a link too. */
+#define DIGITS_GAP " -./()+,:?=&#_"
 
 /*
  * A phone number written partly or wholly in words: "zero seven seven double
@@ -360,7 +368,7 @@ static void find_spelled_phones(const char *t, struct found *f)
 		size_t orig = i;
 		while (i > 0 && ws->w[i - 1].s >= done && ws->w[i - 1].len <= 8 &&
 		       digits_only(t + ws->w[i - 1].s, ws->w[i - 1].len) &&
-		       joined(t, ws->w[i - 1].s + ws->w[i - 1].len, ws->w[i].s))
+		       joins(t, ws->w[i - 1].s + ws->w[i - 1].len, ws->w[i].s, SPELLED_GAP))
 			i--;
 		tok_get(ws, i, &w);
 		size_t start = w.s, end = w.s;
@@ -392,7 +400,7 @@ static void find_spelled_phones(const char *t, struct found *f)
 				end = x.e;
 				last = j;
 			}
-			if (j + 1 >= ws->count || !joined(t, x.e, ws->w[j + 1].s))
+			if (j + 1 >= ws->count || !joins(t, x.e, ws->w[j + 1].s, SPELLED_GAP))
 				break;
 		}
 		if (words > 0 && digits >= 10 && digits <= 15 && end > start) {
@@ -528,14 +536,11 @@ static void find_party(const char *t, size_t n, const struct screen_party *p, st
 	if (p->last_name)
 		find_word(t, n, p->last_name, strlen(p->last_name), SCREEN_KNOWN, f);
 	if (p->address) {
-		const char *a = p->address;
-		while (*a) {
-			const char *comma = strchr(a, ',');
-			size_t len = comma ? (size_t)(comma - a) : strlen(a);
-			struct slice part = slice_trim((struct slice){a, len});
+		struct slice rest = slice_from(p->address), part;
+		while (slice_split(&rest, ',', &part)) {
+			part = slice_trim(part);
 			if (part.n >= 4)
 				find_word(t, n, part.p, part.n, SCREEN_KNOWN, f);
-			a += len + (comma ? 1 : 0);
 		}
 	}
 }
@@ -949,16 +954,16 @@ enum kerr screen_value(const char *text, size_t n, const struct screen_span *sp,
 	return KERR_OK;
 }
 
-/* 1 when t[e..s) may stand between parts of one number, in a link too: up to three of "
- * -./()+,:?=&#_". */
-static int digit_gap(const char *t, size_t e, size_t s)
+/* The run of digits t[s..e) to each(), when it has seven digits or more. */
+static void run_found(const struct norm *nm, size_t s, size_t e, const struct buf *digits,
+		      void (*each)(void *ctx, size_t start, size_t end, const char *digits),
+		      void *ctx)
 {
-	if (s - e > 3)
-		return 0;
-	for (size_t g = e; g < s; g++)
-		if (!sc_oneof(t[g], " -./()+,:?=&#_"))
-			return 0;
-	return 1;
+	if (digits->len < 7)
+		return;
+	size_t start, end;
+	norm_span(nm, s, e, &start, &end);
+	each(ctx, start, end, buf_cstr(digits));
 }
 
 enum kerr screen_digit_runs(const char *text, size_t n,
@@ -981,12 +986,8 @@ enum kerr screen_digit_runs(const char *text, size_t n,
 	for (;;) {
 		int more = sc_next_word(t, nm.n, &i, &e);
 		/* The run so far ends here: at the end, or before a word not joined to it. */
-		if (in_run && (!more || !digit_gap(t, run_end, i))) {
-			if (b.len >= 7) {
-				size_t s0, e0;
-				norm_span(&nm, run_start, run_end, &s0, &e0);
-				each(ctx, s0, e0, buf_cstr(&b));
-			}
+		if (in_run && (!more || !joins(t, run_end, i, DIGITS_GAP))) {
+			run_found(&nm, run_start, run_end, &b, each, ctx);
 			in_run = 0;
 		}
 		if (!more)
@@ -996,16 +997,12 @@ enum kerr screen_digit_runs(const char *text, size_t n,
 			repeat = 0;
 			run_start = i;
 		}
-		if (word_digits(t + i, e - i, &repeat,
-				&b)) { /* appends nothing when it is not one */
+		/* (Appends nothing when the word is not a digit's.) */
+		if (word_digits(t + i, e - i, &repeat, &b)) {
 			in_run = 1;
 			run_end = e;
 		} else if (in_run) { /* a word that is not a digit ends the run */
-			if (b.len >= 7) {
-				size_t s0, e0;
-				norm_span(&nm, run_start, run_end, &s0, &e0);
-				each(ctx, s0, e0, buf_cstr(&b));
-			}
+			run_found(&nm, run_start, run_end, &b, each, ctx);
 			in_run = 0;
 		}
 		i = e;

@@ -95,9 +95,6 @@ enum kerr screen_find(const char *text, size_t n, const struct screen_party *par
 enum kerr screen_find_each(const char *text, size_t n, const struct screen_party *party,
 			   struct screen_span *spans, int max, int *count);
 
-/* 1 when host t[0..n) is domain or a host under it ("shop.janemakes.co.uk"). */
-int screen_under(const char *t, size_t n, const char *domain);
-
 /*
  * Merges findings of screen_find_each as screen_find does: sorted, and
  * overlapping ones made one span of the stronger kind.  Returns the count.

@@ -208,6 +208,18 @@ static inline unsigned prefix3(const char *t)
 	return (x * 0x9e3779b1u) >> 18; /* 14 bits */
 }
 
+/* Lets words starting with the three characters at w (four readable) through the filter. */
+static void anchor_let(const char *w)
+{
+	anchor3[prefix3(w) / 8] |= (uint8_t)(1u << (prefix3(w) % 8));
+}
+
+/* 1 when a word starting with the three characters at t (four readable) passes the filter. */
+static inline unsigned anchor_passes(const char *t)
+{
+	return anchor3[prefix3(t) / 8] >> (prefix3(t) % 8) & 1;
+}
+
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
 static inline uint64_t load64(const char *t)
@@ -320,16 +332,16 @@ static void build(void)
 			continue; /* words with an apostrophe are looked up whole as they are read
 				   */
 		if (len >= 3 && sc_alpha((unsigned char)w[2])) {
-			anchor3[prefix3(w) / 8] |= (uint8_t)(1u << (prefix3(w) % 8));
+			anchor_let(w);
 		} else if (len == 2 && (vocabulary[i].roles & VERBAL)) {
 			for (int c = 'a'; c <= 'z'; c++) { /* "dms", "dmed", "dming" */
 				char p[4] = {w[0], w[1], (char)c, 0};
-				anchor3[prefix3(p) / 8] |= (uint8_t)(1u << (prefix3(p) % 8));
+				anchor_let(p);
 			}
 		}
 	}
 	/* "dot" is not in the vocabulary, but is looked up as it is read: the sign it gives. */
-	anchor3[prefix3("dot") / 8] |= (uint8_t)(1u << (prefix3("dot") % 8));
+	anchor_let("dot");
 	char at[32] = "at";
 	v_at = lookup_padded(at, 2);
 	classes_of[v_at] |= W_AT;
@@ -573,8 +585,8 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
 {
 	size_t len = e - pos;
 	uint16_t short_word = short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
-	unsigned anchor = (anchor3[prefix3(t + pos) / 8] >> (prefix3(t + pos) % 8) & 1) &
-			  (unsigned)(len - 3 <= 13); /* 3 to 16 characters */
+	unsigned anchor =
+	    anchor_passes(t + pos) & (unsigned)(len - 3 <= 13); /* 3 to 16 characters */
 	unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
 	uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
 	unsigned cls =
@@ -585,9 +597,11 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
 
 /*
  * The runs of letters and digits in t[0..n), which is followed by NORM_PAD
- * zero bytes, into w[], 64 bytes at a time: each run's start in w[].s and its
- * end, for now, in w[].len (low half) and w[].v (high half), a run of
- * CUT bytes or more cut (cut()).  Returns how many, and in *signs:
+ * zero bytes, 64 bytes at a time, each as a word (first_look()) into w[]
+ * and cl[]; a whole text: each as soon as its end is found; otherwise
+ * (a text that may hold a run of CUT bytes or more): the runs first, their
+ * ends kept in w[].len (low half) and w[].v (high half), cut (cut()), then
+ * looked at.  Returns how many, and in *signs:
  * WS_DIGIT, WS_DIGITS8, WS_OILY (a digit next to an o, i or l: as_digits()
  * has work to do), WS_ATSIGN,
  * WS_LINKISH for a ':' or a '.' that may join the labels of a host (before

@@ -323,6 +323,20 @@ class ContactDetails(ServerCase, unittest.TestCase):
         body = "Try @pad123 on Instagram."
         self.refused(self.reply(enquiry, body), body, "@pad123")
 
+    def test_a_short_number_from_vendor_text_is_refused_inside_a_longer_one(self):
+        """Seven or eight digits the vendor wrote count as a number too, found
+        inside whatever digits a reply puts around them."""
+        _, enquiry = self.new_enquiry()
+        v = self.ask(enquiry)
+        self.assertEqual(self.answer(v["id"], "The workshop line is 2345 678.").status, 200)
+        v = self.ask(enquiry)
+        self.assertEqual(self.answer(v["id"], "Or the yard: 8765 4321.").status, 200)
+        for body, part in (("Their line is 2345678.", "2345678"),
+                           ("Call 0161 2345 678 today.", "0161 2345 678"),
+                           ("The yard is on 87654321.", "87654321")):
+            self.refused(self.reply(enquiry, body), body, part)
+        self.assertEqual(self.reply(enquiry, "Order 2345 67 is on its way.").status, 201)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -192,6 +193,36 @@ static void test_xstr(void **state)
 	free(xmalloc(0));
 }
 
+/* The items of a list, joined by '|' (an empty item shows as nothing between two). */
+static void split_into(const char *list, char *out, size_t cap)
+{
+	struct slice rest = slice_from(list), item;
+	out[0] = '\0';
+	for (int first = 1; slice_split(&rest, ',', &item); first = 0)
+		snprintf(out + strlen(out), cap - strlen(out), "%s%.*s", first ? "" : "|",
+			 (int)item.n, item.p);
+}
+
+static void test_slice_split(void **state)
+{
+	(void)state;
+	char got[64];
+	split_into("tracking,photo", got, sizeof(got));
+	assert_string_equal(got, "tracking|photo");
+	split_into("a,,b", got, sizeof(got));
+	assert_string_equal(got, "a||b");
+	split_into("a,", got, sizeof(got)); /* no empty item at the end */
+	assert_string_equal(got, "a");
+	split_into(",a", got, sizeof(got));
+	assert_string_equal(got, "|a");
+	split_into(" x , y ", got, sizeof(got)); /* as written: trimming is the caller's */
+	assert_string_equal(got, " x | y ");
+	split_into("", got, sizeof(got));
+	assert_string_equal(got, "");
+	split_into(NULL, got, sizeof(got));
+	assert_string_equal(got, "");
+}
+
 static void test_slices(void **state)
 {
 	(void)state;
@@ -299,7 +330,8 @@ int main(void)
 	    cmocka_unit_test(test_append_grows), cmocka_unit_test(test_cap),
 	    cmocka_unit_test(test_printf),	 cmocka_unit_test(test_printf_cap),
 	    cmocka_unit_test(test_steal),	 cmocka_unit_test(test_xstr),
-	    cmocka_unit_test(test_slices),	 cmocka_unit_test(test_parse_i64),
+	    cmocka_unit_test(test_slices),	 cmocka_unit_test(test_slice_split),
+	    cmocka_unit_test(test_parse_i64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

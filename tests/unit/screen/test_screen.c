@@ -414,6 +414,38 @@ static void test_long_words(void **state)
 	free(t);
 }
 
+/* What screen_digit_runs() reports: "start-end:digits;" for each run. */
+static void note_run(void *ctx, size_t start, size_t end, const char *digits)
+{
+	char *out = ctx;
+	size_t len = strlen(out);
+	snprintf(out + len, 512 - len, "%zu-%zu:%s;", start, end, digits);
+}
+
+static void runs_are(const char *text, const char *want)
+{
+	char got[512] = "";
+	assert_int_equal(screen_digit_runs(text, strlen(text), note_run, got), KERR_OK);
+	if (strcmp(got, want) != 0)
+		fail_msg("runs of '%s': '%s', not '%s'", text, got, want);
+}
+
+/*
+ * Runs of digits however written (digits, words, O/I/l, in a link), seven
+ * digits at least, with the bytes they take.
+ */
+static void test_digit_runs(void **state)
+{
+	(void)state;
+	runs_are("call 07700 900 123 or not", "5-18:07700900123;");
+	runs_are("wa.me/441632960123?text=hi", "6-18:441632960123;");
+	runs_are("oh seven seven double nine 1 2 3", "0-32:07799123;");
+	runs_are("O77OO 9OO I74, ref 12345", "0-13:07700900174;");
+	runs_are("12345 and 678", "");
+	runs_are("0770 0900 - - - - 123", "0-9:07700900;");
+	runs_are("", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,7 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_not_phones),	cmocka_unit_test(test_party),
 	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_span_limit),
 	    cmocka_unit_test(test_input_limit), cmocka_unit_test(test_block_edges),
-	    cmocka_unit_test(test_long_words),
+	    cmocka_unit_test(test_long_words),	cmocka_unit_test(test_digit_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
