@@ -162,7 +162,8 @@ struct words {
 	const char *t;
 	size_t n;
 	struct word *w;
-	uint8_t *cls; /* of each word, W_*: which detectors start from it */
+	uint8_t *cls;	   /* of each word, W_*: which detectors start from it */
+	uint64_t first[6]; /* of the first 64 words, bit k of first[c]: word k has class 1 << c */
 	size_t count;
 	unsigned
 	    signs; /* what the text holds at all (WS_*): a detector without its sign is not run */
@@ -187,32 +188,50 @@ struct words {
 #define W_ANCHOR     64u
 #define W_APOSTROPHE 128u
 
-/* The first word at or after i that has one of the classes in bits; ws->count if none. */
-static inline size_t ws_next(const struct words *ws, size_t i, unsigned bits)
+/* The first of cls[i..count) that has one of the classes in bits; count if none. */
+static inline size_t cls_next(const uint8_t *cls, size_t i, size_t count, unsigned bits)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* Eight at a time (cls has eight zero bytes past count), the lowest byte first. */
 	const uint64_t spread = 0x0101010101010101ull * (uint8_t)bits;
-	for (; i < ws->count; i += 8) {
+	for (; i < count; i += 8) {
 		uint64_t x;
-		memcpy(&x, ws->cls + i, 8);
+		memcpy(&x, cls + i, 8);
 		if ((x &= spread)) {
 			size_t k = i + (size_t)__builtin_ctzll(x) / 8;
-			return k < ws->count ? k : ws->count;
+			return k < count ? k : count;
 		}
 	}
-	return ws->count;
+	return count;
 #else
-	while (i < ws->count && !(ws->cls[i] & bits))
+	while (i < count && !(cls[i] & bits))
 		i++;
-	return i < ws->count ? i : ws->count;
+	return i < count ? i : count;
 #endif
+}
+
+/*
+ * The first word at or after i that has the class bit (one W_* of the
+ * six above); ws->count if none.  The first 64 words from their marks
+ * (struct words), without a loop; the others from their class bytes.
+ */
+static inline size_t ws_next(const struct words *ws, size_t i, unsigned bit)
+{
+	if (i < 64) {
+		uint64_t x = ws->first[__builtin_ctz(bit)] >> i;
+		if (x)
+			return i + (size_t)__builtin_ctzll(x);
+		if (ws->count <= 64)
+			return ws->count;
+		i = 64;
+	}
+	return cls_next(ws->cls, i, ws->count, bit);
 }
 
 /*
  * Reads the words of t[0..n), which must be followed by NORM_PAD zero
  * bytes (norm.h pads the folded text so), into the caller's room
- * for `cap` words (and cap + 8 classes) when that is enough; KERR_INTERNAL
+ * for `cap` words (and cap + 64 classes) when that is enough; KERR_INTERNAL
  * when out of memory.
  */
 enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,

@@ -732,7 +732,7 @@ static enum kerr find_all(const char *text, size_t n, const struct screen_party 
 	struct norm nm;
 	struct norm_room room; /* short texts, most of them, are read without allocation */
 	struct word words[1024];
-	uint8_t classes[1024 + 8];
+	uint8_t classes[1024 + 64];
 	enum kerr folded = norm_text_in(text, n, &nm, &room);
 	if (folded) {
 		norm_free(&nm);

@@ -166,29 +166,34 @@ static uint64_t seed = 0x9e3779b97f4a7c15ull;
 static uint64_t roles_of[VOCABULARY + 2];  /* by v; 0 for none and for WORD_LAZY */
 static uint8_t classes_of[VOCABULARY + 2]; /* W_* a word may begin, by v */
 static uint16_t v_at;			   /* the word "at" */
-/*
- * Classes of a word from its characters (word_classes()): by its first,
- * in a text without and with digits in disguise (o, i, l); by the one
- * after it (a space: 0xff00); by the one after that space.
- */
-static uint8_t first_classes[2][256];
-static uint16_t end_classes[256];
-static uint8_t after_space[256];
-
-/*
- * Words of one or two characters, looked up directly by their bytes (seven
- * bits each: words are ASCII letters and digits), the second 0 for a word
- * of one.
- */
-static uint16_t short_v[128 * 128];
 #define SHORT(c0, c1) ((unsigned)(unsigned char)(c0) | (unsigned)(unsigned char)(c1) << 7)
+#define ANCHOR_BITS   16384
 /*
- * A filter on the first three characters: the bit of each anchor's, and of
- * each of its inflections', is set (a few other words pass too, and are
- * looked up for nothing).
+ * The tables each word is read with as it is found (first_look()), in one
+ * place, so that one register reaches them all.
  */
-#define ANCHOR_BITS 16384
-static uint8_t anchor3[ANCHOR_BITS / 8];
+static struct {
+	/*
+	 * Classes of a word from its characters (word_classes()): by its
+	 * first, in a text without and with digits in disguise (o, i, l); by
+	 * the one after it (a space: 0xff00); by the one after that space.
+	 */
+	uint8_t first_classes[2][256];
+	uint16_t end_classes[256];
+	uint8_t after_space[256];
+	/*
+	 * A filter on the first three characters: W_ANCHOR at the place of
+	 * each anchor's, and of each of its inflections' (a few other words
+	 * pass too, and are looked up for nothing).
+	 */
+	uint8_t anchor3[ANCHOR_BITS];
+	/*
+	 * Words of one or two characters, looked up directly by their bytes
+	 * (seven bits each: words are ASCII letters and digits), the second 0
+	 * for a word of one: v, and its classes (classes_of) << 16.
+	 */
+	uint32_t short_v[128 * 128];
+} tab;
 
 /* The filter's bit for the three characters at t (four readable). */
 static inline unsigned prefix3(const char *t)
@@ -211,13 +216,14 @@ static inline unsigned prefix3(const char *t)
 /* Lets words starting with the three characters at w (four readable) through the filter. */
 static void anchor_let(const char *w)
 {
-	anchor3[prefix3(w) / 8] |= (uint8_t)(1u << (prefix3(w) % 8));
+	tab.anchor3[prefix3(w)] = W_ANCHOR;
 }
 
-/* 1 when a word starting with the three characters at t (four readable) passes the filter. */
+/* W_ANCHOR when a word starting with the three characters at t (four readable) passes the filter.
+ */
 static inline unsigned anchor_passes(const char *t)
 {
-	return anchor3[prefix3(t) / 8] >> (prefix3(t) % 8) & 1;
+	return tab.anchor3[prefix3(t)];
 }
 
 static pthread_once_t built = PTHREAD_ONCE_INIT;
@@ -233,14 +239,25 @@ static inline uint64_t load64(const char *t)
  * The key of t[0..n), n <= 16, which must be followed by at least 16
  * readable bytes (the folded text is padded so): two loads and two masks.
  */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The bytes of a key a word of each length up to 16 keeps: its own, the low ones. */
+#define KEEP(n) ((n) >= 8 ? ~0ull : (1ull << (8 * ((n)&7))) - 1)
+#define KEEP2(n)                                                                                   \
+	{                                                                                          \
+		KEEP(n), (n) > 8 ? KEEP((n)-8) : 0                                                 \
+	}
+static const uint64_t keep[17][2] = {
+    KEEP2(0), KEEP2(1),	 KEEP2(2),  KEEP2(3),  KEEP2(4),  KEEP2(5),  KEEP2(6),	KEEP2(7), KEEP2(8),
+    KEEP2(9), KEEP2(10), KEEP2(11), KEEP2(12), KEEP2(13), KEEP2(14), KEEP2(15), KEEP2(16)};
+#endif
+
 static inline void key_padded(const char *t, size_t n, uint64_t key[2])
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* The word's bytes are the low ones; the rest are masked off by its length. */
-	uint64_t keep0 = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
-	uint64_t keep1 = n >= 16 ? ~0ull : n > 8 ? (1ull << ((n - 8) * 8)) - 1 : 0;
-	key[0] = load64(t) & keep0;
-	key[1] = load64(t + 8) & keep1;
+	size_t k = n < 16 ? n : 16;
+	key[0] = load64(t) & keep[k][0];
+	key[1] = load64(t + 8) & keep[k][1];
 #else
 	char word[16] = {0};
 	memcpy(word, t, n < 16 ? n : 16);
@@ -304,15 +321,15 @@ static void build(void)
 	/* A number starts; a link may go on after the word (". : - _ ( [ { <"), or after a space.
 	 */
 	for (int c = '0'; c <= '9'; c++)
-		first_classes[0][c] = first_classes[1][c] = W_DIGIT;
+		tab.first_classes[0][c] = tab.first_classes[1][c] = W_DIGIT;
 	for (const char *c = "oil"; *c; c++)
-		first_classes[1][(unsigned char)*c] = W_DIGIT;
+		tab.first_classes[1][(unsigned char)*c] = W_DIGIT;
 	for (const char *c = ".:-_([{<"; *c; c++)
-		end_classes[(unsigned char)*c] = W_LINK;
-	end_classes['\''] = W_APOSTROPHE;
-	end_classes[' '] = 0xff00;
+		tab.end_classes[(unsigned char)*c] = W_LINK;
+	tab.end_classes['\''] = W_APOSTROPHE;
+	tab.end_classes[' '] = 0xff00;
 	for (const char *c = ".d-_([{<"; *c; c++)
-		after_space[(unsigned char)*c] = W_LINK;
+		tab.after_space[(unsigned char)*c] = W_LINK;
 	for (size_t i = 0; i < count; i++) {
 		const char *w = vocabulary[i].word;
 		size_t len = strlen(w);
@@ -326,7 +343,7 @@ static void build(void)
 					      (r & (R_NUMBER | R_PLUS | R_REPEAT) ? W_NUMBER : 0));
 		if (len <= 2 && sc_alnum((unsigned char)w[0]) &&
 		    (len == 1 || sc_alnum((unsigned char)w[1])))
-			short_v[SHORT(w[0], len == 2 ? w[1] : 0)] = v;
+			tab.short_v[SHORT(w[0], len == 2 ? w[1] : 0)] = v;
 		if (!(vocabulary[i].roles & ANCHOR) || !sc_alpha((unsigned char)w[0]) ||
 		    (len > 1 && !sc_alpha((unsigned char)w[1])))
 			continue; /* words with an apostrophe are looked up whole as they are read
@@ -345,7 +362,13 @@ static void build(void)
 	char at[32] = "at";
 	v_at = lookup_padded(at, 2);
 	classes_of[v_at] |= W_AT;
+	for (size_t k = 0; k < sizeof(tab.short_v) / sizeof(tab.short_v[0]);
+	     k++) /* the classes beside each short word's entry */
+		tab.short_v[k] |= (uint32_t)classes_of[tab.short_v[k]] << 16;
 }
+
+/* 1 for the last letters of inflected verbs: calls, texted, texting. */
+static const uint8_t inflected_end[256] = {['s'] = 1, ['d'] = 1, ['g'] = 1};
 
 /* The entry (1 + index) t[0..n) is, 0 for none; t padded as for key_padded(). */
 static inline uint16_t lookup_padded(const char *t, size_t n)
@@ -369,8 +392,7 @@ static inline uint16_t entry_padded(const char *t, size_t n)
 	uint16_t v = lookup_padded(t, n);
 	/* Inflected verbs: calls, messages, messaged, texting, dropped, shopping. */
 	char last = t[n - 1];
-	if (!((unsigned)(v == 0) & (unsigned)(n - 4 <= 12) &
-	      (unsigned)(last == 's' || last == 'd' || last == 'g')) ||
+	if (!((unsigned)(v == 0) & (unsigned)(n - 4 <= 12) & inflected_end[(unsigned char)last]) ||
 	    !sc_alpha((unsigned char)t[0]))
 		return v;
 	size_t stems[3];
@@ -487,23 +509,29 @@ static inline uint64_t bits(__m128i m)
 	return (uint16_t)_mm_movemask_epi8(m);
 }
 
+/* Bit k of each mask of byte k in the block; counts of digits in each byte of *count. */
+static inline __attribute__((always_inline)) void chunk(__m128i x, int k, struct masks *m,
+							__m128i *at, __m128i *colon, __m128i *count)
+{
+	__m128i digit = within(x, '0', 10);
+	*count = _mm_sub_epi8(*count, digit); /* one more in each byte that is a digit */
+	uint64_t d = bits(digit);
+	m->digit |= d << (16 * k);
+	m->alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
+	m->oil |= bits(_mm_or_si128(_mm_or_si128(is(x, 'o'), is(x, 'i')), is(x, 'l'))) << (16 * k);
+	m->dot |= bits(is(x, '.')) << (16 * k);
+	*at = _mm_or_si128(*at, is(x, '@'));
+	*colon = _mm_or_si128(*colon, is(x, ':'));
+}
+
 static inline __attribute__((always_inline)) void block(const char *p, struct masks *m)
 {
-	memset(m, 0, sizeof(*m));
-	__m128i at = _mm_setzero_si128(), colon = _mm_setzero_si128(), count = at;
-	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * (size_t)k));
-		__m128i digit = within(x, '0', 10);
-		count = _mm_sub_epi8(count, digit); /* one more in each byte that is a digit */
-		uint64_t d = bits(digit);
-		m->digit |= d << (16 * k);
-		m->alnum |= (d | in_range(x, 'a', 26)) << (16 * k);
-		m->oil |= bits(_mm_or_si128(_mm_or_si128(is(x, 'o'), is(x, 'i')), is(x, 'l')))
-			  << (16 * k);
-		m->dot |= bits(is(x, '.')) << (16 * k);
-		at = _mm_or_si128(at, is(x, '@'));
-		colon = _mm_or_si128(colon, is(x, ':'));
-	}
+	m->digit = m->alnum = m->oil = m->dot = 0;
+	__m128i at = _mm_setzero_si128(), colon = at, count = at;
+	chunk(_mm_loadu_si128((const __m128i *)(const void *)p), 0, m, &at, &colon, &count);
+	chunk(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), 1, m, &at, &colon, &count);
+	chunk(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), 2, m, &at, &colon, &count);
+	chunk(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), 3, m, &at, &colon, &count);
 	m->at = bits(at) != 0;
 	m->colon = bits(colon) != 0;
 	__m128i sums = _mm_sad_epu8(count, _mm_setzero_si128()); /* two halves' sums */
@@ -565,13 +593,13 @@ static size_t cut(struct word *w, size_t count)
 
 /*
  * Classes of the word t[pos..e) from its characters: a number starts, a
- * link may go on, an apostrophe follows; first is first_classes[oily].
+ * link may go on, an apostrophe follows; first is tab.first_classes[oily].
  */
 static inline unsigned word_classes(const char *t, size_t pos, size_t e, const uint8_t *first)
 {
-	unsigned end = end_classes[(unsigned char)t[e]];
+	unsigned end = tab.end_classes[(unsigned char)t[e]];
 	return first[(unsigned char)t[pos]] | (end & (W_LINK | W_APOSTROPHE)) |
-	       (after_space[(unsigned char)t[e + 1]] & (end >> 8));
+	       (tab.after_space[(unsigned char)t[e + 1]] & (end >> 8));
 }
 
 /*
@@ -584,13 +612,13 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
 			      size_t r, size_t pos, size_t e)
 {
 	size_t len = e - pos;
-	uint16_t short_word = short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
+	uint32_t short_word = tab.short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
 	unsigned anchor =
-	    anchor_passes(t + pos) & (unsigned)(len - 3 <= 13); /* 3 to 16 characters */
+	    anchor_passes(t + pos) & -(unsigned)(len - 3 <= 13); /* 3 to 16 characters */
 	unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
 	uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
-	unsigned cls =
-	    classes_of[v] | word_classes(t, pos, e, first_classes[0]) | anchor * W_ANCHOR;
+	unsigned cls = ((short_word & is_short) >> 16) |
+		       word_classes(t, pos, e, tab.first_classes[0]) | anchor;
 	cl[r] = (uint8_t)cls;
 	w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
 }
@@ -709,20 +737,47 @@ static unsigned spelled(const struct word *w, size_t count)
 	return 0;
 }
 
+/*
+ * The classes of the first 64 words, cl[0..64) (zeros past the words), as
+ * one mask a class: bit k of first[c] is bit c of cl[k].
+ */
+static void marks(const uint8_t *cl, uint64_t first[6])
+{
+#ifdef __SSE2__
+	__m128i x[4];
+	for (int k = 0; k < 4; k++)
+		x[k] = _mm_loadu_si128((const __m128i *)(const void *)(cl + 16 * (size_t)k));
+		/* Bit c of each byte to its top (shifts of 16-bit lanes keep bytes apart there). */
+#define MARK(c)                                                                                    \
+	(bits(_mm_slli_epi16(x[0], 7 - (c))) | bits(_mm_slli_epi16(x[1], 7 - (c))) << 16 |         \
+	 bits(_mm_slli_epi16(x[2], 7 - (c))) << 32 | bits(_mm_slli_epi16(x[3], 7 - (c))) << 48)
+	first[0] = MARK(0);
+	first[1] = MARK(1);
+	first[2] = MARK(2);
+	first[3] = MARK(3);
+	first[4] = MARK(4);
+	first[5] = MARK(5);
+#undef MARK
+#else
+	memset(first, 0, 6 * sizeof(*first));
+	for (int k = 0; k < 64; k++)
+		for (int c = 0; c < 6; c++)
+			first[c] |= (uint64_t)(cl[k] >> c & 1) << k;
+#endif
+}
+
 enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *room,
 			uint8_t *room_cls, size_t cap)
 {
 	pthread_once(&built, build);
-	memset(ws, 0, sizeof(*ws));
-	ws->t = t;
-	ws->n = n;
+	*ws = (struct words){.t = t, .n = n};
 	/* At most one word in two bytes, plus the cuts of over-long runs. */
 	size_t most = n / 2 + n / 0xffc0 + 2;
 	ws->lent = most <= cap;
 	if (ws->lent) {
 		ws->w = room;
 		ws->cls = room_cls;
-	} else if ((ws->w = malloc(most * (sizeof(*ws->w) + 1) + 8))) {
+	} else if ((ws->w = malloc(most * (sizeof(*ws->w) + 1) + 64))) {
 		ws->cls = (uint8_t *)(ws->w + most);
 	} else {
 		return KERR_INTERNAL;
@@ -733,11 +788,11 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	/* First, every run as a word on its own (first_look()). */
 	unsigned signs = 0;
 	size_t raw = runs(t, n, w, cl, &signs);
-	const uint8_t *first = first_classes[(signs & WS_OILY) != 0];
+	const uint8_t *first = tab.first_classes[(signs & WS_OILY) != 0];
 	if (signs & WS_OILY) /* "O77OO": words starting with o, i or l may be numbers */
 		for (size_t r = 0; r < raw; r++)
 			cl[r] |= first[(unsigned char)t[w[r].s]];
-	memset(cl + raw, 0, 8); /* ws_next() reads eight classes at a time */
+	memset(cl + raw, 0, 8); /* cls_next() reads eight classes at a time */
 	/*
 	 * Then the marked runs: anchors looked up, words joined with their
 	 * apostrophe ("we're") or their other half ("whats app"), the runs a
@@ -746,9 +801,8 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	size_t out = 0, r = 0;
 	const uint8_t more = W_ANCHOR | W_APOSTROPHE;
 	int said_dot = 0;
-	ws->count = raw;
 	while (r < raw) {
-		size_t next = ws_next(ws, r, more);
+		size_t next = cls_next(cl, r, raw, more);
 		if (out != r) /* a few words each time: moved one by one, not by a call */
 			for (size_t k = 0; k < next - r; k++) {
 				w[out + k] = w[r + k];
@@ -783,8 +837,9 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 		for (r++; r < raw && w[r].s < e; r++)
 			; /* runs taken into this word */
 	}
-	memset(cl + out, 0, 8);
+	memset(cl + out, 0, 64);
 	ws->count = out;
+	marks(cl, ws->first);
 	/*
 	 * The runs' sign of spelled-out characters holds for the words unless
 	 * runs were joined (which can only take it away: the words are asked
@@ -801,7 +856,7 @@ void words_free(struct words *ws)
 {
 	if (!ws->lent)
 		free(ws->w);
-	memset(ws, 0, sizeof(*ws));
+	*ws = (struct words){0};
 }
 
 /* The vocabulary entry of word i, looked up (once) now if it was not as the words were read. */
@@ -853,45 +908,36 @@ struct phrase {
 	const char *t;
 	size_t n;
 	const struct found *f; /* what the other detectors found */
-	size_t base;	       /* the index of w[0] in f->ws */
-	struct tok w[LOOK];
-	int filled; /* w[0..filled) are read */
+	const struct words *ws;
+	size_t base; /* the index of word 0 in ws */
 	int count;
 	int away;     /* the phrase names somewhere other than the operator */
 	int platform; /* ... a platform or channel by name ("on whatsapp") */
 };
 
-/* Word i of the phrase (i < p->count). */
-static __attribute__((noinline)) const struct tok *fill(struct phrase *p, int i)
+/* Word i of the phrase (i < p->count): where it starts and ends, its roles. */
+static inline const struct word *word_at(const struct phrase *p, int i)
 {
-	while (p->filled <= i) {
-		tok_get(p->f->ws, p->base + (size_t)p->filled, &p->w[p->filled]);
-		p->filled++;
-	}
-	return &p->w[i];
+	return &p->ws->w[p->base + (size_t)i];
 }
-
-static inline const struct tok *word_at(struct phrase *p, int i)
-{
-	return p->filled > i ? &p->w[i] : fill(p, i);
-}
-
-#define W(p, i) (*word_at(p, i))
+#define S(p, i)	    ((size_t)word_at(p, i)->s)
+#define E(p, i)	    ((size_t)word_at(p, i)->s + word_at(p, i)->len)
+#define ROLES(p, i) entry_roles(word_v((p)->ws, (p)->base + (size_t)(i)))
 
 /* 1 when word i of the phrase is word[0..k); is() passes k of a literal. */
 static inline int is_n(struct phrase *p, int i, const char *word, size_t k)
 {
 	if (i >= p->count)
 		return 0;
-	const struct tok *w = word_at(p, i);
-	return w->e - w->s == k && memcmp(p->t + w->s, word, k) == 0;
+	const struct word *w = word_at(p, i);
+	return w->len == k && memcmp(p->t + w->s, word, k) == 0;
 }
 
 #define is(p, i, literal) is_n(p, i, literal, sizeof(literal) - 1)
 
 static inline int has(struct phrase *p, int i, uint64_t roles)
 {
-	return i < p->count && (word_at(p, i)->roles & roles) != 0;
+	return i < p->count && (ROLES(p, i) & roles) != 0;
 }
 
 /* A platform or channel that is not the operator's, at i. */
@@ -936,7 +982,7 @@ static int number_next(struct phrase *p, int i)
 {
 	if (i >= p->count)
 		return 0;
-	unsigned char c = (unsigned char)p->t[W(p, i).s];
+	unsigned char c = (unsigned char)p->t[S(p, i)];
 	return (c >= '0' && c <= '9') || has(p, i, R_NUMBER | R_PLUS);
 }
 
@@ -948,9 +994,8 @@ static int detail_after(struct phrase *p, int i)
 {
 	if (i >= p->count)
 		return 0;
-	size_t k = W(p, i).e;
-	while (k < p->n && k - W(p, i).e < 3 &&
-	       (p->t[k] == ' ' || p->t[k] == ':' || p->t[k] == '-'))
+	size_t k = E(p, i);
+	while (k < p->n && k - E(p, i) < 3 && (p->t[k] == ' ' || p->t[k] == ':' || p->t[k] == '-'))
 		k++;
 	for (int j = 0; j < p->f->n; j++)
 		if (p->f->spans[j].start == k && p->f->spans[j].kind != SCREEN_SOLICITATION)
@@ -984,13 +1029,13 @@ static int idiom(struct phrase *p, int i)
 	static const struct form words[] = {F("crazy"),	   F("mad"),   F("old"),   F("picky"),
 					    F("paranoid"), F("fussy"), F("silly"), F("cynical"),
 					    F("lazy"),	   F("biased")};
-	return i < p->count && one_of(p->t + W(p, i).s, W(p, i).e - W(p, i).s, words, COUNT(words));
+	return i < p->count && one_of(p->t + S(p, i), E(p, i) - S(p, i), words, COUNT(words));
 }
 
-/* The phrase starting at W(p, 0): the index past its last word, or 0. */
+/* The phrase starting at word 0: the index past its last word, or 0. */
 static int match(struct phrase *p)
 {
-	uint64_t r = W(p, 0).roles;
+	uint64_t r = ROLES(p, 0);
 	/* call or text me / call/text 07700 ... */
 	int v = 0;
 	if ((r & R_VERB) && (is(p, 1, "or") || is(p, 1, "and")) && has(p, 2, R_VERB))
@@ -1012,8 +1057,8 @@ static int match(struct phrase *p)
 			return p->platform ? k : 0;
 		}
 		/* mail jane at gmail dot com: the verb just before an address or number */
-		if ((r & R_NOUN) && p->t[W(p, 0).e] != ':' && detail_after(p, 0) &&
-		    bidding(p->t, W(p, 0).s))
+		if ((r & R_NOUN) && p->t[E(p, 0)] != ':' && detail_after(p, 0) &&
+		    bidding(p->t, S(p, 0)))
 			return 1;
 		/* reach out via signal */
 		if (is(p, 1, "out") && !is(p, 0, "check")) {
@@ -1022,10 +1067,10 @@ static int match(struct phrase *p)
 				return k;
 		}
 		/* dm @freyas_finds */
-		size_t after = W(p, 0).e;
+		size_t after = E(p, 0);
 		while (after < p->n && p->t[after] == ' ')
 			after++;
-		if ((r & R_NOUN) && after < p->n && p->t[after] == '@' && after == W(p, 0).e + 1)
+		if ((r & R_NOUN) && after < p->n && p->t[after] == '@' && after == E(p, 0) + 1)
 			return 1;
 		/* ring the shop, email our trade team, ring my mobile */
 		if (has(p, v + 1, R_DET) && !is(p, 0, "hit")) {
@@ -1045,11 +1090,11 @@ static int match(struct phrase *p)
 		 * call 07700 900123, text plus four four ..., call Sarah on 020 ...;
 		 * "phone 0161 ...", "WhatsApp: 07700 ..." are labels.
 		 */
-		if (((r & R_PHONEWORD) && (r & R_NOUN) && p->t[W(p, 0).e] != ':') ||
-		    (is(p, 0, "contact") && p->t[W(p, 0).e] == ' ')) {
+		if (((r & R_PHONEWORD) && (r & R_NOUN) && p->t[E(p, 0)] != ':') ||
+		    (is(p, 0, "contact") && p->t[E(p, 0)] == ' ')) {
 			if (number_next(p, 1))
 				return 1;
-			if (p->count > 3 && !W(p, 1).roles && !number_next(p, 1) &&
+			if (p->count > 3 && !ROLES(p, 1) && !number_next(p, 1) &&
 			    (is(p, 2, "on") || is(p, 2, "at")) && number_next(p, 3))
 				return 2;
 		}
@@ -1065,14 +1110,14 @@ static int match(struct phrase *p)
 				return j + 3;
 			if (is(p, j, "to") && has(p, j + 1, R_PRONOUN) && has(p, j + 2, R_AWAY))
 				return j + 3;
-			if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
+			if (has(p, j, R_OPERATOR) || p->t[E(p, j - 1)] == '.')
 				break;
 		}
 		/* email the artwork to sales@..., email for a price list: trade@... */
 		if ((r & (R_NOUN | R_GIVE)) && (!has(p, 1, R_IS | R_PREP) || is(p, 1, "for")) &&
-		    !words_before(p->f->ws, W(p, 0).s, 1, R_DET)) {
+		    !words_before(p->f->ws, S(p, 0), 1, R_DET)) {
 			for (int j = 1; j < 7 && j < p->count; j++) {
-				if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
+				if (has(p, j, R_OPERATOR) || p->t[E(p, j - 1)] == '.')
 					break;
 				if (detail_after(p, j))
 					return has(p, j, R_PREP) || is(p, j, "to") ? j : j + 1;
@@ -1116,8 +1161,8 @@ static int match(struct phrase *p)
 	/* send me a selfie on snap, grab it on depop, check our other listing on ebay */
 	if (r & (R_GIVE | R_FIND | R_TRADE | R_VERB)) {
 		for (int j = 2; j < 6 && j < p->count; j++) {
-			if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.' ||
-			    p->t[W(p, j - 1).e] == ',')
+			if (has(p, j, R_OPERATOR) || p->t[E(p, j - 1)] == '.' ||
+			    p->t[E(p, j - 1)] == ',')
 				break;
 			if (has(p, j, R_PREP) && elsewhere(p, j + 1) && !has(p, j + 1, R_CHANNEL) &&
 			    !has(p, j + 1, R_PHONEWORD | R_NOUN)) {
@@ -1221,7 +1266,7 @@ static int match(struct phrase *p)
 			}
 			if (is(p, j, "bank") && is(p, j + 1, "transfer"))
 				return tail(p, j + 2);
-			if (has(p, j, R_OPERATOR) || p->t[W(p, j - 1).e] == '.')
+			if (has(p, j, R_OPERATOR) || p->t[E(p, j - 1)] == '.')
 				break;
 		}
 		return 0;
@@ -1244,8 +1289,8 @@ static int match(struct phrase *p)
 	    is(p, 3, "the") && is(p, 4, "same") && is(p, 5, "as")) {
 		int k = 6;
 		p->away = 1; /* "the same as my username here": a description, not the operator */
-		while (k < p->count && k < 11 && p->t[W(p, k - 1).e] != ',' &&
-		       p->t[W(p, k - 1).e] != '.')
+		while (k < p->count && k < 11 && p->t[E(p, k - 1)] != ',' &&
+		       p->t[E(p, k - 1)] != '.')
 			k++;
 		return k;
 	}
@@ -1268,8 +1313,8 @@ static int match(struct phrase *p)
 					while (k < p->count && k < 9 &&
 					       has(p, k, R_SHOP | R_NAME | R_DOCUMENT))
 						k++;
-					if (k < p->count && k < 9 && !W(p, k).roles &&
-					    p->t[W(p, k - 1).e] == ' ')
+					if (k < p->count && k < 9 && !ROLES(p, k) &&
+					    p->t[E(p, k - 1)] == ' ')
 						k++; /* my shop banner */
 					return k;
 				}
@@ -1351,13 +1396,12 @@ void find_words(struct found *f)
 	p.t = t;
 	p.n = ws->n;
 	p.f = f;
+	p.ws = ws;
 	int last = -1; /* index in f of the last solicitation added */
 	struct tok cur;
 	for (size_t i = ws_next(ws, 0, W_START); i < ws->count; i = ws_next(ws, i + 1, W_START)) {
 		tok_get(ws, i, &cur);
 		p.base = i;
-		p.w[0] = cur;
-		p.filled = 1;
 		p.count = ws->count - i < LOOK ? (int)(ws->count - i) : LOOK;
 		p.away = p.platform = 0;
 		int end = may_match(ws, i, cur.roles) ? match(&p) : 0;
@@ -1368,10 +1412,10 @@ void find_words(struct found *f)
 		for (int k = 1; k < stop && !p.away;
 		     k++) /* not a word of a link ("chat.whatsapp.com") */
 			operator|= has(&p, k, R_OPERATOR) &&
-			    !finding_between(f, W(&p, k).s, W(&p, k).e);
+			    !finding_between(f, S(&p, k), E(&p, k));
 		if (operator)
 			continue;
-		size_t s = W(&p, 0).s, e = W(&p, end - 1).e;
+		size_t s = S(&p, 0), e = E(&p, end - 1);
 		if (finding_between(f, s, e))
 			continue; /* words inside a link or an address ("wa.me/...") */
 		i += (size_t)end - 1;

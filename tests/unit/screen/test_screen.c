@@ -364,6 +364,31 @@ static void test_block_edges(void **state)
 			   "tidelineceramics dot com");
 }
 
+/*
+ * The same findings after any number of words before them: the first 64
+ * words' classes are kept as masks, the others read one by one, and a
+ * detector's words may fall on either side.
+ */
+static void test_word_edges(void **state)
+{
+	(void)state;
+	const char *msg = "Ring me on 07700 900123 or jane at gmail dot com, see janes.co.uk, "
+			  "IG: @jane_makes, I'm on whatsapp, double nine oh seven seven 123456";
+	char base[1024], got[1024], text[2048];
+	struct screen_span first, at;
+	assert_int_equal(found(msg, NULL, base, sizeof(base), &first), KERR_OK);
+	assert_string_equal(base, "Ring me|07700 900123|jane at gmail dot com|janes.co.uk|"
+				  "@jane_makes|I'm on whatsapp|double nine oh seven seven 123456");
+	for (size_t words = 0; words <= 140; words++) {
+		for (size_t k = 0; k < words; k++)
+			memcpy(text + 3 * k, "ok ", 3);
+		strcpy(text + 3 * words, msg);
+		assert_int_equal(found(text, NULL, got, sizeof(got), &at), KERR_OK);
+		assert_string_equal(got, base);
+		assert_int_equal(at.start, first.start + 3 * words);
+	}
+}
+
 /* A word longer than a word's 16-bit length is cut, and what follows is read as ever. */
 static void test_long_words(void **state)
 {
@@ -453,7 +478,8 @@ int main(void)
 	    cmocka_unit_test(test_not_phones),	cmocka_unit_test(test_party),
 	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_span_limit),
 	    cmocka_unit_test(test_input_limit), cmocka_unit_test(test_block_edges),
-	    cmocka_unit_test(test_long_words),	cmocka_unit_test(test_digit_runs),
+	    cmocka_unit_test(test_word_edges),	cmocka_unit_test(test_long_words),
+	    cmocka_unit_test(test_digit_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
