@@ -475,5 +475,9 @@ void norm_free(struct norm *nm)
 	if (nm->segs != nm->lent_segs)
 		free(nm->segs);
 	free(nm->from);
-	memset(nm, 0, sizeof(*nm));
+	/* Freed twice, nothing happens. */
+	nm->text = nm->lent_text = NULL;
+	nm->segs = nm->lent_segs = NULL;
+	nm->from = NULL;
+	nm->n = nm->cap = nm->nsegs = nm->segcap = 0;
 }

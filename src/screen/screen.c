@@ -101,31 +101,51 @@ struct number {
 	int inner;	     /* ... with digits after it: (01632) 960 123 */
 };
 
+/* The end of the run of digits t[e..n) starts with: eight bytes at a time where there are eight. */
+static size_t digits_end(const char *t, size_t e, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t highs = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+	for (; e + 8 <= n; e += 8) {
+		uint64_t x;
+		memcpy(&x, t + e, 8);
+		uint64_t low =
+		    x & ~highs; /* seven bits a byte: no carry from one byte to the next */
+		uint64_t from0 = (low + ones * (0x80 - '0')) & highs;	  /* at least '0' */
+		uint64_t past9 = (low + ones * (0x80 - '9' - 1)) & highs; /* past '9' */
+		uint64_t other = ~(from0 & ~past9 & ~x) & highs;	  /* not a digit */
+		if (other)
+			return e + (size_t)__builtin_ctzll(other) / 8;
+	}
+#endif
+	while (e < n && sc_digit((unsigned char)t[e]))
+		e++;
+	return e;
+}
+
 /*
  * Reads digit groups from e (just past a '+' or '(' if any): groups joined
  * by up to three separators (space, hyphen, dot, slash) or a bracket.
  */
 static void read_number(const char *t, size_t n, size_t e, int bracket, struct number *x)
 {
-	memset(x, 0, sizeof(*x));
+	/* len[] is written as groups are read: only the first x->groups are ever read */
+	x->digits = x->groups = x->closed = x->inner = 0;
 	x->end = e;
 	x->bracketed = bracket;
-	int in_group = 0;
 	while (e < n) {
-		unsigned char d = (unsigned char)t[e];
-		if (sc_digit(d)) {
-			if (!in_group && x->groups < MAX_GROUPS)
-				x->len[x->groups] = 0;
-			if (!in_group)
-				x->groups++;
-			in_group = 1;
-			if (x->groups <= MAX_GROUPS)
-				x->len[x->groups - 1]++;
-			x->digits++;
-			x->end = ++e;
-			continue;
+		if (sc_digit((unsigned char)t[e])) { /* a group: its digits in one go */
+			size_t g = e;
+			e = digits_end(t, e, n);
+			if (x->groups < MAX_GROUPS)
+				x->len[x->groups] = (int)(e - g);
+			x->groups++;
+			x->digits += (int)(e - g);
+			x->end = e;
+			if (e >= n)
+				break;
 		}
-		in_group = 0;
+		unsigned char d = (unsigned char)t[e];
 		size_t k = e;
 		if (bracket && d == ')') {
 			bracket = 0;

@@ -770,7 +770,10 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 			uint8_t *room_cls, size_t cap)
 {
 	pthread_once(&built, build);
-	*ws = (struct words){.t = t, .n = n};
+	ws->t = t;
+	ws->n = n;
+	ws->count = 0;
+	ws->signs = 0;
 	/* At most one word in two bytes, plus the cuts of over-long runs. */
 	size_t most = n / 2 + n / 0xffc0 + 2;
 	ws->lent = most <= cap;
@@ -780,6 +783,7 @@ enum kerr words_read_in(const char *t, size_t n, struct words *ws, struct word *
 	} else if ((ws->w = malloc(most * (sizeof(*ws->w) + 1) + 64))) {
 		ws->cls = (uint8_t *)(ws->w + most);
 	} else {
+		ws->cls = NULL;
 		return KERR_INTERNAL;
 	}
 	/* Locals, not *ws, so that stores of bytes do not make the compiler read it all again. */
@@ -856,7 +860,10 @@ void words_free(struct words *ws)
 {
 	if (!ws->lent)
 		free(ws->w);
-	*ws = (struct words){0};
+	ws->w = NULL; /* freed twice, nothing happens */
+	ws->cls = NULL;
+	ws->count = 0;
+	ws->lent = 0;
 }
 
 /* The vocabulary entry of word i, looked up (once) now if it was not as the words were read. */

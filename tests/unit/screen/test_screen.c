@@ -471,6 +471,34 @@ static void test_digit_runs(void **state)
 	runs_are("", "");
 }
 
+/* Digits are read eight at a time where there are eight: the same numbers wherever they fall. */
+static void test_number_ends(void **state)
+{
+	(void)state;
+	static const char *const after[] = {"", " ", ", thanks", "!", "\xe2\x82\xac"};
+	char text[128], got[128];
+	for (int lead = 0; lead <= 9; lead++) {
+		for (size_t k = 0; k < sizeof(after) / sizeof(after[0]); k++) {
+			snprintf(text, sizeof(text), "%.*sring +441632960123%s", lead, "xxxxxxxxx",
+				 after[k]);
+			assert_int_equal(found(text, NULL, got, sizeof(got), NULL), KERR_OK);
+			if (!strstr(got, "+441632960123"))
+				fail_msg("no number in '%s' (found: %s)", text, got);
+			snprintf(text, sizeof(text), "%.*s 07700900123%s", lead, "xxxxxxxxx",
+				 after[k]);
+			assert_int_equal(found(text, NULL, got, sizeof(got), NULL), KERR_OK);
+			assert_string_equal(got, "07700900123");
+		}
+		/* Glued to letters, or too long to be a phone number: none. */
+		snprintf(text, sizeof(text), "%.*s 07700900123abc", lead, "xxxxxxxxx");
+		assert_int_equal(found(text, NULL, got, sizeof(got), NULL), KERR_OK);
+		assert_string_equal(got, "");
+		snprintf(text, sizeof(text), "%.*s 077009001234567890123", lead, "xxxxxxxxx");
+		assert_int_equal(found(text, NULL, got, sizeof(got), NULL), KERR_OK);
+		assert_string_equal(got, "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,7 +507,7 @@ int main(void)
 	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_span_limit),
 	    cmocka_unit_test(test_input_limit), cmocka_unit_test(test_block_edges),
 	    cmocka_unit_test(test_word_edges),	cmocka_unit_test(test_long_words),
-	    cmocka_unit_test(test_digit_runs),
+	    cmocka_unit_test(test_digit_runs),	cmocka_unit_test(test_number_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
