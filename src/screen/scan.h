@@ -34,9 +34,11 @@ static inline int sc_alpha(unsigned char c)
 }
 
 /* Letters and digits of the folded text (which has no upper case). */
+extern const uint8_t sc_alnums[256]; /* 1 for '0'..'9' and 'a'..'z' */
+
 static inline int sc_alnum(unsigned char c)
 {
-	return sc_digit(c) || sc_alpha(c);
+	return sc_alnums[c]; /* a load, not two tests and a branch between them */
 }
 
 /* 1 when c is one of the characters of set (never for NUL, which strchr would find). */

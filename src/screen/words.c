@@ -226,6 +226,13 @@ static inline unsigned anchor_passes(const char *t)
 	return tab.anchor3[prefix3(t)];
 }
 
+const uint8_t sc_alnums[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+    ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
+
 static pthread_once_t built = PTHREAD_ONCE_INIT;
 
 static inline uint64_t load64(const char *t)
@@ -241,14 +248,14 @@ static inline uint64_t load64(const char *t)
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* The bytes of a key a word of each length up to 16 keeps: its own, the low ones. */
-#define KEEP(n) ((n) >= 8 ? ~0ull : (1ull << (8 * ((n)&7))) - 1)
-#define KEEP2(n)                                                                                   \
-	{                                                                                          \
-		KEEP(n), (n) > 8 ? KEEP((n)-8) : 0                                                 \
-	}
+/* clang-format off */
+#define KEEP(n) ((n) >= 8 ? ~0ull : (1ull << (8 * ((n) & 7))) - 1)
+#define KEEP2(n) {KEEP(n), (n) > 8 ? KEEP((n) - 8) : 0}
 static const uint64_t keep[17][2] = {
-    KEEP2(0), KEEP2(1),	 KEEP2(2),  KEEP2(3),  KEEP2(4),  KEEP2(5),  KEEP2(6),	KEEP2(7), KEEP2(8),
-    KEEP2(9), KEEP2(10), KEEP2(11), KEEP2(12), KEEP2(13), KEEP2(14), KEEP2(15), KEEP2(16)};
+    KEEP2(0), KEEP2(1), KEEP2(2), KEEP2(3), KEEP2(4), KEEP2(5), KEEP2(6), KEEP2(7), KEEP2(8),
+    KEEP2(9), KEEP2(10), KEEP2(11), KEEP2(12), KEEP2(13), KEEP2(14), KEEP2(15), KEEP2(16),
+};
+/* clang-format on */
 #endif
 
 static inline void key_padded(const char *t, size_t n, uint64_t key[2])
@@ -603,6 +610,29 @@ static inline unsigned word_classes(const char *t, size_t pos, size_t e, const u
 }
 
 /*
+ * What a word's length says of it as it is first looked at (first_look()):
+ * one or two characters, a short word (its second byte kept when it has
+ * one); three to sixteen, an anchor may be (the filter asked) and the
+ * vocabulary entry is looked up later; longer, neither.
+ */
+struct by_len {
+	uint8_t second;	   /* 0xff: the second byte is the word's */
+	uint8_t anchor;	   /* W_ANCHOR: the anchor filter's answer stands */
+	uint16_t lazy;	   /* WORD_LAZY: looked up when asked */
+	uint32_t is_short; /* all ones: the short words' table answers */
+};
+/* clang-format off */
+#define BY_SHORT(second) {second, 0, 0, 0xffffffffu}
+#define BY_LONG {0, W_ANCHOR, WORD_LAZY, 0}
+static const struct by_len by_len[18] = {
+    BY_SHORT(0), BY_SHORT(0), BY_SHORT(0xff), /* lengths 0 (none), 1 and 2 */
+    BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, /* 3 to 16 */
+    BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG,
+    {0, 0, 0, 0}, /* 17 and more */
+};
+/* clang-format on */
+
+/*
  * Run r, t[pos..e), as a word on its own, without a branch: a short word
  * from its table, the classes its characters give it (o, i and l not yet
  * read as digits), and a mark when it needs more (an anchor to look up, an
@@ -612,17 +642,14 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
 			      size_t r, size_t pos, size_t e)
 {
 	size_t len = e - pos;
-	uint32_t short_word = tab.short_v[SHORT(t[pos], t[pos + 1] & -(int)(len == 2))];
-	unsigned anchor =
-	    anchor_passes(t + pos) & -(unsigned)(len - 3 <= 13); /* 3 to 16 characters */
-	unsigned is_short = -(unsigned)(len <= 2), fits = -(unsigned)(len <= 16);
-	uint16_t v = (uint16_t)((short_word & is_short) | (WORD_LAZY & ~is_short & fits));
-	unsigned cls = ((short_word & is_short) >> 16) |
-		       word_classes(t, pos, e, tab.first_classes[0]) | anchor;
+	const struct by_len *b = &by_len[len < 17 ? len : 17];
+	uint32_t short_word =
+	    tab.short_v[SHORT(t[pos], (unsigned char)t[pos + 1] & b->second)] & b->is_short;
+	unsigned cls = (short_word >> 16) | word_classes(t, pos, e, tab.first_classes[0]) |
+		       (anchor_passes(t + pos) & b->anchor);
 	cl[r] = (uint8_t)cls;
-	w[r] = (struct word){(uint32_t)pos, (uint16_t)len, v};
+	w[r] = (struct word){(uint32_t)pos, (uint16_t)len, (uint16_t)(short_word | b->lazy)};
 }
-
 /*
  * The runs of letters and digits in t[0..n), which is followed by NORM_PAD
  * zero bytes, 64 bytes at a time, each as a word (first_look()) into w[]
