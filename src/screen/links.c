@@ -104,7 +104,7 @@ static size_t host_scan(const char *t, size_t n, size_t i, int *labels, int *wri
 	*written = 0;
 	for (;;) {
 		size_t l = e;
-		while (e < n && (sc_alnum((unsigned char)t[e]) || t[e] == '-'))
+		while (e < n && sc_label((unsigned char)t[e]))
 			e++;
 		if (e == l || e - l > 63)
 			break;
@@ -327,7 +327,7 @@ static void find_urls(const char *t, size_t n, struct found *f)
 			continue;
 		/* Only where a dot, written or not, or a scheme's colon follows the first label. */
 		size_t r = i + ws->w[wi].len;
-		while (r < n && (sc_alnum((unsigned char)t[r]) || t[r] == '-'))
+		while (r < n && sc_label((unsigned char)t[r]))
 			r++;
 		if (r + 1 >= n)
 			continue;
@@ -358,8 +358,7 @@ static void find_urls(const char *t, size_t n, struct found *f)
 					letters += sc_alpha((unsigned char)t[k]);
 				}
 				size_t first = i;
-				while (first < h &&
-				       (sc_alnum((unsigned char)t[first]) || t[first] == '-'))
+				while (first < h && sc_label((unsigned char)t[first]))
 					first++;
 				int stopword = written && (word_roles(t + i, first - i) &
 							   (R_STOP | R_DET | R_PREP | R_OPERATOR));

@@ -34,11 +34,21 @@ static inline int sc_alpha(unsigned char c)
 }
 
 /* Letters and digits of the folded text (which has no upper case). */
-extern const uint8_t sc_alnums[256]; /* 1 for '0'..'9' and 'a'..'z' */
+/* What each byte of the folded text is, by bits (a load, not tests and branches between them). */
+extern const uint8_t sc_kinds[256];
+#define SC_ALNUM 1u /* '0'..'9', 'a'..'z' */
+#define SC_LABEL 2u /* a letter, digit or '-': of a host's label */
+#define SC_SEP	 4u /* ' ', '-', '.', '/': between the digit groups of a number */
 
 static inline int sc_alnum(unsigned char c)
 {
-	return sc_alnums[c]; /* a load, not two tests and a branch between them */
+	return sc_kinds[c] & SC_ALNUM;
+}
+
+/* A character of a host's label. */
+static inline int sc_label(unsigned char c)
+{
+	return (sc_kinds[c] & SC_LABEL) != 0;
 }
 
 /* 1 when c is one of the characters of set (never for NUL, which strchr would find). */

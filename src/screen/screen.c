@@ -71,7 +71,7 @@ static void find_emails(const char *t, size_t n, struct found *f)
 /* Separators inside a written phone number. */
 static int is_sep(unsigned char c)
 {
-	return c == ' ' || c == '-' || c == '.' || c == '/';
+	return (sc_kinds[c] & SC_SEP) != 0;
 }
 
 /*
