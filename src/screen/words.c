@@ -392,10 +392,14 @@ static void build(void)
 		if (len >= 3 && sc_alpha((unsigned char)w[2])) {
 			anchor_let(w);
 		} else if (len == 2 && (vocabulary[i].roles & VERBAL)) {
-			for (int c = 'a'; c <= 'z'; c++) { /* "dms", "dmed", "dming" */
-				char p[4] = {w[0], w[1], (char)c, 0};
-				anchor_let(p);
-			}
+			/*
+			 * The inflections entry_padded() finds of a verb of two
+			 * letters ("dmed", "dmes") have an 'e' third: the stems it
+			 * tries are one to four letters shorter than a word of
+			 * four letters or more, or five or more for "-ing".
+			 */
+			char p[4] = {w[0], w[1], 'e', 0};
+			anchor_let(p);
 		}
 	}
 	/* "dot" is not in the vocabulary, but is looked up as it is read: the sign it gives. */

@@ -197,6 +197,11 @@ static void test_invitations(void **state)
 	    {"my whatsapp is the same as the number on the order, thanks",
 	     "solicitation:my whatsapp is the same as the number on the order"},
 	    {"you can book direct next time", "solicitation:book direct"},
+	    /* Inflected verbs, of two letters too. */
+	    {"I dmed them on insta", "solicitation:dmed them on insta"},
+	    {"she pmed them on fb", "solicitation:pmed them on fb"},
+	    {"i texted them on whatsapp", "solicitation:texted them on whatsapp"},
+	    {"messaged them on fb", "solicitation:messaged them on fb"},
 	    /* The operator as the channel, idioms, and harmless uses. */
 	    {"Kapsule will message you; message us here on Kapsule", ""},
 	    {"call me crazy but the ring size runs small", ""},
