@@ -182,11 +182,11 @@ static struct {
 	uint16_t end_classes[256];
 	uint8_t after_space[256];
 	/*
-	 * A filter on the first three characters: W_ANCHOR at the place of
-	 * each anchor's, and of each of its inflections' (a few other words
-	 * pass too, and are looked up for nothing).
+	 * A filter on the first characters (anchor_place()): W_ANCHOR at the
+	 * place of each anchor's, and of each of its inflections' (a few
+	 * other words pass too, and are looked up for nothing).
 	 */
-	uint8_t anchor3[ANCHOR_BITS];
+	uint8_t anchors[ANCHOR_BITS];
 	/*
 	 * Words of one or two characters, looked up directly by their bytes
 	 * (seven bits each: words are ASCII letters and digits), the second 0
@@ -195,35 +195,32 @@ static struct {
 	uint32_t short_v[128 * 128];
 } tab;
 
-/* The filter's bit for the three characters at t (four readable). */
-static inline unsigned prefix3(const char *t)
+/* The first four characters at t, the first in the low byte. */
+static inline uint32_t head4(const char *t)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint32_t x; /* the three in one load */
+	uint32_t x; /* the four in one load */
 	memcpy(&x, t, 4);
-	x &= 0xffffffu;
-#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	uint32_t x;
-	memcpy(&x, t, 4);
-	x >>= 8;
+	return x;
 #else
-	uint32_t x = (uint32_t)(unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 |
-		     (uint32_t)(unsigned char)t[2] << 16;
+	return (uint32_t)(unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 |
+	       (uint32_t)(unsigned char)t[2] << 16 | (uint32_t)(unsigned char)t[3] << 24;
 #endif
-	return (x * 0x9e3779b1u) >> 18; /* 14 bits */
 }
 
-/* Lets words starting with the three characters at w (four readable) through the filter. */
+/*
+ * The filter's place for a word from its key: its first three characters
+ * when it has three, its first four when it has more (head4() masked).
+ */
+static inline unsigned anchor_place(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> 18; /* 14 bits */
+}
+
+/* Lets the words the key of w (of three characters or more, four readable) stands for through. */
 static void anchor_let(const char *w)
 {
-	tab.anchor3[prefix3(w)] = W_ANCHOR;
-}
-
-/* W_ANCHOR when a word starting with the three characters at t (four readable) passes the filter.
- */
-static inline unsigned anchor_passes(const char *t)
-{
-	return tab.anchor3[prefix3(t)];
+	tab.anchors[anchor_place(head4(w) & (strlen(w) == 3 ? 0xffffffu : ~0u))] = W_ANCHOR;
 }
 
 const uint8_t sc_kinds[256] = {['0'] = SC_ALNUM | SC_LABEL,
@@ -389,17 +386,23 @@ static void build(void)
 		    (len > 1 && !sc_alpha((unsigned char)w[1])))
 			continue; /* words with an apostrophe are looked up whole as they are read
 				   */
-		if (len >= 3 && sc_alpha((unsigned char)w[2])) {
+		/*
+		 * The inflections entry_padded() finds of a verb (stems one to
+		 * four letters shorter than a word of four letters or more,
+		 * five or more for "-ing") begin with its first four letters;
+		 * a verb of three goes on with 's', 'e', 'd' or 'i' ("pays",
+		 * "payed", "paying"), or its last again ("popped"); one of two
+		 * has "es" or "ed" after it ("dmed").
+		 */
+		if (len >= 3 && sc_alpha((unsigned char)w[2]) &&
+		    (len == 3 || sc_alpha((unsigned char)w[3]))) {
 			anchor_let(w);
-		} else if (len == 2 && (vocabulary[i].roles & VERBAL)) {
-			/*
-			 * The inflections entry_padded() finds of a verb of two
-			 * letters ("dmed", "dmes") have an 'e' third: the stems it
-			 * tries are one to four letters shorter than a word of
-			 * four letters or more, or five or more for "-ing".
-			 */
-			char p[4] = {w[0], w[1], 'e', 0};
-			anchor_let(p);
+			const char then[] = {'s', 'e', 'd', 'i', w[2]};
+			for (size_t k = 0; len == 3 && (r & VERBAL) && k < sizeof(then); k++)
+				anchor_let((const char[]){w[0], w[1], w[2], then[k], 0});
+		} else if (len == 2 && (r & VERBAL)) {
+			anchor_let((const char[]){w[0], w[1], 'e', 's', 0});
+			anchor_let((const char[]){w[0], w[1], 'e', 'd', 0});
 		}
 	}
 	/* "dot" is not in the vocabulary, but is looked up as it is read: the sign it gives. */
@@ -658,15 +661,17 @@ struct by_len {
 	uint8_t anchor;	   /* W_ANCHOR: the anchor filter's answer stands */
 	uint16_t lazy;	   /* WORD_LAZY: looked up when asked */
 	uint32_t is_short; /* all ones: the short words' table answers */
+	uint32_t key;	   /* of head4(): the anchor filter's key (anchor_let()) */
 };
 /* clang-format off */
-#define BY_SHORT(second) {second, 0, 0, 0xffffffffu}
-#define BY_LONG {0, W_ANCHOR, WORD_LAZY, 0}
+#define BY_SHORT(second) {second, 0, 0, 0xffffffffu, 0}
+#define BY_LONG {0, W_ANCHOR, WORD_LAZY, 0, 0xffffffffu}
 static const struct by_len by_len[18] = {
     BY_SHORT(0), BY_SHORT(0), BY_SHORT(0xff), /* lengths 0 (none), 1 and 2 */
-    BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, /* 3 to 16 */
+    {0, W_ANCHOR, WORD_LAZY, 0, 0xffffffu}, /* 3: the key is the word */
+    BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, /* 4 to 16 */
     BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG, BY_LONG,
-    {0, 0, 0, 0}, /* 17 and more */
+    {0, 0, 0, 0, 0}, /* 17 and more */
 };
 /* clang-format on */
 
@@ -684,7 +689,7 @@ static inline void first_look(const char *t, struct word *restrict w, uint8_t *r
 	uint32_t short_word =
 	    tab.short_v[SHORT(t[pos], (unsigned char)t[pos + 1] & b->second)] & b->is_short;
 	unsigned cls = (short_word >> 16) | word_classes(t, pos, e, tab.first_classes[0]) |
-		       (anchor_passes(t + pos) & b->anchor);
+		       (tab.anchors[anchor_place(head4(t + pos) & b->key)] & b->anchor);
 	cl[r] = (uint8_t)cls;
 	w[r] = (struct word){(uint32_t)pos, (uint16_t)len, (uint16_t)(short_word | b->lazy)};
 }

@@ -202,6 +202,10 @@ static void test_invitations(void **state)
 	    {"she pmed them on fb", "solicitation:pmed them on fb"},
 	    {"i texted them on whatsapp", "solicitation:texted them on whatsapp"},
 	    {"messaged them on fb", "solicitation:messaged them on fb"},
+	    {"I txted them on whatsapp", "solicitation:txted them on whatsapp"},
+	    {"msgs them on fb", "solicitation:msgs them on fb"},
+	    {"we hitting them on insta", "solicitation:hitting them on insta"},
+	    {"buying direct from our website", "solicitation:buying direct from our website"},
 	    /* The operator as the channel, idioms, and harmless uses. */
 	    {"Kapsule will message you; message us here on Kapsule", ""},
 	    {"call me crazy but the ring size runs small", ""},
