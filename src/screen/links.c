@@ -4,27 +4,64 @@
  */
 #include "screen/scan.h"
 
+#include <pthread.h>
 #include <string.h>
+
+static const char *const tlds[] = {
+    "com",	"net",	   "org",  "uk",     "co",   "io",     "me",	 "de",	  "fr",	  "es",
+    "it",	"nl",	   "ie",   "eu",     "us",   "ca",     "au",	 "nz",	  "info", "biz",
+    "app",	"dev",	   "xyz",  "online", "shop", "store",  "email",	 "live",  "site", "tv",
+    "ly",	"gg",	   "link", "page",   "art",  "design", "london", "wales", "scot", "studio",
+    "boutique", "club",	   "ltd",  "be",     "ch",   "at",     "pl",	 "se",	  "dk",	  "no",
+    "fi",	"pt",	   "in",   "ee",     "gle",  "to",     "cc",	 "ai",	  "bio",  "social",
+    "agency",	"gallery", "za",   "jp",     "ru",   "cn",     "br",	 "mx",	  "sg",	  "hk",
+    "ae",	"tr",	   "gr",   "cz",     "ro",   "kr"};
+
+/*
+ * The top-level domains, each in one place of 1024 by a multiply (found
+ * once, in a few tries: a multiplier under which no two share a place),
+ * as its letters packed in a number.
+ */
+static uint64_t tld_places[1024];
+static uint64_t tld_multiplier;
+static pthread_once_t tlds_placed = PTHREAD_ONCE_INIT;
+
+/* The letters t[0..n) (n <= 8) as a number. */
+static uint64_t packed(const char *t, size_t n)
+{
+	uint64_t x = 0;
+	for (size_t i = 0; i < n; i++)
+		x |= (uint64_t)(unsigned char)t[i] << (8 * i);
+	return x;
+}
+
+static void place_tlds(void)
+{
+	for (uint64_t m = 0x9e3779b97f4a7c15ull;; m += 0x2545f4914f6cdd1dull) {
+		memset(tld_places, 0, sizeof(tld_places));
+		size_t i = 0;
+		for (; i < COUNT(tlds); i++) {
+			uint64_t key = packed(tlds[i], strlen(tlds[i]));
+			uint64_t *at = &tld_places[(key * m) >> 54];
+			if (*at)
+				break;
+			*at = key;
+		}
+		if (i == COUNT(tlds)) {
+			tld_multiplier = m;
+			return;
+		}
+	}
+}
 
 int known_tld(const char *t, size_t n)
 {
-	static const struct form tlds[] = {
-	    F("com"),	 F("net"),     F("org"),   F("uk"),	F("co"),       F("io"),
-	    F("me"),	 F("de"),      F("fr"),	   F("es"),	F("it"),       F("nl"),
-	    F("ie"),	 F("eu"),      F("us"),	   F("ca"),	F("au"),       F("nz"),
-	    F("info"),	 F("biz"),     F("app"),   F("dev"),	F("xyz"),      F("online"),
-	    F("shop"),	 F("store"),   F("email"), F("live"),	F("site"),     F("tv"),
-	    F("ly"),	 F("gg"),      F("link"),  F("page"),	F("art"),      F("design"),
-	    F("london"), F("wales"),   F("scot"),  F("studio"), F("boutique"), F("club"),
-	    F("ltd"),	 F("be"),      F("ch"),	   F("at"),	F("pl"),       F("se"),
-	    F("dk"),	 F("no"),      F("fi"),	   F("pt"),	F("in"),       F("ee"),
-	    F("gle"),	 F("to"),      F("cc"),	   F("ai"),	F("bio"),      F("social"),
-	    F("agency"), F("gallery"), F("za"),	   F("jp"),	F("ru"),       F("cn"),
-	    F("br"),	 F("mx"),      F("sg"),	   F("hk"),	F("ae"),       F("tr"),
-	    F("gr"),	 F("cz"),      F("ro"),	   F("kr")};
 	/* Every one is letters only: numbers such as "34.99" go no further. */
-	return n >= 2 && n <= 8 && sc_alpha((unsigned char)t[0]) &&
-	       sc_alpha((unsigned char)t[n - 1]) && one_of(t, n, tlds, COUNT(tlds));
+	if (n < 2 || n > 8 || !sc_alpha((unsigned char)t[0]) || !sc_alpha((unsigned char)t[n - 1]))
+		return 0;
+	pthread_once(&tlds_placed, place_tlds);
+	uint64_t key = packed(t, n);
+	return tld_places[(key * tld_multiplier) >> 54] == key;
 }
 
 /* Characters a written "at" or "dot" may be bracketed with: ( [ { < - _ */

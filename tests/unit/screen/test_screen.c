@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "screen/scan.h"
 #include "screen/screen.h"
 
 #define R "[contact details removed]"
@@ -499,6 +500,23 @@ static void test_number_ends(void **state)
 	}
 }
 
+/* Top-level domains are told by one place each: every kind of length and letter, and near misses.
+ */
+static void test_known_tlds(void **state)
+{
+	(void)state;
+	static const char *const known[] = {"com", "co",     "uk",	 "io",	    "kr",
+					    "gle", "online", "boutique", "gallery", "london"};
+	static const char *const unknown[] = {"con",  "c",	   "comm", "ukk",      "cm",
+					      "34",   "boutiques", "k",	   "galleryx", "xyzz",
+					      "orgs", "1com",	   "co1",  "",	       "londo"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		assert_true(known_tld(known[i], strlen(known[i])));
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		if (known_tld(unknown[i], strlen(unknown[i])))
+			fail_msg("'%s' taken for a top-level domain", unknown[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +526,7 @@ int main(void)
 	    cmocka_unit_test(test_input_limit), cmocka_unit_test(test_block_edges),
 	    cmocka_unit_test(test_word_edges),	cmocka_unit_test(test_long_words),
 	    cmocka_unit_test(test_digit_runs),	cmocka_unit_test(test_number_ends),
+	    cmocka_unit_test(test_known_tlds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
