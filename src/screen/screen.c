@@ -96,6 +96,7 @@ struct number {
 	int digits;	     /* how many */
 	int groups;	     /* how many groups (at most MAX_GROUPS counted) */
 	int len[MAX_GROUPS]; /* digits in each of the first groups */
+	int singles;	     /* 1 when each of the first groups has one digit ("0 7 7 0 0") */
 	int bracketed;	     /* the first group was in brackets: (01632) */
 	int closed;	     /* ... and the bracket was closed */
 	int inner;	     /* ... with digits after it: (01632) 960 123 */
@@ -131,14 +132,17 @@ static void read_number(const char *t, size_t n, size_t e, int bracket, struct n
 {
 	/* len[] is written as groups are read: only the first x->groups are ever read */
 	x->digits = x->groups = x->closed = x->inner = 0;
+	x->singles = 1;
 	x->end = e;
 	x->bracketed = bracket;
 	while (e < n) {
 		if (sc_digit((unsigned char)t[e])) { /* a group: its digits in one go */
 			size_t g = e;
 			e = digits_end(t, e, n);
-			if (x->groups < MAX_GROUPS)
+			if (x->groups < MAX_GROUPS) {
 				x->len[x->groups] = (int)(e - g);
+				x->singles &= e - g == 1;
+			}
 			x->groups++;
 			x->digits += (int)(e - g);
 			x->end = e;
@@ -262,11 +266,8 @@ static void find_phones(const char *t, size_t n, struct found *f)
 		    (sc_alnum((unsigned char)t[x.end]) || t[x.end] == '@' ||
 		     (x.end + 1 < n && (t[x.end] == ':' || t[x.end] == '.' || t[x.end] == '/') &&
 		      sc_digit((unsigned char)t[x.end + 1])));
-		int singles = 1;
-		for (int g = 0; g < x.groups && g < MAX_GROUPS; g++)
-			singles &= x.len[g] == 1;
-		int last_one =
-		    x.groups >= 3 && x.groups <= MAX_GROUPS && x.len[x.groups - 1] == 1 && !singles;
+		int last_one = x.groups >= 3 && x.groups <= MAX_GROUPS &&
+			       x.len[x.groups - 1] == 1 && !x.singles;
 		int ok = 0, conf = 85;
 		if (plus)
 			ok = x.digits >= 8 && x.digits <= 15;
