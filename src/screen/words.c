@@ -432,17 +432,12 @@ static inline uint16_t lookup_padded(const char *t, size_t n)
 }
 
 /*
- * The vocabulary entry t[0..n) is, with WORD_INFLECTED for an inflected
- * verb; 0 for none.  t padded as for key_padded().
+ * The verb an inflected word t[0..n) is (calls, messages, messaged, texting,
+ * dropped, shopping), with WORD_INFLECTED; 0 for none.
  */
-static inline uint16_t entry_padded(const char *t, size_t n)
+static __attribute__((noinline)) uint16_t inflected(const char *t, size_t n)
 {
-	uint16_t v = lookup_padded(t, n);
-	/* Inflected verbs: calls, messages, messaged, texting, dropped, shopping. */
 	char last = t[n - 1];
-	if (!((unsigned)(v == 0) & (unsigned)(n - 4 <= 12) & inflected_end[(unsigned char)last]) ||
-	    !sc_alpha((unsigned char)t[0]))
-		return v;
 	size_t stems[3];
 	int nstems = 0;
 	if (last == 's') {
@@ -459,10 +454,27 @@ static inline uint16_t entry_padded(const char *t, size_t n)
 		if (n > 6 && t[n - 4] == t[n - 5])
 			stems[nstems++] = n - 4; /* dropping -> drop */
 	}
-	for (int i = 0; i < nstems; i++)
-		if ((v = lookup_padded(t, stems[i])) && (roles_of[v] & VERBAL))
+	for (int i = 0; i < nstems; i++) {
+		uint16_t v = lookup_padded(t, stems[i]);
+		if (v && (roles_of[v] & VERBAL))
 			return (uint16_t)(v | WORD_INFLECTED);
+	}
 	return 0;
+}
+
+/*
+ * The vocabulary entry t[0..n) is, with WORD_INFLECTED for an inflected
+ * verb (inflected()); 0 for none.  t padded as for key_padded().
+ */
+static __attribute__((noinline)) uint16_t entry_padded(const char *t, size_t n)
+{
+	uint16_t v = lookup_padded(t, n);
+	/* Only a word of 4 to 16 letters ending in 's', 'd' or 'g' may be inflected. */
+	if (!((unsigned)(v == 0) & (unsigned)(n - 4 <= 12) &
+	      inflected_end[(unsigned char)t[n - 1]]) ||
+	    !sc_alpha((unsigned char)t[0]))
+		return v;
+	return inflected(t, n);
 }
 
 /* entry_padded() for any t[0..n). */
