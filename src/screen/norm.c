@@ -385,8 +385,12 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	if ((r = grow(out, n + n / 4)))
 		return fold_failed(r);
 	if (all_ascii_lowered(out->text, src, n)) { /* the common case: one ASCII run */
-		if ((r = mark(out, 0, 0)))
+		if (out->segcap && !out->nsegs && !out->from) { /* room for its one run */
+			out->segs[0] = (struct norm_seg){0, 0};
+			out->nsegs = 1;
+		} else if ((r = mark(out, 0, 0))) {
 			return fold_failed(r);
+		}
 		out->n = n;
 		memset(out->text + n, 0, NORM_PAD + 1);
 		return KERR_OK;
