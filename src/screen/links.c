@@ -67,20 +67,9 @@ int known_tld(const char *t, size_t n)
 /* Characters a written "at" or "dot" may be bracketed with: ( [ { < - _ */
 static inline char closing(char c)
 {
-	switch (c) {
-	case '(':
-		return ')';
-	case '[':
-		return ']';
-	case '{':
-		return '}';
-	case '<':
-		return '>';
-	case '-':
-	case '_':
-		return c;
-	}
-	return 0;
+	static const char closers[256] = {
+	    ['('] = ')', ['['] = ']', ['{'] = '}', ['<'] = '>', ['-'] = '-', ['_'] = '_'};
+	return closers[(unsigned char)c]; /* a load, not a switch of branches */
 }
 
 /* "(at)", "[@]", "-at-", "(dot)", "[.]" ...: word (or sign) between brackets at t; its length or 0.
