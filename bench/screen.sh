@@ -5,11 +5,11 @@
 #   bench/screen.sh [--rounds R] [--copies C]
 #
 # Prints: the engine's median MB/s (bench/screen.c, calling screen_find
-# directly) with a one-pass baseline; `kapsule screen` end to end (JSON lines
-# in and out) as MB/s of input and of message text, median of R runs; and
-# its peak memory on the mix, on a 1 MiB text full of details, on a 1 MiB
-# text of one-letter words (the most words a text can hold), and on a 100 MB
-# line.
+# directly) with a one-pass baseline measured in turns with it; `kapsule
+# screen` end to end (JSON lines in and out) as MB/s of input and of message
+# text, median of R runs; and its peak memory on the mix, on a 1 MiB text
+# full of details, on a 1 MiB text of one-letter words (the most words a
+# text can hold), and on a 100 MB line.
 set -eu
 cd "$(dirname "$0")/.."
 rounds=5
