@@ -55,6 +55,7 @@ static int usage(void)
 			"  demo [--enquiries N]       fill a new database with demo data\n"
 			"  import orders FILE.csv     import orders from a CSV file\n"
 			"  audit verify               check the audit log's hash chain\n"
+			"  sla run --once             run the scheduler's steps once (deadlines)\n"
 			"  screen [--redact] [--text TEXT]\n"
 			"                             find contact details in JSON lines on stdin\n"
 			"  routes                     list the routes the server answers\n"
@@ -232,6 +233,29 @@ static int cmd_audit(struct cmdline *cl)
 	return 0;
 }
 
+/* kapsule sla run --once: the scheduler's steps once, what they did as a line of JSON. */
+static int cmd_sla(struct cmdline *cl)
+{
+	if (cl->nargs != 2 || strcmp(cl->args[0], "run") != 0 ||
+	    strcmp(cl->args[1], "--once") != 0) {
+		fprintf(stderr, "usage: kapsule sla run --once\n");
+		return 2;
+	}
+	struct db_pool *pool = open_store(&cl->cfg, 1);
+	if (!pool)
+		return 1;
+	struct jobs_report rep;
+	enum kerr rc = jobs_run_once(pool, &cl->cfg, &rep);
+	db_pool_close(pool);
+	if (rc) {
+		fprintf(stderr, "kapsule sla: the scheduler's steps failed (%s)\n", kerr_name(rc));
+		return 1;
+	}
+	printf("{\"overdue\": %d, \"lapsed\": %d, \"closed\": %d, \"purged_keys\": %lld}\n",
+	       rep.overdue, rep.lapsed, rep.closed, (long long)rep.purged);
+	return 0;
+}
+
 static int cmd_screen(struct cmdline *cl)
 {
 	return cmd_screen_run(cl->args, cl->nargs);
@@ -267,6 +291,7 @@ static const struct {
     {"serve", cmd_serve},   {"migrate", cmd_migrate}, {"demo", cmd_demo},
     {"import", cmd_import}, {"audit", cmd_audit},     {"routes", cmd_routes},
     {"config", cmd_config}, {"version", cmd_version}, {"screen", cmd_screen},
+    {"sla", cmd_sla},
 };
 
 int main(int argc, char **argv)

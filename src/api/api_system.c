@@ -128,6 +128,8 @@ void h_test_jobs(struct req *r)
 	struct jw w;
 	api_begin(r, 200, &w);
 	jw_obj(&w);
+	jw_kint(&w, "overdue", rep.overdue);
+	jw_kint(&w, "lapsed", rep.lapsed);
 	jw_kint(&w, "closed", rep.closed);
 	jw_kint(&w, "purged_keys", rep.purged);
 	jw_obj_end(&w);

@@ -76,6 +76,7 @@ void render_enquiry_fields(struct jw *w, const struct enquiry *q)
 	jw_kstr(w, "customer_name", q->customer_name);
 	jw_kint(w, "vendor_id", q->vendor_id);
 	render_handling(w, q);
+	jw_kstr(w, "queue", q->queue);
 }
 
 /* A list row: what a queue or a customer's list shows. */

@@ -135,6 +135,8 @@ static const struct ckey keys[] = {
      "days a customer may reopen a resolved enquiry; it closes after"},
     {"vendor_due_hours", I(vendor_due_hours), "24", 1, 24LL * 14,
      "default deadline of a vendor request"},
+    {"vendor_grace_hours", I(vendor_grace_hours), "24", 0, 24LL * 14,
+     "hours past its deadline before an unanswered vendor request lapses"},
     {"operator_name", S(operator_name), "Kapsule", 0, 0, "marketplace name shown to people"},
     {"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
     {"support_email", S(support_email), "support@kapsule.co.uk", 0, 0,

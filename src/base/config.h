@@ -36,6 +36,7 @@ struct config {
 	int64_t login_window_minutes;	 /* length of that window */
 	int64_t reopen_window_days;	 /* days a customer may reopen a resolved enquiry */
 	int64_t vendor_due_hours;	 /* default deadline of a vendor request */
+	int64_t vendor_grace_hours;	 /* past the deadline before a request lapses */
 	char operator_name[64];		 /* marketplace name shown to people */
 	char operator_domain[128];	 /* marketplace domain */
 	char support_email[128];	 /* marketplace support address */

@@ -56,7 +56,7 @@ static const char SQL_LOAD[] =
 	" e.priority, e.assignee_id, e.assignee_name, e.escalated, e.due_at, e.message_count,"     \
 	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at,"              \
 	" e.order_number, e.shop_name, e.customer_name, e.customer_message_count,"                 \
-	" e.customer_last_message_at FROM enquiries e"
+	" e.customer_last_message_at, e.queue FROM enquiries e"
 static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
 /* Lists read only what a list row shows (see read_summary). */
 #define QUEUE_COLS                                                                                 \
@@ -273,6 +273,7 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 		return;
 	read_handling(c, st, 7, 1, q);
 	q->customer_name = dom_col_str(c, st, 20);
+	q->queue = dom_col_str(c, st, 23);
 }
 
 /*
@@ -558,6 +559,30 @@ enum kerr enquiry_close_expired(struct dctx *c, int *closed)
 		(*closed)++;
 	}
 	return KERR_OK;
+}
+
+static const char SQL_ESCALATE[] =
+    "UPDATE enquiries SET escalated = 1, priority = CASE priority WHEN 'low' THEN 'normal'"
+    " WHEN 'normal' THEN 'high' ELSE 'urgent' END, queue = $2, updated_at = $3 WHERE id = $1"
+    " RETURNING priority";
+
+enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *queue,
+			   const char *why, int64_t vendor_request_id)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_ESCALATE);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(row->id, queue, c->now));
+	int r = db_step(st);
+	const char *priority = r == DB_ROW ? dom_col_str(c, st, 0) : NULL;
+	db_done(st);
+	if (r != DB_ROW)
+		return r == DB_DONE ? err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry")
+				    : dom_db_err(c);
+	return audit_append(c, "enquiry.escalate", "enquiry", row->id,
+			    json_pack("{s:s,s:s,s:s,s:I}", "priority", priority, "queue", queue,
+				      "reason", why, "vendor_request_id",
+				      (json_int_t)vendor_request_id));
 }
 
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience)

@@ -35,6 +35,7 @@ struct enquiry {
 	int64_t reopen_until;		/* resolved: last moment a customer may reopen; else 0 */
 	const char *order_number, *shop_name;
 	const char *customer_name; /* staff only */
+	const char *queue;	   /* staff only, a single enquiry: "agents" or "supervisors" */
 	enum view view;		   /* the shape this was prepared for */
 };
 
@@ -103,6 +104,13 @@ struct enquiry_row {
 enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row);
 /* Records a new message: counts, times and the status change it causes. */
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience);
+/*
+ * Flags the enquiry escalated, raises its priority a step (low, normal,
+ * high, urgent) and puts it in queue ("agents" or "supervisors"); why
+ * names the cause in the audit log.  For the scheduler.
+ */
+enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *queue,
+			   const char *why, int64_t vendor_request_id);
 /* Recomputes awaiting_vendor/open and the due time from the open vendor requests. */
 enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row);
 /*

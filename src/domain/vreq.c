@@ -16,7 +16,8 @@ const char *const vreq_states[] = {"open",   "overdue",	  "answered", "answered_
 
 static const char SQL_INSERT[] =
     "INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state, due_at,"
-    " created_by, created_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id";
+    " created_by, created_at, next_step_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $5)"
+    " RETURNING id";
 #define VREQ_COLS                                                                                  \
 	"SELECT r.id, r.enquiry_id, r.vendor_id, e.order_id, r.question, r.evidence, r.state,"     \
 	" r.due_at, r.created_at, r.answered_at, r.cancelled_at, r.created_by, r.answered_by,"     \
@@ -29,9 +30,10 @@ static const char SQL_LOCK[] =
     "SELECT enquiry_id, vendor_id, state FROM vendor_requests WHERE id = $1 FOR UPDATE";
 static const char SQL_ANSWER[] =
     "UPDATE vendor_requests SET state = $2, answered_at = $3, answered_by = $4,"
-    " answer_message_id = $5 WHERE id = $1";
+    " answer_message_id = $5, next_step_at = NULL WHERE id = $1";
 static const char SQL_CANCEL[] =
-    "UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2 WHERE id = $1";
+    "UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2,"
+    " next_step_at = NULL WHERE id = $1";
 
 /* Reads a row of VREQ_COLS shaped for the viewer. */
 static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r)
@@ -244,8 +246,8 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 	const char *to;
 	if (strcmp(state, "open") == 0)
 		to = "answered";
-	else if (strcmp(state, "overdue") == 0)
-		to = "answered_late";
+	else if (strcmp(state, "overdue") == 0 || strcmp(state, "lapsed") == 0)
+		to = "answered_late"; /* late, even past lapsing: the answer is kept */
 	else
 		return err_set(c->e, KERR_STATE, "state", "the request is %s; it takes no answer",
 			       state);
@@ -282,4 +284,97 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id)
 	    (rc = enquiry_load(c, enquiry_id, &row)))
 		return rc;
 	return enquiry_sync_requests(c, &row);
+}
+
+/* ---- the vendor's clock ---- */
+
+const char vreq_sql_claim[] =
+    "UPDATE vendor_requests SET claimed_until = $1 WHERE id IN (SELECT id FROM vendor_requests"
+    " WHERE next_step_at <= $2 AND claimed_until < $2 ORDER BY next_step_at, id LIMIT $3"
+    " FOR UPDATE SKIP LOCKED) RETURNING id";
+static const char SQL_CLOCK_LOCK[] =
+    "SELECT enquiry_id, state, due_at, next_step_at FROM vendor_requests WHERE id = $1"
+    " FOR UPDATE";
+static const char SQL_STEP[] =
+    "INSERT INTO vendor_request_steps (vendor_request_id, step, done_at) VALUES ($1, $2, $3)"
+    " ON CONFLICT DO NOTHING RETURNING done_at";
+static const char SQL_CLOCK_SET[] =
+    "UPDATE vendor_requests SET state = $2, next_step_at = $3, claimed_until = 0 WHERE id = $1";
+static const char SQL_CLOCK_DONE[] = "UPDATE vendor_requests SET state = $2, next_step_at = NULL,"
+				     " claimed_until = 0 WHERE id = $1";
+
+/*
+ * Records step for request id under its unique key; *fresh is 0 when it was
+ * already recorded (its effect is then already done, and is not done again).
+ */
+static enum kerr record_step(struct dctx *c, int64_t id, const char *step, int *fresh)
+{
+	int64_t at;
+	enum kerr rc = db_one_i64(c->db, c->e, &at, SQL_STEP, DB_ARGS(id, step, c->now));
+	*fresh = rc == KERR_OK;
+	return rc == KERR_NOT_FOUND ? KERR_OK : rc;
+}
+
+enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep)
+{
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_CLOCK_LOCK);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st);
+	int64_t enquiry_id = 0, due = 0;
+	char state[24] = "";
+	if (r == DB_ROW) {
+		enquiry_id = db_col_i64(st, 0);
+		snprintf(state, sizeof(state), "%s", db_col_text(st, 1));
+		due = db_col_i64(st, 2);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r != DB_ROW)
+		return KERR_OK; /* gone: nothing to do */
+	int64_t lapse_at = due + c->cfg->vendor_grace_hours * 3600000;
+	struct enquiry_row row;
+	int fresh = 0;
+	if (strcmp(state, "open") == 0 && c->now >= due) {
+		/* Past the deadline: overdue, and the enquiry escalated. */
+		if ((rc = record_step(c, id, "overdue", &fresh)) ||
+		    (rc = db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, "overdue", lapse_at))))
+			return rc;
+		if (fresh &&
+		    ((rc = audit_append(c, "vendor_request.overdue", "vendor_request", id,
+					json_pack("{s:[s,s],s:I}", "state", "open", "overdue",
+						  "due_at", (json_int_t)due))) ||
+		     (rc = enquiry_load(c, enquiry_id, &row)) ||
+		     (rc = enquiry_escalate(c, &row, "agents", "vendor_request.overdue", id))))
+			return rc;
+		rep->overdue += fresh;
+		snprintf(state, sizeof(state), "overdue");
+	}
+	if (strcmp(state, "overdue") == 0 && c->now >= lapse_at) {
+		/* Past the grace period too: lapsed, and the enquiry to the supervisors. */
+		if ((rc = record_step(c, id, "lapse", &fresh)) ||
+		    (rc = db_exec(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, "lapsed"))))
+			return rc;
+		if (fresh &&
+		    ((rc = audit_append(c, "vendor_request.lapse", "vendor_request", id,
+					json_pack("{s:[s,s],s:I}", "state", "overdue", "lapsed",
+						  "due_at", (json_int_t)due))) ||
+		     (rc = enquiry_load(c, enquiry_id, &row)) ||
+		     (rc = enquiry_escalate(c, &row, "supervisors", "vendor_request.lapse", id)) ||
+		     (rc = enquiry_sync_requests(c, &row))))
+			return rc;
+		rep->lapsed += fresh;
+		return KERR_OK;
+	}
+	/* Not yet due (a claim taken early, or a deadline moved): the next step's time. */
+	if (strcmp(state, "open") == 0)
+		return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, due));
+	if (strcmp(state, "overdue") == 0)
+		return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, lapse_at));
+	return db_exec(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, state));
 }

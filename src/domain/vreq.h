@@ -3,8 +3,9 @@
  * names the evidence wanted and a due time; the vendor answers with text
  * and files.
  *
- * States: open -> answered; open -> overdue -> answered_late or lapsed;
- * open/overdue -> cancelled.  While a request is open or overdue its
+ * States: open -> answered; open -> overdue -> answered_late or lapsed
+ * (-> answered_late: a late answer is still taken); open/overdue ->
+ * cancelled.  While a request is open or overdue its
  * enquiry is awaiting_vendor.  Vendors see only requests addressed to
  * their vendor, with the order's facts as order.h shapes them for vendors
  * and customer contact details removed from the question.
@@ -77,5 +78,21 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 		      int nfiles, int64_t *message_id, struct vreq_screened *out);
 /* Cancels an open or overdue request.  Staff. */
 enum kerr vreq_cancel(struct dctx *c, int64_t id);
+
+/*
+ * The vendor's clock.  vreq_sql_claim (for db_claim: $1 claimed until, $2
+ * now, $3 how many) takes requests whose next step is due; vreq_clock()
+ * takes the steps due on one, in the caller's write transaction: at the
+ * due time the request becomes overdue and its enquiry is escalated
+ * (priority up a step); vendor_grace_hours later, unanswered, it lapses and
+ * its enquiry goes to the supervisors' queue.  Each step is recorded under
+ * a unique key with its effect, so that it happens once however many
+ * schedulers run.  The system principal only.
+ */
+struct vreq_clock_report {
+	int overdue, lapsed; /* steps taken */
+};
+extern const char vreq_sql_claim[];
+enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep);
 
 #endif

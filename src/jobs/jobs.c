@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/buf.h"
@@ -13,6 +14,7 @@
 #include "base/log.h"
 #include "domain/enquiry.h"
 #include "domain/idem.h"
+#include "domain/vreq.h"
 
 struct jobs {
 	struct db_pool *pool;
@@ -41,43 +43,90 @@ static void prepare(struct dctx *c, struct db *db, struct step_ctx *x, struct ar
 	c->cfg = x->cfg;
 }
 
-static enum kerr close_step(struct db *db, void *arg)
+/* A step: fn run as the system principal in a write transaction (run_step()). */
+struct step {
+	struct step_ctx *x;
+	enum kerr (*fn)(struct dctx *c, struct step *s);
+	int64_t id;			/* the vendor request (clock_fn) */
+	struct vreq_clock_report clock; /* what clock_fn did, counted once committed */
+};
+
+static enum kerr run_step(struct db *db, void *arg)
 {
-	struct step_ctx *x = arg;
+	struct step *s = arg;
 	struct arena a;
 	struct dctx c;
 	arena_init(&a);
-	prepare(&c, db, x, &a);
-	enum kerr rc = enquiry_close_expired(&c, &x->rep->closed);
+	prepare(&c, db, s->x, &a);
+	enum kerr rc = s->fn(&c, s);
 	arena_free(&a);
 	return rc;
 }
 
-static enum kerr purge_step(struct db *db, void *arg)
+static enum kerr close_fn(struct dctx *c, struct step *s)
 {
-	struct step_ctx *x = arg;
-	struct arena a;
-	struct dctx c;
-	arena_init(&a);
-	prepare(&c, db, x, &a);
-	enum kerr rc = idem_purge(&c, &x->rep->purged);
-	arena_free(&a);
-	return rc;
+	return enquiry_close_expired(c, &s->x->rep->closed);
+}
+
+static enum kerr purge_fn(struct dctx *c, struct step *s)
+{
+	return idem_purge(c, &s->x->rep->purged);
+}
+
+/* One vendor request's due steps. */
+static enum kerr clock_fn(struct dctx *c, struct step *s)
+{
+	s->clock = (struct vreq_clock_report){0, 0};
+	return vreq_clock(c, s->id, &s->clock);
+}
+
+/*
+ * The vendor's clock: requests whose next step is due are claimed (each by
+ * one scheduler; a claim lapses after CLAIM_MS, so that the work of one
+ * that stopped is taken up), and each is stepped in its own transaction.
+ */
+#define CLAIM_BATCH 200
+#define CLAIM_MS    60000
+static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
+{
+	int64_t ids[CLAIM_BATCH];
+	for (;;) {
+		int64_t now = clock_now_ms();
+		int n = 0;
+		enum kerr rc = db_claim(pool, vreq_sql_claim,
+					DB_ARGS(now + CLAIM_MS, now, (int64_t)CLAIM_BATCH), ids,
+					CLAIM_BATCH, &n);
+		if (rc)
+			return rc;
+		for (int i = 0; i < n; i++) {
+			struct step k = {x, clock_fn, ids[i], {0, 0}};
+			if ((rc = db_write(pool, run_step, &k)))
+				return rc;
+			x->rep->overdue += k.clock.overdue;
+			x->rep->lapsed += k.clock.lapsed;
+		}
+		if (n < CLAIM_BATCH)
+			return KERR_OK;
+	}
 }
 
 enum kerr jobs_run_once(struct db_pool *pool, const struct config *cfg, struct jobs_report *rep)
 {
 	struct step_ctx x = {cfg, rep, {0}};
-	rep->closed = 0;
-	rep->purged = 0;
-	enum kerr rc = db_write(pool, close_step, &x);
+	memset(rep, 0, sizeof(*rep));
+	struct step close = {&x, close_fn, 0, {0, 0}}, purge = {&x, purge_fn, 0, {0, 0}};
+	enum kerr rc = vendor_clock(pool, &x);
 	if (!rc)
-		rc = db_write(pool, purge_step, &x);
+		rc = db_write(pool, run_step, &close);
+	if (!rc)
+		rc = db_write(pool, run_step, &purge);
 	if (rc)
 		log_msg(LOG_ERROR, "scheduler step failed", "error", kerr_name(rc));
-	else if (rep->closed || rep->purged) {
+	else if (rep->closed || rep->purged || rep->overdue || rep->lapsed) {
 		struct logline l;
 		log_begin(&l, LOG_INFO, "scheduler");
+		log_int(&l, "overdue", rep->overdue);
+		log_int(&l, "lapsed", rep->lapsed);
 		log_int(&l, "closed", rep->closed);
 		log_int(&l, "purged_keys", rep->purged);
 		log_end(&l);

@@ -3,8 +3,10 @@
  * someone asked.  Each step runs in its own write transaction as the system
  * principal, so a crash leaves every step either done or not started.
  *
- * Steps now: close resolved enquiries whose reopen window has passed;
- * purge expired idempotency keys.
+ * Steps now: the vendor's clock (vendor requests overdue at their due
+ * time, lapsed a grace period later: vreq.h), each request claimed by one
+ * scheduler and stepped once however many run; close resolved enquiries
+ * whose reopen window has passed; purge expired idempotency keys.
  */
 #ifndef KAPSULE_JOBS_JOBS_H
 #define KAPSULE_JOBS_JOBS_H
@@ -13,6 +15,8 @@
 #include "db/db.h"
 
 struct jobs_report {
+	int overdue;	/* vendor requests that became overdue */
+	int lapsed;	/* vendor requests that lapsed */
 	int closed;	/* enquiries closed */
 	int64_t purged; /* idempotency keys deleted */
 };

@@ -1,0 +1,202 @@
+"""The vendor's clock, over real HTTP with the test clock moved forward (never
+a sleep): a vendor request answered in time takes no step; at its due time an
+unanswered one becomes overdue and its enquiry is escalated; a late answer is
+still taken; past the grace period it lapses and its enquiry goes to the
+supervisors' queue.  Each step happens once however often the scheduler
+runs, and `kapsule sla run --once` takes the same steps from the command
+line, from two processes at once without doubling any (G5)."""
+import json
+import subprocess
+import unittest
+
+import harness
+from harness import ServerCase
+
+HOUR = 3600000
+
+
+class VendorClock(ServerCase, unittest.TestCase):
+    orders = 0
+
+    def fresh(self):
+        """Tokens again (sessions last 12 hours of the moved clock)."""
+        s = self.s
+        self.t = dict(self.t, customer=s.login(harness.CUSTOMER), admin=s.login(harness.ADMIN),
+                      agent=s.login(harness.AGENT), vendor=s.login(harness.VENDOR))
+        return self.t
+
+    def request(self, hours=1):
+        """A new order, its enquiry and a vendor request due in `hours`."""
+        s, t = self.s, self.fresh()
+        VendorClock.orders += 1
+        r = s.post("/api/v1/orders", t["integration"], {
+            "number": "KP-CLOCK-%d" % VendorClock.orders, "customer_ref": "C-1001",
+            "vendor_ref": "V-NORTHWIND",
+            "items": [{"sku": "NW-JUG", "name": "Milk jug", "quantity": 1, "unit_price": 1500}],
+            "amount": 1500, "currency": "GBP"})
+        self.assertEqual(r.status, 201, r)
+        r = s.post("/api/v1/enquiries", t["customer"], {
+            "order_id": r.json()["id"], "category": "not_received", "subject": "Where is it?",
+            "message": "It has not come."})
+        self.assertEqual(r.status, 201, r)
+        eid = r.json()["id"]
+        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, t["agent"],
+                   {"question": "Has it been posted?", "due_in_hours": hours})
+        self.assertEqual(r.status, 201, r)
+        return eid, r.json()["id"]
+
+    def jobs(self):
+        r = self.s.post("/api/v1/_test/jobs", self.fresh()["admin"])
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def state(self, vid):
+        return self.s.sql("SELECT state FROM vendor_requests WHERE id = ?", vid)[0][0]
+
+    def steps(self, vid):
+        return sorted(step for (step,) in self.s.sql(
+            "SELECT step FROM vendor_request_steps WHERE vendor_request_id = ?", vid))
+
+    def audits(self, action, vid):
+        return self.s.sql("SELECT COUNT(*) FROM audit_events WHERE action = ? AND object_id = ?"
+                          " AND object_type = 'vendor_request'", action, vid)[0][0]
+
+    def enquiry(self, eid):
+        r = self.s.get("/api/v1/enquiries/%d" % eid, self.fresh()["agent"])
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_answered_in_time_takes_no_step(self):
+        s = self.s
+        eid, vid = self.request(hours=4)
+        s.advance(self.t["admin"], 3 * HOUR)
+        r = s.post("/api/v1/vendor-requests/%d/answer" % vid, self.fresh()["vendor"],
+                   {"text": "Posted on Monday, tracking attached."})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["state"], "answered")
+        s.advance(self.t["admin"], 48 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(vid), "answered")
+        self.assertEqual(self.steps(vid), [])
+        q = self.enquiry(eid)
+        self.assertFalse(q["escalated"])
+        self.assertEqual((q["priority"], q["queue"], q["status"]), ("normal", "agents", "open"))
+
+    def test_overdue_once_then_answered_late(self):
+        s = self.s
+        eid, vid = self.request(hours=2)
+        s.advance(self.t["admin"], 1 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(vid), "open")  # not yet due
+        s.advance(self.t["admin"], 1 * HOUR + 1000)
+        rep = self.jobs()
+        self.assertGreaterEqual(rep["overdue"], 1)
+        self.assertEqual(self.state(vid), "overdue")
+        q = self.enquiry(eid)
+        self.assertTrue(q["escalated"])
+        self.assertEqual((q["priority"], q["queue"], q["status"]),
+                         ("high", "agents", "awaiting_vendor"))
+        # Again and again: the step is taken once.
+        for _ in range(3):
+            self.jobs()
+        self.assertEqual(self.steps(vid), ["overdue"])
+        self.assertEqual(self.audits("vendor_request.overdue", vid), 1)
+        self.assertEqual(self.enquiry(eid)["priority"], "high")
+        # The vendor sees it overdue, and a late answer is taken.
+        r = s.get("/api/v1/vendor-requests/%d" % vid, self.fresh()["vendor"])
+        self.assertEqual(r.json()["state"], "overdue")
+        r = s.post("/api/v1/vendor-requests/%d/answer" % vid, self.t["vendor"],
+                   {"text": "Sorry, posted today."})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["state"], "answered_late")
+        self.assertEqual(self.enquiry(eid)["status"], "open")
+        # Answered: the grace period passing takes no further step.
+        s.advance(self.t["admin"], 30 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(vid), "answered_late")
+        self.assertEqual(self.steps(vid), ["overdue"])
+
+    def test_lapse_goes_to_supervisors_once(self):
+        s = self.s
+        eid, vid = self.request(hours=1)
+        # Past the due time and the grace period (24 hours) at once: both steps in one run.
+        s.advance(self.t["admin"], 25 * HOUR + 1000)
+        rep = self.jobs()
+        self.assertGreaterEqual(rep["overdue"], 1)
+        self.assertGreaterEqual(rep["lapsed"], 1)
+        self.assertEqual(self.state(vid), "lapsed")
+        self.assertEqual(self.steps(vid), ["lapse", "overdue"])
+        q = self.enquiry(eid)
+        self.assertTrue(q["escalated"])
+        # Up a step for each: normal -> high -> urgent; no longer waiting on the vendor.
+        self.assertEqual((q["priority"], q["queue"], q["status"]),
+                         ("urgent", "supervisors", "open"))
+        self.assertIsNone(q["vendor_due_at"])
+        for _ in range(3):
+            self.jobs()
+        self.assertEqual(self.steps(vid), ["lapse", "overdue"])
+        self.assertEqual(self.audits("vendor_request.lapse", vid), 1)
+        self.assertEqual(self.audits("vendor_request.overdue", vid), 1)
+        escalations = s.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'enquiry.escalate'"
+                            " AND object_type = 'enquiry' AND object_id = ?", eid)[0][0]
+        self.assertEqual(escalations, 2)
+        # A late answer is still taken and kept; the lapse stands.
+        r = s.post("/api/v1/vendor-requests/%d/answer" % vid, self.fresh()["vendor"],
+                   {"text": "Apologies, it went out this morning."})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["state"], "answered_late")
+        self.assertEqual(self.steps(vid), ["lapse", "overdue"])
+        self.assertEqual(self.enquiry(eid)["queue"], "supervisors")
+        p = s.cli("audit", "verify")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_cancelled_takes_no_step(self):
+        s = self.s
+        _, vid = self.request(hours=1)
+        r = s.post("/api/v1/vendor-requests/%d/cancel" % vid, self.t["agent"])
+        self.assertEqual(r.status, 200, r)
+        s.advance(self.t["admin"], 30 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(vid), "cancelled")
+        self.assertEqual(self.steps(vid), [])
+
+    def test_grace_hours_configurable(self):
+        """The grace period comes from the configuration (vendor_grace_hours)."""
+        p = subprocess.run([harness.BIN, "sla", "run", "--once", "--db=" + self.s.db,
+                            "--vendor-grace-hours=999999"], capture_output=True, text=True,
+                           cwd=self.s.dir, env=self.s.env, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("vendor_grace_hours", p.stderr)
+
+    def test_sla_command_from_two_processes(self):
+        """`kapsule sla run --once`, twice at the same time over the same due requests."""
+        s = self.s
+        ids = [self.request(hours=1)[1] for _ in range(30)]
+        # The command runs on the real clock: move these requests' deadlines into its past.
+        placeholders = ",".join("?" * len(ids))
+        s.change("UPDATE vendor_requests SET due_at = 1000, next_step_at = 1000 WHERE id IN (%s)"
+                 % placeholders, *ids)
+        argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
+        procs = [subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        for p, (out, err) in zip(procs, outs):
+            self.assertEqual(p.returncode, 0, out + err)
+        reps = [json.loads(out.strip().splitlines()[-1]) for out, _ in outs]
+        # Every request stepped to lapsed (overdue and lapse), each step by one process only.
+        self.assertEqual(sum(r["lapsed"] for r in reps), len(ids), reps)
+        self.assertEqual(sum(r["overdue"] for r in reps), len(ids), reps)
+        for vid in ids:
+            self.assertEqual(self.state(vid), "lapsed")
+            self.assertEqual(self.steps(vid), ["lapse", "overdue"])
+            self.assertEqual(self.audits("vendor_request.lapse", vid), 1)
+        # A third run finds nothing to do.
+        p = subprocess.run(argv, cwd=s.dir, env=s.env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        rep = json.loads(p.stdout.strip().splitlines()[-1])
+        self.assertEqual((rep["overdue"], rep["lapsed"]), (0, 0))
+
+
+if __name__ == "__main__":
+    unittest.main()
