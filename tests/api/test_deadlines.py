@@ -4,9 +4,11 @@ unanswered one becomes overdue and its enquiry is escalated; a late answer is
 still taken; past the grace period it lapses and its enquiry goes to the
 supervisors' queue.  Each step happens once however often the scheduler
 runs, and `kapsule sla run --once` takes the same steps from the command
-line, from two processes at once without doubling any (G5)."""
+line, from two processes at once without doubling any, and killed mid-sweep
+and run again without losing or doubling any (G5)."""
 import json
 import subprocess
+import time
 import unittest
 
 import harness
@@ -196,6 +198,56 @@ class VendorClock(ServerCase, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         rep = json.loads(p.stdout.strip().splitlines()[-1])
         self.assertEqual((rep["overdue"], rep["lapsed"]), (0, 0))
+
+    def test_sla_killed_mid_sweep(self):
+        """The command killed mid-sweep and run again: no step lost, none doubled."""
+        s = self.s
+        _, template = self.request(hours=1)
+        total = 1500
+        before = s.sql("SELECT COALESCE(MAX(id), 0) FROM vendor_requests")[0][0]
+        s.change("INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state,"
+                 " due_at, created_by, created_at, next_step_at)"
+                 " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                 " SELECT r.enquiry_id, r.vendor_id, r.question, r.evidence, 'open', 1000,"
+                 " r.created_by, r.created_at, 1000 FROM n, vendor_requests r WHERE r.id = ?",
+                 total, template)
+        ids = [i for (i,) in s.sql("SELECT id FROM vendor_requests WHERE id > ?", before)]
+        self.assertEqual(len(ids), total)
+        argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
+        p = subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        done = 0
+        for _ in range(2000):  # at most 20 s: until some requests are stepped, not all
+            done = s.sql("SELECT COUNT(*) FROM vendor_request_steps WHERE step = 'lapse'"
+                         " AND vendor_request_id > ?", before)[0][0]
+            if done >= 20 or p.poll() is not None:
+                break
+            time.sleep(0.01)
+        p.kill()
+        p.communicate(timeout=60)
+        done = s.sql("SELECT COUNT(*) FROM vendor_request_steps WHERE step = 'lapse'"
+                     " AND vendor_request_id > ?", before)[0][0]
+        self.assertLess(done, total, "the sweep ended before it could be killed")
+        # A minute later the killed process's claims have lapsed (here: at once).
+        s.change("UPDATE vendor_requests SET claimed_until = 0 WHERE id > ?", before)
+        p = subprocess.run(argv, cwd=s.dir, env=s.env, capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        rep = json.loads(p.stdout.strip().splitlines()[-1])
+        self.assertEqual(rep["lapsed"], total - done)
+        rows = s.sql("SELECT step, COUNT(*), COUNT(DISTINCT vendor_request_id)"
+                     " FROM vendor_request_steps WHERE vendor_request_id > ? GROUP BY step"
+                     " ORDER BY step", before)
+        self.assertEqual([tuple(r) for r in rows], [("lapse", total, total),
+                                                    ("overdue", total, total)])
+        states = s.sql("SELECT state, COUNT(*) FROM vendor_requests WHERE id > ?"
+                       " GROUP BY state", before)
+        self.assertEqual([tuple(r) for r in states], [("lapsed", total)])
+        audits = s.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'vendor_request.lapse'"
+                       " AND object_type = 'vendor_request' AND object_id > ?", before)[0][0]
+        self.assertEqual(audits, total)
+        p = s.cli("audit", "verify")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
 
 if __name__ == "__main__":
