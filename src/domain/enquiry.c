@@ -563,7 +563,9 @@ enum kerr enquiry_close_expired(struct dctx *c, int *closed)
 
 static const char SQL_ESCALATE[] =
     "UPDATE enquiries SET escalated = 1, priority = CASE priority WHEN 'low' THEN 'normal'"
-    " WHEN 'normal' THEN 'high' ELSE 'urgent' END, queue = $2, updated_at = $3 WHERE id = $1"
+    " WHEN 'normal' THEN 'high' ELSE 'urgent' END,"
+    " queue = CASE queue WHEN 'supervisors' THEN queue ELSE $2 END, updated_at = $3"
+    " WHERE id = $1"
     " RETURNING priority";
 
 enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *queue,

@@ -106,8 +106,9 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row);
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience);
 /*
  * Flags the enquiry escalated, raises its priority a step (low, normal,
- * high, urgent) and puts it in queue ("agents" or "supervisors"); why
- * names the cause in the audit log.  For the scheduler.
+ * high, urgent) and puts it in queue ("agents" or "supervisors"; one in
+ * the supervisors' stays there); why names the cause in the audit log.
+ * For the scheduler.
  */
 enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *queue,
 			   const char *why, int64_t vendor_request_id);

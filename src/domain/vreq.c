@@ -251,8 +251,14 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 	else
 		return err_set(c->e, KERR_STATE, "state", "the request is %s; it takes no answer",
 			       state);
-	if ((rc = enquiry_load(c, enquiry_id, &row)) ||
-	    (rc = message_insert(c, &row, "from_vendor", text, id, message_id)) ||
+	if ((rc = enquiry_load(c, enquiry_id, &row)))
+		return rc;
+	/* Only a lapsed request's enquiry can be settled while the request takes an answer. */
+	if (strcmp(row.status, "resolved") == 0 || strcmp(row.status, "closed") == 0)
+		return err_set(c->e, KERR_STATE, "state",
+			       "the request is %s and its enquiry %s; it takes no answer", state,
+			       row.status);
+	if ((rc = message_insert(c, &row, "from_vendor", text, id, message_id)) ||
 	    (rc = contact_vendor_text(c, &row, *message_id, text, &out->findings, &out->n,
 				      &out->violation_id)) ||
 	    (rc = attachment_attach(c, *message_id, files, nfiles)) ||
@@ -288,6 +294,9 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id)
 
 /* ---- the vendor's clock ---- */
 
+const char vreq_sql_unscheduled[] =
+    "UPDATE vendor_requests SET next_step_at = due_at WHERE next_step_at IS NULL"
+    " AND state IN ('open', 'overdue')";
 const char vreq_sql_claim[] =
     "UPDATE vendor_requests SET claimed_until = $1 WHERE id IN (SELECT id FROM vendor_requests"
     " WHERE next_step_at <= $2 AND claimed_until < $2 ORDER BY next_step_at, id LIMIT $3"

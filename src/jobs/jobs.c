@@ -73,6 +73,13 @@ static enum kerr purge_fn(struct dctx *c, struct step *s)
 	return idem_purge(c, &s->x->rep->purged);
 }
 
+/* Pending vendor requests without a next step (a rolling upgrade) given one. */
+static enum kerr unscheduled_fn(struct dctx *c, struct step *s)
+{
+	(void)s;
+	return db_exec(c->db, c->e, vreq_sql_unscheduled, NULL, 0);
+}
+
 /* One vendor request's due steps. */
 static enum kerr clock_fn(struct dctx *c, struct step *s)
 {
@@ -89,6 +96,8 @@ static enum kerr clock_fn(struct dctx *c, struct step *s)
 #define CLAIM_MS    60000
 static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 {
+	struct step unscheduled = {x, unscheduled_fn, 0, {0, 0}};
+	enum kerr first = db_write(pool, run_step, &unscheduled);
 	int64_t ids[CLAIM_BATCH];
 	for (;;) {
 		int64_t now = clock_now_ms();
@@ -97,16 +106,26 @@ static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 					DB_ARGS(now + CLAIM_MS, now, (int64_t)CLAIM_BATCH), ids,
 					CLAIM_BATCH, &n);
 		if (rc)
-			return rc;
+			return first ? first : rc;
 		for (int i = 0; i < n; i++) {
 			struct step k = {x, clock_fn, ids[i], {0, 0}};
-			if ((rc = db_write(pool, run_step, &k)))
-				return rc;
+			if ((rc = db_write(pool, run_step, &k))) {
+				/* The others go on; this one's claim lapses and it is tried again.
+				 */
+				struct logline l;
+				log_begin(&l, LOG_ERROR, "vendor request step failed");
+				log_int(&l, "vendor_request_id", ids[i]);
+				log_str(&l, "error", kerr_name(rc));
+				log_end(&l);
+				if (!first)
+					first = rc;
+				continue;
+			}
 			x->rep->overdue += k.clock.overdue;
 			x->rep->lapsed += k.clock.lapsed;
 		}
 		if (n < CLAIM_BATCH)
-			return KERR_OK;
+			return first;
 	}
 }
 
@@ -115,11 +134,11 @@ enum kerr jobs_run_once(struct db_pool *pool, const struct config *cfg, struct j
 	struct step_ctx x = {cfg, rep, {0}};
 	memset(rep, 0, sizeof(*rep));
 	struct step close = {&x, close_fn, 0, {0, 0}}, purge = {&x, purge_fn, 0, {0, 0}};
-	enum kerr rc = vendor_clock(pool, &x);
+	/* Each step runs whatever the others did; the first error is reported. */
+	enum kerr rc = vendor_clock(pool, &x), closed = db_write(pool, run_step, &close),
+		  purged = db_write(pool, run_step, &purge);
 	if (!rc)
-		rc = db_write(pool, run_step, &close);
-	if (!rc)
-		rc = db_write(pool, run_step, &purge);
+		rc = closed ? closed : purged;
 	if (rc)
 		log_msg(LOG_ERROR, "scheduler step failed", "error", kerr_name(rc));
 	else if (rep->closed || rep->purged || rep->overdue || rep->lapsed) {

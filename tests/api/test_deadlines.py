@@ -63,6 +63,28 @@ class VendorClock(ServerCase, unittest.TestCase):
         return self.s.sql("SELECT COUNT(*) FROM audit_events WHERE action = ? AND object_id = ?"
                           " AND object_type = 'vendor_request'", action, vid)[0][0]
 
+    def copies(self, template, total, due):
+        """total copies of request template, due at `due` (ms), all pending; their ids."""
+        s = self.s
+        before = s.sql("SELECT COALESCE(MAX(id), 0) FROM vendor_requests")[0][0]
+        s.change("INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state,"
+                 " due_at, created_by, created_at, next_step_at)"
+                 " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                 " SELECT r.enquiry_id, r.vendor_id, r.question, r.evidence, 'open', ?,"
+                 " r.created_by, r.created_at, ? FROM n, vendor_requests r WHERE r.id = ?",
+                 total, due, due, template)
+        ids = [i for (i,) in s.sql("SELECT id FROM vendor_requests WHERE id > ?", before)]
+        self.assertEqual(len(ids), total)
+        return ids
+
+    def sla(self, *flags):
+        """`kapsule sla run --once` (on the real clock): its report."""
+        p = subprocess.run([harness.BIN, "sla", "run", "--once", "--db=" + self.s.db, *flags],
+                           cwd=self.s.dir, env=self.s.env, capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
     def enquiry(self, eid):
         r = self.s.get("/api/v1/enquiries/%d" % eid, self.fresh()["agent"])
         self.assertEqual(r.status, 200, r)
@@ -164,39 +186,100 @@ class VendorClock(ServerCase, unittest.TestCase):
 
     def test_grace_hours_configurable(self):
         """The grace period comes from the configuration (vendor_grace_hours)."""
+        _, template = self.request(hours=1)
+        two_hours_ago = int(time.time() * 1000) - 2 * HOUR
+        longer = self.copies(template, 3, two_hours_ago)
+        self.sla("--vendor-grace-hours=3")  # due 2 hours ago, 3 hours' grace: overdue only
+        self.assertEqual([self.state(v) for v in longer], ["overdue"] * 3)
+        shorter = self.copies(template, 3, two_hours_ago)
+        self.sla("--vendor-grace-hours=1")  # 1 hour's grace: lapsed at once
+        self.assertEqual([self.state(v) for v in shorter], ["lapsed"] * 3)
+        # The grace in force when a request became overdue set when it lapses.
+        self.assertEqual([self.state(v) for v in longer], ["overdue"] * 3)
         p = subprocess.run([harness.BIN, "sla", "run", "--once", "--db=" + self.s.db,
                             "--vendor-grace-hours=999999"], capture_output=True, text=True,
                            cwd=self.s.dir, env=self.s.env, timeout=60)
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
         self.assertIn("vendor_grace_hours", p.stderr)
 
+    def test_second_request_keeps_supervisors_queue(self):
+        """A request of the enquiry lapsed; another one going overdue does not take it back."""
+        s = self.s
+        eid, first = self.request(hours=1)
+        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, self.t["agent"],
+                   {"question": "And the invoice?", "due_in_hours": 30})
+        self.assertEqual(r.status, 201, r)
+        second = r.json()["id"]
+        s.advance(self.t["admin"], 25 * HOUR + 1000)
+        self.jobs()
+        self.assertEqual((self.state(first), self.state(second)), ("lapsed", "open"))
+        q = self.enquiry(eid)
+        self.assertEqual((q["queue"], q["status"]), ("supervisors", "awaiting_vendor"))
+        s.advance(self.t["admin"], 6 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(second), "overdue")
+        q = self.enquiry(eid)
+        self.assertEqual((q["queue"], q["priority"]), ("supervisors", "urgent"))
+
+    def test_no_answer_into_a_settled_enquiry(self):
+        """A lapsed request's enquiry may be resolved and closed; then it takes no answer."""
+        s = self.s
+        eid, vid = self.request(hours=1)
+        s.advance(self.t["admin"], 25 * HOUR + 1000)
+        self.jobs()
+        self.assertEqual(self.state(vid), "lapsed")
+        r = s.post("/api/v1/enquiries/%d/status" % eid, self.fresh()["agent"],
+                   {"status": "resolved"})
+        self.assertEqual(r.status, 200, r)
+        count = self.enquiry(eid)["message_count"]
+        r = s.post("/api/v1/vendor-requests/%d/answer" % vid, self.t["vendor"],
+                   {"text": "Posted now."})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("resolved", r.json()["error"]["message"])
+        self.assertEqual(self.state(vid), "lapsed")
+        self.assertEqual(self.enquiry(eid)["message_count"], count)
+
+    def test_unscheduled_requests_get_a_step(self):
+        """A pending request without a next step (made by an older program) is still stepped."""
+        s = self.s
+        _, template = self.request(hours=1)
+        two_days_ago = int(time.time() * 1000) - 48 * HOUR
+        ids = self.copies(template, 2, two_days_ago)
+        s.change("UPDATE vendor_requests SET next_step_at = NULL WHERE id IN (?, ?)", *ids)
+        self.sla()
+        self.assertEqual([self.state(v) for v in ids], ["lapsed", "lapsed"])
+        self.assertEqual([self.steps(v) for v in ids], [["lapse", "overdue"]] * 2)
+
     def test_sla_command_from_two_processes(self):
         """`kapsule sla run --once`, twice at the same time over the same due requests."""
         s = self.s
-        ids = [self.request(hours=1)[1] for _ in range(30)]
-        # The command runs on the real clock: move these requests' deadlines into its past.
-        placeholders = ",".join("?" * len(ids))
-        s.change("UPDATE vendor_requests SET due_at = 1000, next_step_at = 1000 WHERE id IN (%s)"
-                 % placeholders, *ids)
+        _, template = self.request(hours=1)
+        # Due long ago on the command's real clock; more than one claim's batch each.
+        ids = self.copies(template, 1000, 1000)
         argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
         procs = [subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        outs = [p.communicate(timeout=120) for p in procs]
+        outs = [p.communicate(timeout=300) for p in procs]
         for p, (out, err) in zip(procs, outs):
             self.assertEqual(p.returncode, 0, out + err)
         reps = [json.loads(out.strip().splitlines()[-1]) for out, _ in outs]
         # Every request stepped to lapsed (overdue and lapse), each step by one process only.
         self.assertEqual(sum(r["lapsed"] for r in reps), len(ids), reps)
         self.assertEqual(sum(r["overdue"] for r in reps), len(ids), reps)
-        for vid in ids:
-            self.assertEqual(self.state(vid), "lapsed")
-            self.assertEqual(self.steps(vid), ["lapse", "overdue"])
-            self.assertEqual(self.audits("vendor_request.lapse", vid), 1)
+        first = min(ids)
+        rows = s.sql("SELECT step, COUNT(*), COUNT(DISTINCT vendor_request_id)"
+                     " FROM vendor_request_steps WHERE vendor_request_id >= ? GROUP BY step"
+                     " ORDER BY step", first)
+        self.assertEqual([tuple(r) for r in rows], [("lapse", 1000, 1000),
+                                                    ("overdue", 1000, 1000)])
+        audits = s.sql("SELECT action, COUNT(*) FROM audit_events WHERE object_type ="
+                       " 'vendor_request' AND object_id >= ? GROUP BY action ORDER BY action",
+                       first)
+        self.assertEqual([tuple(r) for r in audits], [("vendor_request.lapse", 1000),
+                                                      ("vendor_request.overdue", 1000)])
+        self.assertEqual(set(self.state(v) for v in ids[:20]), {"lapsed"})
         # A third run finds nothing to do.
-        p = subprocess.run(argv, cwd=s.dir, env=s.env, capture_output=True, text=True,
-                           timeout=60)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        rep = json.loads(p.stdout.strip().splitlines()[-1])
+        rep = self.sla()
         self.assertEqual((rep["overdue"], rep["lapsed"]), (0, 0))
 
     def test_sla_killed_mid_sweep(self):
@@ -204,15 +287,7 @@ class VendorClock(ServerCase, unittest.TestCase):
         s = self.s
         _, template = self.request(hours=1)
         total = 1500
-        before = s.sql("SELECT COALESCE(MAX(id), 0) FROM vendor_requests")[0][0]
-        s.change("INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state,"
-                 " due_at, created_by, created_at, next_step_at)"
-                 " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-                 " SELECT r.enquiry_id, r.vendor_id, r.question, r.evidence, 'open', 1000,"
-                 " r.created_by, r.created_at, 1000 FROM n, vendor_requests r WHERE r.id = ?",
-                 total, template)
-        ids = [i for (i,) in s.sql("SELECT id FROM vendor_requests WHERE id > ?", before)]
-        self.assertEqual(len(ids), total)
+        before = max(self.copies(template, total, 1000)) - total
         argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
         p = subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
@@ -235,6 +310,7 @@ class VendorClock(ServerCase, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         rep = json.loads(p.stdout.strip().splitlines()[-1])
         self.assertEqual(rep["lapsed"], total - done)
+        self.assertGreater(done, 0)
         rows = s.sql("SELECT step, COUNT(*), COUNT(DISTINCT vendor_request_id)"
                      " FROM vendor_request_steps WHERE vendor_request_id > ? GROUP BY step"
                      " ORDER BY step", before)

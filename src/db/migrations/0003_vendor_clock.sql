@@ -11,6 +11,11 @@ ALTER TABLE vendor_requests ADD COLUMN next_step_at BIGINT;
 ALTER TABLE vendor_requests ADD COLUMN claimed_until BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX vendor_requests_next_step ON vendor_requests(next_step_at, id);
 UPDATE vendor_requests SET next_step_at = due_at WHERE state IN ('open', 'overdue');
+-- Requests a program from before this migration makes while a newer one
+-- already runs on the same store (a rolling upgrade) have no next step; the
+-- scheduler gives them one, finding them by this index (empty otherwise).
+CREATE INDEX vendor_requests_unscheduled ON vendor_requests(id)
+	WHERE next_step_at IS NULL AND state IN ('open', 'overdue');
 
 -- The steps taken, one row each, never two for the same request and step.
 CREATE TABLE vendor_request_steps (
