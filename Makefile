@@ -39,6 +39,7 @@ bench: build
 	@scripts/deps.sh bench
 	@bench/api.sh
 	@bench/screen.sh
+	@bench/sla.sh
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')

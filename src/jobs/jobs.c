@@ -87,10 +87,35 @@ static enum kerr clock_fn(struct dctx *c, struct step *s)
 	return vreq_clock(c, s->id, &s->clock);
 }
 
+/* A claimed batch of vendor requests stepped in one transaction (one commit for them all). */
+struct batch {
+	struct step_ctx *x;
+	const int64_t *ids;
+	int n;
+	struct vreq_clock_report clock; /* what the batch did, counted once committed */
+};
+
+static enum kerr batch_step(struct db *db, void *arg)
+{
+	struct batch *b = arg;
+	struct arena a;
+	struct dctx c;
+	enum kerr rc = KERR_OK;
+	b->clock = (struct vreq_clock_report){0, 0};
+	for (int i = 0; i < b->n && !rc; i++) {
+		arena_init(&a);
+		prepare(&c, db, b->x, &a);
+		rc = vreq_clock(&c, b->ids[i], &b->clock);
+		arena_free(&a);
+	}
+	return rc;
+}
+
 /*
  * The vendor's clock: requests whose next step is due are claimed (each by
  * one scheduler; a claim lapses after CLAIM_MS, so that the work of one
- * that stopped is taken up), and each is stepped in its own transaction.
+ * that stopped is taken up), and each batch is stepped in one transaction,
+ * or, when that fails, each request in its own.
  */
 #define CLAIM_BATCH 200
 #define CLAIM_MS    60000
@@ -107,7 +132,13 @@ static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 					CLAIM_BATCH, &n);
 		if (rc)
 			return first ? first : rc;
-		for (int i = 0; i < n; i++) {
+		struct batch all = {x, ids, n, {0, 0}};
+		int whole = n && !db_write(pool, batch_step, &all);
+		x->rep->overdue += whole ? all.clock.overdue : 0;
+		x->rep->lapsed += whole ? all.clock.lapsed : 0;
+		/* Unless the batch went through as a whole: one by one, so that one bad request
+		 * stops no other. */
+		for (int i = 0; i < n && !whole; i++) {
 			struct step k = {x, clock_fn, ids[i], {0, 0}};
 			if ((rc = db_write(pool, run_step, &k))) {
 				/* The others go on; this one's claim lapses and it is tried again.

@@ -286,7 +286,7 @@ class VendorClock(ServerCase, unittest.TestCase):
         """The command killed mid-sweep and run again: no step lost, none doubled."""
         s = self.s
         _, template = self.request(hours=1)
-        total = 1500
+        total = 3000
         before = max(self.copies(template, total, 1000)) - total
         argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
         p = subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
