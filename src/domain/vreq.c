@@ -26,8 +26,8 @@ static const char SQL_INSERT[] =
 	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = "                            \
 	"r.vendor_id" ORDER_PARTY_JOIN("e.customer_id")
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
-static const char SQL_LOCK[] =
-    "SELECT enquiry_id, vendor_id, state FROM vendor_requests WHERE id = $1 FOR UPDATE";
+static const char SQL_LOCK[] = "SELECT enquiry_id, vendor_id, state, due_at FROM vendor_requests"
+			       " WHERE id = $1 FOR UPDATE";
 static const char SQL_ANSWER[] =
     "UPDATE vendor_requests SET state = $2, answered_at = $3, answered_by = $4,"
     " answer_message_id = $5, next_step_at = NULL WHERE id = $1";
@@ -211,7 +211,8 @@ enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **o
 }
 
 /* Locks the request and checks the principal may act on it. */
-static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char state[24])
+/* Locks request id for a change: its enquiry, state and (due, when not NULL) due time. */
+static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char state[24], int64_t *due)
 {
 	struct db_stmt *st = db_prep(c->db, SQL_LOCK);
 	if (!st)
@@ -223,6 +224,8 @@ static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char stat
 		*enquiry_id = db_col_i64(st, 0);
 		vendor_id = db_col_i64(st, 1);
 		snprintf(state, 24, "%s", db_col_text(st, 2));
+		if (due)
+			*due = db_col_i64(st, 3);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -241,7 +244,7 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLE_VENDOR);
 	if (rc || (rc = dom_check_text(c, "text", text, ENQUIRY_MAX_BODY, 1)) ||
-	    (rc = lock(c, id, &enquiry_id, state)))
+	    (rc = lock(c, id, &enquiry_id, state, NULL)))
 		return rc;
 	const char *to;
 	if (strcmp(state, "open") == 0)
@@ -277,7 +280,7 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id)
 	char state[24] = "";
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLES_STAFF);
-	if (rc || (rc = lock(c, id, &enquiry_id, state)))
+	if (rc || (rc = lock(c, id, &enquiry_id, state, NULL)))
 		return rc;
 	if (strcmp(state, "open") != 0 && strcmp(state, "overdue") != 0)
 		return err_set(c->e, KERR_STATE, "state",
@@ -294,16 +297,13 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id)
 
 /* ---- the vendor's clock ---- */
 
-const char vreq_sql_unscheduled[] =
-    "UPDATE vendor_requests SET next_step_at = due_at WHERE next_step_at IS NULL"
-    " AND state IN ('open', 'overdue')";
 const char vreq_sql_claim[] =
     "UPDATE vendor_requests SET claimed_until = $1 WHERE id IN (SELECT id FROM vendor_requests"
     " WHERE next_step_at <= $2 AND claimed_until < $2 ORDER BY next_step_at, id LIMIT $3"
     " FOR UPDATE SKIP LOCKED) RETURNING id";
-static const char SQL_CLOCK_LOCK[] =
-    "SELECT enquiry_id, state, due_at, next_step_at FROM vendor_requests WHERE id = $1"
-    " FOR UPDATE";
+static const char SQL_UNSCHEDULED[] =
+    "UPDATE vendor_requests SET next_step_at = due_at WHERE next_step_at IS NULL"
+    " AND state IN ('open', 'overdue')";
 static const char SQL_STEP[] =
     "INSERT INTO vendor_request_steps (vendor_request_id, step, done_at) VALUES ($1, $2, $3)"
     " ON CONFLICT DO NOTHING RETURNING done_at";
@@ -312,78 +312,74 @@ static const char SQL_CLOCK_SET[] =
 static const char SQL_CLOCK_DONE[] = "UPDATE vendor_requests SET state = $2, next_step_at = NULL,"
 				     " claimed_until = 0 WHERE id = $1";
 
+enum kerr vreq_schedule_pending(struct dctx *c)
+{
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	return rc ? rc : db_exec(c->db, c->e, SQL_UNSCHEDULED, NULL, 0);
+}
+
+/* Request id in state, its next step at next (none when negative), its claim let go. */
+static enum kerr set_clock(struct dctx *c, int64_t id, const char *state, int64_t next)
+{
+	return next < 0 ? db_exec(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, state))
+			: db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, next));
+}
+
 /*
- * Records step for request id under its unique key; *fresh is 0 when it was
- * already recorded (its effect is then already done, and is not done again).
+ * Takes step on request id (of enquiry_id, due at due): from state `from`
+ * to `to`, with its next step at next (none when negative), recorded under
+ * its unique key.  Only when the key is new (*fresh) is the effect done:
+ * an audit event, and the enquiry escalated into queue (*row loaded).
  */
-static enum kerr record_step(struct dctx *c, int64_t id, const char *step, int *fresh)
+static enum kerr take_step(struct dctx *c, int64_t id, int64_t enquiry_id, int64_t due,
+			   const char *step, const char *from, const char *to, int64_t next,
+			   const char *queue, struct enquiry_row *row, int *fresh)
 {
 	int64_t at;
 	enum kerr rc = db_one_i64(c->db, c->e, &at, SQL_STEP, DB_ARGS(id, step, c->now));
 	*fresh = rc == KERR_OK;
-	return rc == KERR_NOT_FOUND ? KERR_OK : rc;
+	if ((rc && rc != KERR_NOT_FOUND) || (rc = set_clock(c, id, to, next)) || !*fresh)
+		return rc;
+	char action[48];
+	snprintf(action, sizeof(action), "vendor_request.%s", step);
+	if ((rc = audit_append(
+		 c, action, "vendor_request", id,
+		 json_pack("{s:[s,s],s:I}", "state", from, to, "due_at", (json_int_t)due))) ||
+	    (rc = enquiry_load(c, enquiry_id, row)))
+		return rc;
+	return enquiry_escalate(c, row, queue, action, id);
 }
 
 enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep)
 {
-	enum kerr rc = dom_require(c, ROLE_SYSTEM);
-	if (rc)
-		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_CLOCK_LOCK);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
 	int64_t enquiry_id = 0, due = 0;
 	char state[24] = "";
-	if (r == DB_ROW) {
-		enquiry_id = db_col_i64(st, 0);
-		snprintf(state, sizeof(state), "%s", db_col_text(st, 1));
-		due = db_col_i64(st, 2);
-	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (r != DB_ROW)
-		return KERR_OK; /* gone: nothing to do */
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	if (rc || (rc = lock(c, id, &enquiry_id, state, &due)))
+		return rc == KERR_NOT_FOUND ? KERR_OK : rc; /* gone: nothing to do */
 	int64_t lapse_at = due + c->cfg->vendor_grace_hours * 3600000;
 	struct enquiry_row row;
 	int fresh = 0;
 	if (strcmp(state, "open") == 0 && c->now >= due) {
 		/* Past the deadline: overdue, and the enquiry escalated. */
-		if ((rc = record_step(c, id, "overdue", &fresh)) ||
-		    (rc = db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, "overdue", lapse_at))))
-			return rc;
-		if (fresh &&
-		    ((rc = audit_append(c, "vendor_request.overdue", "vendor_request", id,
-					json_pack("{s:[s,s],s:I}", "state", "open", "overdue",
-						  "due_at", (json_int_t)due))) ||
-		     (rc = enquiry_load(c, enquiry_id, &row)) ||
-		     (rc = enquiry_escalate(c, &row, "agents", "vendor_request.overdue", id))))
+		if ((rc = take_step(c, id, enquiry_id, due, "overdue", "open", "overdue", lapse_at,
+				    "agents", &row, &fresh)))
 			return rc;
 		rep->overdue += fresh;
 		snprintf(state, sizeof(state), "overdue");
 	}
 	if (strcmp(state, "overdue") == 0 && c->now >= lapse_at) {
 		/* Past the grace period too: lapsed, and the enquiry to the supervisors. */
-		if ((rc = record_step(c, id, "lapse", &fresh)) ||
-		    (rc = db_exec(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, "lapsed"))))
-			return rc;
-		if (fresh &&
-		    ((rc = audit_append(c, "vendor_request.lapse", "vendor_request", id,
-					json_pack("{s:[s,s],s:I}", "state", "overdue", "lapsed",
-						  "due_at", (json_int_t)due))) ||
-		     (rc = enquiry_load(c, enquiry_id, &row)) ||
-		     (rc = enquiry_escalate(c, &row, "supervisors", "vendor_request.lapse", id)) ||
-		     (rc = enquiry_sync_requests(c, &row))))
+		if ((rc = take_step(c, id, enquiry_id, due, "lapse", "overdue", "lapsed", -1,
+				    "supervisors", &row, &fresh)) ||
+		    (fresh && (rc = enquiry_sync_requests(c, &row))))
 			return rc;
 		rep->lapsed += fresh;
 		return KERR_OK;
 	}
 	/* Not yet due (a claim taken early, or a deadline moved): the next step's time. */
-	if (strcmp(state, "open") == 0)
-		return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, due));
-	if (strcmp(state, "overdue") == 0)
-		return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, lapse_at));
-	return db_exec(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, state));
+	return set_clock(c, id, state,
+			 strcmp(state, "open") == 0	 ? due
+			 : strcmp(state, "overdue") == 0 ? lapse_at
+							 : -1);
 }

@@ -96,8 +96,9 @@ extern const char vreq_sql_claim[];
 /*
  * Gives a next step to pending requests without one (made by a program from
  * before the clock, during a rolling upgrade); cheap when there are none.
+ * The system principal only.
  */
-extern const char vreq_sql_unscheduled[];
+enum kerr vreq_schedule_pending(struct dctx *c);
 enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep);
 
 #endif

@@ -47,7 +47,8 @@ static void prepare(struct dctx *c, struct db *db, struct step_ctx *x, struct ar
 struct step {
 	struct step_ctx *x;
 	enum kerr (*fn)(struct dctx *c, struct step *s);
-	int64_t id;			/* the vendor request (clock_fn) */
+	const int64_t *ids; /* the vendor requests (clock_fn) */
+	int n;
 	struct vreq_clock_report clock; /* what clock_fn did, counted once committed */
 };
 
@@ -73,41 +74,19 @@ static enum kerr purge_fn(struct dctx *c, struct step *s)
 	return idem_purge(c, &s->x->rep->purged);
 }
 
-/* Pending vendor requests without a next step (a rolling upgrade) given one. */
 static enum kerr unscheduled_fn(struct dctx *c, struct step *s)
 {
 	(void)s;
-	return db_exec(c->db, c->e, vreq_sql_unscheduled, NULL, 0);
+	return vreq_schedule_pending(c);
 }
 
-/* One vendor request's due steps. */
+/* The due steps of the vendor requests s->ids[0..n), in one transaction. */
 static enum kerr clock_fn(struct dctx *c, struct step *s)
 {
-	s->clock = (struct vreq_clock_report){0, 0};
-	return vreq_clock(c, s->id, &s->clock);
-}
-
-/* A claimed batch of vendor requests stepped in one transaction (one commit for them all). */
-struct batch {
-	struct step_ctx *x;
-	const int64_t *ids;
-	int n;
-	struct vreq_clock_report clock; /* what the batch did, counted once committed */
-};
-
-static enum kerr batch_step(struct db *db, void *arg)
-{
-	struct batch *b = arg;
-	struct arena a;
-	struct dctx c;
 	enum kerr rc = KERR_OK;
-	b->clock = (struct vreq_clock_report){0, 0};
-	for (int i = 0; i < b->n && !rc; i++) {
-		arena_init(&a);
-		prepare(&c, db, b->x, &a);
-		rc = vreq_clock(&c, b->ids[i], &b->clock);
-		arena_free(&a);
-	}
+	s->clock = (struct vreq_clock_report){0, 0};
+	for (int i = 0; i < s->n && !rc; i++)
+		rc = vreq_clock(c, s->ids[i], &s->clock);
 	return rc;
 }
 
@@ -121,7 +100,7 @@ static enum kerr batch_step(struct db *db, void *arg)
 #define CLAIM_MS    60000
 static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 {
-	struct step unscheduled = {x, unscheduled_fn, 0, {0, 0}};
+	struct step unscheduled = {x, unscheduled_fn, NULL, 0, {0, 0}};
 	enum kerr first = db_write(pool, run_step, &unscheduled);
 	int64_t ids[CLAIM_BATCH];
 	for (;;) {
@@ -132,14 +111,14 @@ static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 					CLAIM_BATCH, &n);
 		if (rc)
 			return first ? first : rc;
-		struct batch all = {x, ids, n, {0, 0}};
-		int whole = n && !db_write(pool, batch_step, &all);
+		struct step all = {x, clock_fn, ids, n, {0, 0}};
+		int whole = n && !db_write(pool, run_step, &all);
 		x->rep->overdue += whole ? all.clock.overdue : 0;
 		x->rep->lapsed += whole ? all.clock.lapsed : 0;
 		/* Unless the batch went through as a whole: one by one, so that one bad request
 		 * stops no other. */
 		for (int i = 0; i < n && !whole; i++) {
-			struct step k = {x, clock_fn, ids[i], {0, 0}};
+			struct step k = {x, clock_fn, &ids[i], 1, {0, 0}};
 			if ((rc = db_write(pool, run_step, &k))) {
 				/* The others go on; this one's claim lapses and it is tried again.
 				 */
@@ -164,7 +143,8 @@ enum kerr jobs_run_once(struct db_pool *pool, const struct config *cfg, struct j
 {
 	struct step_ctx x = {cfg, rep, {0}};
 	memset(rep, 0, sizeof(*rep));
-	struct step close = {&x, close_fn, 0, {0, 0}}, purge = {&x, purge_fn, 0, {0, 0}};
+	struct step close = {&x, close_fn, NULL, 0, {0, 0}},
+		    purge = {&x, purge_fn, NULL, 0, {0, 0}};
 	/* Each step runs whatever the others did; the first error is reported. */
 	enum kerr rc = vendor_clock(pool, &x), closed = db_write(pool, run_step, &close),
 		  purged = db_write(pool, run_step, &purge);

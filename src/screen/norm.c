@@ -130,6 +130,11 @@ static void note_bytes(struct norm *nm, size_t first)
 static int mark(struct norm *nm, size_t at, int one)
 {
 	uint32_t in = (uint32_t)at | (one ? NORM_ONE : 0);
+	if (!nm->nsegs && nm->segcap && !nm->from) { /* the first run, into room there is */
+		nm->segs[0] = (struct norm_seg){(uint32_t)nm->n, in};
+		nm->nsegs = 1;
+		return 0;
+	}
 	/* Runs cost eight bytes each: past four bytes an output byte, one offset a byte is less. */
 	if (!nm->from && (nm->nsegs + 1) * sizeof(struct norm_seg) > nm->n * 4 + 4096 &&
 	    to_bytes(nm))
@@ -385,12 +390,8 @@ static enum kerr fold_text(const char *src, size_t n, struct norm *out)
 	if ((r = grow(out, n + n / 4)))
 		return fold_failed(r);
 	if (all_ascii_lowered(out->text, src, n)) { /* the common case: one ASCII run */
-		if (out->segcap && !out->nsegs && !out->from) { /* room for its one run */
-			out->segs[0] = (struct norm_seg){0, 0};
-			out->nsegs = 1;
-		} else if ((r = mark(out, 0, 0))) {
+		if ((r = mark(out, 0, 0)))
 			return fold_failed(r);
-		}
 		out->n = n;
 		memset(out->text + n, 0, NORM_PAD + 1);
 		return KERR_OK;

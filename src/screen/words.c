@@ -823,35 +823,34 @@ static unsigned spelled(const struct word *w, size_t count)
  * The classes of the first 64 of the count words, cl[0..64) (zeros past
  * the words), as one mask a class: bit k of first[c] is bit c of cl[k].
  */
+#ifdef __SSE2__
+/* marks() from the first `parts` sixteen-byte parts of cl (a constant where it is called). */
+static inline __attribute__((always_inline)) void marks_of(const uint8_t *cl, int parts,
+							   uint64_t first[6])
+{
+	__m128i x[4];
+#pragma GCC unroll 4
+	for (int k = 0; k < parts; k++)
+		x[k] = _mm_loadu_si128((const __m128i *)(const void *)(cl + 16 * (size_t)k));
+#pragma GCC unroll 6
+	for (int c = 0; c < 6; c++) {
+		/* Bit c of each byte to its top (shifts of 16-bit lanes keep bytes apart there). */
+		uint64_t m = 0;
+#pragma GCC unroll 4
+		for (int k = 0; k < parts; k++)
+			m |= bits(_mm_slli_epi16(x[k], 7 - c)) << (16 * k);
+		first[c] = m;
+	}
+}
+#endif
+
 static void marks(const uint8_t *cl, size_t count, uint64_t first[6])
 {
 #ifdef __SSE2__
-	__m128i x[4];
-	x[0] = _mm_loadu_si128((const __m128i *)(const void *)cl);
-	if (count <= 16) { /* most texts: one part of the four */
-#define MARK1(c) bits(_mm_slli_epi16(x[0], 7 - (c)))
-		first[0] = MARK1(0);
-		first[1] = MARK1(1);
-		first[2] = MARK1(2);
-		first[3] = MARK1(3);
-		first[4] = MARK1(4);
-		first[5] = MARK1(5);
-#undef MARK1
-		return;
-	}
-	for (int k = 1; k < 4; k++)
-		x[k] = _mm_loadu_si128((const __m128i *)(const void *)(cl + 16 * (size_t)k));
-		/* Bit c of each byte to its top (shifts of 16-bit lanes keep bytes apart there). */
-#define MARK(c)                                                                                    \
-	(bits(_mm_slli_epi16(x[0], 7 - (c))) | bits(_mm_slli_epi16(x[1], 7 - (c))) << 16 |         \
-	 bits(_mm_slli_epi16(x[2], 7 - (c))) << 32 | bits(_mm_slli_epi16(x[3], 7 - (c))) << 48)
-	first[0] = MARK(0);
-	first[1] = MARK(1);
-	first[2] = MARK(2);
-	first[3] = MARK(3);
-	first[4] = MARK(4);
-	first[5] = MARK(5);
-#undef MARK
+	if (count <= 16) /* most texts: one part of the four */
+		marks_of(cl, 1, first);
+	else
+		marks_of(cl, 4, first);
 #else
 	(void)count;
 	memset(first, 0, 6 * sizeof(*first));

@@ -120,6 +120,9 @@ class VendorClock(ServerCase, unittest.TestCase):
         self.assertTrue(q["escalated"])
         self.assertEqual((q["priority"], q["queue"], q["status"]),
                          ("high", "agents", "awaiting_vendor"))
+        r = s.get("/api/v1/enquiries/%d" % eid, self.t["customer"])
+        self.assertEqual(r.json()["status"], "open")  # awaiting_vendor shows as open (G1)
+        self.assertNotIn("escalated", r.json())
         # Again and again: the step is taken once.
         for _ in range(3):
             self.jobs()
@@ -156,6 +159,12 @@ class VendorClock(ServerCase, unittest.TestCase):
         self.assertEqual((q["priority"], q["queue"], q["status"]),
                          ("urgent", "supervisors", "open"))
         self.assertIsNone(q["vendor_due_at"])
+        # The customer learns nothing of the vendor's lateness or of the escalation (G1).
+        r = s.get("/api/v1/enquiries/%d" % eid, self.t["customer"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["status"], "open")
+        for key in ("queue", "priority", "escalated", "vendor_due_at"):
+            self.assertNotIn(key, r.json())
         for _ in range(3):
             self.jobs()
         self.assertEqual(self.steps(vid), ["lapse", "overdue"])

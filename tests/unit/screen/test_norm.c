@@ -105,7 +105,8 @@ static void test_shared_places(void **state)
 	}
 }
 
-/* Texts of every length up to three chunks of sixteen: every byte lowered, none lost, none past ASCII missed. */
+/* Texts of every length up to three chunks of sixteen: every byte lowered, none lost, none past
+ * ASCII missed. */
 static void test_every_length(void **state)
 {
 	(void)state;
