@@ -10,6 +10,7 @@
  *   config    print the documented default configuration
  */
 #include <ctype.h>
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "db/db.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
+#include "domain/enquiry.h"
 #include "domain/import.h"
 #include "jobs/jobs.h"
 #include "routes.h"
@@ -251,8 +253,11 @@ static int cmd_sla(struct cmdline *cl)
 		fprintf(stderr, "kapsule sla: the scheduler's steps failed (%s)\n", kerr_name(rc));
 		return 1;
 	}
-	printf("{\"overdue\": %d, \"lapsed\": %d, \"closed\": %d, \"purged_keys\": %lld}\n",
-	       rep.overdue, rep.lapsed, rep.closed, (long long)rep.purged);
+	struct buf b;
+	buf_init(&b, 0);
+	jobs_report_json(&rep, &b);
+	printf("%s\n", buf_cstr(&b));
+	buf_free(&b);
 	return 0;
 }
 
@@ -331,7 +336,22 @@ int main(int argc, char **argv)
 	}
 	crypto_set_pw_cost((unsigned long long)cl.cfg.password_ops,
 			   (size_t)cl.cfg.password_mem_kib * 1024);
+	if (!enquiry_categories_valid(cl.cfg.refund_categories)) {
+		fprintf(stderr, "kapsule: 'refund_categories' must be enquiry categories separated"
+				" by commas, each once (");
+		for (int i = 0; enquiry_categories[i]; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", enquiry_categories[i]);
+		fprintf(stderr, "), not '%s'\n", cl.cfg.refund_categories);
+		free(cl.args);
+		return 2;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		fprintf(stderr, "kapsule: cannot initialise libcurl\n");
+		free(cl.args);
+		return 1;
+	}
 	int rc = fn(&cl);
+	curl_global_cleanup();
 	free(cl.args);
 	return rc;
 }

@@ -54,6 +54,10 @@ const struct route routes[] = {
     {P, "/api/v1/violations/{id}/confirm", h_violation_confirm, BODY_JSON, 1, 0},
     {P, "/api/v1/violations/{id}/dismiss", h_violation_dismiss, BODY_JSON, 1, 0},
     {G, "/api/v1/attachments/{id}", h_attachment, BODY_NONE, 1, 0},
+    {G, "/api/v1/notifications", h_notifications, BODY_NONE, 1, 0},
+    {P, "/api/v1/notifications/read", h_notifications_read, BODY_JSON, 1, 0},
+    {P, "/api/v1/notifications/{id}/read", h_notification_read, BODY_JSON, 1, 0},
+    {G, "/api/v1/refunds", h_refunds, BODY_NONE, 1, 0},
     {P, "/api/v1/_test/clock", h_test_clock, BODY_JSON, 1, 1},
     {P, "/api/v1/_test/jobs", h_test_jobs, BODY_JSON, 1, 1},
 };

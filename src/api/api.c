@@ -308,6 +308,30 @@ int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t
 	return 0;
 }
 
+int api_page_more(int *n, int limit)
+{
+	if (*n <= limit)
+		return 0;
+	*n = limit;
+	return 1;
+}
+
+int api_query_bool_or_reply(struct req *r, const char *name, int *out)
+{
+	const char *v = req_query(r, name);
+	*out = -1;
+	if (!v)
+		return 0;
+	if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "'%s' must be true or false", name);
+		api_error(r, KERR_BAD_VALUE, name, msg);
+		return -1;
+	}
+	*out = strcmp(v, "true") == 0;
+	return 0;
+}
+
 int api_limit_or_reply(struct req *r)
 {
 	int64_t v = 25;

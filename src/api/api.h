@@ -69,6 +69,11 @@ const char *api_cursor_text(struct arena *a, int64_t key, int64_t id);
 /* Optional integer query parameter within [min, max]; replies 400 and returns -1 when bad. */
 int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
 			   int *present);
+/* A list read with limit + 1 rows: 1 when there are more than limit (*n is cut to limit). */
+int api_page_more(int *n, int limit);
+/* Optional true/false query parameter: *out 1, 0, or -1 when absent; replies 400 and returns -1
+ * when bad. */
+int api_query_bool_or_reply(struct req *r, const char *name, int *out);
 
 /*
  * Domain work: runs inside a transaction with c prepared for the request,

@@ -100,16 +100,8 @@ void h_enquiries(struct req *r)
 		return;
 	f->status = req_query(r, "status");
 	f->category = req_query(r, "category");
-	f->escalated = -1;
-	const char *esc = req_query(r, "escalated");
-	if (esc) {
-		if (strcmp(esc, "true") != 0 && strcmp(esc, "false") != 0) {
-			api_error(r, KERR_BAD_VALUE, "escalated",
-				  "'escalated' must be true or false");
-			return;
-		}
-		f->escalated = strcmp(esc, "true") == 0;
-	}
+	if (api_query_bool_or_reply(r, "escalated", &f->escalated))
+		return;
 	const char *assigned = req_query(r, "assignee");
 	if (assigned) {
 		if (strcmp(assigned, "none") == 0)

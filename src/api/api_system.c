@@ -125,12 +125,9 @@ void h_test_jobs(struct req *r)
 		req_fail(r, rc);
 		return;
 	}
-	struct jw w;
-	api_begin(r, 200, &w);
-	jw_obj(&w);
-	jw_kint(&w, "overdue", rep.overdue);
-	jw_kint(&w, "lapsed", rep.lapsed);
-	jw_kint(&w, "closed", rep.closed);
-	jw_kint(&w, "purged_keys", rep.purged);
-	jw_obj_end(&w);
+	struct buf b;
+	buf_init(&b, 0);
+	jobs_report_json(&rep, &b);
+	req_reply(r, 200, "application/json", b.data, b.len);
+	buf_free(&b);
 }

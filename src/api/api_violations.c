@@ -21,9 +21,7 @@ static enum kerr list_work(struct dctx *c, void *arg, struct jw *out)
 	enum kerr rc = violation_list(c, x->state, x->vendor_id, x->after, x->limit + 1, &v, &n);
 	if (rc)
 		return rc;
-	int more = n > x->limit;
-	if (more)
-		n = x->limit;
+	int more = api_page_more(&n, x->limit);
 	render_page_begin(out);
 	for (int i = 0; i < n; i++)
 		render_violation(out, &v[i], dom_view(c));

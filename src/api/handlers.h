@@ -51,5 +51,10 @@ void h_violation(struct req *r);
 void h_violation_confirm(struct req *r);
 void h_violation_dismiss(struct req *r);
 void h_attachment(struct req *r);
+/* api_notify.c */
+void h_notifications(struct req *r);
+void h_notification_read(struct req *r);
+void h_notifications_read(struct req *r);
+void h_refunds(struct req *r);
 
 #endif

@@ -332,3 +332,41 @@ void render_page_end(struct jw *w, const char *next_cursor)
 	jw_kstr(w, "next_cursor", next_cursor);
 	jw_obj_end(w);
 }
+
+void render_notification(struct jw *w, const struct notification *n)
+{
+	jw_obj(w);
+	jw_kint(w, "id", n->id);
+	jw_kstr(w, "kind", n->kind);
+	jw_kstr(w, "subject", n->subject);
+	jw_kstr(w, "body", n->body);
+	jw_kstr(w, "link", n->link);
+	jw_kstr(w, "object_type", n->object_type);
+	jw_kint(w, "object_id", n->object_id);
+	jw_ktime(w, "created_at", n->created_at);
+	jw_ktime(w, "read_at", n->read_at);
+	jw_obj_end(w);
+}
+
+void render_refund(struct jw *w, const struct refund *x, enum view v)
+{
+	jw_obj(w);
+	jw_kint(w, "id", x->id);
+	jw_kint(w, "order_id", x->order_id);
+	jw_kstr(w, "order_number", x->order_number);
+	jw_kint(w, "vendor_id", x->vendor_id);
+	if (v == VIEW_STAFF)
+		jw_kint(w, "enquiry_id", x->enquiry_id);
+	jw_key(w, "vendor_request_id");
+	if (x->vendor_request_id)
+		jw_int(w, x->vendor_request_id);
+	else
+		jw_null(w);
+	jw_kstr(w, "kind", x->kind);
+	jw_kint(w, "amount", x->amount);
+	jw_kstr(w, "currency", x->currency);
+	jw_kstr(w, "charged_to", x->charged_to);
+	jw_kstr(w, "reason", x->reason);
+	jw_ktime(w, "created_at", x->created_at);
+	jw_obj_end(w);
+}

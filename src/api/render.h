@@ -14,8 +14,10 @@
 #include "domain/auth.h"
 #include "domain/enquiry.h"
 #include "domain/message.h"
+#include "domain/notify.h"
 #include "domain/order.h"
 #include "domain/party.h"
+#include "domain/refund.h"
 #include "domain/vreq.h"
 
 void render_order(struct jw *w, const struct order *o);
@@ -41,5 +43,10 @@ void render_audit(struct jw *w, const struct audit_event *e);
 /* A page: {"items": [ ... ], "next_cursor": ...}.  Begin opens the array. */
 void render_page_begin(struct jw *w);
 void render_page_end(struct jw *w, const char *next_cursor);
+
+/* A notification, as its user reads it. */
+void render_notification(struct jw *w, const struct notification *n);
+/* A refund (the enquiry's id for staff only). */
+void render_refund(struct jw *w, const struct refund *x, enum view v);
 
 #endif

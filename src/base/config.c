@@ -21,6 +21,7 @@ enum ctype {
 	C_SIZE,	 /* byte count with optional k, M or G suffix, in [min, max] */
 	C_BOOL,	 /* true/false, yes/no, on/off, 1/0 */
 	C_ADDRS, /* comma-separated IPv4/IPv6 addresses, stored as text */
+	C_LIST,	 /* comma-separated whole numbers in [min, max], a struct config_list */
 };
 
 struct ckey {
@@ -38,6 +39,7 @@ struct ckey {
 #define Z(f) C_SIZE, offsetof(struct config, f), 0
 #define B(f) C_BOOL, offsetof(struct config, f), 0
 #define A(f) C_ADDRS, offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define L(f) C_LIST, offsetof(struct config, f), 0
 #define MiB  (1024LL * 1024)
 
 /* Calls fn on each comma-separated entry of list, trimmed; stops at nonzero. */
@@ -137,6 +139,23 @@ static const struct ckey keys[] = {
      "default deadline of a vendor request"},
     {"vendor_grace_hours", I(vendor_grace_hours), "24", 0, 24LL * 14,
      "hours past its deadline before an unanswered vendor request lapses"},
+    {"vendor_reminder_hours", L(vendor_reminder_hours), "12,2", 1, 24LL * 14,
+     "reminders to the vendor, hours before a request's deadline (comma-separated, at most 4;"
+     " empty: none)"},
+    {"refund_categories", S(refund_categories), "not_received,damaged,wrong_item", 0, 0,
+     "enquiry categories refunded automatically when a vendor request lapses"
+     " (comma-separated; empty: none)"},
+    {"refund_limit", I(refund_limit), "10000", 0, INT64_MAX,
+     "largest order amount refunded automatically, in the currency's minor unit"},
+    {"refund_reply", S(refund_reply),
+     "We are sorry: the shop did not answer in time, so we have refunded {amount} for"
+     " order {order}. It will reach your original payment method within 5 working days.",
+     0, 0,
+     "the customer's reply when an order is refunded automatically ({order} and {amount}"
+     " are filled in)"},
+    {"smtp_url", S(smtp_url), "", 0, 0,
+     "mail relay for e-mail notifications, smtp:// or smtps:// (empty: no e-mail)"},
+    {"mail_from", S(mail_from), "", 0, 0, "sender address of e-mail (empty: support_email)"},
     {"operator_name", S(operator_name), "Kapsule", 0, 0, "marketplace name shown to people"},
     {"operator_domain", S(operator_domain), "kapsule.co.uk", 0, 0, "marketplace domain"},
     {"support_email", S(support_email), "support@kapsule.co.uk", 0, 0,
@@ -197,6 +216,28 @@ static int parse_size(const char *v, int64_t *out)
 	return 0;
 }
 
+/* A C_LIST value: entries sorted largest first; an empty value is an empty list. */
+static int parse_list(const char *v, int64_t min, int64_t max, struct config_list *out)
+{
+	struct config_list l = {0};
+	struct slice rest = slice_from(v), item;
+	while (slice_split(&rest, ',', &item)) {
+		int64_t x;
+		if (l.n == CONFIG_LIST_MAX || parse_i64(slice_trim(item), min, max, &x))
+			return -1;
+		int at = 0;
+		while (at < l.n && l.v[at] > x)
+			at++;
+		if (at < l.n && l.v[at] == x)
+			return -1;
+		memmove(&l.v[at + 1], &l.v[at], (size_t)(l.n - at) * sizeof(l.v[0]));
+		l.v[at] = x;
+		l.n++;
+	}
+	*out = l;
+	return 0;
+}
+
 static int set_key(struct config *c, const struct ckey *k, const char *value, const char *origin,
 		   char *errbuf, size_t errlen)
 {
@@ -237,6 +278,16 @@ static int set_key(struct config *c, const struct ckey *k, const char *value, co
 			return -1;
 		}
 		memcpy(field, &x, sizeof(x));
+		break;
+	case C_LIST:
+		if (parse_list(value, k->min, k->max, (struct config_list *)(void *)field)) {
+			snprintf(errbuf, errlen,
+				 "%s: '%s' must be at most %d different whole numbers from %lld to"
+				 " %lld, separated by commas, not '%s'",
+				 origin, k->name, CONFIG_LIST_MAX, (long long)k->min,
+				 (long long)k->max, value);
+			return -1;
+		}
 		break;
 	case C_BOOL: {
 		int b;

@@ -14,6 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A short list of whole numbers (C_LIST keys). */
+#define CONFIG_LIST_MAX 4
+struct config_list {
+	int n;			    /* entries used */
+	int64_t v[CONFIG_LIST_MAX]; /* largest first, no two equal */
+};
+
 struct config {
 	char listen[64];		 /* address to bind */
 	int64_t port;			 /* TCP port */
@@ -37,18 +44,24 @@ struct config {
 	int64_t reopen_window_days;	 /* days a customer may reopen a resolved enquiry */
 	int64_t vendor_due_hours;	 /* default deadline of a vendor request */
 	int64_t vendor_grace_hours;	 /* past the deadline before a request lapses */
-	char operator_name[64];		 /* marketplace name shown to people */
-	char operator_domain[128];	 /* marketplace domain */
-	char support_email[128];	 /* marketplace support address */
-	char screen_allow[512];		 /* more domains and addresses screening lets through */
-	char public_url[256];		 /* base URL for links */
-	int test_clock;			 /* allow tests to move time forward */
-	char log_level[16];		 /* debug, info, warn or error */
-	int log_requests;		 /* one log line per request */
-	int64_t jobs_interval_ms;	 /* scheduler period; 0 turns it off */
-	int64_t shutdown_grace_seconds;	 /* time in-flight requests get on shutdown */
-	int64_t password_ops;		 /* argon2id passes */
-	int64_t password_mem_kib;	 /* argon2id memory */
+	struct config_list vendor_reminder_hours; /* reminders, hours before the deadline */
+	char refund_categories[256];		  /* categories refunded when a request lapses */
+	int64_t refund_limit;			  /* order amounts refunded automatically at most */
+	char refund_reply[1024];		  /* the customer's reply to an automatic refund */
+	char smtp_url[512];			  /* the mail relay; empty: no e-mail */
+	char mail_from[256];			  /* sender of e-mail; empty: support_email */
+	char operator_name[64];			  /* marketplace name shown to people */
+	char operator_domain[128];		  /* marketplace domain */
+	char support_email[128];		  /* marketplace support address */
+	char screen_allow[512];		/* more domains and addresses screening lets through */
+	char public_url[256];		/* base URL for links */
+	int test_clock;			/* allow tests to move time forward */
+	char log_level[16];		/* debug, info, warn or error */
+	int log_requests;		/* one log line per request */
+	int64_t jobs_interval_ms;	/* scheduler period; 0 turns it off */
+	int64_t shutdown_grace_seconds; /* time in-flight requests get on shutdown */
+	int64_t password_ops;		/* argon2id passes */
+	int64_t password_mem_kib;	/* argon2id memory */
 };
 
 /* Fills c with the defaults. */

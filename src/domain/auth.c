@@ -18,10 +18,10 @@ static const char SQL_USER_INSERT[] =
 static const char SQL_VENDOR_EXISTS[] = "SELECT id FROM vendors WHERE id = $1";
 static const char SQL_USER_LIST[] =
     "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
-    " WHERE id > $1 ORDER BY id LIMIT $2";
+    " WHERE id > $1 AND email <> '' ORDER BY id LIMIT $2";
 static const char SQL_USER_LIST_ROLE[] =
     "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
-    " WHERE role = $1 AND id > $2 ORDER BY id LIMIT $3";
+    " WHERE role = $1 AND id > $2 AND email <> '' ORDER BY id LIMIT $3";
 static const char SQL_SESSION_RESOLVE[] =
     "SELECT u.id, u.role, u.vendor_id, u.name, u.email, c.id, s.id, s.csrf, s.expires_at"
     " FROM sessions s JOIN users u ON u.id = s.user_id"

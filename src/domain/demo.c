@@ -35,7 +35,7 @@ const struct demo_login demo_logins[] = {
     {NULL, NULL, NULL},
 };
 
-static const char SQL_USERS[] = "SELECT COUNT(*) FROM users";
+static const char SQL_USERS[] = "SELECT COUNT(*) FROM users WHERE email <> ''";
 static const char SQL_SET[] = "INSERT INTO settings (key, value) VALUES ($1, $2)"
 			      " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char SQL_GET[] = "SELECT value FROM settings WHERE key = $1";

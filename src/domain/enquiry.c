@@ -73,7 +73,8 @@ static const char SQL_SET_STATUS[] =
     " resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
     " ELSE resolved_at END,"
     " closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END WHERE id = $1";
-static const char SQL_ASSIGNEE_ROLE[] = "SELECT role, name FROM users WHERE id = $1";
+static const char SQL_ASSIGNEE_ROLE[] =
+    "SELECT role, name FROM users WHERE id = $1 AND disabled = 0";
 static const char SQL_ASSIGN[] =
     "UPDATE enquiries SET assignee_id = $2, assignee_name = $3, updated_at = $4 WHERE id = $1";
 static const char SQL_RENAME_SHOP[] =
@@ -477,7 +478,7 @@ enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)
 			return dom_db_err(c);
 		if (!staff)
 			return err_set(c->e, KERR_BAD_VALUE, "assignee_id",
-				       "'assignee_id' must be an agent or admin");
+				       "'assignee_id' must be an enabled agent or admin");
 	}
 	int64_t before = 0;
 	if ((rc = db_one_i64(c->db, c->e, &before, SQL_CURRENT_ASSIGNEE, DB_ARGS(id))) ||
@@ -599,6 +600,44 @@ enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const ch
 	if (dom_is_staff(c) && strcmp(row->status, "open") == 0)
 		return set_status(c, row, "awaiting_customer", "enquiry.status");
 	return KERR_OK;
+}
+
+enum kerr enquiry_resolve(struct dctx *c, struct enquiry_row *row, const char *action)
+{
+	if (strcmp(row->status, "open") != 0 && strcmp(row->status, "awaiting_customer") != 0)
+		return err_set(c->e, KERR_STATE, "status",
+			       "the enquiry is %s; it cannot be resolved", row->status);
+	return set_status(c, row, "resolved", action);
+}
+
+int enquiry_category_listed(const char *list, const char *category)
+{
+	struct slice rest = slice_from(list), item;
+	size_t n = strlen(category);
+	while (slice_split(&rest, ',', &item)) {
+		item = slice_trim(item);
+		if (item.n == n && memcmp(item.p, category, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int enquiry_categories_valid(const char *list)
+{
+	struct slice rest = slice_from(list), item;
+	unsigned seen = 0;
+	while (slice_split(&rest, ',', &item)) {
+		item = slice_trim(item);
+		int found = -1;
+		for (int i = 0; enquiry_categories[i]; i++)
+			if (strlen(enquiry_categories[i]) == item.n &&
+			    memcmp(enquiry_categories[i], item.p, item.n) == 0)
+				found = i;
+		if (found < 0 || (seen & (1u << found)))
+			return 0;
+		seen |= 1u << found;
+	}
+	return 1;
 }
 
 enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row)

@@ -115,6 +115,15 @@ enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *
 /* Recomputes awaiting_vendor/open and the due time from the open vendor requests. */
 enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row);
 /*
+ * Resolves an active enquiry that waits on no vendor request (an automatic
+ * refund's); action names the cause in the audit log.  For the scheduler.
+ */
+enum kerr enquiry_resolve(struct dctx *c, struct enquiry_row *row, const char *action);
+/* 1 when list (comma-separated) names only categories, each once at most; "" is fine. */
+int enquiry_categories_valid(const char *list);
+/* 1 when category is one of list's (comma-separated). */
+int enquiry_category_listed(const char *list, const char *category);
+/*
  * Keep the names the queue shows on each enquiry current: called by the
  * party module when a vendor's shop name or a customer's name changes.
  */

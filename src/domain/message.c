@@ -7,6 +7,7 @@
 
 #include "domain/audit.h"
 #include "domain/contact.h"
+#include "domain/notify.h"
 #include "domain/order.h"
 
 static const char SQL_INSERT[] =
@@ -28,6 +29,8 @@ static const char SQL_ORDER_VENDOR[] =
     "SELECT o.vendor_id," ORDER_PARTY_COLS
     " FROM orders o" ORDER_PARTY_JOIN("o.customer_id") " WHERE o.id = $1";
 
+static const char SQL_ORDER_NUMBER[] = "SELECT order_number FROM enquiries WHERE id = $1";
+
 static const char *const post_audiences[] = {"customer", "internal", NULL};
 
 enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *audience,
@@ -47,6 +50,31 @@ enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *au
 	if (rc)
 		return rc;
 	return enquiry_note_message(c, row, audience);
+}
+
+/*
+ * The program's own user, the author of the replies it writes, made when
+ * first needed: it has no address (no person's can be empty), is disabled
+ * so that nobody signs in as it, and user lists leave it out.
+ */
+static const char SQL_PROGRAM_USER_ADD[] =
+    "INSERT INTO users (email, name, role, disabled, created_at)"
+    " VALUES ('', 'Automatic reply', 'admin', 1, $1) ON CONFLICT (email) DO NOTHING";
+static const char SQL_PROGRAM_USER[] = "SELECT id FROM users WHERE email = ''";
+
+enum kerr message_automatic_reply(struct dctx *c, struct enquiry_row *row, const char *body,
+				  int64_t *id)
+{
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	struct principal program = *c->who;
+	if (rc || (rc = db_exec(c->db, c->e, SQL_PROGRAM_USER_ADD, DB_ARGS(c->now))) ||
+	    (rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER, DB_NONE)))
+		return rc;
+	const struct principal *was = c->who;
+	c->who = &program;
+	rc = message_insert(c, row, "customer", body, 0, id);
+	c->who = was;
+	return rc;
 }
 
 /* Fills in who wrote m as the viewer may see it. */
@@ -85,6 +113,27 @@ static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, 
 	shape_author(c, m, db_col_i64(st, 2), dom_col_str(c, st, 3), dom_col_str(c, st, 4), v);
 }
 
+/* Tells the customer of enquiry *row that the operator replied (never what it said). */
+static enum kerr tell_customer(struct dctx *c, const struct enquiry_row *row)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_ORDER_NUMBER);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(row->id));
+	const char *number = db_step(st) == DB_ROW ? dom_col_str(c, st, 0) : NULL;
+	db_done(st);
+	struct notice n = {
+	    .kind = "enquiry.reply",
+	    .subject = arena_printf(c->a, "A reply about your order %s", number ? number : ""),
+	    .body = arena_printf(c->a, "%s Support replied to your enquiry about order %s.",
+				 c->cfg->operator_name, number ? number : ""),
+	    .link = arena_printf(c->a, "/help/enquiries/%lld", (long long)row->id),
+	    .object_type = "enquiry",
+	    .object_id = row->id,
+	};
+	return notify_customer(c, row->customer_id, &n);
+}
+
 enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
 		       struct message *out, const char **status)
 {
@@ -116,7 +165,8 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 	    (rc = contact_check_reply(c, &row, body)))
 		return rc;
 	int64_t id;
-	if ((rc = message_insert(c, &row, audience, body, 0, &id)))
+	if ((rc = message_insert(c, &row, audience, body, 0, &id)) ||
+	    (dom_is_staff(c) && strcmp(audience, "customer") == 0 && (rc = tell_customer(c, &row))))
 		return rc;
 	if (out) {
 		enum view v = dom_view(c);

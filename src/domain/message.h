@@ -53,6 +53,14 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *audience,
 			 const char *body, int64_t vendor_request_id, int64_t *id);
 
+/*
+ * Stores a reply to the customer written by the program itself (its user
+ * "Automatic reply"; customers see the operator as its author, like any
+ * agent's).  For the scheduler.
+ */
+enum kerr message_automatic_reply(struct dctx *c, struct enquiry_row *row, const char *body,
+				  int64_t *id);
+
 /* The messages of an enquiry the principal has read (enquiry_get), as it may see them. */
 enum kerr message_thread(struct dctx *c, const struct enquiry *q, struct message **out, int *n);
 /*

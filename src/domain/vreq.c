@@ -5,10 +5,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "domain/audit.h"
 #include "domain/enquiry.h"
+#include "domain/notify.h"
+#include "domain/refund.h"
 
 const char *const vreq_evidence_kinds[] = {"invoice", "tracking", "photo", "other", NULL};
 const char *const vreq_states[] = {"open",   "overdue",	  "answered", "answered_late",
@@ -16,7 +19,7 @@ const char *const vreq_states[] = {"open",   "overdue",	  "answered", "answered_
 
 static const char SQL_INSERT[] =
     "INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state, due_at,"
-    " created_by, created_at, next_step_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $5)"
+    " created_by, created_at, next_step_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8)"
     " RETURNING id";
 #define VREQ_COLS                                                                                  \
 	"SELECT r.id, r.enquiry_id, r.vendor_id, e.order_id, r.question, r.evidence, r.state,"     \
@@ -26,14 +29,106 @@ static const char SQL_INSERT[] =
 	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = "                            \
 	"r.vendor_id" ORDER_PARTY_JOIN("e.customer_id")
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
-static const char SQL_LOCK[] = "SELECT enquiry_id, vendor_id, state, due_at FROM vendor_requests"
-			       " WHERE id = $1 FOR UPDATE";
+static const char SQL_LOCK[] =
+    "SELECT enquiry_id, vendor_id, state, due_at, created_at, created_by FROM vendor_requests"
+    " WHERE id = $1 FOR UPDATE";
+static const char SQL_ORDER_NUMBER[] =
+    "SELECT o.number FROM enquiries e JOIN orders o ON o.id = e.order_id WHERE e.id = $1";
+static const char SQL_PENDING_OF[] =
+    "SELECT id FROM vendor_requests WHERE enquiry_id = $1 AND state IN ('open', 'overdue')"
+    " AND id <> $2 ORDER BY id LIMIT 64";
 static const char SQL_ANSWER[] =
     "UPDATE vendor_requests SET state = $2, answered_at = $3, answered_by = $4,"
     " answer_message_id = $5, next_step_at = NULL WHERE id = $1";
 static const char SQL_CANCEL[] =
     "UPDATE vendor_requests SET state = 'cancelled', cancelled_at = $2,"
     " next_step_at = NULL WHERE id = $1";
+
+/* A request locked for a change. */
+struct locked {
+	int64_t enquiry_id, vendor_id, due, created, created_by;
+	char state[24];
+};
+
+/* Locks request id for a change, checking the principal may act on it. */
+static enum kerr lock(struct dctx *c, int64_t id, struct locked *l)
+{
+	memset(l, 0, sizeof(*l));
+	struct db_stmt *st = db_prep(c->db, SQL_LOCK);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		l->enquiry_id = db_col_i64(st, 0);
+		l->vendor_id = db_col_i64(st, 1);
+		snprintf(l->state, sizeof(l->state), "%s", db_col_text(st, 2));
+		l->due = db_col_i64(st, 3);
+		l->created = db_col_i64(st, 4);
+		l->created_by = db_col_i64(st, 5);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (r == DB_DONE || (c->who->role == ROLE_VENDOR && l->vendor_id != c->who->vendor_id))
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such vendor request");
+	return KERR_OK;
+}
+
+/* The order number of enquiry_id, for the texts of notifications. */
+static const char *order_number(struct dctx *c, int64_t enquiry_id)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_ORDER_NUMBER);
+	if (!st)
+		return "";
+	db_bind(st, DB_ARGS(enquiry_id));
+	const char *number = db_step(st) == DB_ROW ? dom_col_str(c, st, 0) : NULL;
+	db_done(st);
+	return number ? number : "";
+}
+
+/* A time as the vendor reads it: "2026-11-27 14:00 UTC". */
+static const char *when_text(struct dctx *c, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char buf[32];
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+	return arena_strdup(c->a, buf);
+}
+
+/* Tells the vendor of request id: kind, with subject and body formats taking the order number. */
+static enum kerr tell_vendor(struct dctx *c, int64_t id, const struct locked *l, const char *kind,
+			     const char *subject, const char *body)
+{
+	struct notice n = {
+	    .kind = kind,
+	    .subject = subject,
+	    .body = body,
+	    .link = arena_printf(c->a, "/vendor/requests/%lld", (long long)id),
+	    .object_type = "vendor_request",
+	    .object_id = id,
+	};
+	return notify_vendor(c, l->vendor_id, &n);
+}
+
+/* When reminder k (0: the earliest) of a request due at due is sent. */
+static int64_t reminder_at(const struct dctx *c, int64_t due, int k)
+{
+	return due - c->cfg->vendor_reminder_hours.v[k] * 3600000;
+}
+
+/* The next step after `after` of an open request made at created: a reminder, or the due time. */
+static int64_t next_open_step(const struct dctx *c, int64_t created, int64_t due, int64_t after)
+{
+	for (int k = 0; k < c->cfg->vendor_reminder_hours.n; k++) {
+		int64_t at = reminder_at(c, due, k);
+		if (at > created && at > after)
+			return at;
+	}
+	return due;
+}
 
 /* Reads a row of VREQ_COLS shaped for the viewer. */
 static void read_vreq(struct dctx *c, struct db_stmt *st, struct vreq *r)
@@ -114,7 +209,8 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 	int64_t mid;
 	if ((rc = db_one_i64(c->db, c->e, id, SQL_INSERT,
 			     DB_ARGS(enquiry_id, row.vendor_id, in->question, evidence, due,
-				     c->who->user_id, c->now))) ||
+				     c->who->user_id, c->now,
+				     next_open_step(c, c->now, due, c->now)))) ||
 	    (rc = audit_append(c, "vendor_request.create", "vendor_request", *id,
 			       json_pack("{s:I,s:I,s:s,s:I,s:[n,s]}", "enquiry_id",
 					 (json_int_t)enquiry_id, "vendor_id",
@@ -123,6 +219,16 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 	    (rc = message_insert(c, &row, "to_vendor", in->question, *id, &mid)) ||
 	    (rc = contact_removed_for_vendor(c, &row, in->question, &out->findings, &out->n,
 					     &out->vendor_sees)))
+		return rc;
+	const char *number = order_number(c, enquiry_id);
+	struct locked l = {.vendor_id = row.vendor_id};
+	if ((rc = tell_vendor(c, *id, &l, "vendor_request.new",
+			      arena_printf(c->a, "New request about order %s: answer by %s", number,
+					   when_text(c, due)),
+			      arena_printf(c->a,
+					   "We need your help with order %s. Please answer our"
+					   " request %lld by %s.",
+					   number, (long long)*id, when_text(c, due)))))
 		return rc;
 	return enquiry_sync_requests(c, &row);
 }
@@ -210,41 +316,16 @@ enum kerr vreq_list(struct dctx *c, const struct vreq_filter *f, struct vreq **o
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
-/* Locks the request and checks the principal may act on it. */
-/* Locks request id for a change: its enquiry, state and (due, when not NULL) due time. */
-static enum kerr lock(struct dctx *c, int64_t id, int64_t *enquiry_id, char state[24], int64_t *due)
-{
-	struct db_stmt *st = db_prep(c->db, SQL_LOCK);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	int64_t vendor_id = 0;
-	if (r == DB_ROW) {
-		*enquiry_id = db_col_i64(st, 0);
-		vendor_id = db_col_i64(st, 1);
-		snprintf(state, 24, "%s", db_col_text(st, 2));
-		if (due)
-			*due = db_col_i64(st, 3);
-	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (r == DB_DONE || (c->who->role == ROLE_VENDOR && vendor_id != c->who->vendor_id))
-		return err_set(c->e, KERR_NOT_FOUND, "id", "no such vendor request");
-	return KERR_OK;
-}
-
 enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct upload *files,
 		      int nfiles, int64_t *message_id, struct vreq_screened *out)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t enquiry_id = 0;
-	char state[24] = "";
+	struct locked l;
+	const char *state = l.state;
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLE_VENDOR);
 	if (rc || (rc = dom_check_text(c, "text", text, ENQUIRY_MAX_BODY, 1)) ||
-	    (rc = lock(c, id, &enquiry_id, state, NULL)))
+	    (rc = lock(c, id, &l)))
 		return rc;
 	const char *to;
 	if (strcmp(state, "open") == 0)
@@ -254,7 +335,7 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 	else
 		return err_set(c->e, KERR_STATE, "state", "the request is %s; it takes no answer",
 			       state);
-	if ((rc = enquiry_load(c, enquiry_id, &row)))
+	if ((rc = enquiry_load(c, l.enquiry_id, &row)))
 		return rc;
 	/* Only a lapsed request's enquiry can be settled while the request takes an answer. */
 	if (strcmp(row.status, "resolved") == 0 || strcmp(row.status, "closed") == 0)
@@ -271,28 +352,76 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 			       json_pack("{s:[s,s],s:I,s:i}", "state", state, to, "message_id",
 					 (json_int_t)*message_id, "files", nfiles))))
 		return rc;
+	/* The agent who asked is told (the vendor's words stay in the desk). */
+	const char *number = order_number(c, l.enquiry_id);
+	struct notice n = {
+	    .kind = "vendor_request.answered",
+	    .subject = arena_printf(c->a, "The shop answered about order %s", number),
+	    .body = arena_printf(c->a, "%s answered vendor request %lld about order %s%s.",
+				 c->who->name, (long long)id, number,
+				 strcmp(to, "answered") == 0 ? "" : ", late"),
+	    .link = arena_printf(c->a, "/desk/enquiries/%lld", (long long)l.enquiry_id),
+	    .object_type = "vendor_request",
+	    .object_id = id,
+	};
+	if ((rc = notify_user(c, l.created_by, &n)))
+		return rc;
 	return enquiry_sync_requests(c, &row);
+}
+
+/* Cancels locked request id (pending); why, when not NULL, is recorded as the reason. */
+static enum kerr cancel_locked(struct dctx *c, int64_t id, const struct locked *l, const char *why)
+{
+	if (strcmp(l->state, "open") != 0 && strcmp(l->state, "overdue") != 0)
+		return err_set(c->e, KERR_STATE, "state",
+			       "the request is %s; only open or overdue "
+			       "requests can be cancelled",
+			       l->state);
+	enum kerr rc = db_exec(c->db, c->e, SQL_CANCEL, DB_ARGS(id, c->now));
+	if (rc)
+		return rc;
+	json_t *summary = json_pack("{s:[s,s]}", "state", l->state, "cancelled");
+	if (why)
+		json_object_set_new(summary, "reason", json_string(why));
+	return audit_append(c, "vendor_request.cancel", "vendor_request", id, summary);
 }
 
 enum kerr vreq_cancel(struct dctx *c, int64_t id)
 {
-	int64_t enquiry_id = 0;
-	char state[24] = "";
+	struct locked l;
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLES_STAFF);
-	if (rc || (rc = lock(c, id, &enquiry_id, state, NULL)))
-		return rc;
-	if (strcmp(state, "open") != 0 && strcmp(state, "overdue") != 0)
-		return err_set(c->e, KERR_STATE, "state",
-			       "the request is %s; only open or overdue "
-			       "requests can be cancelled",
-			       state);
-	if ((rc = db_exec(c->db, c->e, SQL_CANCEL, DB_ARGS(id, c->now))) ||
-	    (rc = audit_append(c, "vendor_request.cancel", "vendor_request", id,
-			       json_pack("{s:[s,s]}", "state", state, "cancelled"))) ||
-	    (rc = enquiry_load(c, enquiry_id, &row)))
+	if (rc || (rc = lock(c, id, &l)) || (rc = cancel_locked(c, id, &l, NULL)) ||
+	    (rc = enquiry_load(c, l.enquiry_id, &row)))
 		return rc;
 	return enquiry_sync_requests(c, &row);
+}
+
+/* Cancels the enquiry's pending requests but `except`; why is the reason recorded. */
+static enum kerr cancel_others(struct dctx *c, int64_t enquiry_id, int64_t except, const char *why)
+{
+	enum kerr rc = KERR_OK;
+	int64_t ids[64];
+	int n = 64;
+	while (n == 64 && !rc) {
+		struct db_stmt *st = db_prep(c->db, SQL_PENDING_OF);
+		if (!st)
+			return dom_db_err(c);
+		db_bind(st, DB_ARGS(enquiry_id, except));
+		int r = DB_DONE;
+		n = 0;
+		while (n < 64 && (r = db_step(st)) == DB_ROW)
+			ids[n++] = db_col_i64(st, 0);
+		db_done(st);
+		if (r == DB_ERROR)
+			return dom_db_err(c);
+		for (int i = 0; i < n && !rc; i++) {
+			struct locked l;
+			if (!(rc = lock(c, ids[i], &l)))
+				rc = cancel_locked(c, ids[i], &l, why);
+		}
+	}
+	return rc;
 }
 
 /* ---- the vendor's clock ---- */
@@ -301,9 +430,10 @@ const char vreq_sql_claim[] =
     "UPDATE vendor_requests SET claimed_until = $1 WHERE id IN (SELECT id FROM vendor_requests"
     " WHERE next_step_at <= $2 AND claimed_until < $2 ORDER BY next_step_at, id LIMIT $3"
     " FOR UPDATE SKIP LOCKED) RETURNING id";
+/* At once (by its creation, or its due time if earlier): the clock works out which step is due. */
 static const char SQL_UNSCHEDULED[] =
-    "UPDATE vendor_requests SET next_step_at = due_at WHERE next_step_at IS NULL"
-    " AND state IN ('open', 'overdue')";
+    "UPDATE vendor_requests SET next_step_at = CASE WHEN created_at < due_at THEN created_at"
+    " ELSE due_at END WHERE next_step_at IS NULL AND state IN ('open', 'overdue')";
 static const char SQL_STEP[] =
     "INSERT INTO vendor_request_steps (vendor_request_id, step, done_at) VALUES ($1, $2, $3)"
     " ON CONFLICT DO NOTHING RETURNING done_at";
@@ -318,6 +448,18 @@ enum kerr vreq_schedule_pending(struct dctx *c)
 	return rc ? rc : db_exec(c->db, c->e, SQL_UNSCHEDULED, NULL, 0);
 }
 
+/* The reminder due now (the latest whose time has come since the request was made), or -1. */
+static int due_reminder(const struct dctx *c, int64_t created, int64_t due)
+{
+	int found = -1;
+	for (int k = 0; k < c->cfg->vendor_reminder_hours.n && c->now < due; k++) {
+		int64_t at = reminder_at(c, due, k);
+		if (at > created && at <= c->now)
+			found = k;
+	}
+	return found;
+}
+
 /* Request id in state, its next step at next (none when negative), its claim let go. */
 static enum kerr set_clock(struct dctx *c, int64_t id, const char *state, int64_t next)
 {
@@ -326,60 +468,142 @@ static enum kerr set_clock(struct dctx *c, int64_t id, const char *state, int64_
 }
 
 /*
- * Takes step on request id (of enquiry_id, due at due): from state `from`
- * to `to`, with its next step at next (none when negative), recorded under
- * its unique key.  Only when the key is new (*fresh) is the effect done:
- * an audit event, and the enquiry escalated into queue (*row loaded).
+ * Records step on request id under its unique key (*fresh when it was not
+ * yet taken: only then is its effect due) and puts the request in state
+ * `to` with its next step at next (none when negative).
  */
-static enum kerr take_step(struct dctx *c, int64_t id, int64_t enquiry_id, int64_t due,
-			   const char *step, const char *from, const char *to, int64_t next,
-			   const char *queue, struct enquiry_row *row, int *fresh)
+static enum kerr step_once(struct dctx *c, int64_t id, const char *step, const char *to,
+			   int64_t next, int *fresh)
 {
 	int64_t at;
 	enum kerr rc = db_one_i64(c->db, c->e, &at, SQL_STEP, DB_ARGS(id, step, c->now));
 	*fresh = rc == KERR_OK;
-	if ((rc && rc != KERR_NOT_FOUND) || (rc = set_clock(c, id, to, next)) || !*fresh)
+	if (rc && rc != KERR_NOT_FOUND)
 		return rc;
-	char action[48];
-	snprintf(action, sizeof(action), "vendor_request.%s", step);
-	if ((rc = audit_append(
-		 c, action, "vendor_request", id,
-		 json_pack("{s:[s,s],s:I}", "state", from, to, "due_at", (json_int_t)due))) ||
-	    (rc = enquiry_load(c, enquiry_id, row)))
+	return set_clock(c, id, to, next);
+}
+
+/* The audit event of a state step of locked request id. */
+static enum kerr step_audit(struct dctx *c, int64_t id, const struct locked *l, const char *step,
+			    const char *to)
+{
+	return audit_append(
+	    c, arena_printf(c->a, "vendor_request.%s", step), "vendor_request", id,
+	    json_pack("{s:[s,s],s:I}", "state", l->state, to, "due_at", (json_int_t)l->due));
+}
+
+/* Reminder k of locked request id, once. */
+static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int k,
+			struct vreq_clock_report *rep)
+{
+	int fresh;
+	char step[24];
+	snprintf(step, sizeof(step), "reminder_%d", k + 1);
+	enum kerr rc =
+	    step_once(c, id, step, "open", next_open_step(c, l->created, l->due, c->now), &fresh);
+	if (rc || !fresh)
 		return rc;
-	return enquiry_escalate(c, row, queue, action, id);
+	rep->reminded++;
+	int64_t hours = c->cfg->vendor_reminder_hours.v[k];
+	const char *number = order_number(c, l->enquiry_id);
+	if ((rc = audit_append(c, "vendor_request.reminder", "vendor_request", id,
+			       json_pack("{s:s,s:I,s:I}", "step", step, "hours_before",
+					 (json_int_t)hours, "due_at", (json_int_t)l->due))))
+		return rc;
+	return tell_vendor(
+	    c, id, l, "vendor_request.reminder",
+	    arena_printf(c->a, "Reminder: answer about order %s by %s", number,
+			 when_text(c, l->due)),
+	    arena_printf(c->a,
+			 "Our request %lld about order %s is due in %lld hour%s, at %s."
+			 " Unanswered requests are marked late, lower your rating and can"
+			 " lead to an automatic refund charged to you.",
+			 (long long)id, number, (long long)hours, hours == 1 ? "" : "s",
+			 when_text(c, l->due)));
+}
+
+/* Past the due time: overdue, the enquiry escalated, the vendor told; once. */
+static enum kerr overdue(struct dctx *c, int64_t id, const struct locked *l, int64_t lapse_at,
+			 struct vreq_clock_report *rep)
+{
+	int fresh;
+	struct enquiry_row row;
+	enum kerr rc = step_once(c, id, "overdue", "overdue", lapse_at, &fresh);
+	if (rc || !fresh)
+		return rc;
+	rep->overdue++;
+	const char *number = order_number(c, l->enquiry_id);
+	if ((rc = step_audit(c, id, l, "overdue", "overdue")) ||
+	    (rc = enquiry_load(c, l->enquiry_id, &row)) ||
+	    (rc = enquiry_escalate(c, &row, "agents", "vendor_request.overdue", id)))
+		return rc;
+	return tell_vendor(
+	    c, id, l, "vendor_request.overdue",
+	    arena_printf(c->a, "Late: our request about order %s", number),
+	    arena_printf(c->a,
+			 "Our request %lld about order %s was due at %s and is late. Please"
+			 " answer it now: unanswered at %s, it lapses.",
+			 (long long)id, number, when_text(c, l->due), when_text(c, lapse_at)));
+}
+
+/*
+ * Past the grace period: lapsed, once.  The order is refunded automatically
+ * where the policy allows (the enquiry's other pending requests cancelled,
+ * the enquiry resolved); otherwise the enquiry goes to the supervisors.
+ */
+static enum kerr lapse(struct dctx *c, int64_t id, const struct locked *l,
+		       struct vreq_clock_report *rep)
+{
+	int fresh, refund = 0;
+	struct enquiry_row row;
+	enum kerr rc = step_once(c, id, "lapse", "lapsed", -1, &fresh);
+	if (rc || !fresh)
+		return rc;
+	rep->lapsed++;
+	if ((rc = step_audit(c, id, l, "lapse", "lapsed")) ||
+	    (rc = enquiry_load(c, l->enquiry_id, &row)) || (rc = refund_eligible(c, &row, &refund)))
+		return rc;
+	if (refund) {
+		if ((rc = cancel_others(c, row.id, id, "the order was refunded")) ||
+		    (rc = enquiry_sync_requests(c, &row)) || (rc = refund_automatic(c, &row, id)))
+			return rc;
+		rep->refunded++;
+	} else if ((rc = enquiry_escalate(c, &row, "supervisors", "vendor_request.lapse", id)) ||
+		   (rc = enquiry_sync_requests(c, &row))) {
+		return rc;
+	}
+	const char *number = order_number(c, l->enquiry_id);
+	return tell_vendor(
+	    c, id, l, "vendor_request.lapsed",
+	    arena_printf(c->a, "Lapsed: our request about order %s", number),
+	    arena_printf(c->a, "Our request %lld about order %s lapsed unanswered. %s",
+			 (long long)id, number,
+			 refund ? "The order was refunded to the customer and charged to you."
+				  " You can still answer, and appeal the charge."
+				: "A supervisor now handles the enquiry. You can still answer."));
 }
 
 enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep)
 {
-	int64_t enquiry_id = 0, due = 0;
-	char state[24] = "";
+	struct locked l;
 	enum kerr rc = dom_require(c, ROLE_SYSTEM);
-	if (rc || (rc = lock(c, id, &enquiry_id, state, &due)))
+	if (rc || (rc = lock(c, id, &l)))
 		return rc == KERR_NOT_FOUND ? KERR_OK : rc; /* gone: nothing to do */
-	int64_t lapse_at = due + c->cfg->vendor_grace_hours * 3600000;
-	struct enquiry_row row;
-	int fresh = 0;
-	if (strcmp(state, "open") == 0 && c->now >= due) {
-		/* Past the deadline: overdue, and the enquiry escalated. */
-		if ((rc = take_step(c, id, enquiry_id, due, "overdue", "open", "overdue", lapse_at,
-				    "agents", &row, &fresh)))
+	int64_t lapse_at = l.due + c->cfg->vendor_grace_hours * 3600000;
+	int open = strcmp(l.state, "open") == 0;
+	int k = open ? due_reminder(c, l.created, l.due) : -1;
+	if (k >= 0)
+		return remind(c, id, &l, k, rep);
+	if (open && c->now >= l.due) {
+		if ((rc = overdue(c, id, &l, lapse_at, rep)))
 			return rc;
-		rep->overdue += fresh;
-		snprintf(state, sizeof(state), "overdue");
+		snprintf(l.state, sizeof(l.state), "overdue");
 	}
-	if (strcmp(state, "overdue") == 0 && c->now >= lapse_at) {
-		/* Past the grace period too: lapsed, and the enquiry to the supervisors. */
-		if ((rc = take_step(c, id, enquiry_id, due, "lapse", "overdue", "lapsed", -1,
-				    "supervisors", &row, &fresh)) ||
-		    (fresh && (rc = enquiry_sync_requests(c, &row))))
-			return rc;
-		rep->lapsed += fresh;
-		return KERR_OK;
-	}
+	if (strcmp(l.state, "overdue") == 0 && c->now >= lapse_at)
+		return lapse(c, id, &l, rep);
 	/* Not yet due (a claim taken early, or a deadline moved): the next step's time. */
-	return set_clock(c, id, state,
-			 strcmp(state, "open") == 0	 ? due
-			 : strcmp(state, "overdue") == 0 ? lapse_at
-							 : -1);
+	return set_clock(c, id, l.state,
+			 strcmp(l.state, "open") == 0 ? next_open_step(c, l.created, l.due, c->now)
+			 : strcmp(l.state, "overdue") == 0 ? lapse_at
+							   : -1);
 }

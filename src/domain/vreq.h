@@ -82,15 +82,21 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id);
 /*
  * The vendor's clock.  vreq_sql_claim (for db_claim: $1 claimed until, $2
  * now, $3 how many) takes requests whose next step is due; vreq_clock()
- * takes the steps due on one, in the caller's write transaction: at the
- * due time the request becomes overdue and its enquiry is escalated
- * (priority up a step); vendor_grace_hours later, unanswered, it lapses and
- * its enquiry goes to the supervisors' queue.  Each step is recorded under
- * a unique key with its effect, so that it happens once however many
- * schedulers run.  The system principal only.
+ * takes the steps due on one, in the caller's write transaction:
+ *   - reminders to the vendor vendor_reminder_hours before the due time
+ *     (those whose time came before the request was made are not sent, and
+ *     of several due at once, after a stop, only the latest is);
+ *   - at the due time the request becomes overdue, its enquiry is
+ *     escalated (priority up a step) and the vendor told;
+ *   - vendor_grace_hours later, unanswered, it lapses: the enquiry's order
+ *     is refunded automatically where the policy allows (refund.h; the
+ *     enquiry's other pending requests are cancelled and it is resolved),
+ *     and otherwise the enquiry goes to the supervisors' queue.
+ * Each step is recorded under a unique key with its effect, so that it
+ * happens once however many schedulers run.  The system principal only.
  */
 struct vreq_clock_report {
-	int overdue, lapsed; /* steps taken */
+	int reminded, overdue, lapsed, refunded; /* steps taken, refunds made */
 };
 extern const char vreq_sql_claim[];
 /*

@@ -3,10 +3,17 @@
  * someone asked.  Each step runs in its own write transaction as the system
  * principal, so a crash leaves every step either done or not started.
  *
- * Steps now: the vendor's clock (vendor requests overdue at their due
- * time, lapsed a grace period later: vreq.h), each request claimed by one
- * scheduler and stepped once however many run; close resolved enquiries
- * whose reopen window has passed; purge expired idempotency keys.
+ * Steps now: the vendor's clock (reminders before a vendor request's due
+ * time, overdue at it, lapsed a grace period later, with an automatic
+ * refund where the policy allows: vreq.h), each request claimed by one
+ * scheduler and stepped once however many run; the mail outbox (notify.h),
+ * each e-mail claimed by one scheduler, sent, and tried again with back-off
+ * when the relay refuses; close resolved enquiries whose reopen window has
+ * passed; purge expired idempotency keys.
+ *
+ * An e-mail is sent at least once: a scheduler stopped between the relay's
+ * "250 OK" and the commit that records it sends it again after its claim
+ * lapses.
  */
 #ifndef KAPSULE_JOBS_JOBS_H
 #define KAPSULE_JOBS_JOBS_H
@@ -15,11 +22,20 @@
 #include "db/db.h"
 
 struct jobs_report {
-	int overdue;	/* vendor requests that became overdue */
-	int lapsed;	/* vendor requests that lapsed */
-	int closed;	/* enquiries closed */
-	int64_t purged; /* idempotency keys deleted */
+	int reminded;	  /* reminders sent to vendors */
+	int overdue;	  /* vendor requests that became overdue */
+	int lapsed;	  /* vendor requests that lapsed */
+	int refunded;	  /* orders refunded automatically */
+	int mailed;	  /* e-mails the relay took */
+	int mail_retries; /* e-mails refused, to be tried again */
+	int mail_failed;  /* e-mails given up on */
+	int closed;	  /* enquiries closed */
+	int64_t purged;	  /* idempotency keys deleted */
 };
+
+/* The report as one line of JSON (no newline), into b. */
+struct buf;
+void jobs_report_json(const struct jobs_report *rep, struct buf *b);
 
 struct jobs;
 

@@ -154,6 +154,14 @@ TABLE = [
     ("GET",    "/api/v1/attachments/{id}",             "own",     401, 404, 200, 200, 200, 403),
     ("GET",    "/api/v1/attachments/{id}",             "other",   401, 404, 404, 200, 200, 403),
     ("GET",    "/api/v1/attachments/{id}",             "missing", 401, 404, 404, 404, 404, 403),
+    # Everyone signed in has notifications of their own; anyone else's are not found.
+    ("GET",    "/api/v1/notifications",                "-",       401, 200, 200, 200, 200, 200),
+    ("POST",   "/api/v1/notifications/read",           "-",       401, 200, 200, 200, 200, 200),
+    ("POST",   "/api/v1/notifications/{id}/read",      "own",     401, 200, 200, 200, 200, 200),
+    ("POST",   "/api/v1/notifications/{id}/read",      "other",   401, 404, 404, 404, 404, 404),
+    ("POST",   "/api/v1/notifications/{id}/read",      "missing", 401, 404, 404, 404, 404, 404),
+    # Refunds: staff and the back end all, a vendor its own, customers none.
+    ("GET",    "/api/v1/refunds",                      "-",       401, 403, 200, 200, 200, 200),
     # Test hooks are for admins only.
     ("POST",   "/api/v1/_test/clock",                  "-",       401, 403, 403, 403, 200, 403),
     ("POST",   "/api/v1/_test/jobs",                   "-",       401, 403, 403, 403, 200, 403),
@@ -235,6 +243,14 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
             cls.fx[side] = {"order": order, "enquiry": enquiry, "vreq": vreq,
                             "attachment": attachment, "violation": cls.new_violation(side)}
         cls.check_sides()
+        # A notification of each signed-in principal's own (Tom's is "other" to all).
+        cls.notes = {}
+        for key in t:
+            s.change("INSERT INTO notifications (user_id, kind, subject, body, link, object_type,"
+                     " object_id, created_at) VALUES (?, 'enquiry.reply', 'A reply', 'A reply.',"
+                     " '/help', 'enquiry', 1, 1)", cls.uid[key])
+            cls.notes[key] = cls.one("SELECT MAX(id) FROM notifications WHERE user_id = ?",
+                                     cls.uid[key])
         # An id larger than any row of any table holds, now or during the test.
         top = 0
         for table in s.tables():
@@ -454,6 +470,12 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
             kw["body"] = {"reason": "Checked against the message."}
         elif route == "/api/v1/attachments/{id}":
             path = path.replace("{id}", str(self.object_id(role, scope, "attachment")))
+        elif route == "/api/v1/notifications/read":
+            kw["body"] = {"up_to": 1}
+        elif route == "/api/v1/notifications/{id}/read":
+            nid = self.missing if scope == "missing" else \
+                self.notes[self.key_of(role) if scope == "own" else "customer2"]
+            path = path.replace("{id}", str(nid))
         elif route == "/api/v1/_test/clock":
             kw["body"] = {"advance_ms": 0}
         elif route == "/api/v1/_test/jobs":
@@ -467,7 +489,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
 
     def test_table_covers_every_route(self):
         declared = declared_routes()
-        self.assertEqual(len(declared), 40, "routes.c parsed: %r" % sorted(declared))
+        self.assertEqual(len(declared), 44, "routes.c parsed: %r" % sorted(declared))
         tabled = {}
         for method, route, scope, *expected in TABLE:
             self.assertEqual(len(expected), len(ROLES), route)

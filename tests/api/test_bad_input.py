@@ -66,6 +66,7 @@ VR_ANSWERED = 2         # Blue Heron, answered
 VR_CANCELLED = 3        # made (and cancelled) by setUpClass on E_OPEN
 VR_WITH_PHONE = 4       # made by setUpClass on E_OPEN, answered with a phone number
 X_OPEN = 1              # the violation that answer opened
+N_VENDOR = 2            # Northwind's sales user told of vendor request 1
 U_ADMIN, U_AGENT, U_AGENT2, U_INTEGRATION, U_VENDOR, U_CUSTOMER = 1, 2, 3, 4, 5, 10
 ORDER_FREE = 9          # Jane's KP-100209: no enquiry yet
 ORDER_OF_TOM = 3        # KP-100203
@@ -88,6 +89,7 @@ def check_demo(s):
     assert s.sql("SELECT number, customer_id FROM orders WHERE id = ?", ORDER_FREE) == \
         [("KP-100209", 1)]
     assert s.sql("SELECT COUNT(*) FROM enquiries WHERE order_id = ?", ORDER_FREE) == [(0,)]
+    assert s.sql("SELECT user_id FROM notifications WHERE id = ?", N_VENDOR) == [(U_VENDOR,)]
 
 
 # ---- the database fingerprint ----
@@ -266,6 +268,9 @@ ROUTES = [
           [("reason", S, 1)], {"reason": "A phone number in the answer."}, ["reason"], ids=True),
     Route("violation_dismiss", "POST", "/api/v1/violations/{id}/dismiss", "agent", "json",
           [("reason", S, 1)], {"reason": "The shop's own order line."}, ["reason"], ids=True),
+    Route("notes_read", "POST", "/api/v1/notifications/read", "vendor", "json",
+          [("up_to", I, 1)], {"up_to": N_VENDOR}),
+    Route("note_read", "POST", "/api/v1/notifications/{id}/read", "vendor", "json", ids=True),
     Route("test_clock", "POST", "/api/v1/_test/clock", "admin", "json",
           [("advance_ms", I, 1)], {"advance_ms": 0}),
     Route("test_jobs", "POST", "/api/v1/_test/jobs", "admin", "json"),
@@ -274,7 +279,7 @@ ROUTE = {r.name: r for r in ROUTES}
 # The id in the path of each route's valid request.
 DEFAULT_ID = {"messages": E_OPEN, "assign": E_OPEN, "status": E_OPEN, "reopen": E_RESOLVED,
               "vreq_create": E_OPEN, "vreq_answer": VR_OPEN, "vreq_cancel": VR_OPEN,
-              "violation_confirm": X_OPEN, "violation_dismiss": X_OPEN}
+              "violation_confirm": X_OPEN, "violation_dismiss": X_OPEN, "note_read": N_VENDOR}
 
 
 class Case:
@@ -1302,7 +1307,8 @@ class ValidBodies(ServerCase, unittest.TestCase):
         # In an order that keeps each step's target in the state it needs.
         steps = ["login", "users", "tokens", "vendors", "customers", "orders", "enquiries",
                  "messages", "assign", "status", "vreq_create", "vreq_answer", "reopen",
-                 "test_clock", "test_jobs", "session_revoke", "logout"]
+                 "note_read", "notes_read", "test_clock", "test_jobs", "session_revoke",
+                 "logout"]
         self.assertEqual(sorted(steps + ["vreq_cancel", "violation_confirm", "violation_dismiss"]),
                          sorted(ROUTE))
         for name in steps:

@@ -6,89 +6,14 @@ supervisors' queue.  Each step happens once however often the scheduler
 runs, and `kapsule sla run --once` takes the same steps from the command
 line, from two processes at once without doubling any, and killed mid-sweep
 and run again without losing or doubling any (G5)."""
-import json
-import subprocess
 import time
 import unittest
 
-import harness
+from clockcase import HOUR, ClockCase
 from harness import ServerCase
 
-HOUR = 3600000
 
-
-class VendorClock(ServerCase, unittest.TestCase):
-    orders = 0
-
-    def fresh(self):
-        """Tokens again (sessions last 12 hours of the moved clock)."""
-        s = self.s
-        self.t = dict(self.t, customer=s.login(harness.CUSTOMER), admin=s.login(harness.ADMIN),
-                      agent=s.login(harness.AGENT), vendor=s.login(harness.VENDOR))
-        return self.t
-
-    def request(self, hours=1):
-        """A new order, its enquiry and a vendor request due in `hours`."""
-        s, t = self.s, self.fresh()
-        VendorClock.orders += 1
-        r = s.post("/api/v1/orders", t["integration"], {
-            "number": "KP-CLOCK-%d" % VendorClock.orders, "customer_ref": "C-1001",
-            "vendor_ref": "V-NORTHWIND",
-            "items": [{"sku": "NW-JUG", "name": "Milk jug", "quantity": 1, "unit_price": 1500}],
-            "amount": 1500, "currency": "GBP"})
-        self.assertEqual(r.status, 201, r)
-        r = s.post("/api/v1/enquiries", t["customer"], {
-            "order_id": r.json()["id"], "category": "not_received", "subject": "Where is it?",
-            "message": "It has not come."})
-        self.assertEqual(r.status, 201, r)
-        eid = r.json()["id"]
-        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, t["agent"],
-                   {"question": "Has it been posted?", "due_in_hours": hours})
-        self.assertEqual(r.status, 201, r)
-        return eid, r.json()["id"]
-
-    def jobs(self):
-        r = self.s.post("/api/v1/_test/jobs", self.fresh()["admin"])
-        self.assertEqual(r.status, 200, r)
-        return r.json()
-
-    def state(self, vid):
-        return self.s.sql("SELECT state FROM vendor_requests WHERE id = ?", vid)[0][0]
-
-    def steps(self, vid):
-        return sorted(step for (step,) in self.s.sql(
-            "SELECT step FROM vendor_request_steps WHERE vendor_request_id = ?", vid))
-
-    def audits(self, action, vid):
-        return self.s.sql("SELECT COUNT(*) FROM audit_events WHERE action = ? AND object_id = ?"
-                          " AND object_type = 'vendor_request'", action, vid)[0][0]
-
-    def copies(self, template, total, due):
-        """total copies of request template, due at `due` (ms), all pending; their ids."""
-        s = self.s
-        before = s.sql("SELECT COALESCE(MAX(id), 0) FROM vendor_requests")[0][0]
-        s.change("INSERT INTO vendor_requests (enquiry_id, vendor_id, question, evidence, state,"
-                 " due_at, created_by, created_at, next_step_at)"
-                 " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-                 " SELECT r.enquiry_id, r.vendor_id, r.question, r.evidence, 'open', ?,"
-                 " r.created_by, r.created_at, ? FROM n, vendor_requests r WHERE r.id = ?",
-                 total, due, due, template)
-        ids = [i for (i,) in s.sql("SELECT id FROM vendor_requests WHERE id > ?", before)]
-        self.assertEqual(len(ids), total)
-        return ids
-
-    def sla(self, *flags):
-        """`kapsule sla run --once` (on the real clock): its report."""
-        p = subprocess.run([harness.BIN, "sla", "run", "--once", "--db=" + self.s.db, *flags],
-                           cwd=self.s.dir, env=self.s.env, capture_output=True, text=True,
-                           timeout=300)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        return json.loads(p.stdout.strip().splitlines()[-1])
-
-    def enquiry(self, eid):
-        r = self.s.get("/api/v1/enquiries/%d" % eid, self.fresh()["agent"])
-        self.assertEqual(r.status, 200, r)
-        return r.json()
+class VendorClock(ServerCase, ClockCase, unittest.TestCase):
 
     def test_answered_in_time_takes_no_step(self):
         s = self.s
@@ -205,11 +130,7 @@ class VendorClock(ServerCase, unittest.TestCase):
         self.assertEqual([self.state(v) for v in shorter], ["lapsed"] * 3)
         # The grace in force when a request became overdue set when it lapses.
         self.assertEqual([self.state(v) for v in longer], ["overdue"] * 3)
-        p = subprocess.run([harness.BIN, "sla", "run", "--once", "--db=" + self.s.db,
-                            "--vendor-grace-hours=999999"], capture_output=True, text=True,
-                           cwd=self.s.dir, env=self.s.env, timeout=60)
-        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
-        self.assertIn("vendor_grace_hours", p.stderr)
+        self.assertIn("vendor_grace_hours", self.sla_refused("--vendor-grace-hours=999999"))
 
     def test_second_request_keeps_supervisors_queue(self):
         """A request of the enquiry lapsed; another one going overdue does not take it back."""
@@ -265,13 +186,7 @@ class VendorClock(ServerCase, unittest.TestCase):
         _, template = self.request(hours=1)
         # Due long ago on the command's real clock; more than one claim's batch each.
         ids = self.copies(template, 1000, 1000)
-        argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
-        procs = [subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        outs = [p.communicate(timeout=300) for p in procs]
-        for p, (out, err) in zip(procs, outs):
-            self.assertEqual(p.returncode, 0, out + err)
-        reps = [json.loads(out.strip().splitlines()[-1]) for out, _ in outs]
+        reps = self.sla_race()
         # Every request stepped to lapsed (overdue and lapse), each step by one process only.
         self.assertEqual(sum(r["lapsed"] for r in reps), len(ids), reps)
         self.assertEqual(sum(r["overdue"] for r in reps), len(ids), reps)
@@ -297,27 +212,13 @@ class VendorClock(ServerCase, unittest.TestCase):
         _, template = self.request(hours=1)
         total = 3000
         before = max(self.copies(template, total, 1000)) - total
-        argv = [harness.BIN, "sla", "run", "--once", "--db=" + s.db]
-        p = subprocess.Popen(argv, cwd=s.dir, env=s.env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-        done = 0
-        for _ in range(2000):  # at most 20 s: until some requests are stepped, not all
-            done = s.sql("SELECT COUNT(*) FROM vendor_request_steps WHERE step = 'lapse'"
-                         " AND vendor_request_id > ?", before)[0][0]
-            if done >= 20 or p.poll() is not None:
-                break
-            time.sleep(0.01)
-        p.kill()
-        p.communicate(timeout=60)
-        done = s.sql("SELECT COUNT(*) FROM vendor_request_steps WHERE step = 'lapse'"
-                     " AND vendor_request_id > ?", before)[0][0]
+        done = self.sla_killed(lambda: s.sql(
+            "SELECT COUNT(*) FROM vendor_request_steps WHERE step = 'lapse'"
+            " AND vendor_request_id > ?", before)[0][0])
         self.assertLess(done, total, "the sweep ended before it could be killed")
         # A minute later the killed process's claims have lapsed (here: at once).
         s.change("UPDATE vendor_requests SET claimed_until = 0 WHERE id > ?", before)
-        p = subprocess.run(argv, cwd=s.dir, env=s.env, capture_output=True, text=True,
-                           timeout=300)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        rep = json.loads(p.stdout.strip().splitlines()[-1])
+        rep = self.sla()
         self.assertEqual(rep["lapsed"], total - done)
         self.assertGreater(done, 0)
         rows = s.sql("SELECT step, COUNT(*), COUNT(DISTINCT vendor_request_id)"

@@ -394,6 +394,49 @@ static void test_strings(void **state)
 	assert_int_equal(strlen(c.listen), 63); /* the old value is kept */
 }
 
+static void test_lists(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value;
+		int ok, n;
+		int64_t v[4];
+	} cases[] = {
+	    {"12,2", 1, 2, {12, 2}},
+	    {"2, 12", 1, 2, {12, 2}}, /* sorted, largest first */
+	    {" 1 ,336,48,5 ", 1, 4, {336, 48, 5, 1}},
+	    {"", 1, 0, {0}},
+	    {"24", 1, 1, {24}},
+	    {"12,12", 0, 0, {0}},
+	    {"0", 0, 0, {0}},
+	    {"337", 0, 0, {0}},
+	    {"1,2,3,4,5", 0, 0, {0}},
+	    {"12,,2", 0, 0, {0}},
+	    {"x", 0, 0, {0}},
+	    {"-2", 0, 0, {0}},
+	    {"1.5", 0, 0, {0}},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config c;
+		config_defaults(&c);
+		char err[256] = "";
+		int rc = config_set(&c, "vendor_reminder_hours", cases[i].value, "here", err,
+				    sizeof(err));
+		if (rc != (cases[i].ok ? 0 : -1))
+			print_error("case %zu: '%s': rc %d, err \"%s\"\n", i, cases[i].value, rc,
+				    err);
+		assert_int_equal(rc, cases[i].ok ? 0 : -1);
+		if (!cases[i].ok) {
+			assert_non_null(strstr(err, "here: 'vendor_reminder_hours' must be"));
+			assert_int_equal(c.vendor_reminder_hours.n, 2); /* the default is kept */
+			continue;
+		}
+		assert_int_equal(c.vendor_reminder_hours.n, cases[i].n);
+		for (int k = 0; k < cases[i].n; k++)
+			assert_int_equal(c.vendor_reminder_hours.v[k], cases[i].v[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_file_errors), cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_env),		cmocka_unit_test(test_flags),
 	    cmocka_unit_test(test_values),	cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_lists),
 	};
 	return cmocka_run_group_tests(tests, clean_env, NULL);
 }

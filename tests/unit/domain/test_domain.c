@@ -25,7 +25,9 @@
 #include "domain/idem.h"
 #include "domain/message.h"
 #include "domain/order.h"
+#include "domain/refund.h"
 #include "domain/vreq.h"
+#include "jobs/mailer.h"
 
 #include "../sqlite_files.h"
 
@@ -529,13 +531,66 @@ static void test_audit_chain(void **state)
 	assert_int_equal(bad, 11);
 }
 
+static void test_refund_policy_texts(void **state)
+{
+	(void)state;
+	assert_true(enquiry_categories_valid(""));
+	assert_true(enquiry_categories_valid("not_received,damaged,wrong_item"));
+	assert_true(enquiry_categories_valid(" other , damaged "));
+	assert_false(enquiry_categories_valid("damaged,damaged"));
+	assert_false(enquiry_categories_valid("damaged,bogus"));
+	assert_false(enquiry_categories_valid("damaged;other"));
+	assert_false(enquiry_categories_valid("damage"));
+	assert_true(enquiry_category_listed("not_received, damaged", "damaged"));
+	assert_false(enquiry_category_listed("not_received,damaged", "damage"));
+	assert_false(enquiry_category_listed("", "damaged"));
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(refund_amount_text(&a, 1500, "GBP"), "15.00 GBP");
+	assert_string_equal(refund_amount_text(&a, 5, "EUR"), "0.05 EUR");
+	assert_string_equal(refund_amount_text(&a, 1500, "JPY"), "1500 JPY");
+	assert_string_equal(refund_amount_text(&a, 12345, "KWD"), "12.345 KWD");
+	assert_string_equal(refund_amount_text(&a, 0, "USD"), "0.00 USD");
+	arena_free(&a);
+}
+
+static void test_mail_format(void **state)
+{
+	(void)state;
+	struct config c;
+	config_defaults(&c);
+	/* 2026-11-26 12:00:00 UTC */
+	char *m = mailer_format(&c, 42, 1795694400000LL, "nadia@example.com",
+				"Reminder: answer about order KP-1", "Hello,\n\nLine two.\n");
+	assert_non_null(strstr(m, "Date: Thu, 26 Nov 2026 12:00:00 +0000\r\n"));
+	assert_non_null(strstr(m, "From: \"Kapsule\" <support@kapsule.co.uk>\r\n"));
+	assert_non_null(strstr(m, "To: <nadia@example.com>\r\n"));
+	assert_non_null(strstr(m, "Subject: Reminder: answer about order KP-1\r\n"));
+	assert_non_null(strstr(m, "Message-ID: <mail-42."));
+	assert_non_null(strstr(m, "@kapsule.co.uk>\r\n"));
+	assert_non_null(strstr(m, "Content-Type: text/plain; charset=UTF-8\r\n"));
+	assert_non_null(strstr(m, "\r\n\r\nHello,\r\n\r\nLine two.\r\n"));
+	assert_null(strstr(m, "two.\n\n")); /* every line end is CRLF */
+	free(m);
+	/* A subject beyond ASCII is encoded (RFC 2047), in words split between characters. */
+	snprintf(c.mail_from, sizeof(c.mail_from), "Kapsule Desk <desk@kapsule.co.uk>");
+	m = mailer_format(&c, 7, 0, "a@example.com",
+			  "Remboursé : commande KP-1 — très bien, merci beaucoup à vous tous", "x");
+	assert_non_null(strstr(m, "Subject: =?UTF-8?B?"));
+	assert_non_null(strstr(m, "?=\r\n =?UTF-8?B?"));
+	assert_non_null(strstr(m, "<desk@kapsule.co.uk>\r\n"));
+	assert_null(strstr(m, "Rembours\xc3\xa9"));
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_status_table),  cmocka_unit_test(test_reopen_window),
-	    cmocka_unit_test(test_close_expired), cmocka_unit_test(test_visibility),
-	    cmocka_unit_test(test_vreq_states),	  cmocka_unit_test(test_message_rules),
-	    cmocka_unit_test(test_idempotency),	  cmocka_unit_test(test_audit_chain),
+	    cmocka_unit_test(test_status_table),	cmocka_unit_test(test_reopen_window),
+	    cmocka_unit_test(test_close_expired),	cmocka_unit_test(test_visibility),
+	    cmocka_unit_test(test_vreq_states),		cmocka_unit_test(test_message_rules),
+	    cmocka_unit_test(test_idempotency),		cmocka_unit_test(test_audit_chain),
+	    cmocka_unit_test(test_refund_policy_texts), cmocka_unit_test(test_mail_format),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

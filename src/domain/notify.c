@@ -1,0 +1,235 @@
+/*
+ * notify.c - notifications and the mail outbox.  See notify.h.
+ */
+#include "domain/notify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+static const char SQL_TO_USER[] = "SELECT id, email FROM users WHERE id = $1 AND disabled = 0";
+static const char SQL_TO_VENDOR[] =
+    "SELECT id, email FROM users WHERE vendor_id = $1 AND role = 'vendor' AND disabled = 0"
+    " ORDER BY id";
+static const char SQL_TO_CUSTOMER[] = "SELECT u.id, u.email FROM customers c JOIN users u"
+				      " ON u.id = c.user_id WHERE c.id = $1 AND u.disabled = 0";
+static const char SQL_INSERT[] =
+    "INSERT INTO notifications (user_id, kind, subject, body, link, object_type, object_id,"
+    " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+static const char SQL_OUTBOX[] =
+    "INSERT INTO mail_outbox (notification_id, to_addr, state, next_attempt_at, created_at)"
+    " VALUES ($1, $2, 'pending', $3, $3)";
+#define NOTE_COLS                                                                                  \
+	"SELECT id, kind, subject, body, link, object_type, object_id, created_at, read_at"        \
+	" FROM notifications"
+static const char SQL_LIST[] =
+    NOTE_COLS " WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+static const char SQL_LIST_UNREAD[] =
+    NOTE_COLS " WHERE user_id = $1 AND id < $2 AND read_at IS NULL ORDER BY id DESC LIMIT $3";
+static const char SQL_UNREAD[] =
+    "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL";
+static const char SQL_UNREAD_UPTO[] = "SELECT COUNT(*) FROM notifications WHERE user_id = $1"
+				      " AND read_at IS NULL AND id <= $2";
+static const char SQL_READ[] =
+    "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2";
+static const char SQL_ONE[] = NOTE_COLS " WHERE id = $1";
+static const char SQL_READ_ALL[] = "UPDATE notifications SET read_at = $3 WHERE user_id = $1"
+				   " AND read_at IS NULL AND id <= $2";
+
+/* Recipients are few (the users of one vendor at most); more than this are not told. */
+#define MAX_RECIPIENTS 64
+
+static enum kerr notify_each(struct dctx *c, const char *sql, int64_t key, const struct notice *n)
+{
+	struct db_stmt *st = db_prep(c->db, sql);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(key));
+	int64_t ids[MAX_RECIPIENTS];
+	const char *emails[MAX_RECIPIENTS];
+	int count = 0, r = DB_DONE;
+	while (count < MAX_RECIPIENTS && (r = db_step(st)) == DB_ROW) {
+		ids[count] = db_col_i64(st, 0);
+		emails[count++] = dom_col_str(c, st, 1);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	for (int i = 0; i < count; i++) {
+		int64_t id;
+		enum kerr rc = db_one_i64(c->db, c->e, &id, SQL_INSERT,
+					  DB_ARGS(ids[i], n->kind, n->subject, n->body, n->link,
+						  n->object_type, n->object_id, c->now));
+		if (rc)
+			return rc;
+		if (c->cfg->smtp_url[0] && emails[i] && emails[i][0] &&
+		    (rc = db_exec(c->db, c->e, SQL_OUTBOX, DB_ARGS(id, emails[i], c->now))))
+			return rc;
+	}
+	return KERR_OK;
+}
+
+enum kerr notify_user(struct dctx *c, int64_t user_id, const struct notice *n)
+{
+	return notify_each(c, SQL_TO_USER, user_id, n);
+}
+
+enum kerr notify_vendor(struct dctx *c, int64_t vendor_id, const struct notice *n)
+{
+	return notify_each(c, SQL_TO_VENDOR, vendor_id, n);
+}
+
+enum kerr notify_customer(struct dctx *c, int64_t customer_id, const struct notice *n)
+{
+	return notify_each(c, SQL_TO_CUSTOMER, customer_id, n);
+}
+
+static void read_note(struct dctx *c, struct db_stmt *st, struct notification *o)
+{
+	o->id = db_col_i64(st, 0);
+	o->kind = dom_col_str(c, st, 1);
+	o->subject = dom_col_str(c, st, 2);
+	o->body = dom_col_str(c, st, 3);
+	o->link = dom_col_str(c, st, 4);
+	o->object_type = dom_col_str(c, st, 5);
+	o->object_id = db_col_i64(st, 6);
+	o->created_at = db_col_i64(st, 7);
+	o->read_at = db_col_i64(st, 8);
+}
+
+/* Anyone signed in as a user has notifications; the program and anonymous callers do not. */
+static enum kerr require_user(struct dctx *c)
+{
+	return dom_require(c, ROLE_CUSTOMER | ROLE_VENDOR | ROLES_STAFF | ROLE_INTEGRATION);
+}
+
+enum kerr notify_list(struct dctx *c, int64_t before, int unread_only, int limit,
+		      struct notification **out, int *n, int64_t *unread)
+{
+	enum kerr rc = require_user(c);
+	if (rc || (rc = db_one_i64(c->db, c->e, unread, SQL_UNREAD, DB_ARGS(c->who->user_id))))
+		return rc;
+	struct db_stmt *st = db_prep(c->db, unread_only ? SQL_LIST_UNREAD : SQL_LIST);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(c->who->user_id, before ? before : INT64_MAX, (int64_t)limit));
+	*out = arena_calloc(c->a, (size_t)limit, sizeof(**out));
+	*n = 0;
+	int r = DB_DONE;
+	while (*n < limit && (r = db_step(st)) == DB_ROW)
+		read_note(c, st, &(*out)[(*n)++]);
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
+static void read_note_row(struct dctx *c, struct db_stmt *st, void *out)
+{
+	read_note(c, st, out);
+}
+
+enum kerr notify_read(struct dctx *c, int64_t id, struct notification *out)
+{
+	int found = 0;
+	enum kerr rc = require_user(c);
+	if (rc || (rc = db_exec(c->db, c->e, SQL_READ, DB_ARGS(id, c->who->user_id, c->now))) ||
+	    (rc = dom_fetch(c, SQL_ONE, id, read_note_row, out, &found)))
+		return rc;
+	if (!found || !out->read_at)
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such notification");
+	return KERR_OK;
+}
+
+enum kerr notify_read_all(struct dctx *c, int64_t up_to, int64_t *count)
+{
+	enum kerr rc = require_user(c);
+	if (rc ||
+	    (rc = db_one_i64(c->db, c->e, count, SQL_UNREAD_UPTO, DB_ARGS(c->who->user_id, up_to))))
+		return rc;
+	return db_exec(c->db, c->e, SQL_READ_ALL, DB_ARGS(c->who->user_id, up_to, c->now));
+}
+
+/* ---- the mail outbox ---- */
+
+const char mail_sql_claim[] =
+    "UPDATE mail_outbox SET claimed_until = $1 WHERE id IN (SELECT id FROM mail_outbox"
+    " WHERE next_attempt_at <= $2 AND claimed_until < $2 ORDER BY next_attempt_at, id"
+    " LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
+static const char SQL_MAIL[] =
+    "SELECT m.to_addr, m.state, n.subject, n.body, n.link, u.name FROM mail_outbox m"
+    " JOIN notifications n ON n.id = m.notification_id JOIN users u ON u.id = n.user_id"
+    " WHERE m.id = $1";
+static const char SQL_MAIL_LOCK[] =
+    "SELECT state, attempts FROM mail_outbox WHERE id = $1 FOR UPDATE";
+static const char SQL_MAIL_SENT[] =
+    "UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2,"
+    " next_attempt_at = NULL, claimed_until = 0, last_error = '' WHERE id = $1";
+static const char SQL_MAIL_RETRY[] =
+    "UPDATE mail_outbox SET state = $2, attempts = attempts + 1, next_attempt_at = $3,"
+    " claimed_until = 0, last_error = $4 WHERE id = $1";
+
+enum kerr mail_load(struct dctx *c, int64_t id, struct mail *out)
+{
+	memset(out, 0, sizeof(*out));
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_MAIL);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		out->id = id;
+		out->to = dom_col_str(c, st, 0);
+		out->pending = strcmp(db_col_text(st, 1), "pending") == 0;
+		out->subject =
+		    arena_printf(c->a, "[%s] %s", c->cfg->operator_name, db_col_text(st, 2));
+		out->text =
+		    arena_printf(c->a,
+				 "Hello %s,\n\n%s\n\nOpen it in %s Front Desk:\n%s%s\n\n-- \n"
+				 "This message was sent by %s Front Desk. Please answer there;"
+				 " replies to this address are not read.\n",
+				 db_col_text(st, 5), db_col_text(st, 3), c->cfg->operator_name,
+				 c->cfg->public_url, db_col_text(st, 4), c->cfg->operator_name);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	return r == DB_ROW ? KERR_OK : err_set(c->e, KERR_NOT_FOUND, "id", "no such e-mail");
+}
+
+/* The wait after the n-th failed try (n >= 1): 1, 2, 4, ... 32 minutes, then an hour. */
+static int64_t backoff_ms(int64_t n)
+{
+	return (n >= 7 ? 60 : (int64_t)1 << (n - 1)) * 60000;
+}
+
+enum kerr mail_result(struct dctx *c, int64_t id, int sent, const char *error, int *failed)
+{
+	*failed = 0;
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_MAIL_LOCK);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st);
+	int pending = r == DB_ROW && strcmp(db_col_text(st, 0), "pending") == 0;
+	int64_t attempts = r == DB_ROW ? db_col_i64(st, 1) + 1 : 0;
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	if (!pending)
+		return KERR_OK; /* settled by another scheduler meanwhile */
+	if (sent)
+		return db_exec(c->db, c->e, SQL_MAIL_SENT, DB_ARGS(id, c->now));
+	*failed = attempts >= MAIL_MAX_ATTEMPTS;
+	char why[256];
+	snprintf(why, sizeof(why), "%s", error ? error : "");
+	return db_exec(c->db, c->e, SQL_MAIL_RETRY,
+		       DB_ARGS(id, *failed ? "failed" : "pending",
+			       *failed ? db_optid(0) : db_arg_int(c->now + backoff_ms(attempts)),
+			       why));
+}
