@@ -345,6 +345,23 @@ int main(int argc, char **argv)
 		free(cl.args);
 		return 2;
 	}
+	const struct config *k = &cl.cfg;
+	if (k->standing_warning > k->standing_restricted ||
+	    k->standing_restricted > k->standing_suspended) {
+		fprintf(stderr,
+			"kapsule: 'standing_warning' (%lld), 'standing_restricted' (%lld) and"
+			" 'standing_suspended' (%lld) must not decrease\n",
+			(long long)k->standing_warning, (long long)k->standing_restricted,
+			(long long)k->standing_suspended);
+		free(cl.args);
+		return 2;
+	}
+	if (k->webhook_url[0] && strlen(k->webhook_secret) < 16) {
+		fprintf(stderr, "kapsule: 'webhook_secret' must be at least 16 characters when"
+				" 'webhook_url' is set\n");
+		free(cl.args);
+		return 2;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		fprintf(stderr, "kapsule: cannot initialise libcurl\n");
 		free(cl.args);

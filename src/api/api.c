@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/utf8.h"
+#include "domain/attachment.h"
 #include "domain/idem.h"
+#include "http/multipart.h"
 
 void api_begin(struct req *r, int status, struct jw *w)
 {
@@ -306,6 +309,95 @@ int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t
 		return -1;
 	}
 	return 0;
+}
+
+static const struct field text_fields[] = {
+    {"text", F_STR, 1},
+    {NULL, 0, 0},
+};
+
+/* Reads text and files from a multipart body; replies on error. */
+static int text_files_multipart(struct req *r, const char **text, struct upload **files,
+				int *nfiles)
+{
+	struct mp_part *parts;
+	int n;
+	enum kerr rc = multipart_parse(req_header(r, "Content-Type"), r->body.data, r->body.len,
+				       &r->a, MP_MAX_PARTS, &parts, &n, &r->err);
+	if (rc) {
+		req_fail(r, rc);
+		return -1;
+	}
+	*files = arena_calloc(&r->a, (size_t)n + 1, sizeof(**files));
+	for (int i = 0; i < n; i++) {
+		struct mp_part *p = &parts[i];
+		if (strcmp(p->name, "text") == 0 && !p->filename) {
+			if (*text) {
+				api_error(r, KERR_BAD_VALUE, "text", "'text' is given twice");
+				return -1;
+			}
+			if (memchr(p->data, '\0', p->len)) {
+				api_error(r, KERR_BAD_UTF8, "text",
+					  "'text' must be UTF-8 text without control characters");
+				return -1;
+			}
+			*text = arena_strndup(&r->a, p->data, p->len);
+		} else if (strcmp(p->name, "text") == 0) {
+			api_error(r, KERR_BAD_VALUE, "text", "'text' is a plain field, not a file");
+			return -1;
+		} else if (strcmp(p->name, "files") == 0 || strcmp(p->name, "file") == 0) {
+			(*files)[(*nfiles)++] = (struct upload){p->filename, p->data, p->len};
+		} else {
+			char msg[200];
+			snprintf(msg, sizeof(msg), "'%.100s' is not a field of this request",
+				 p->name);
+			api_error(r, KERR_UNKNOWN_FIELD, p->name, msg);
+			return -1;
+		}
+	}
+	if (!*text) {
+		api_error(r, KERR_MISSING_FIELD, "text", "'text' is required");
+		return -1;
+	}
+	return 0;
+}
+
+int api_text_files_or_reply(struct req *r, const char **text, struct upload **files, int *nfiles)
+{
+	*text = NULL;
+	*files = NULL;
+	*nfiles = 0;
+	const char *ct = req_header(r, "Content-Type");
+	if (r->body.len && ct && strncasecmp(ct, "multipart/", 10) == 0)
+		return text_files_multipart(r, text, files, nfiles);
+	json_t *in = api_body_or_reply(r, text_fields);
+	if (!in)
+		return -1;
+	*text = api_str(in, "text");
+	return 0;
+}
+
+struct decide_arg {
+	int64_t id;
+	const char *decision;
+	json_t *in;
+	api_decide_fn decide;
+	api_work show;
+};
+
+static enum kerr decide_work(struct dctx *c, void *arg, struct jw *out)
+{
+	struct decide_arg *x = arg;
+	enum kerr rc = x->decide(c, x->id, x->decision, api_str(x->in, "reason"));
+	return rc ? rc : x->show(c, &x->id, out);
+}
+
+void api_decide(struct req *r, const struct field *fields, const char *decision,
+		api_decide_fn decide, api_work show)
+{
+	struct decide_arg x = {api_id_or_reply(r, 0), decision, NULL, decide, show};
+	if (x.id && (x.in = api_body_or_reply(r, fields)))
+		api_write(r, decide_work, api_keep(r, &x, sizeof(x)), 200);
 }
 
 int api_page_more(int *n, int limit)

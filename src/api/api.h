@@ -69,6 +69,13 @@ const char *api_cursor_text(struct arena *a, int64_t key, int64_t id);
 /* Optional integer query parameter within [min, max]; replies 400 and returns -1 when bad. */
 int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
 			   int *present);
+/*
+ * A body of text and files: multipart/form-data with a "text" field and
+ * "files" (or "file") parts, or JSON {"text": ...} without files.  Replies
+ * 4xx and returns -1 when bad.
+ */
+struct upload;
+int api_text_files_or_reply(struct req *r, const char **text, struct upload **files, int *nfiles);
 /* A list read with limit + 1 rows: 1 when there are more than limit (*n is cut to limit). */
 int api_page_more(int *n, int limit);
 /* Optional true/false query parameter: *out 1, 0, or -1 when absent; replies 400 and returns -1
@@ -103,5 +110,15 @@ void api_write_then(struct req *r, api_work work, void *arg, int status,
 		    void (*then)(struct req *r));
 /* A copy of p[0..n) in the request's arena, for api_write's arg. */
 void *api_keep(struct req *r, const void *p, size_t n);
+
+/*
+ * A decision on the object in the path: the body (fields, with "reason")
+ * is read, decide(c, id, decision, reason) runs in a write transaction and
+ * show(c, &id, out) renders the object after it.
+ */
+typedef enum kerr (*api_decide_fn)(struct dctx *c, int64_t id, const char *decision,
+				   const char *reason);
+void api_decide(struct req *r, const struct field *fields, const char *decision,
+		api_decide_fn decide, api_work show);
 
 #endif

@@ -58,39 +58,17 @@ void h_violation(struct req *r)
 		api_read(r, get_work, &id);
 }
 
-struct decide_arg {
-	int64_t id;
-	const char *decision;
-	json_t *in;
-};
-
-static enum kerr decide_work(struct dctx *c, void *arg, struct jw *out)
-{
-	struct decide_arg *x = arg;
-	enum kerr rc = violation_decide(c, x->id, x->decision, api_str(x->in, "reason"));
-	return rc ? rc : get_work(c, &x->id, out);
-}
-
 static const struct field decide_fields[] = {
     {"reason", F_STR, 1},
     {NULL, 0, 0},
 };
 
-/* Runs the decision on the violation in the path, with the body in fields. */
-static void act(struct req *r, const struct field *fields, const char *decision)
-{
-	struct decide_arg x = {api_id_or_reply(r, 0), decision, NULL};
-	if (!x.id || !(x.in = api_body_or_reply(r, fields)))
-		return;
-	api_write(r, decide_work, api_keep(r, &x, sizeof(x)), 200);
-}
-
 void h_violation_confirm(struct req *r)
 {
-	act(r, decide_fields, "confirm");
+	api_decide(r, decide_fields, "confirm", violation_decide, get_work);
 }
 
 void h_violation_dismiss(struct req *r)
 {
-	act(r, decide_fields, "dismiss");
+	api_decide(r, decide_fields, "dismiss", violation_decide, get_work);
 }

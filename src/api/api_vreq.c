@@ -4,14 +4,12 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/api.h"
 #include "api/handlers.h"
 #include "api/render.h"
 #include "domain/attachment.h"
 #include "domain/vreq.h"
-#include "http/multipart.h"
 
 struct list_arg {
 	struct vreq_filter f;
@@ -87,73 +85,11 @@ static enum kerr answer_work(struct dctx *c, void *arg, struct jw *out)
 	return KERR_OK;
 }
 
-static const struct field answer_fields[] = {
-    {"text", F_STR, 1},
-    {NULL, 0, 0},
-};
-
-/* Reads text and files from a multipart body; replies on error. */
-static int answer_multipart_or_reply(struct req *r, struct answer_arg *x)
-{
-	struct mp_part *parts;
-	int n;
-	enum kerr rc = multipart_parse(req_header(r, "Content-Type"), r->body.data, r->body.len,
-				       &r->a, MP_MAX_PARTS, &parts, &n, &r->err);
-	if (rc) {
-		req_fail(r, rc);
-		return -1;
-	}
-	x->files = arena_calloc(&r->a, (size_t)n + 1, sizeof(*x->files));
-	for (int i = 0; i < n; i++) {
-		struct mp_part *p = &parts[i];
-		if (strcmp(p->name, "text") == 0 && !p->filename) {
-			if (x->text) {
-				api_error(r, KERR_BAD_VALUE, "text", "'text' is given twice");
-				return -1;
-			}
-			if (memchr(p->data, '\0', p->len)) {
-				api_error(r, KERR_BAD_UTF8, "text",
-					  "'text' must be UTF-8 text without control characters");
-				return -1;
-			}
-			x->text = arena_strndup(&r->a, p->data, p->len);
-		} else if (strcmp(p->name, "text") == 0) {
-			api_error(r, KERR_BAD_VALUE, "text", "'text' is a plain field, not a file");
-			return -1;
-		} else if (strcmp(p->name, "files") == 0 || strcmp(p->name, "file") == 0) {
-			x->files[x->nfiles++] = (struct upload){p->filename, p->data, p->len};
-		} else {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "'%.100s' is not a field of this request",
-				 p->name);
-			api_error(r, KERR_UNKNOWN_FIELD, p->name, msg);
-			return -1;
-		}
-	}
-	if (!x->text) {
-		api_error(r, KERR_MISSING_FIELD, "text", "'text' is required");
-		return -1;
-	}
-	return 0;
-}
-
 void h_vreq_answer(struct req *r)
 {
 	struct answer_arg x = {api_id_or_reply(r, 0), NULL, NULL, 0};
-	if (!x.id)
-		return;
-	const char *ct = req_header(r, "Content-Type");
-	if (r->body.len && ct && strncasecmp(ct, "multipart/", 10) == 0) {
-		if (answer_multipart_or_reply(r, &x))
-			return;
+	if (x.id && !api_text_files_or_reply(r, &x.text, &x.files, &x.nfiles))
 		api_write(r, answer_work, api_keep(r, &x, sizeof(x)), 200);
-		return;
-	}
-	json_t *in = api_body_or_reply(r, answer_fields);
-	if (!in)
-		return;
-	x.text = api_str(in, "text");
-	api_write(r, answer_work, api_keep(r, &x, sizeof(x)), 200);
 }
 
 static enum kerr cancel_work(struct dctx *c, void *arg, struct jw *out)

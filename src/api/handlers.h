@@ -56,5 +56,15 @@ void h_notifications(struct req *r);
 void h_notification_read(struct req *r);
 void h_notifications_read(struct req *r);
 void h_refunds(struct req *r);
+/* api_standing.c */
+void h_vendor_rating(struct req *r);
+void h_vendor_standing(struct req *r);
+void h_appeals(struct req *r);
+void h_appeal(struct req *r);
+void h_vreq_appeal(struct req *r);
+void h_refund_appeal(struct req *r);
+void h_violation_appeal(struct req *r);
+void h_appeal_uphold(struct req *r);
+void h_appeal_reverse(struct req *r);
 
 #endif

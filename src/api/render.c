@@ -370,3 +370,117 @@ void render_refund(struct jw *w, const struct refund *x, enum view v)
 	jw_ktime(w, "created_at", x->created_at);
 	jw_obj_end(w);
 }
+
+void render_rating(struct jw *w, const struct rating *x)
+{
+	jw_obj(w);
+	jw_kint(w, "vendor_id", x->vendor_id);
+	jw_kint(w, "score", x->score);
+	jw_kint(w, "window_days", x->window_days);
+	jw_kint(w, "requests", x->requests);
+	jw_kint(w, "on_time", x->on_time);
+	jw_kint(w, "late", x->late);
+	jw_kint(w, "lapses", x->lapses);
+	jw_kint(w, "refunds", x->refunds);
+	jw_kint(w, "violations", x->violations);
+	jw_kint(w, "answered", x->answered);
+	jw_key(w, "median_response_ms");
+	x->answered ? jw_int(w, x->median_ms) : jw_null(w);
+	jw_key(w, "p90_response_ms");
+	x->answered ? jw_int(w, x->p90_ms) : jw_null(w);
+	jw_kint(w, "pending", x->pending);
+	jw_key(w, "advice");
+	jw_arr(w);
+	for (int i = 0; i < x->nadvice; i++)
+		jw_str(w, x->advice[i]);
+	jw_arr_end(w);
+	jw_key(w, "history");
+	jw_arr(w);
+	for (int i = 0; i < x->nhistory; i++) {
+		const struct rating_day *d = &x->history[i];
+		jw_obj(w);
+		jw_ktime(w, "day", d->day * 86400000);
+		jw_kint(w, "score", d->score);
+		jw_kint(w, "requests", d->requests);
+		jw_kint(w, "on_time", d->on_time);
+		jw_kint(w, "lapses", d->lapses);
+		jw_kint(w, "refunds", d->refunds);
+		jw_kint(w, "violations", d->violations);
+		jw_key(w, "median_response_ms");
+		d->median_ms ? jw_int(w, d->median_ms) : jw_null(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void render_standing(struct jw *w, const struct standing *x)
+{
+	jw_obj(w);
+	jw_kint(w, "vendor_id", x->vendor_id);
+	jw_kstr(w, "vendor_ref", x->ref);
+	jw_kstr(w, "shop_name", x->shop_name);
+	jw_kstr(w, "standing", x->standing);
+	jw_kint(w, "points", x->points);
+	jw_key(w, "thresholds");
+	jw_obj(w);
+	jw_kint(w, "warning", x->warning);
+	jw_kint(w, "restricted", x->restricted);
+	jw_kint(w, "suspended", x->suspended);
+	jw_obj_end(w);
+	jw_key(w, "penalties");
+	jw_arr(w);
+	for (int i = 0; i < x->n; i++) {
+		const struct vendor_point *p = &x->list[i];
+		jw_obj(w);
+		jw_kint(w, "id", p->id);
+		jw_kint(w, "points", p->points);
+		jw_kstr(w, "source_type", p->source_type);
+		jw_kint(w, "source_id", p->source_id);
+		jw_kstr(w, "reason", p->reason);
+		jw_ktime(w, "created_at", p->created_at);
+		jw_ktime(w, "expires_at", p->expires_at);
+		jw_ktime(w, "reversed_at", p->reversed_at);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "changes");
+	jw_arr(w);
+	for (int i = 0; i < x->nchanges; i++) {
+		const struct standing_change *ch = &x->changes[i];
+		jw_obj(w);
+		jw_kstr(w, "from", ch->from);
+		jw_kstr(w, "to", ch->to);
+		jw_kint(w, "points", ch->points);
+		jw_kstr(w, "cause", ch->cause);
+		jw_ktime(w, "at", ch->created_at);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void render_appeal(struct jw *w, const struct appeal *a, enum view v)
+{
+	jw_obj(w);
+	jw_kint(w, "id", a->id);
+	jw_kint(w, "vendor_id", a->vendor_id);
+	jw_kstr(w, "kind", a->kind);
+	jw_kstr(w, "subject_type", a->subject_type);
+	jw_kint(w, "subject_id", a->subject_id);
+	jw_kstr(w, "state", a->state);
+	jw_kstr(w, "text", a->text);
+	jw_key(w, "files");
+	jw_arr(w);
+	for (int i = 0; i < a->nfiles; i++)
+		render_file(w, &a->files[i]);
+	jw_arr_end(w);
+	jw_ktime(w, "created_at", a->created_at);
+	jw_ktime(w, "decided_at", a->decided_at);
+	jw_kstr_opt(w, "reason", a->reason);
+	if (v == VIEW_STAFF) {
+		jw_kint(w, "enquiry_id", a->enquiry_id);
+		jw_kint(w, "message_id", a->message_id);
+	}
+	jw_obj_end(w);
+}

@@ -10,6 +10,7 @@
 #define KAPSULE_API_RENDER_H
 
 #include "api/jsonw.h"
+#include "domain/appeal.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/enquiry.h"
@@ -17,7 +18,9 @@
 #include "domain/notify.h"
 #include "domain/order.h"
 #include "domain/party.h"
+#include "domain/rating.h"
 #include "domain/refund.h"
+#include "domain/standing.h"
 #include "domain/vreq.h"
 
 void render_order(struct jw *w, const struct order *o);
@@ -48,5 +51,12 @@ void render_page_end(struct jw *w, const char *next_cursor);
 void render_notification(struct jw *w, const struct notification *n);
 /* A refund (the enquiry's id for staff only). */
 void render_refund(struct jw *w, const struct refund *x, enum view v);
+
+/* A vendor's rating, with what would raise it and its daily history. */
+void render_rating(struct jw *w, const struct rating *x);
+/* A vendor's standing, its penalty points and the changes of standing. */
+void render_standing(struct jw *w, const struct standing *x);
+/* An appeal (its enquiry and message for staff only). */
+void render_appeal(struct jw *w, const struct appeal *a, enum view v);
 
 #endif

@@ -48,6 +48,15 @@ struct config {
 	char refund_categories[256];		  /* categories refunded when a request lapses */
 	int64_t refund_limit;			  /* order amounts refunded automatically at most */
 	char refund_reply[1024];		  /* the customer's reply to an automatic refund */
+	int64_t rating_window_days;		  /* the vendor rating's rolling window */
+	int64_t points_lapse;			  /* penalty points for a lapsed request */
+	int64_t points_violation;		  /* penalty points for a confirmed violation */
+	int64_t points_days;			  /* days penalty points count */
+	int64_t standing_warning;		  /* points from which a vendor is warned */
+	int64_t standing_restricted;		  /* points from which a vendor is restricted */
+	int64_t standing_suspended;		  /* points from which a vendor is suspended */
+	char webhook_url[512];			  /* the marketplace's endpoint; empty: none */
+	char webhook_secret[256];		  /* key of the webhook's HMAC signature */
 	char smtp_url[512];			  /* the mail relay; empty: no e-mail */
 	char mail_from[256];			  /* sender of e-mail; empty: support_email */
 	char operator_name[64];			  /* marketplace name shown to people */

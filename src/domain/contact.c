@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "domain/audit.h"
 #include "domain/order.h"
+#include "domain/standing.h"
 #include "screen/screen.h"
 
 const char *const violation_states[] = {"open", "confirmed", "dismissed", NULL};
@@ -621,7 +622,11 @@ enum kerr violation_decide(struct dctx *c, int64_t id, const char *decision, con
 		return err_set(c->e, KERR_STATE, "state", "the violation is already %s", state);
 	const char *to = strcmp(decision, "confirm") == 0 ? "confirmed" : "dismissed";
 	if ((rc = db_exec(c->db, c->e, SQL_DECIDE,
-			  DB_ARGS(id, to, reason, db_optid(c->who->user_id), c->now))))
+			  DB_ARGS(id, to, reason, db_optid(c->who->user_id), c->now))) ||
+	    (strcmp(to, "confirmed") == 0 &&
+	     (rc = standing_add_points(
+		  c, vendor_id, "violation", id, c->cfg->points_violation,
+		  arena_printf(c->a, "violation %lld confirmed", (long long)id)))))
 		return rc;
 	return audit_append(
 	    c, strcmp(to, "confirmed") == 0 ? "violation.confirm" : "violation.dismiss",

@@ -59,7 +59,8 @@ enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *au
  */
 static const char SQL_PROGRAM_USER_ADD[] =
     "INSERT INTO users (email, name, role, disabled, created_at)"
-    " VALUES ('', 'Automatic reply', 'admin', 1, $1) ON CONFLICT (email) DO NOTHING";
+    " VALUES ('', 'Automatic reply', 'admin', 1, $1) ON CONFLICT (email) DO NOTHING"
+    " RETURNING id";
 static const char SQL_PROGRAM_USER[] = "SELECT id FROM users WHERE email = ''";
 
 enum kerr message_automatic_reply(struct dctx *c, struct enquiry_row *row, const char *body,
@@ -67,8 +68,16 @@ enum kerr message_automatic_reply(struct dctx *c, struct enquiry_row *row, const
 {
 	enum kerr rc = dom_require(c, ROLE_SYSTEM);
 	struct principal program = *c->who;
-	if (rc || (rc = db_exec(c->db, c->e, SQL_PROGRAM_USER_ADD, DB_ARGS(c->now))) ||
-	    (rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER, DB_NONE)))
+	if (rc)
+		return rc;
+	rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER_ADD, DB_ARGS(c->now));
+	if (rc == KERR_OK)
+		rc = audit_append(c, "user.create", "user", program.user_id,
+				  json_pack("{s:s,s:s,s:b}", "name", "Automatic reply", "role",
+					    "admin", "disabled", 1));
+	else if (rc == KERR_NOT_FOUND) /* made before */
+		rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER, DB_NONE);
+	if (rc)
 		return rc;
 	const struct principal *was = c->who;
 	c->who = &program;

@@ -29,13 +29,12 @@ static const char SQL_LIST_UNREAD[] =
     NOTE_COLS " WHERE user_id = $1 AND id < $2 AND read_at IS NULL ORDER BY id DESC LIMIT $3";
 static const char SQL_UNREAD[] =
     "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL";
-static const char SQL_UNREAD_UPTO[] = "SELECT COUNT(*) FROM notifications WHERE user_id = $1"
-				      " AND read_at IS NULL AND id <= $2";
+/* Only the owner's: anyone else's is not found. */
 static const char SQL_READ[] =
-    "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2";
-static const char SQL_ONE[] = NOTE_COLS " WHERE id = $1";
+    "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2"
+    " RETURNING id, kind, subject, body, link, object_type, object_id, created_at, read_at";
 static const char SQL_READ_ALL[] = "UPDATE notifications SET read_at = $3 WHERE user_id = $1"
-				   " AND read_at IS NULL AND id <= $2";
+				   " AND read_at IS NULL AND id <= $2 RETURNING id";
 
 /* Recipients are few (the users of one vendor at most); more than this are not told. */
 #define MAX_RECIPIENTS 64
@@ -123,113 +122,70 @@ enum kerr notify_list(struct dctx *c, int64_t before, int unread_only, int limit
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
-static void read_note_row(struct dctx *c, struct db_stmt *st, void *out)
-{
-	read_note(c, st, out);
-}
-
 enum kerr notify_read(struct dctx *c, int64_t id, struct notification *out)
 {
-	int found = 0;
+	memset(out, 0, sizeof(*out));
 	enum kerr rc = require_user(c);
-	if (rc || (rc = db_exec(c->db, c->e, SQL_READ, DB_ARGS(id, c->who->user_id, c->now))) ||
-	    (rc = dom_fetch(c, SQL_ONE, id, read_note_row, out, &found)))
+	if (rc)
 		return rc;
-	if (!found || !out->read_at)
-		return err_set(c->e, KERR_NOT_FOUND, "id", "no such notification");
-	return KERR_OK;
+	struct db_stmt *st = db_prep(c->db, SQL_READ);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id, c->who->user_id, c->now));
+	int r = db_step(st);
+	if (r == DB_ROW)
+		read_note(c, st, out);
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	return r == DB_ROW ? KERR_OK : err_set(c->e, KERR_NOT_FOUND, "id", "no such notification");
 }
 
 enum kerr notify_read_all(struct dctx *c, int64_t up_to, int64_t *count)
 {
+	*count = 0;
 	enum kerr rc = require_user(c);
-	if (rc ||
-	    (rc = db_one_i64(c->db, c->e, count, SQL_UNREAD_UPTO, DB_ARGS(c->who->user_id, up_to))))
+	if (rc)
 		return rc;
-	return db_exec(c->db, c->e, SQL_READ_ALL, DB_ARGS(c->who->user_id, up_to, c->now));
+	struct db_stmt *st = db_prep(c->db, SQL_READ_ALL);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(c->who->user_id, up_to, c->now));
+	int r;
+	while ((r = db_step(st)) == DB_ROW)
+		(*count)++;
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
 /* ---- the mail outbox ---- */
 
-const char mail_sql_claim[] =
-    "UPDATE mail_outbox SET claimed_until = $1 WHERE id IN (SELECT id FROM mail_outbox"
-    " WHERE next_attempt_at <= $2 AND claimed_until < $2 ORDER BY next_attempt_at, id"
-    " LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
 static const char SQL_MAIL[] =
     "SELECT m.to_addr, m.state, n.subject, n.body, n.link, u.name FROM mail_outbox m"
     " JOIN notifications n ON n.id = m.notification_id JOIN users u ON u.id = n.user_id"
     " WHERE m.id = $1";
-static const char SQL_MAIL_LOCK[] =
-    "SELECT state, attempts FROM mail_outbox WHERE id = $1 FOR UPDATE";
-static const char SQL_MAIL_SENT[] =
-    "UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2,"
-    " next_attempt_at = NULL, claimed_until = 0, last_error = '' WHERE id = $1";
-static const char SQL_MAIL_RETRY[] =
-    "UPDATE mail_outbox SET state = $2, attempts = attempts + 1, next_attempt_at = $3,"
-    " claimed_until = 0, last_error = $4 WHERE id = $1";
 
-enum kerr mail_load(struct dctx *c, int64_t id, struct mail *out)
+static void read_mail(struct dctx *c, struct db_stmt *st, void *arg)
 {
-	memset(out, 0, sizeof(*out));
-	enum kerr rc = dom_require(c, ROLE_SYSTEM);
-	if (rc)
-		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_MAIL);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	if (r == DB_ROW) {
-		out->id = id;
-		out->to = dom_col_str(c, st, 0);
-		out->pending = strcmp(db_col_text(st, 1), "pending") == 0;
-		out->subject =
-		    arena_printf(c->a, "[%s] %s", c->cfg->operator_name, db_col_text(st, 2));
-		out->text =
-		    arena_printf(c->a,
+	struct mail *out = arg;
+	out->to = dom_col_str(c, st, 0);
+	out->pending = strcmp(db_col_text(st, 1), "pending") == 0;
+	out->subject = arena_printf(c->a, "[%s] %s", c->cfg->operator_name, db_col_text(st, 2));
+	out->text = arena_printf(c->a,
 				 "Hello %s,\n\n%s\n\nOpen it in %s Front Desk:\n%s%s\n\n-- \n"
 				 "This message was sent by %s Front Desk. Please answer there;"
 				 " replies to this address are not read.\n",
 				 db_col_text(st, 5), db_col_text(st, 3), c->cfg->operator_name,
 				 c->cfg->public_url, db_col_text(st, 4), c->cfg->operator_name);
-	}
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	return r == DB_ROW ? KERR_OK : err_set(c->e, KERR_NOT_FOUND, "id", "no such e-mail");
 }
 
-/* The wait after the n-th failed try (n >= 1): 1, 2, 4, ... 32 minutes, then an hour. */
-static int64_t backoff_ms(int64_t n)
+enum kerr mail_load(struct dctx *c, int64_t id, struct mail *out)
 {
-	return (n >= 7 ? 60 : (int64_t)1 << (n - 1)) * 60000;
-}
-
-enum kerr mail_result(struct dctx *c, int64_t id, int sent, const char *error, int *failed)
-{
-	*failed = 0;
+	memset(out, 0, sizeof(*out));
+	out->id = id;
+	int found = 0;
 	enum kerr rc = dom_require(c, ROLE_SYSTEM);
-	if (rc)
+	if (rc || (rc = dom_fetch(c, SQL_MAIL, id, read_mail, out, &found)))
 		return rc;
-	struct db_stmt *st = db_prep(c->db, SQL_MAIL_LOCK);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	int pending = r == DB_ROW && strcmp(db_col_text(st, 0), "pending") == 0;
-	int64_t attempts = r == DB_ROW ? db_col_i64(st, 1) + 1 : 0;
-	db_done(st);
-	if (r == DB_ERROR)
-		return dom_db_err(c);
-	if (!pending)
-		return KERR_OK; /* settled by another scheduler meanwhile */
-	if (sent)
-		return db_exec(c->db, c->e, SQL_MAIL_SENT, DB_ARGS(id, c->now));
-	*failed = attempts >= MAIL_MAX_ATTEMPTS;
-	char why[256];
-	snprintf(why, sizeof(why), "%s", error ? error : "");
-	return db_exec(c->db, c->e, SQL_MAIL_RETRY,
-		       DB_ARGS(id, *failed ? "failed" : "pending",
-			       *failed ? db_optid(0) : db_arg_int(c->now + backoff_ms(attempts)),
-			       why));
+	return found ? KERR_OK : err_set(c->e, KERR_NOT_FOUND, "id", "no such e-mail");
 }

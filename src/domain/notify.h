@@ -5,8 +5,8 @@
  * A notification is written in the same transaction as the change it
  * tells of, so that it exists exactly when the change does.  When a mail
  * relay is configured (smtp_url) each one also gets a row in the mail
- * outbox, which the scheduler sends, trying again with back-off when the
- * relay refuses, up to MAIL_MAX_ATTEMPTS times.
+ * outbox (outbox.h), which the scheduler sends, trying again with back-off
+ * when the relay refuses.
  *
  * The texts name only what their reader may know: vendors get the order
  * number and the request, never the customer; customers get the operator's
@@ -55,12 +55,7 @@ enum kerr notify_read(struct dctx *c, int64_t id, struct notification *out);
 /* Marks the principal's notifications up to id up_to read; *count how many were unread. */
 enum kerr notify_read_all(struct dctx *c, int64_t up_to, int64_t *count);
 
-/* ---- the mail outbox (system only) ---- */
-
-#define MAIL_MAX_ATTEMPTS 8
-
-/* db_claim SQL: $1 claimed until, $2 now, $3 at most this many. */
-extern const char mail_sql_claim[];
+/* ---- the mail outbox (outbox.h; system only) ---- */
 
 /* An e-mail ready to send. */
 struct mail {
@@ -71,13 +66,7 @@ struct mail {
 	int pending;	  /* 0 when it was sent or given up on meanwhile */
 };
 
-/* Loads outbox row id as the e-mail to send. */
+/* Loads mail_outbox row id as the e-mail to send. */
 enum kerr mail_load(struct dctx *c, int64_t id, struct mail *out);
-/*
- * Records a try of outbox row id: sent, or refused with error (tried again
- * after a back-off, or given up on after MAIL_MAX_ATTEMPTS).  *failed is
- * set when it was given up on.
- */
-enum kerr mail_result(struct dctx *c, int64_t id, int sent, const char *error, int *failed);
 
 #endif

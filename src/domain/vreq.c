@@ -12,6 +12,7 @@
 #include "domain/enquiry.h"
 #include "domain/notify.h"
 #include "domain/refund.h"
+#include "domain/standing.h"
 
 const char *const vreq_evidence_kinds[] = {"invoice", "tracking", "photo", "other", NULL};
 const char *const vreq_states[] = {"open",   "overdue",	  "answered", "answered_late",
@@ -497,14 +498,15 @@ static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int 
 			struct vreq_clock_report *rep)
 {
 	int fresh;
-	char step[24];
-	snprintf(step, sizeof(step), "reminder_%d", k + 1);
+	char step[32];
+	int64_t hours = c->cfg->vendor_reminder_hours.v[k];
+	snprintf(step, sizeof(step), "reminder_%lldh", (long long)hours);
 	enum kerr rc =
 	    step_once(c, id, step, "open", next_open_step(c, l->created, l->due, c->now), &fresh);
 	if (rc || !fresh)
 		return rc;
 	rep->reminded++;
-	int64_t hours = c->cfg->vendor_reminder_hours.v[k];
+	int64_t left = (l->due - c->now + 3599999) / 3600000; /* hours left, rounded up */
 	const char *number = order_number(c, l->enquiry_id);
 	if ((rc = audit_append(c, "vendor_request.reminder", "vendor_request", id,
 			       json_pack("{s:s,s:I,s:I}", "step", step, "hours_before",
@@ -518,7 +520,7 @@ static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int 
 			 "Our request %lld about order %s is due in %lld hour%s, at %s."
 			 " Unanswered requests are marked late, lower your rating and can"
 			 " lead to an automatic refund charged to you.",
-			 (long long)id, number, (long long)hours, hours == 1 ? "" : "s",
+			 (long long)id, number, (long long)left, left == 1 ? "" : "s",
 			 when_text(c, l->due)));
 }
 
@@ -573,13 +575,19 @@ static enum kerr lapse(struct dctx *c, int64_t id, const struct locked *l,
 		return rc;
 	}
 	const char *number = order_number(c, l->enquiry_id);
+	if ((rc = standing_add_points(c, l->vendor_id, "vendor_request", id, c->cfg->points_lapse,
+				      arena_printf(c->a,
+						   "request %lld about order %s lapsed unanswered",
+						   (long long)id, number))))
+		return rc;
 	return tell_vendor(
 	    c, id, l, "vendor_request.lapsed",
 	    arena_printf(c->a, "Lapsed: our request about order %s", number),
 	    arena_printf(c->a, "Our request %lld about order %s lapsed unanswered. %s",
 			 (long long)id, number,
-			 refund ? "The order was refunded to the customer and charged to you."
-				  " You can still answer, and appeal the charge."
+			 refund ? "The order was refunded to the customer and charged to you, and"
+				  " the enquiry is closed to answers. You may appeal the lapse or"
+				  " the charge."
 				: "A supervisor now handles the enquiry. You can still answer."));
 }
 

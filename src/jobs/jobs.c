@@ -4,6 +4,8 @@
 #include "jobs/jobs.h"
 
 #include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,12 @@
 #include "domain/enquiry.h"
 #include "domain/idem.h"
 #include "domain/notify.h"
+#include "domain/outbox.h"
+#include "domain/rating.h"
+#include "domain/standing.h"
 #include "domain/vreq.h"
 #include "jobs/mailer.h"
+#include "jobs/webhook.h"
 
 struct jobs {
 	struct db_pool *pool;
@@ -24,13 +30,14 @@ struct jobs {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int stop;
+	atomic_int stop;
 };
 
 struct step_ctx {
 	const struct config *cfg;
 	struct jobs_report *rep;
 	struct err e;
+	const atomic_int *stop; /* set when the server stops: the outboxes wait */
 };
 
 static const struct principal system_principal = {.role = ROLE_SYSTEM, .name = "scheduler"};
@@ -148,93 +155,143 @@ static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 	}
 }
 
-/* One e-mail of the outbox: loaded, sent, its result recorded. */
-struct mail_work {
+/* One row of an outbox: taken over, loaded, sent, its result recorded. */
+struct delivery {
 	struct step_ctx *x;
-	int64_t id;
-	struct mail m; /* the loaded e-mail, its text copied out of the arena */
-	int sent, failed;
+	enum outbox box;
+	int64_t id, held; /* the row, and until when this scheduler holds it */
+	char *what[3];	  /* e-mail: to, subject, text; webhook: event, body */
+	int mine, failed;
+	enum outbox_outcome how;
 	char error[256];
 };
 
-static enum kerr mail_load_fn(struct db *db, void *arg)
+/* Extends this scheduler's claim on the row past one try, and loads it. */
+static enum kerr delivery_take_fn(struct db *db, void *arg)
 {
-	struct mail_work *w = arg;
+	struct delivery *d = arg;
 	struct arena a;
 	struct dctx c;
 	arena_init(&a);
-	prepare(&c, db, w->x, &a);
+	prepare(&c, db, d->x, &a);
+	int64_t until = c.now + TRANSFER_TIMEOUT_MS + CLAIM_MS;
 	struct mail m;
-	enum kerr rc = mail_load(&c, w->id, &m);
-	if (!rc)
-		w->m = (struct mail){m.id, xstrdup(m.to), xstrdup(m.subject), xstrdup(m.text),
-				     m.pending};
+	struct webhook h;
+	enum kerr rc = outbox_renew(&c, d->box, d->id, d->held, until, &d->mine);
+	if (!rc && d->mine)
+		rc = d->box == OUTBOX_MAIL ? mail_load(&c, d->id, &m) : webhook_load(&c, d->id, &h);
+	if (!rc && d->mine && d->box == OUTBOX_MAIL) {
+		d->what[0] = xstrdup(m.to);
+		d->what[1] = xstrdup(m.subject);
+		d->what[2] = xstrdup(m.text);
+	} else if (!rc && d->mine) {
+		d->what[0] = xstrdup(h.event);
+		d->what[1] = xstrdup(h.body);
+	}
 	arena_free(&a);
 	return rc;
 }
 
-static enum kerr mail_result_fn(struct db *db, void *arg)
+static enum kerr delivery_result_fn(struct db *db, void *arg)
 {
-	struct mail_work *w = arg;
+	struct delivery *d = arg;
 	struct arena a;
 	struct dctx c;
 	arena_init(&a);
-	prepare(&c, db, w->x, &a);
-	enum kerr rc = mail_result(&c, w->id, w->sent, w->error, &w->failed);
+	prepare(&c, db, d->x, &a);
+	enum kerr rc = outbox_result(&c, d->box, d->id, d->how, d->error, &d->failed);
 	arena_free(&a);
 	return rc;
+}
+
+/* Sends one loaded row over the open sender. */
+static enum outbox_outcome deliver_one(struct delivery *d, void *sender)
+{
+	if (d->box == OUTBOX_MAIL)
+		return mailer_send(sender, d->id, d->what[0], d->what[1], d->what[2], d->error,
+				   sizeof(d->error));
+	return webhook_send(sender, d->id, d->what[0], d->what[1], d->error, sizeof(d->error));
+}
+
+static void count_delivery(const struct delivery *d, int counts[3])
+{
+	counts[0] += d->how == OUTBOX_SENT;
+	counts[1] += d->how != OUTBOX_SENT && !d->failed;
+	counts[2] += d->failed;
+	if (d->how == OUTBOX_SENT)
+		return;
+	struct logline l;
+	log_begin(&l, d->failed ? LOG_ERROR : LOG_WARN,
+		  d->failed ? "delivery given up" : "delivery refused");
+	log_str(&l, "outbox", d->box == OUTBOX_MAIL ? "mail" : "webhook");
+	log_int(&l, "id", d->id);
+	log_str(&l, "error", d->error);
+	log_end(&l);
 }
 
 /*
- * The mail outbox: due e-mails are claimed (each by one scheduler, as the
- * vendor's clock claims requests), sent over one connection, and their
- * results recorded.  When the relay cannot be reached the run stops; the
- * claimed rest are tried once their claims lapse.
+ * An outbox: due rows are claimed (each by one scheduler, as the vendor's
+ * clock claims requests), taken over one at a time for their try, sent
+ * over one connection, and their results recorded.  A run sends for
+ * OUTBOX_RUN_MS at most, and stops early when the server stops or the other
+ * side cannot be reached; what it claimed and did not try is tried once
+ * the claims lapse.
  */
-#define MAIL_BATCH 20
-#define MAIL_RUN   500
-static enum kerr mail_outbox(struct db_pool *pool, struct step_ctx *x)
+#define OUTBOX_BATCH  20
+#define OUTBOX_RUN_MS 10000
+static enum kerr deliver(struct db_pool *pool, struct step_ctx *x, enum outbox box, int counts[3])
 {
-	struct mailer *mailer = mailer_open(x->cfg);
-	if (!mailer)
+	void *sender = box == OUTBOX_MAIL ? (void *)mailer_open(x->cfg, x->stop)
+					  : (void *)webhook_open(x->cfg, x->stop);
+	if (!sender)
 		return KERR_OK;
 	enum kerr first = KERR_OK;
-	int64_t ids[MAIL_BATCH];
-	int n = MAIL_BATCH, down = 0;
-	for (int done = 0; n == MAIL_BATCH && done < MAIL_RUN && !down && !first; done += n) {
-		int64_t now = clock_now_ms();
-		first = db_claim(pool, mail_sql_claim,
-				 DB_ARGS(now + CLAIM_MS, now, (int64_t)MAIL_BATCH), ids, MAIL_BATCH,
-				 &n);
-		for (int i = 0; i < n && !first && !down; i++) {
-			struct mail_work w = {.x = x, .id = ids[i]};
-			if ((first = db_read(pool, mail_load_fn, &w)))
-				break;
-			if (w.m.pending) {
-				w.sent = !mailer_send(mailer, w.id, w.m.to, w.m.subject, w.m.text,
-						      w.error, sizeof(w.error), &down);
-				first = db_write(pool, mail_result_fn, &w);
+	int64_t ids[OUTBOX_BATCH], end = clock_now_ms() + OUTBOX_RUN_MS;
+	int n = OUTBOX_BATCH, down = 0;
+#define GOING() (!first && !down && clock_now_ms() < end && !(x->stop && atomic_load(x->stop)))
+	while (n == OUTBOX_BATCH && GOING()) {
+		/* A claim of this scheduler's own: its time, with a random part. */
+		int64_t now = clock_now_ms(), held = now + CLAIM_MS + randombytes_uniform(1000);
+		first = db_claim(pool, outbox_sql_claim[box],
+				 DB_ARGS(held, now, (int64_t)OUTBOX_BATCH), ids, OUTBOX_BATCH, &n);
+		for (int i = 0; i < n && GOING(); i++) {
+			struct delivery d = {.x = x, .box = box, .id = ids[i], .held = held};
+			if (!(first = db_write(pool, delivery_take_fn, &d)) && d.mine) {
+				d.how = deliver_one(&d, sender);
+				down = d.how == OUTBOX_UNREACHABLE;
+				if (!(first = db_write(pool, delivery_result_fn, &d)))
+					count_delivery(&d, counts);
 			}
-			if (!first && w.m.pending) {
-				x->rep->mailed += w.sent;
-				x->rep->mail_failed += w.failed;
-				x->rep->mail_retries += !w.sent && !w.failed;
-				if (!w.sent) {
-					struct logline l;
-					log_begin(&l, w.failed ? LOG_ERROR : LOG_WARN,
-						  w.failed ? "e-mail given up" : "e-mail refused");
-					log_int(&l, "mail_id", w.id);
-					log_str(&l, "error", w.error);
-					log_end(&l);
-				}
-			}
-			free((char *)w.m.to);
-			free((char *)w.m.subject);
-			free((char *)w.m.text);
+			for (int k = 0; k < 3; k++)
+				free(d.what[k]);
 		}
 	}
-	mailer_close(mailer);
+#undef GOING
+	if (box == OUTBOX_MAIL)
+		mailer_close(sender);
+	else
+		webhook_close(sender);
 	return first;
+}
+
+static enum kerr expire_fn(struct dctx *c, struct step *s)
+{
+	return standing_expire(c, &s->x->rep->standings);
+}
+
+static enum kerr snapshot_fn(struct dctx *c, struct step *s)
+{
+	return rating_snapshot(c, &s->x->rep->ratings);
+}
+
+/* 1 when the run did anything. */
+static int jobs_report_any(const struct jobs_report *r)
+{
+	int n = r->reminded + r->overdue + r->lapsed + r->refunded + r->standings + r->ratings +
+		r->closed;
+	for (int i = 0; i < 3; i++)
+		n += r->mail[i] + r->webhook[i];
+	return n || r->purged;
 }
 
 void jobs_report_json(const struct jobs_report *rep, struct buf *b)
@@ -242,26 +299,38 @@ void jobs_report_json(const struct jobs_report *rep, struct buf *b)
 	buf_printf(b,
 		   "{\"reminded\": %d, \"overdue\": %d, \"lapsed\": %d, \"refunded\": %d,"
 		   " \"mailed\": %d, \"mail_retries\": %d, \"mail_failed\": %d,"
-		   " \"closed\": %d, \"purged_keys\": %lld}",
-		   rep->reminded, rep->overdue, rep->lapsed, rep->refunded, rep->mailed,
-		   rep->mail_retries, rep->mail_failed, rep->closed, (long long)rep->purged);
+		   " \"webhooks\": %d, \"webhook_retries\": %d, \"webhook_failed\": %d,"
+		   " \"standings\": %d, \"ratings\": %d, \"closed\": %d, \"purged_keys\": %lld}",
+		   rep->reminded, rep->overdue, rep->lapsed, rep->refunded, rep->mail[0],
+		   rep->mail[1], rep->mail[2], rep->webhook[0], rep->webhook[1], rep->webhook[2],
+		   rep->standings, rep->ratings, rep->closed, (long long)rep->purged);
 }
 
-enum kerr jobs_run_once(struct db_pool *pool, const struct config *cfg, struct jobs_report *rep)
+/* Every step once; the outboxes stop early once *stop is set (NULL: never). */
+static enum kerr run(struct db_pool *pool, const struct config *cfg, struct jobs_report *rep,
+		     const atomic_int *stop)
 {
-	struct step_ctx x = {cfg, rep, {0}};
+	struct step_ctx x = {cfg, rep, {0}, stop};
 	memset(rep, 0, sizeof(*rep));
-	struct step close = {&x, close_fn, NULL, 0, {0}}, purge = {&x, purge_fn, NULL, 0, {0}};
+	struct step close = {&x, close_fn, NULL, 0, {0}}, purge = {&x, purge_fn, NULL, 0, {0}},
+		    expire = {&x, expire_fn, NULL, 0, {0}},
+		    snapshot = {&x, snapshot_fn, NULL, 0, {0}};
 	/* Each step runs whatever the others did; the first error is reported. The
-	 * outbox goes after the clock, so that what the clock tells is sent in the same run. */
-	enum kerr rc = vendor_clock(pool, &x), mailed = mail_outbox(pool, &x),
-		  closed = db_write(pool, run_step, &close),
-		  purged = db_write(pool, run_step, &purge);
-	if (!rc)
-		rc = mailed ? mailed : closed ? closed : purged;
+	 * outboxes go after the steps that fill them, so that what they tell leaves in the
+	 * same run. */
+	enum kerr rcs[] = {vendor_clock(pool, &x),
+			   db_write(pool, run_step, &expire),
+			   db_write(pool, run_step, &snapshot),
+			   deliver(pool, &x, OUTBOX_MAIL, rep->mail),
+			   deliver(pool, &x, OUTBOX_WEBHOOK, rep->webhook),
+			   db_write(pool, run_step, &close),
+			   db_write(pool, run_step, &purge)};
+	enum kerr rc = KERR_OK;
+	for (size_t i = 0; i < sizeof(rcs) / sizeof(rcs[0]) && !rc; i++)
+		rc = rcs[i];
 	if (rc) {
 		log_msg(LOG_ERROR, "scheduler step failed", "error", kerr_name(rc));
-	} else if (memcmp(rep, &(struct jobs_report){0}, sizeof(*rep)) != 0) {
+	} else if (jobs_report_any(rep)) {
 		struct buf b;
 		buf_init(&b, 0);
 		jobs_report_json(rep, &b);
@@ -271,6 +340,11 @@ enum kerr jobs_run_once(struct db_pool *pool, const struct config *cfg, struct j
 	return rc;
 }
 
+enum kerr jobs_run_once(struct db_pool *pool, const struct config *cfg, struct jobs_report *rep)
+{
+	return run(pool, cfg, rep, NULL);
+}
+
 static void *jobs_main(void *arg)
 {
 	struct jobs *j = arg;
@@ -278,7 +352,7 @@ static void *jobs_main(void *arg)
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->mu);
 		struct jobs_report rep = {0};
-		jobs_run_once(j->pool, j->cfg, &rep);
+		run(j->pool, j->cfg, &rep, &j->stop);
 		pthread_mutex_lock(&j->mu);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

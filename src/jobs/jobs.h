@@ -6,14 +6,12 @@
  * Steps now: the vendor's clock (reminders before a vendor request's due
  * time, overdue at it, lapsed a grace period later, with an automatic
  * refund where the policy allows: vreq.h), each request claimed by one
- * scheduler and stepped once however many run; the mail outbox (notify.h),
- * each e-mail claimed by one scheduler, sent, and tried again with back-off
- * when the relay refuses; close resolved enquiries whose reopen window has
- * passed; purge expired idempotency keys.
- *
- * An e-mail is sent at least once: a scheduler stopped between the relay's
- * "250 OK" and the commit that records it sends it again after its claim
- * lapses.
+ * scheduler and stepped once however many run; vendors' expired penalty
+ * points taken into their standing (standing.h); a daily rating snapshot
+ * per vendor (rating.h); the outboxes (outbox.h: e-mail and webhooks), each
+ * row claimed by one scheduler, sent, and tried again with back-off when
+ * refused; close resolved enquiries whose reopen window has passed; purge
+ * expired idempotency keys.
  */
 #ifndef KAPSULE_JOBS_JOBS_H
 #define KAPSULE_JOBS_JOBS_H
@@ -22,15 +20,16 @@
 #include "db/db.h"
 
 struct jobs_report {
-	int reminded;	  /* reminders sent to vendors */
-	int overdue;	  /* vendor requests that became overdue */
-	int lapsed;	  /* vendor requests that lapsed */
-	int refunded;	  /* orders refunded automatically */
-	int mailed;	  /* e-mails the relay took */
-	int mail_retries; /* e-mails refused, to be tried again */
-	int mail_failed;  /* e-mails given up on */
-	int closed;	  /* enquiries closed */
-	int64_t purged;	  /* idempotency keys deleted */
+	int reminded;	/* reminders sent to vendors */
+	int overdue;	/* vendor requests that became overdue */
+	int lapsed;	/* vendor requests that lapsed */
+	int refunded;	/* orders refunded automatically */
+	int mail[3];	/* e-mails the relay took, refused (to try again), given up */
+	int webhook[3]; /* webhooks likewise */
+	int standings;	/* vendors whose expired points were taken into their standing */
+	int ratings;	/* vendors' daily rating snapshots made */
+	int closed;	/* enquiries closed */
+	int64_t purged; /* idempotency keys deleted */
 };
 
 /* The report as one line of JSON (no newline), into b. */

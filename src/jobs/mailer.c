@@ -15,6 +15,7 @@
 
 struct mailer {
 	const struct config *cfg;
+	const atomic_int *stop;
 	CURL *curl;
 	char from[256]; /* the bare sender address */
 };
@@ -23,6 +24,22 @@ struct mailer {
 static const char *sender(const struct config *cfg)
 {
 	return cfg->mail_from[0] ? cfg->mail_from : cfg->support_email;
+}
+
+/* The display name of "Name <addr>" (quotes dropped), or operator_name. */
+static void display_name(const struct config *cfg, char *out, size_t n)
+{
+	const char *s = sender(cfg), *lt = strrchr(s, '<');
+	size_t len = lt ? (size_t)(lt - s) : 0;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '"'))
+		len--;
+	size_t start = 0;
+	while (start < len && (s[start] == ' ' || s[start] == '"'))
+		start++;
+	if (len > start)
+		snprintf(out, n, "%.*s", (int)(len - start), s + start);
+	else
+		snprintf(out, n, "%s", cfg->operator_name);
 }
 
 /* The bare address inside "Name <addr>", or the whole text. */
@@ -35,7 +52,7 @@ static void bare_address(const char *s, char *out, size_t n)
 		snprintf(out, n, "%s", s);
 }
 
-struct mailer *mailer_open(const struct config *cfg)
+struct mailer *mailer_open(const struct config *cfg, const atomic_int *stop)
 {
 	if (!cfg->smtp_url[0])
 		return NULL;
@@ -44,6 +61,7 @@ struct mailer *mailer_open(const struct config *cfg)
 		return NULL;
 	struct mailer *m = xcalloc(1, sizeof(*m));
 	m->cfg = cfg;
+	m->stop = stop;
 	m->curl = curl;
 	bare_address(sender(cfg), m->from, sizeof(m->from));
 	return m;
@@ -86,11 +104,12 @@ static void header_text(struct buf *b, const char *s, int quoted)
 		buf_append_char(b, '"');
 		return;
 	}
-	/* Encoded words of at most 45 bytes each (60 base64 characters), split between
-	 * UTF-8 characters, joined by folding white space. */
+	/* Encoded words of at most 39 bytes each (52 base64 characters: 64 with their
+	 * markers, within the 76 of RFC 2047), split between UTF-8 characters, joined by
+	 * folding white space. */
 	size_t n = strlen(s), at = 0;
 	while (at < n) {
-		size_t len = n - at > 45 ? 45 : n - at;
+		size_t len = n - at > 39 ? 39 : n - at;
 		while (at + len < n && ((unsigned char)s[at + len] & 0xc0) == 0x80)
 			len--;
 		char enc[64];
@@ -106,25 +125,22 @@ char *mailer_format(const struct config *cfg, int64_t id, int64_t now_ms, const 
 {
 	struct buf b;
 	buf_init(&b, 0);
-	char date[64], from[256];
+	char date[64], from[256], name[128];
 	time_t t = (time_t)(now_ms / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	bare_address(sender(cfg), from, sizeof(from));
-	unsigned char nonce[8];
-	randombytes_buf(nonce, sizeof(nonce));
-	char hex[17];
-	sodium_bin2hex(hex, sizeof(hex), nonce, sizeof(nonce));
+	display_name(cfg, name, sizeof(name));
 	buf_printf(&b, "Date: %s\r\nFrom: ", date);
-	header_text(&b, cfg->operator_name, 1);
+	header_text(&b, name, 1);
 	buf_printf(&b, " <%s>\r\nTo: <%s>\r\nSubject: ", from, to);
 	header_text(&b, subject, 0);
 	buf_printf(&b,
-		   "\r\nMessage-ID: <mail-%lld.%s@%s>\r\nMIME-Version: 1.0\r\n"
+		   "\r\nMessage-ID: <mail-%lld@%s>\r\nMIME-Version: 1.0\r\n"
 		   "Content-Type: text/plain; charset=UTF-8\r\n"
 		   "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n",
-		   (long long)id, hex, cfg->operator_domain);
+		   (long long)id, cfg->operator_domain);
 	for (const char *p = text; *p; p++) {
 		if (*p == '\n')
 			buf_append_char(&b, '\r');
@@ -161,13 +177,31 @@ static int plain_address(const char *addr)
 	return 1;
 }
 
-int mailer_send(struct mailer *m, int64_t id, const char *to, const char *subject, const char *text,
-		char *err, size_t errlen, int *connection)
+int transfer_unreachable(int curl_code)
 {
-	*connection = 0;
+	return curl_code == CURLE_COULDNT_CONNECT || curl_code == CURLE_COULDNT_RESOLVE_HOST ||
+	       curl_code == CURLE_COULDNT_RESOLVE_PROXY || curl_code == CURLE_OPERATION_TIMEDOUT;
+}
+
+int transfer_stop(void *arg, long long dltotal, long long dlnow, long long ultotal, long long ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return arg && atomic_load((const atomic_int *)arg);
+}
+
+/* The progress callback in libcurl's type. */
+static int stop_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		   curl_off_t ulnow)
+{
+	return transfer_stop(arg, dltotal, dlnow, ultotal, ulnow);
+}
+
+enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, const char *subject,
+				const char *text, char *err, size_t errlen)
+{
 	if (!plain_address(to)) {
 		snprintf(err, errlen, "not a usable address");
-		return -1;
+		return OUTBOX_REJECTED;
 	}
 	char *msg = mailer_format(m->cfg, id, clock_now_ms(), to, subject, text);
 	struct upload u = {msg, strlen(msg)};
@@ -176,17 +210,23 @@ int mailer_send(struct mailer *m, int64_t id, const char *to, const char *subjec
 	snprintf(from, sizeof(from), "<%s>", m->from);
 	struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
 	CURL *c = m->curl;
-	curl_easy_setopt(c, CURLOPT_URL, m->cfg->smtp_url);
+	/* Credentials never go in clear: with a user in the URL, TLS is required. */
+	const char *url = m->cfg->smtp_url;
+	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(c, CURLOPT_READDATA, &u);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u.left);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c, CURLOPT_USE_SSL,
+			 (long)(strchr(url, '@') ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(TRANSFER_TIMEOUT_MS / 1000));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stop_cb);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)m->stop);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
@@ -196,13 +236,13 @@ int mailer_send(struct mailer *m, int64_t id, const char *to, const char *subjec
 	curl_slist_free_all(rcpt);
 	free(msg);
 	if (rc == CURLE_OK)
-		return 0;
+		return OUTBOX_SENT;
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
 	if (code)
 		snprintf(err, errlen, "the relay answered %ld (%s)", code, why);
 	else
 		snprintf(err, errlen, "%s", why);
-	*connection = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-		      rc == CURLE_OPERATION_TIMEDOUT;
-	return -1;
+	return code >= 500 && code < 600  ? OUTBOX_REJECTED
+	       : transfer_unreachable(rc) ? OUTBOX_UNREACHABLE
+					  : OUTBOX_REFUSED;
 }

@@ -6,28 +6,39 @@
 #ifndef KAPSULE_JOBS_MAILER_H
 #define KAPSULE_JOBS_MAILER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/config.h"
+#include "domain/outbox.h"
 
 struct mailer;
 
-/* A mailer for cfg's relay; NULL when none is configured. */
-struct mailer *mailer_open(const struct config *cfg);
+/* A try's limit; a claim is extended by more than this before each try. */
+#define TRANSFER_TIMEOUT_MS 30000
+
+/* A mailer for cfg's relay; NULL when none is configured.  A try stops when *stop is set. */
+struct mailer *mailer_open(const struct config *cfg, const atomic_int *stop);
 void mailer_close(struct mailer *m);
 
 /*
  * Sends one plain-text message (UTF-8; lines end in \n) to one address.
- * id makes its Message-ID unique.  Returns 0 when the relay took it; else -1
- * with the reason in err, and *connection set when the relay could not be
- * reached at all (the rest of a run had better wait).
+ * id makes its Message-ID (the same on every try).  How it went, with the
+ * reason in err unless sent: a 5xx reply is a rejection, a relay not
+ * reached at all is unreachable, anything else a refusal.
  */
-int mailer_send(struct mailer *m, int64_t id, const char *to, const char *subject, const char *text,
-		char *err, size_t errlen, int *connection);
+enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, const char *subject,
+				const char *text, char *err, size_t errlen);
 
 /* The message as sent (headers and body, CRLF line ends), for tests; the caller frees it. */
 char *mailer_format(const struct config *cfg, int64_t id, int64_t now_ms, const char *to,
 		    const char *subject, const char *text);
+
+/* 1 when a libcurl result means the other side was not reached at all. */
+int transfer_unreachable(int curl_code);
+/* libcurl's progress callback that aborts a transfer once *arg (an atomic_int) is set. */
+int transfer_stop(void *arg, long long dltotal, long long dlnow, long long ultotal,
+		  long long ulnow);
 
 #endif

@@ -35,6 +35,7 @@ class SmtpSink:
         self.messages = []
         self.refused = 0      # messages refused so far
         self.refuse_next = 0  # how many of the next messages to refuse
+        self.reject_next = 0  # how many of the next messages to reject for good (550)
         self.lock = threading.Lock()
         self.closed = False
         threading.Thread(target=self._accept, daemon=True).start()
@@ -48,6 +49,10 @@ class SmtpSink:
     def refuse(self, n):
         with self.lock:
             self.refuse_next = n
+
+    def reject(self, n):
+        with self.lock:
+            self.reject_next = n
 
     def close(self):
         self.closed = True
@@ -99,13 +104,16 @@ class SmtpSink:
                             chunk = chunk[1:]
                         data += chunk
                     with self.lock:
-                        refuse = self.refuse_next > 0
+                        refuse, reject = self.refuse_next > 0, self.reject_next > 0
                         if refuse:
                             self.refuse_next -= 1
                             self.refused += 1
+                        elif reject:
+                            self.reject_next -= 1
                         else:
                             self.messages.append(Message(sender, rcpts, data[:-2]))
-                    say("451 try again later" if refuse else "250 OK queued")
+                    say("451 try again later" if refuse else
+                        "550 no such mailbox" if reject else "250 OK queued")
                     sender, rcpts = None, []
                 elif verb == "RSET":
                     sender, rcpts = None, []

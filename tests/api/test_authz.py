@@ -67,6 +67,7 @@ ERROR_CODE = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
 E = "/api/v1/enquiries/{id}"
 V = "/api/v1/vendor-requests/{id}"
 X = "/api/v1/violations/{id}"
+A = "/api/v1/appeals/{id}"
 
 # fmt: off
 TABLE = [
@@ -154,6 +155,33 @@ TABLE = [
     ("GET",    "/api/v1/attachments/{id}",             "own",     401, 404, 200, 200, 200, 403),
     ("GET",    "/api/v1/attachments/{id}",             "other",   401, 404, 404, 200, 200, 403),
     ("GET",    "/api/v1/attachments/{id}",             "missing", 401, 404, 404, 404, 404, 403),
+    # A vendor's rating and standing: staff and the back end read all, a vendor its own.
+    ("GET",    "/api/v1/vendors/{id}/rating",          "own",     401, 403, 200, 200, 200, 200),
+    ("GET",    "/api/v1/vendors/{id}/rating",          "other",   401, 403, 404, 200, 200, 200),
+    ("GET",    "/api/v1/vendors/{id}/rating",          "missing", 401, 403, 404, 404, 404, 404),
+    ("GET",    "/api/v1/vendors/{id}/standing",        "own",     401, 403, 200, 200, 200, 200),
+    ("GET",    "/api/v1/vendors/{id}/standing",        "other",   401, 403, 404, 200, 200, 200),
+    ("GET",    "/api/v1/vendors/{id}/standing",        "missing", 401, 403, 404, 404, 404, 404),
+    # A vendor appeals the marks on its own record; staff read and decide appeals.
+    ("POST",   V + "/appeal",                          "own",     401, 403, 201, 403, 403, 403),
+    ("POST",   V + "/appeal",                          "other",   401, 403, 404, 403, 403, 403),
+    ("POST",   V + "/appeal",                          "missing", 401, 403, 404, 403, 403, 403),
+    ("POST",   "/api/v1/refunds/{id}/appeal",          "own",     401, 403, 201, 403, 403, 403),
+    ("POST",   "/api/v1/refunds/{id}/appeal",          "other",   401, 403, 404, 403, 403, 403),
+    ("POST",   "/api/v1/refunds/{id}/appeal",          "missing", 401, 403, 404, 403, 403, 403),
+    ("POST",   X + "/appeal",                          "own",     401, 403, 201, 403, 403, 403),
+    ("POST",   X + "/appeal",                          "other",   401, 403, 404, 403, 403, 403),
+    ("POST",   X + "/appeal",                          "missing", 401, 403, 404, 403, 403, 403),
+    ("GET",    "/api/v1/appeals",                      "-",       401, 403, 200, 200, 200, 403),
+    ("GET",    A,                                      "own",     401, 403, 200, 200, 200, 403),
+    ("GET",    A,                                      "other",   401, 403, 404, 200, 200, 403),
+    ("GET",    A,                                      "missing", 401, 403, 404, 404, 404, 403),
+    ("POST",   A + "/uphold",                          "own",     401, 403, 403, 200, 200, 403),
+    ("POST",   A + "/uphold",                          "other",   401, 403, 403, 200, 200, 403),
+    ("POST",   A + "/uphold",                          "missing", 401, 403, 403, 404, 404, 403),
+    ("POST",   A + "/reverse",                         "own",     401, 403, 403, 200, 200, 403),
+    ("POST",   A + "/reverse",                         "other",   401, 403, 403, 200, 200, 403),
+    ("POST",   A + "/reverse",                         "missing", 401, 403, 403, 404, 404, 403),
     # Everyone signed in has notifications of their own; anyone else's are not found.
     ("GET",    "/api/v1/notifications",                "-",       401, 200, 200, 200, 200, 200),
     ("POST",   "/api/v1/notifications/read",           "-",       401, 200, 200, 200, 200, 200),
@@ -241,7 +269,10 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
                 " JOIN message_attachments ma ON ma.message_id = r.answer_message_id"
                 " WHERE r.id = ?", vreq)
             cls.fx[side] = {"order": order, "enquiry": enquiry, "vreq": vreq,
-                            "attachment": attachment, "violation": cls.new_violation(side)}
+                            "attachment": attachment, "violation": cls.new_violation(side),
+                            "appeal": cls.new_appeal(side),
+                            "vendor": cls.one("SELECT vendor_id FROM orders WHERE id = ?",
+                                              order)}
         cls.check_sides()
         # A notification of each signed-in principal's own (Tom's is "other" to all).
         cls.notes = {}
@@ -335,6 +366,42 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
                        raw=body, content_type=ctype)
         assert r.status == 200 and r.json().get("violation_id"), r
         return r.json()["violation_id"]
+
+    @classmethod
+    def new_late_vreq(cls, side):
+        """A request of the side's vendor marked late (overdue), as the clock would."""
+        vreq = cls.new_vreq(side)
+        cls.s.change("UPDATE vendor_requests SET state = 'overdue' WHERE id = ?", vreq)
+        return vreq
+
+    @classmethod
+    def new_confirmed_violation(cls, side):
+        violation = cls.new_violation(side)
+        r = cls.s.post("/api/v1/violations/%d/confirm" % violation, cls.t["agent2"],
+                       {"reason": "A phone number."})
+        assert r.status == 200, r
+        return violation
+
+    @classmethod
+    def new_refund(cls, side):
+        """An automatic refund charged to the side's vendor, as a lapse would make."""
+        vreq = cls.new_late_vreq(side)
+        cls.s.change("INSERT INTO refunds (enquiry_id, order_id, vendor_id, vendor_request_id,"
+                     " kind, amount, currency, charged_to, reason, created_at)"
+                     " SELECT e.id, e.order_id, e.vendor_id, r.id, 'automatic', 1000, 'GBP',"
+                     " 'vendor', 'lapsed', 1 FROM vendor_requests r JOIN enquiries e"
+                     " ON e.id = r.enquiry_id WHERE r.id = ?", vreq)
+        return cls.one("SELECT id FROM refunds WHERE vendor_request_id = ?", vreq)
+
+    @classmethod
+    def new_appeal(cls, side):
+        """An open appeal of the side's vendor against a late mark."""
+        vreq = cls.new_late_vreq(side)
+        body, ctype = multipart({"text": "It went out in time."}, [])
+        r = cls.s.post("/api/v1/vendor-requests/%d/appeal" % vreq, cls.t[SIDES[side]["vendor"]],
+                       raw=body, content_type=ctype)
+        assert r.status == 201, r
+        return r.json()["id"]
 
     @staticmethod
     def answer_body():
@@ -453,6 +520,19 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
                 "vendor-requests": {"question": "Please send proof of dispatch.",
                                     "evidence": ["tracking", "invoice"], "due_in_hours": 48},
             }[action]
+        elif route.startswith("/api/v1/vendors/{id}/"):
+            path = path.replace("{id}", str(self.object_id(role, scope, "vendor")))
+        elif route in (V + "/appeal", X + "/appeal", "/api/v1/refunds/{id}/appeal"):
+            fresh = {V: self.new_late_vreq, X: self.new_confirmed_violation,
+                     "/api/v1/refunds/{id}": self.new_refund}[route[:-len("/appeal")]]
+            path = path.replace("{id}", str(self.object_id(role, scope, "-", fresh=fresh)))
+            kw["raw"], kw["content_type"] = multipart({"text": "Please look again."}, [])
+        elif route == A:
+            path = path.replace("{id}", str(self.object_id(role, scope, "appeal")))
+        elif route.startswith(A + "/"):
+            path = path.replace("{id}", str(self.object_id(role, scope, "appeal",
+                                                           fresh=self.new_appeal)))
+            kw["body"] = {"reason": "Checked the courier's record."}
         elif route == V:
             path = path.replace("{id}", str(self.object_id(role, scope, "vreq")))
         elif route.startswith(V + "/"):
@@ -489,7 +569,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
 
     def test_table_covers_every_route(self):
         declared = declared_routes()
-        self.assertEqual(len(declared), 44, "routes.c parsed: %r" % sorted(declared))
+        self.assertEqual(len(declared), 53, "routes.c parsed: %r" % sorted(declared))
         tabled = {}
         for method, route, scope, *expected in TABLE:
             self.assertEqual(len(expected), len(ROLES), route)

@@ -67,6 +67,12 @@ VR_CANCELLED = 3        # made (and cancelled) by setUpClass on E_OPEN
 VR_WITH_PHONE = 4       # made by setUpClass on E_OPEN, answered with a phone number
 X_OPEN = 1              # the violation that answer opened
 N_VENDOR = 2            # Northwind's sales user told of vendor request 1
+# made by setUpClass on Tom's enquiry awaiting Northwind (appeal_fixtures):
+VR_LATE = 5             # overdue: a late mark to appeal
+AP_OPEN = 1             # an open appeal (on request 6)
+AP_OPEN2 = 2            # another (on request 7)
+RF_CHARGED = 1          # an automatic refund charged to Northwind (for request 8)
+X_CONFIRMED = 2         # a confirmed violation (request 9's answer)
 U_ADMIN, U_AGENT, U_AGENT2, U_INTEGRATION, U_VENDOR, U_CUSTOMER = 1, 2, 3, 4, 5, 10
 ORDER_FREE = 9          # Jane's KP-100209: no enquiry yet
 ORDER_OF_TOM = 3        # KP-100203
@@ -90,6 +96,45 @@ def check_demo(s):
         [("KP-100209", 1)]
     assert s.sql("SELECT COUNT(*) FROM enquiries WHERE order_id = ?", ORDER_FREE) == [(0,)]
     assert s.sql("SELECT user_id FROM notifications WHERE id = ?", N_VENDOR) == [(U_VENDOR,)]
+
+
+def appeal_fixtures(s, t):
+    """Marks on Northwind's record to appeal, on Tom's enquiry awaiting it: an overdue
+    request, two open appeals, a refund charged to it and a confirmed violation.  Their
+    ids (VR_LATE ... X_CONFIRMED) when made on the demo data."""
+    def late():
+        r = s.post("/api/v1/enquiries/%d/vendor-requests" % E_AWAITING_VENDOR, t["agent"],
+                   {"question": "When did it go out?"})
+        assert r.status == 201, r
+        s.change("UPDATE vendor_requests SET state = 'overdue' WHERE id = ?", r.json()["id"])
+        return r.json()["id"]
+
+    def appeal(vid):
+        body, ctype = multipart({"text": "It went out on time."}, [])
+        r = s.post("/api/v1/vendor-requests/%d/appeal" % vid, t["vendor"], raw=body,
+                   content_type=ctype)
+        assert r.status == 201, r
+        return r.json()["id"]
+
+    ids = {"late": late(), "appeal": appeal(late()), "appeal2": appeal(late())}
+    vid = late()
+    s.change("INSERT INTO refunds (enquiry_id, order_id, vendor_id, vendor_request_id, kind,"
+             " amount, currency, charged_to, reason, created_at) SELECT e.id, e.order_id,"
+             " e.vendor_id, r.id, 'automatic', 1000, 'GBP', 'vendor', 'lapsed', 1"
+             " FROM vendor_requests r JOIN enquiries e ON e.id = r.enquiry_id WHERE r.id = ?", vid)
+    ids["refund"] = s.sql("SELECT id FROM refunds WHERE vendor_request_id = ?", vid)[0][0]
+    r = s.post("/api/v1/enquiries/%d/vendor-requests" % E_AWAITING_VENDOR, t["agent"],
+               {"question": "Tracking?"})
+    assert r.status == 201, r
+    body, ctype = multipart({"text": "Ring us on 07700 900 616."}, [])
+    r = s.post("/api/v1/vendor-requests/%d/answer" % r.json()["id"], t["vendor"], raw=body,
+               content_type=ctype)
+    assert r.status == 200 and r.json()["violation_id"], r
+    ids["violation"] = r.json()["violation_id"]
+    r = s.post("/api/v1/violations/%d/confirm" % ids["violation"], t["agent"],
+               {"reason": "A phone number."})
+    assert r.status == 200, r
+    return ids
 
 
 # ---- the database fingerprint ----
@@ -268,6 +313,21 @@ ROUTES = [
           [("reason", S, 1)], {"reason": "A phone number in the answer."}, ["reason"], ids=True),
     Route("violation_dismiss", "POST", "/api/v1/violations/{id}/dismiss", "agent", "json",
           [("reason", S, 1)], {"reason": "The shop's own order line."}, ["reason"], ids=True),
+    Route("vreq_appeal", "POST", "/api/v1/vendor-requests/{id}/appeal", "vendor", "upload",
+          [("text", S, 1)], {"text": "It went out in time; see the courier's scan."}, ["text"],
+          ids=True),
+    Route("refund_appeal", "POST", "/api/v1/refunds/{id}/appeal", "vendor", "upload",
+          [("text", S, 1)], {"text": "The parcel was delivered; see the proof."}, ["text"],
+          ids=True),
+    Route("violation_appeal", "POST", "/api/v1/violations/{id}/appeal", "vendor", "upload",
+          [("text", S, 1)], {"text": "That number is our listed shop line."}, ["text"],
+          ids=True),
+    Route("appeal_uphold", "POST", "/api/v1/appeals/{id}/uphold", "agent", "json",
+          [("reason", S, 1)], {"reason": "The scan shows it went out late."}, ["reason"],
+          ids=True),
+    Route("appeal_reverse", "POST", "/api/v1/appeals/{id}/reverse", "agent", "json",
+          [("reason", S, 1)], {"reason": "The courier confirms the delay."}, ["reason"],
+          ids=True),
     Route("notes_read", "POST", "/api/v1/notifications/read", "vendor", "json",
           [("up_to", I, 1)], {"up_to": N_VENDOR}),
     Route("note_read", "POST", "/api/v1/notifications/{id}/read", "vendor", "json", ids=True),
@@ -279,7 +339,10 @@ ROUTE = {r.name: r for r in ROUTES}
 # The id in the path of each route's valid request.
 DEFAULT_ID = {"messages": E_OPEN, "assign": E_OPEN, "status": E_OPEN, "reopen": E_RESOLVED,
               "vreq_create": E_OPEN, "vreq_answer": VR_OPEN, "vreq_cancel": VR_OPEN,
-              "violation_confirm": X_OPEN, "violation_dismiss": X_OPEN, "note_read": N_VENDOR}
+              "violation_confirm": X_OPEN, "violation_dismiss": X_OPEN, "note_read": N_VENDOR,
+              "vreq_appeal": VR_LATE, "refund_appeal": RF_CHARGED,
+              "violation_appeal": X_CONFIRMED, "appeal_uphold": AP_OPEN,
+              "appeal_reverse": AP_OPEN2}
 
 
 class Case:
@@ -680,6 +743,15 @@ def value_cases():
     add("vreq_answer", "other_vendors_request", 404, "not_found", "id",
         ROUTE["vreq_answer"].valid, role="vendor2", absent=("open", "Northwind"))
 
+    for route in ("vreq_appeal", "refund_appeal", "violation_appeal"):
+        add(route, "text_blank", 400, "invalid_value", "text", {"text": "  \n"})
+        add(route, "text_10001_chars", 400, "invalid_value", "text", {"text": "t" * 10001})
+        add(route, "by_another_vendor", 404, "not_found", "id", ROUTE[route].valid,
+            role="vendor2", absent=("Northwind", "07700"))
+    for route in ("appeal_uphold", "appeal_reverse"):
+        add(route, "reason_blank", 400, "invalid_value", "reason", {"reason": " "})
+        add(route, "reason_2001_chars", 400, "invalid_value", "reason", {"reason": "r" * 2001})
+
     add("test_clock", "advance_ms_negative", 400, "invalid_value", "advance_ms",
         {"advance_ms": -1})
     return c
@@ -734,6 +806,11 @@ def state_cases():
     add("vreq_answer", "answered_request", VR_ANSWERED, "vendor2", {"text": "again"},
         "answered", "state")
     add("vreq_cancel", "answered_request", VR_ANSWERED, "agent", {}, "answered", "state")
+    # nothing to appeal: a request answered in time, a violation still open
+    add("vreq_appeal", "answered_in_time", VR_ANSWERED, "vendor2", {"text": "Please."},
+        "no late mark", "state")
+    add("violation_appeal", "open_violation", X_OPEN, "vendor", {"text": "Please."},
+        "not confirmed", "state")
     add("vreq_cancel", "cancelled_request", VR_CANCELLED, "agent", {}, "cancelled", "state")
     # a multipart answer with a good file to a closed request: nothing is stored
     body, ct = mp_raw([text_part(b"late"), file_part(PNG)])
@@ -897,6 +974,9 @@ class BadInputCase(ServerCase):
                    raw=body, content_type=ctype)
         assert r.status == 200 and r.json()["violation_id"] == X_OPEN, r
         assert s.sql("SELECT status FROM enquiries WHERE id = ?", E_OPEN) == [("open",)]
+        got = appeal_fixtures(s, cls.t)
+        assert got == {"late": VR_LATE, "appeal": AP_OPEN, "appeal2": AP_OPEN2,
+                       "refund": RF_CHARGED, "violation": X_CONFIRMED}, got
         cls.snapshot()
         cls.baseline = fingerprint(s)
 
@@ -1309,8 +1389,18 @@ class ValidBodies(ServerCase, unittest.TestCase):
                  "messages", "assign", "status", "vreq_create", "vreq_answer", "reopen",
                  "note_read", "notes_read", "test_clock", "test_jobs", "session_revoke",
                  "logout"]
-        self.assertEqual(sorted(steps + ["vreq_cancel", "violation_confirm", "violation_dismiss"]),
-                         sorted(ROUTE))
+        appeals = ["vreq_appeal", "refund_appeal", "violation_appeal", "appeal_uphold",
+                   "appeal_reverse"]
+        self.assertEqual(sorted(steps + appeals + ["vreq_cancel", "violation_confirm",
+                                                   "violation_dismiss"]), sorted(ROUTE))
+        # The appeal routes' valid requests, each on marks made for them.
+        got = appeal_fixtures(s, t)
+        for name, key in zip(appeals, ["late", "refund", "violation", "appeal", "appeal2"]):
+            r = ROUTE[name]
+            with self.subTest(route=name):
+                resp = send(s, "POST", path_of(name, got[key]), t[r.role], dumps(r.valid),
+                            JSON_CT)
+                self.assertTrue(200 <= resp.status < 300, "%s: %r" % (name, resp))
         for name in steps:
             r = ROUTE[name]
             path = default_path(r).replace("{sid}", str(sid))

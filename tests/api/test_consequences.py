@@ -11,6 +11,7 @@ notification exactly once (G5)."""
 import re
 import unittest
 
+import harness
 from clockcase import HOUR, ClockCase, now_ms
 from harness import ServerCase
 from smtp_sink import SmtpSink
@@ -38,6 +39,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         self.jobs()  # what earlier tests left due is done and sent
         self.sink.take()
         self.sink.refuse(0)
+        self.sink.reject(0)
 
     def notes(self, role, **query):
         """(unread count, items) of role's notifications."""
@@ -67,17 +69,17 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         s.advance(self.t["admin"], 60000 + 1000)
         rep = self.jobs()
         self.assertGreaterEqual(rep["reminded"], 1)
-        self.assertEqual(self.steps(vid), ["reminder_1"])
+        self.assertEqual(self.steps(vid), ["reminder_12h"])
         self.assertEqual(self.state(vid), "open")
         for _ in range(3):
             self.jobs()
-        self.assertEqual(self.steps(vid), ["reminder_1"])
+        self.assertEqual(self.steps(vid), ["reminder_12h"])
         # Both users of the vendor, once each.
         self.assertEqual(self.notified("vendor_request.reminder", "vendor_request", vid), 2)
         s.advance(self.t["admin"], 10 * HOUR)  # 22 hours in: the second reminder
         self.jobs()
         self.jobs()
-        self.assertEqual(self.steps(vid), ["reminder_1", "reminder_2"])
+        self.assertEqual(self.steps(vid), ["reminder_12h", "reminder_2h"])
         self.assertEqual(self.audits("vendor_request.reminder", vid), 2)
         self.assertEqual(self.notified("vendor_request.reminder", "vendor_request", vid), 4)
         _, items = self.notes("vendor")
@@ -89,7 +91,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         # At the due time: overdue, and the vendor told of it; no more reminders.
         s.advance(self.t["admin"], 2 * HOUR)
         self.jobs()
-        self.assertEqual(self.steps(vid), ["overdue", "reminder_1", "reminder_2"])
+        self.assertEqual(self.steps(vid), ["overdue", "reminder_12h", "reminder_2h"])
         self.assertEqual(self.notified("vendor_request.overdue", "vendor_request", vid), 2)
         # Every reminder went out by e-mail to both users too.
         mails = [m for m in self.sink.take()
@@ -110,7 +112,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         _, vid = self.request(hours=5)
         s.advance(self.t["admin"], 3 * HOUR + 1000)
         self.jobs()
-        self.assertEqual(self.steps(vid), ["reminder_2"])
+        self.assertEqual(self.steps(vid), ["reminder_2h"])
 
     def test_missed_reminders_send_only_the_latest(self):
         """The scheduler stopped past both reminder times: only the later one is sent."""
@@ -118,7 +120,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         _, vid = self.request(hours=30)
         s.advance(self.t["admin"], 29 * HOUR)
         self.jobs()
-        self.assertEqual(self.steps(vid), ["reminder_2"])
+        self.assertEqual(self.steps(vid), ["reminder_2h"])
         self.assertEqual(self.notified("vendor_request.reminder", "vendor_request", vid), 2)
 
     def test_reminder_hours_configurable(self):
@@ -127,7 +129,17 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         ids = self.bulk(2, due=now + 2 * HOUR + 60000, created=now - 5 * HOUR)
         rep = self.sla("--vendor-reminder-hours=4, 3")
         self.assertEqual(rep["reminded"], 2)
-        self.assertEqual([self.steps(v) for v in ids], [["reminder_2"]] * 2)
+        self.assertEqual([self.steps(v) for v in ids], [["reminder_3h"]] * 2)
+        # A reminder is known by its hours: dropping the 12-hour one from the list later
+        # neither skips the 2-hour one nor sends a reminder twice.
+        ids = self.bulk(1, due=now + 11 * HOUR, created=now - 2 * HOUR)
+        self.assertEqual(self.sla()["reminded"], 1)
+        self.assertEqual(self.steps(ids[0]), ["reminder_12h"])
+        self.s.change("UPDATE vendor_requests SET due_at = ?, next_step_at = ? WHERE id = ?",
+                      now + HOUR, now, ids[0])
+        self.assertEqual(self.sla("--vendor-reminder-hours=2")["reminded"], 1)
+        self.assertEqual(self.steps(ids[0]), ["reminder_12h", "reminder_2h"])
+        self.assertEqual(self.sla("--vendor-reminder-hours=2")["reminded"], 0)
         ids = self.bulk(1, due=now + 2 * HOUR, created=now - 5 * HOUR)
         self.assertEqual(self.sla("--vendor-reminder-hours=")["reminded"], 0)
         self.assertEqual(self.steps(ids[0]), [])
@@ -172,6 +184,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         reply = thread[-1]
         self.assertEqual(reply["author_role"], "operator")
         self.assertIn("15.00 GBP", reply["body"])
+        self.assertNotIn("shop", reply["body"].lower())  # nothing of the vendor (G1)
         self.assertIn(number, reply["body"])
         self.assertNotIn("Has it been posted", " ".join(m["body"] for m in thread))
         self.assertEqual(self.notified("refund", "enquiry", eid), 1)
@@ -279,6 +292,11 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertGreaterEqual(r.json()["marked"], 1)
         self.assertEqual(self.notes("vendor_b")[0], 0)
+        # Read by its owner, it is still no one else's to read.
+        for role in ("customer", "vendor2", "agent", "vendor"):
+            r = s.post("/api/v1/notifications/%d/read" % theirs[0]["id"], self.t[role])
+            self.assertEqual(r.status, 404, (role, r))
+            self.assertNotIn("request", r.body.decode())
         for body in ({}, {"up_to": 0}, {"up_to": "7"}, {"up_to": 1, "more": 1}):
             r = s.post("/api/v1/notifications/read", self.t["vendor_b"], body)
             self.assertEqual(r.status, 400, (body, r))
@@ -324,7 +342,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
             self.assertIn("support@kapsule.co.uk", h["from"])
             self.assertIn("New request about order", h["subject"])
             self.assertEqual(h["content-type"], "text/plain; charset=UTF-8")
-            self.assertTrue(h["message-id"].startswith("<mail-"))
+            self.assertRegex(h["message-id"], r"^<mail-\d+@kapsule\.co\.uk>$")
             text = m.data.decode("utf-8")
             self.assertIn("http://127.0.0.1:8080/vendor/requests/%d" % vid, text)
             for detail in customer:
@@ -370,11 +388,54 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         self.assertEqual(self.jobs()["mailed"], 1)
         mails = self.sink.take()
         self.assertEqual(len(mails), 1)
-        self.assertTrue(mails[0].headers()["message-id"].startswith("<mail-%d." % mid))
+        self.assertEqual(mails[0].headers()["message-id"], "<mail-%d@kapsule.co.uk>" % mid)
         self.assertEqual(tuple(s.sql("SELECT state, attempts FROM mail_outbox WHERE id = ?",
                                      mid)[0]), ("sent", 2))
         self.assertEqual(self.jobs()["mailed"], 0)
         self.assertEqual(self.sink.take(), [])
+
+    def test_email_rejected_for_good_is_given_up_at_once(self):
+        s = self.s
+        eid, _ = self.request(hours=24)
+        self.jobs()
+        self.sink.take()
+        self.sink.reject(1)
+        r = s.post("/api/v1/enquiries/%d/messages" % eid, self.t["agent"],
+                   {"body": "Checking.", "audience": "customer"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.jobs()["mail_failed"], 1)
+        row = s.sql("SELECT m.state, m.attempts, m.last_error FROM mail_outbox m"
+                    " JOIN notifications n ON n.id = m.notification_id"
+                    " WHERE n.kind = 'enquiry.reply' AND n.object_id = ?", eid)[0]
+        self.assertEqual(tuple(row[:2]), ("failed", 1))
+        self.assertIn("550", row[2])
+
+    def test_unreachable_relay_uses_up_no_tries(self):
+        """A relay that cannot be reached costs no try: the e-mail waits a minute and goes
+        once it is back, however long it was away."""
+        s = self.s
+        now = now_ms()
+        ids = self.bulk(3, due=now - 49 * HOUR, created=now - 50 * HOUR)
+        closed = "--smtp-url=smtp://127.0.0.1:%d" % harness.free_port()
+        rep = self.sla(closed)
+        self.assertEqual((rep["refunded"], rep["mailed"], rep["mail_retries"]), (3, 0, 1), rep)
+        rows = s.sql("SELECT m.state, m.attempts, m.next_attempt_at FROM mail_outbox m"
+                     " JOIN notifications n ON n.id = m.notification_id"
+                     " WHERE n.object_type = 'vendor_request' AND n.object_id >= ?", ids[0])
+        self.assertEqual(len(rows), 3 * 2 * 2)  # overdue and lapsed, to two users each
+        self.assertEqual({(st, a) for st, a, _ in rows}, {("pending", 0)})
+        for _ in range(10):  # away for ten tries' time: nothing is given up
+            s.change("UPDATE mail_outbox SET next_attempt_at = ?, claimed_until = 0"
+                     " WHERE state = 'pending' AND next_attempt_at <= ?", now, now + 2 * HOUR)
+            self.assertEqual(self.sla(closed)["mail_failed"], 0)
+        s.change("UPDATE mail_outbox SET next_attempt_at = ?, claimed_until = 0"
+                 " WHERE state = 'pending' AND next_attempt_at <= ?", now, now + 2 * HOUR)
+        rep = self.sla("--smtp-url=" + self.sink.url)
+        self.assertGreaterEqual(rep["mailed"], 12)
+        self.assertEqual(s.sql("SELECT COUNT(*) FROM mail_outbox m JOIN notifications n"
+                               " ON n.id = m.notification_id WHERE n.object_type ="
+                               " 'vendor_request' AND n.object_id >= ? AND m.state = 'sent'",
+                               ids[0])[0][0], 12)
 
     def test_email_given_up_after_eight_tries(self):
         s = self.s
@@ -415,7 +476,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         rows = s.sql("SELECT step, COUNT(*), COUNT(DISTINCT vendor_request_id)"
                      " FROM vendor_request_steps WHERE vendor_request_id >= ? GROUP BY step",
                      first)
-        self.assertEqual([tuple(r) for r in rows], [("reminder_2", 1000, 1000)])
+        self.assertEqual([tuple(r) for r in rows], [("reminder_2h", 1000, 1000)])
         # Past the grace period: both schedulers again.
         s.change("UPDATE vendor_requests SET due_at = ?, next_step_at = ? WHERE id >= ?",
                  now - 49 * HOUR, now - 49 * HOUR, first)
@@ -427,7 +488,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
                      " ORDER BY step", first)
         self.assertEqual([tuple(r) for r in rows], [("lapse", 1000, 1000),
                                                     ("overdue", 1000, 1000),
-                                                    ("reminder_2", 1000, 1000)])
+                                                    ("reminder_2h", 1000, 1000)])
         self.assertEqual(tuple(s.sql("SELECT COUNT(*), COUNT(DISTINCT vendor_request_id)"
                                      " FROM refunds WHERE vendor_request_id >= ?", first)[0]),
                          (1000, 1000))
@@ -450,7 +511,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
                 break
         mails = self.sink.take()
         sent = s.sql("SELECT COUNT(*) FROM mail_outbox WHERE state = 'sent'")[0][0]
-        ids_sent = [re.match(r"<mail-(\d+)\.", m.headers()["message-id"]).group(1)
+        ids_sent = [re.match(r"<mail-(\d+)@", m.headers()["message-id"]).group(1)
                     for m in mails]
         self.assertEqual(len(ids_sent), len(set(ids_sent)))
         self.assertGreaterEqual(len(mails), 7000)

@@ -382,8 +382,11 @@ def field_tables():
     tables[EMPTY_TABLE] = []
     out = {}
     for name, body in handlers.items():
-        m = re.search(r"(?:api_body_or_reply|act)\(r,\s*(\w+_fields|%s)" % re.escape(EMPTY_TABLE),
+        m = re.search(r"(?:api_body_or_reply|api_decide|act)\(r,\s*(\w+_fields|%s)" % re.escape(EMPTY_TABLE),
                       body)
+        if not m and "api_text_files_or_reply(r," in body:
+            out[name] = (tables["text_fields"], None)  # text and files (api.c)
+            continue
         if not m:
             continue
         nested = re.search(r"api_check_object_or_reply\(r, \w+, (\w+_fields)", body)
