@@ -115,11 +115,12 @@ void h_enquiries(struct req *r)
 		}
 	}
 	const char *sort = req_query(r, "sort");
-	if (sort && strcmp(sort, "age") != 0 && strcmp(sort, "due") != 0) {
-		api_error(r, KERR_BAD_VALUE, "sort", "'sort' must be age or due");
+	if (sort && strcmp(sort, "age") != 0 && strcmp(sort, "due") != 0 &&
+	    strcmp(sort, "reply") != 0) {
+		api_error(r, KERR_BAD_VALUE, "sort", "'sort' must be age, due or reply");
 		return;
 	}
-	f->sort_due = sort && strcmp(sort, "due") == 0;
+	f->sort_due = !sort ? 0 : strcmp(sort, "due") == 0 ? 1 : strcmp(sort, "reply") == 0 ? 2 : 0;
 	api_read(r, queue_work, &x);
 }
 

@@ -52,6 +52,16 @@ static void render_handling(struct jw *w, const struct enquiry *q)
 		jw_null(w);
 	}
 	jw_ktime(w, "vendor_due_at", q->due_at);
+	jw_key(w, "reply");
+	jw_obj(w);
+	jw_kstr(w, "state", q->reply_state);
+	jw_ktime(w, "due_at", q->reply_due_at);
+	jw_key(w, "left_ms");
+	if (q->reply_state && strcmp(q->reply_state, "paused") == 0)
+		jw_int(w, q->reply_left_ms);
+	else
+		jw_null(w);
+	jw_obj_end(w);
 }
 
 void render_enquiry_fields(struct jw *w, const struct enquiry *q)
@@ -77,6 +87,8 @@ void render_enquiry_fields(struct jw *w, const struct enquiry *q)
 	jw_kint(w, "vendor_id", q->vendor_id);
 	render_handling(w, q);
 	jw_kstr(w, "queue", q->queue);
+	jw_kint(w, "reply_breaches", q->reply_breaches);
+	jw_ktime(w, "first_reply_at", q->first_reply_at);
 }
 
 /* A list row: what a queue or a customer's list shows. */
@@ -407,7 +419,9 @@ void render_rating(struct jw *w, const struct rating *x)
 		jw_kint(w, "refunds", d->refunds);
 		jw_kint(w, "violations", d->violations);
 		jw_key(w, "median_response_ms");
-		d->median_ms ? jw_int(w, d->median_ms) : jw_null(w);
+		d->answered ? jw_int(w, d->median_ms) : jw_null(w);
+		jw_key(w, "p90_response_ms");
+		d->answered ? jw_int(w, d->p90_ms) : jw_null(w);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

@@ -139,6 +139,10 @@ static const struct ckey keys[] = {
      "default deadline of a vendor request"},
     {"vendor_grace_hours", I(vendor_grace_hours), "24", 0, 24LL * 14,
      "hours past its deadline before an unanswered vendor request lapses"},
+    {"first_reply_hours", I(first_reply_hours), "4", 1, 24LL * 14,
+     "hours in which the operator owes an enquiry its first reply"},
+    {"next_reply_hours", I(next_reply_hours), "8", 1, 24LL * 14,
+     "hours in which the operator owes a reply to a customer's later message"},
     {"vendor_reminder_hours", L(vendor_reminder_hours), "12,2", 1, 24LL * 14,
      "reminders to the vendor, hours before a request's deadline (comma-separated, at most 4;"
      " empty: none)"},

@@ -45,6 +45,8 @@ struct config {
 	int64_t vendor_due_hours;	 /* default deadline of a vendor request */
 	int64_t vendor_grace_hours;	 /* past the deadline before a request lapses */
 	struct config_list vendor_reminder_hours; /* reminders, hours before the deadline */
+	int64_t first_reply_hours;		  /* the operator's first reply is due in */
+	int64_t next_reply_hours;		  /* its later replies are due in */
 	char refund_categories[256];		  /* categories refunded when a request lapses */
 	int64_t refund_limit;			  /* order amounts refunded automatically at most */
 	char refund_reply[1024];		  /* the customer's reply to an automatic refund */

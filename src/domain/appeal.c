@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/contact.h"
 #include "domain/enquiry.h"
 #include "domain/message.h"
 #include "domain/notify.h"
@@ -19,7 +20,7 @@ static const char *const decisions[] = {"uphold", "reverse", NULL};
 static const char SQL_VREQ[] =
     "SELECT r.vendor_id, r.enquiry_id, r.id, r.state, r.late_excused,"
     " (SELECT COUNT(*) FROM vendor_request_steps s WHERE s.vendor_request_id = r.id"
-    " AND s.step = 'lapse') FROM vendor_requests r WHERE r.id = $1";
+    " AND s.step = 'lapse'), r.lapse_excused FROM vendor_requests r WHERE r.id = $1";
 static const char SQL_REFUND[] =
     "SELECT vendor_id, enquiry_id, COALESCE(vendor_request_id, 0), kind, charged_to"
     " FROM refunds WHERE id = $1";
@@ -28,7 +29,7 @@ static const char SQL_VIOLATION[] =
     " COALESCE(v.reversed_at, 0) FROM violations v JOIN messages m ON m.id = v.message_id"
     " WHERE v.id = $1";
 static const char SQL_EXISTING[] =
-    "SELECT id FROM appeals WHERE subject_type = $1 AND subject_id = $2";
+    "SELECT id FROM appeals WHERE subject_type = $1 AND subject_id = $2 AND kind = $3";
 static const char SQL_INSERT[] =
     "INSERT INTO appeals (vendor_id, kind, subject_type, subject_id, enquiry_id, message_id,"
     " state, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8)"
@@ -37,7 +38,9 @@ static const char SQL_LOCK[] = "SELECT vendor_id, kind, subject_id, state FROM a
 			       " WHERE id = $1 FOR UPDATE";
 static const char SQL_DECIDE[] = "UPDATE appeals SET state = $2, decided_by = $3, decided_at = $4,"
 				 " reason = $5 WHERE id = $1";
-static const char SQL_EXCUSE[] = "UPDATE vendor_requests SET late_excused = 1 WHERE id = $1";
+static const char SQL_EXCUSE_LATE[] = "UPDATE vendor_requests SET late_excused = 1 WHERE id = $1";
+static const char SQL_EXCUSE_LAPSE[] =
+    "UPDATE vendor_requests SET late_excused = 1, lapse_excused = 1 WHERE id = $1";
 static const char SQL_TO_OPERATOR[] = "UPDATE refunds SET charged_to = 'operator' WHERE id = $1";
 static const char SQL_VIOLATION_REVERSE[] = "UPDATE violations SET reversed_at = $2 WHERE id = $1";
 #define APPEAL_COLS                                                                                \
@@ -72,12 +75,17 @@ static enum kerr find_subject(struct dctx *c, const char *type, int64_t id, stru
 		s->vreq_id = db_col_i64(st, 2);
 		const char *state = db_col_text(st, 3);
 		if (vreq) {
-			int excused = db_col_i64(st, 4) != 0, lapsed = db_col_i64(st, 5) != 0;
+			/* Two marks: late, then (unanswered past the grace period) lapsed. */
+			int late_excused = db_col_i64(st, 4) != 0, lapsed = db_col_i64(st, 5) != 0;
+			int lapse_excused = db_col_i64(st, 6) != 0;
 			int late = strcmp(state, "overdue") == 0 ||
 				   strcmp(state, "answered_late") == 0 || lapsed;
-			s->kind = excused ? NULL : lapsed ? "lapse" : late ? "late" : NULL;
-			s->why = excused ? "its late mark was reversed already"
-					 : arena_printf(c->a, "it is %s, with no late mark", state);
+			s->kind = lapsed		  ? (lapse_excused ? NULL : "lapse")
+				  : late && !late_excused ? "late"
+							  : NULL;
+			s->why = lapse_excused || late_excused
+				     ? "its mark was reversed already"
+				     : arena_printf(c->a, "it is %s, with no late mark", state);
 		} else if (refund) {
 			int charged = strcmp(db_col_text(st, 4), "vendor") == 0 &&
 				      strcmp(state, "automatic") == 0;
@@ -111,15 +119,22 @@ enum kerr appeal_create(struct dctx *c, const char *subject_type, int64_t subjec
 	    (rc = dom_check_text(c, "text", text, ENQUIRY_MAX_BODY, 1)) ||
 	    (rc = find_subject(c, subject_type, subject_id, &s)))
 		return rc;
-	rc = db_one_i64(c->db, c->e, &existing, SQL_EXISTING, DB_ARGS(subject_type, subject_id));
+	if (!s.kind)
+		return err_set(c->e, KERR_STATE, "state", "nothing to appeal: %s", s.why);
+	rc = db_one_i64(c->db, c->e, &existing, SQL_EXISTING,
+			DB_ARGS(subject_type, subject_id, s.kind));
 	if (rc != KERR_NOT_FOUND)
 		return rc ? rc
 			  : err_set(c->e, KERR_CONFLICT, "id",
-				    "this was appealed already (appeal %lld)", (long long)existing);
-	if (!s.kind)
-		return err_set(c->e, KERR_STATE, "state", "nothing to appeal: %s", s.why);
+				    "this %s was appealed already (appeal %lld)", s.kind,
+				    (long long)existing);
+	/* The appeal's words are a vendor's like any other: screened (G2). */
+	struct contact_finding *found;
+	int nfound;
+	int64_t violation = 0;
 	if ((rc = enquiry_load(c, s.enquiry_id, &row)) ||
 	    (rc = message_insert(c, &row, "from_vendor", text, s.vreq_id, &mid)) ||
+	    (rc = contact_vendor_text(c, &row, mid, text, &found, &nfound, &violation)) ||
 	    (rc = attachment_attach(c, mid, files, nfiles)) ||
 	    (rc = db_one_i64(c->db, c->e, id, SQL_INSERT,
 			     DB_ARGS(s.vendor_id, s.kind, subject_type, subject_id, s.enquiry_id,
@@ -137,8 +152,10 @@ static enum kerr reverse(struct dctx *c, int64_t appeal_id, const char *kind, in
 	const char *cause =
 	    arena_printf(c->a, "appeal %lld reversed the %s", (long long)appeal_id, kind);
 	enum kerr rc;
-	if (strcmp(kind, "late") == 0 || strcmp(kind, "lapse") == 0)
-		return (rc = db_exec(c->db, c->e, SQL_EXCUSE, DB_ARGS(subject_id)))
+	if (strcmp(kind, "late") == 0)
+		return db_exec(c->db, c->e, SQL_EXCUSE_LATE, DB_ARGS(subject_id));
+	if (strcmp(kind, "lapse") == 0)
+		return (rc = db_exec(c->db, c->e, SQL_EXCUSE_LAPSE, DB_ARGS(subject_id)))
 			   ? rc
 			   : standing_reverse_points(c, "vendor_request", subject_id, cause);
 	if (strcmp(kind, "refund") == 0)

@@ -56,14 +56,15 @@ static const char SQL_LOAD[] =
 	" e.priority, e.assignee_id, e.assignee_name, e.escalated, e.due_at, e.message_count,"     \
 	" e.created_at, e.updated_at, e.last_message_at, e.resolved_at, e.closed_at,"              \
 	" e.order_number, e.shop_name, e.customer_name, e.customer_message_count,"                 \
-	" e.customer_last_message_at, e.queue FROM enquiries e"
+	" e.customer_last_message_at, e.queue, e.reply_due_at, e.reply_left_ms,"                   \
+	" e.reply_breaches, e.first_reply_at FROM enquiries e"
 static const char SQL_GET[] = ENQ_COLS " WHERE e.id = $1";
 /* Lists read only what a list row shows (see read_summary). */
 #define QUEUE_COLS                                                                                 \
 	"SELECT e.id, e.category, e.subject, e.status, e.priority, e.assignee_id,"                 \
 	" e.assignee_name, e.escalated, e.due_at, e.message_count, e.created_at,"                  \
-	" e.last_message_at, e.order_number, e.shop_name, e.customer_name, e.resolved_at"          \
-	" FROM enquiries e"
+	" e.last_message_at, e.order_number, e.shop_name, e.customer_name, e.resolved_at,"         \
+	" e.reply_due_at, e.reply_left_ms FROM enquiries e"
 static const char SQL_LIST_CUSTOMER[] =
     "SELECT e.id, e.category, e.subject, e.status, e.customer_message_count, e.created_at,"
     " e.customer_last_message_at, e.order_number, e.shop_name, e.resolved_at"
@@ -142,13 +143,96 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 	return KERR_OK;
 }
 
+/* ---- the operator's clock ---- */
+
+static const char SQL_CLOCK[] =
+    "SELECT reply_due_at, reply_left_ms, first_reply_at FROM enquiries WHERE id = $1";
+static const char SQL_CLOCK_SET[] =
+    "UPDATE enquiries SET reply_due_at = $2, reply_left_ms = $3 WHERE id = $1";
+static const char SQL_CLOCK_PAUSE[] =
+    "UPDATE enquiries SET reply_left_ms = reply_due_at - $3, reply_due_at = $2"
+    " WHERE id = $1 AND reply_due_at < $2";
+static const char SQL_CLOCK_RESUME[] =
+    "UPDATE enquiries SET reply_due_at = $2 + reply_left_ms, reply_left_ms = NULL"
+    " WHERE id = $1 AND reply_left_ms IS NOT NULL";
+static const char SQL_CLOCK_REPLIED[] =
+    "UPDATE enquiries SET reply_due_at = $2, reply_left_ms = NULL,"
+    " first_reply_at = COALESCE(first_reply_at, $3), reply_breaches = reply_breaches + $4"
+    " WHERE id = $1";
+
+struct clock {
+	int64_t due;  /* NO_DUE when not running */
+	int64_t left; /* when paused */
+	int paused, answered_before;
+};
+
+static enum kerr clock_read(struct dctx *c, int64_t id, struct clock *k)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_CLOCK);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(id));
+	int r = db_step(st);
+	memset(k, 0, sizeof(*k));
+	k->due = NO_DUE;
+	if (r == DB_ROW) {
+		k->due = db_col_i64(st, 0);
+		k->paused = !db_col_null(st, 1);
+		k->left = db_col_i64(st, 1);
+		k->answered_before = !db_col_null(st, 2);
+	}
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
+/* The customer wrote: a reply is owed from now, unless one is owed already. */
+static enum kerr clock_owe(struct dctx *c, const struct enquiry_row *row)
+{
+	struct clock k = {NO_DUE, 0, 0, 0};
+	enum kerr rc = clock_read(c, row->id, &k);
+	if (rc || k.due != NO_DUE || k.paused)
+		return rc;
+	int64_t span =
+	    (k.answered_before ? c->cfg->next_reply_hours : c->cfg->first_reply_hours) * 3600000;
+	if (strcmp(row->status, "open") == 0)
+		return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(row->id, c->now + span, NULL));
+	return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(row->id, NO_DUE, span));
+}
+
+/* The operator replied to the customer: the owed reply is given, in time or late. */
+static enum kerr clock_replied(struct dctx *c, const struct enquiry_row *row)
+{
+	struct clock k = {NO_DUE, 0, 0, 0};
+	enum kerr rc = clock_read(c, row->id, &k);
+	if (rc)
+		return rc;
+	int late = k.paused ? k.left < 0 : k.due != NO_DUE && c->now > k.due;
+	if ((rc = db_exec(c->db, c->e, SQL_CLOCK_REPLIED,
+			  DB_ARGS(row->id, NO_DUE, c->now, (int64_t)late))) ||
+	    !late)
+		return rc;
+	int64_t by = k.paused ? -k.left : c->now - k.due;
+	return audit_append(c, "enquiry.reply_late", "enquiry", row->id,
+			    json_pack("{s:I}", "late_ms", (json_int_t)by));
+}
+
+/* The clock follows the status: running while open, stopped while waiting, off once settled. */
+static enum kerr clock_follow(struct dctx *c, int64_t id, const char *to)
+{
+	if (strcmp(to, "open") == 0)
+		return db_exec(c->db, c->e, SQL_CLOCK_RESUME, DB_ARGS(id, c->now));
+	if (is_active(to))
+		return db_exec(c->db, c->e, SQL_CLOCK_PAUSE, DB_ARGS(id, NO_DUE, c->now));
+	return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, NO_DUE, NULL));
+}
+
 /* Stores a status change with its audit event. */
 static enum kerr set_status(struct dctx *c, struct enquiry_row *row, const char *to,
 			    const char *action)
 {
 	enum kerr rc = db_exec(c->db, c->e, SQL_SET_STATUS,
 			       DB_ARGS(row->id, to, (int64_t)is_active(to), c->now));
-	if (rc)
+	if (rc || (rc = clock_follow(c, row->id, to)))
 		return rc;
 	rc = audit_append(c, action, "enquiry", row->id,
 			  json_pack("{s:[s,s]}", "status", row->status, to));
@@ -233,6 +317,20 @@ static void read_handling(struct dctx *c, struct db_stmt *st, int col, int copy,
 	q->due_at = due == NO_DUE ? 0 : due;
 }
 
+/* Reads the operator's clock from two columns starting at col (due time, time left). */
+static void read_reply(const struct dctx *c, struct db_stmt *st, int col, struct enquiry *q)
+{
+	int64_t due = db_col_i64(st, col);
+	int paused = !db_col_null(st, col + 1);
+	q->reply_due_at = due == NO_DUE ? 0 : due;
+	q->reply_left_ms = paused ? db_col_i64(st, col + 1) : 0;
+	q->reply_state = paused			   ? "paused"
+			 : due == NO_DUE	   ? "none"
+			 : c->now > due		   ? "late"
+			 : due - c->now <= 3600000 ? "soon"
+						   : "due";
+}
+
 /* Reads a row of ENQ_COLS shaped for the viewer. */
 static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 {
@@ -275,6 +373,9 @@ static void read_enquiry(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	read_handling(c, st, 7, 1, q);
 	q->customer_name = dom_col_str(c, st, 20);
 	q->queue = dom_col_str(c, st, 23);
+	read_reply(c, st, 24, q);
+	q->reply_breaches = db_col_i64(st, 26);
+	q->first_reply_at = db_col_i64(st, 27);
 }
 
 /*
@@ -307,6 +408,7 @@ static void read_summary(struct dctx *c, struct db_stmt *st, struct enquiry *q)
 	q->shop_name = db_col_text(st, 13);
 	q->customer_name = db_col_text(st, 14);
 	q->resolved_at = db_col_i64(st, 15);
+	read_reply(c, st, 16, q);
 }
 
 static void read_enquiry_row(struct dctx *c, struct db_stmt *st, void *out)
@@ -333,21 +435,21 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
  * shapes are few (status mode x category x vendor x assignee x escalated x
  * sort) and the text is the statement cache's key.
  */
-#define QUEUE_SHAPES (3 * 2 * 2 * 3 * 2 * 2)
+#define QUEUE_SHAPES (3 * 2 * 2 * 3 * 2 * 3)
 static _Atomic(char *) queue_sql[QUEUE_SHAPES];
 
 static const char *queue_sql_for(int status_mode, int category, int vendor, int assignee,
 				 int escalated, int sort_due)
 {
 	int shape =
-	    ((((status_mode * 2 + category) * 2 + vendor) * 3 + assignee) * 2 + escalated) * 2 +
+	    ((((status_mode * 2 + category) * 2 + vendor) * 3 + assignee) * 2 + escalated) * 3 +
 	    sort_due;
 	char *cached = atomic_load(&queue_sql[shape]);
 	if (cached)
 		return cached;
 	struct buf sql;
 	buf_init(&sql, 0);
-	const char *key = sort_due ? "e.due_at" : "e.created_at";
+	const char *key = sort_due == 2 ? "e.reply_due_at" : sort_due ? "e.due_at" : "e.created_at";
 	int n = 0;
 	buf_append_str(&sql, QUEUE_COLS " WHERE ");
 	if (status_mode == 0)
@@ -386,7 +488,7 @@ static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f
 					f->assignee > 0	  ? 2
 					: f->assignee < 0 ? 1
 							  : 0,
-					f->escalated >= 0, f->sort_due != 0);
+					f->escalated >= 0, f->sort_due);
 	struct db_stmt *st = db_prep(c->db, sql);
 	if (!st)
 		return NULL;
@@ -442,7 +544,10 @@ enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_e
 		}
 		struct enquiry q;
 		read_summary(c, st, &q);
-		*next_key = staff ? (f->sort_due ? db_col_i64(st, 8) : q.created_at) : 0;
+		*next_key = !staff	       ? 0
+			    : f->sort_due == 2 ? db_col_i64(st, 16)
+			    : f->sort_due      ? db_col_i64(st, 8)
+					       : q.created_at;
 		*next_id = q.id;
 		n++;
 		if ((rc = each(&q, arg))) {
@@ -532,7 +637,8 @@ enum kerr enquiry_reopen(struct dctx *c, int64_t id)
 		return err_set(c->e, KERR_STATE, "status",
 			       "the enquiry is resolved and its %lld-day reopen window has passed",
 			       (long long)c->cfg->reopen_window_days);
-	return set_status(c, &row, "open", "enquiry.reopen");
+	enum kerr rc2 = set_status(c, &row, "open", "enquiry.reopen");
+	return rc2 ? rc2 : clock_owe(c, &row);
 }
 
 enum kerr enquiry_close_expired(struct dctx *c, int *closed)
@@ -593,6 +699,9 @@ enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const ch
 	int shown = strcmp(audience, "customer") == 0;
 	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, DB_ARGS(row->id, c->now, shown));
 	if (rc || strcmp(audience, "customer") != 0)
+		return rc;
+	/* The operator's clock: the customer's words owe a reply; the operator's give it. */
+	if ((rc = c->who->role == ROLE_CUSTOMER ? clock_owe(c, row) : clock_replied(c, row)))
 		return rc;
 	/* A customer's reply wakes the enquiry; an agent's reply waits for the customer. */
 	if (c->who->role == ROLE_CUSTOMER && strcmp(row->status, "awaiting_customer") == 0)

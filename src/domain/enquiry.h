@@ -36,7 +36,14 @@ struct enquiry {
 	const char *order_number, *shop_name;
 	const char *customer_name; /* staff only */
 	const char *queue;	   /* staff only, a single enquiry: "agents" or "supervisors" */
-	enum view view;		   /* the shape this was prepared for */
+	/* Staff only: the operator's clock.  reply_state is "none" (no reply owed),
+	 * "paused" (waiting on the vendor or the customer; reply_left_ms kept), "due",
+	 * "soon" (due within the hour) or "late". */
+	const char *reply_state;
+	int64_t reply_due_at;			/* running: when the reply is due; else 0 */
+	int64_t reply_left_ms;			/* paused: the time that was left */
+	int64_t reply_breaches, first_reply_at; /* a single enquiry only */
+	enum view view;				/* the shape this was prepared for */
 };
 
 struct enquiry_in {
@@ -62,7 +69,8 @@ struct enquiry_filter {
 	int64_t vendor_id;	     /* 0: any */
 	int64_t assignee;	     /* 0: any, -1: unassigned, else a user id */
 	int escalated;		     /* -1: any, 0 or 1 */
-	int sort_due;		     /* 0: oldest first; 1: earliest vendor due time first */
+	int sort_due;		     /* 0: oldest first; 1: earliest vendor due time first;
+				      * 2: the operator's reply soonest due first */
 	int64_t after_key, after_id; /* cursor: rows after this (key, id); 0,0 = start */
 	int limit;		     /* rows to return */
 };

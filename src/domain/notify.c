@@ -8,18 +8,22 @@
 
 #include "base/buf.h"
 
-static const char SQL_TO_USER[] = "SELECT id, email FROM users WHERE id = $1 AND disabled = 0";
+/* A notification for each recipient, in one statement: the recipients' SELECT follows. */
+#define NOTE_INSERT                                                                                \
+	"INSERT INTO notifications (user_id, kind, subject, body, link, object_type, object_id,"   \
+	" created_at) SELECT u.id, $2, $3, $4, $5, $6, $7, $8"
+static const char SQL_TO_USER[] =
+    NOTE_INSERT " FROM users u WHERE u.id = $1 AND u.disabled = 0 RETURNING id, user_id";
+/* Recipients are few (the users of one vendor); more than 64 are not told. */
 static const char SQL_TO_VENDOR[] =
-    "SELECT id, email FROM users WHERE vendor_id = $1 AND role = 'vendor' AND disabled = 0"
-    " ORDER BY id";
-static const char SQL_TO_CUSTOMER[] = "SELECT u.id, u.email FROM customers c JOIN users u"
-				      " ON u.id = c.user_id WHERE c.id = $1 AND u.disabled = 0";
-static const char SQL_INSERT[] =
-    "INSERT INTO notifications (user_id, kind, subject, body, link, object_type, object_id,"
-    " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    NOTE_INSERT " FROM users u WHERE u.vendor_id = $1 AND u.role = 'vendor' AND u.disabled = 0"
+		" ORDER BY u.id LIMIT 64 RETURNING id, user_id";
+static const char SQL_TO_CUSTOMER[] =
+    NOTE_INSERT " FROM customers c JOIN users u ON u.id = c.user_id WHERE c.id = $1"
+		" AND u.disabled = 0 RETURNING id, user_id";
 static const char SQL_OUTBOX[] =
     "INSERT INTO mail_outbox (notification_id, to_addr, state, next_attempt_at, created_at)"
-    " VALUES ($1, $2, 'pending', $3, $3)";
+    " SELECT $1, email, 'pending', $2, $2 FROM users WHERE id = $3 AND email <> ''";
 #define NOTE_COLS                                                                                  \
 	"SELECT id, kind, subject, body, link, object_type, object_id, created_at, read_at"        \
 	" FROM notifications"
@@ -36,7 +40,6 @@ static const char SQL_READ[] =
 static const char SQL_READ_ALL[] = "UPDATE notifications SET read_at = $3 WHERE user_id = $1"
 				   " AND read_at IS NULL AND id <= $2 RETURNING id";
 
-/* Recipients are few (the users of one vendor at most); more than this are not told. */
 #define MAX_RECIPIENTS 64
 
 static enum kerr notify_each(struct dctx *c, const char *sql, int64_t key, const struct notice *n)
@@ -44,29 +47,22 @@ static enum kerr notify_each(struct dctx *c, const char *sql, int64_t key, const
 	struct db_stmt *st = db_prep(c->db, sql);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, DB_ARGS(key));
-	int64_t ids[MAX_RECIPIENTS];
-	const char *emails[MAX_RECIPIENTS];
+	db_bind(st, DB_ARGS(key, n->kind, n->subject, n->body, n->link, n->object_type,
+			    n->object_id, c->now));
+	int64_t ids[MAX_RECIPIENTS], users[MAX_RECIPIENTS];
 	int count = 0, r = DB_DONE;
-	while (count < MAX_RECIPIENTS && (r = db_step(st)) == DB_ROW) {
-		ids[count] = db_col_i64(st, 0);
-		emails[count++] = dom_col_str(c, st, 1);
-	}
+	while ((r = db_step(st)) == DB_ROW)
+		if (count < MAX_RECIPIENTS) {
+			ids[count] = db_col_i64(st, 0);
+			users[count++] = db_col_i64(st, 1);
+		}
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
-	for (int i = 0; i < count; i++) {
-		int64_t id;
-		enum kerr rc = db_one_i64(c->db, c->e, &id, SQL_INSERT,
-					  DB_ARGS(ids[i], n->kind, n->subject, n->body, n->link,
-						  n->object_type, n->object_id, c->now));
-		if (rc)
-			return rc;
-		if (c->cfg->smtp_url[0] && emails[i] && emails[i][0] &&
-		    (rc = db_exec(c->db, c->e, SQL_OUTBOX, DB_ARGS(id, emails[i], c->now))))
-			return rc;
-	}
-	return KERR_OK;
+	enum kerr rc = KERR_OK;
+	for (int i = 0; i < count && c->cfg->smtp_url[0] && !rc; i++)
+		rc = db_exec(c->db, c->e, SQL_OUTBOX, DB_ARGS(ids[i], c->now, users[i]));
+	return rc;
 }
 
 enum kerr notify_user(struct dctx *c, int64_t user_id, const struct notice *n)

@@ -17,6 +17,7 @@
 #define RETRY(table)                                                                               \
 	"UPDATE " table " SET state = $2, attempts = attempts + $5, next_attempt_at = $3,"         \
 	" claimed_until = 0, last_error = $4 WHERE id = $1"
+#define RELEASE(table) "UPDATE " table " SET claimed_until = 0 WHERE id = $1 AND claimed_until = $2"
 #define RENEW(table)                                                                               \
 	"UPDATE " table " SET claimed_until = $3 WHERE id = $1 AND claimed_until = $2"             \
 	" AND state = 'pending' RETURNING id"
@@ -26,6 +27,7 @@ static const char *const sql_lock[2] = {LOCK("mail_outbox"), LOCK("webhook_outbo
 static const char *const sql_sent[2] = {SENT("mail_outbox"), SENT("webhook_outbox")};
 static const char *const sql_retry[2] = {RETRY("mail_outbox"), RETRY("webhook_outbox")};
 static const char *const sql_renew[2] = {RENEW("mail_outbox"), RENEW("webhook_outbox")};
+static const char *const sql_release[2] = {RELEASE("mail_outbox"), RELEASE("webhook_outbox")};
 
 /* The wait after the n-th failed try (n >= 1): 1, 2, 4, ... 32 minutes, then an hour. */
 static int64_t backoff_ms(int64_t n)
@@ -43,6 +45,14 @@ enum kerr outbox_renew(struct dctx *c, enum outbox o, int64_t id, int64_t held, 
 		return rc == KERR_NOT_FOUND ? KERR_OK : rc;
 	*ok = 1;
 	return KERR_OK;
+}
+
+enum kerr outbox_release(struct dctx *c, enum outbox o, const int64_t *ids, int n, int64_t held)
+{
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	for (int i = 0; i < n && !rc; i++)
+		rc = db_exec(c->db, c->e, sql_release[o], DB_ARGS(ids[i], held));
+	return rc;
 }
 
 enum kerr outbox_result(struct dctx *c, enum outbox o, int64_t id, enum outbox_outcome how,

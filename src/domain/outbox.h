@@ -45,6 +45,8 @@ enum outbox_outcome {
  */
 enum kerr outbox_renew(struct dctx *c, enum outbox o, int64_t id, int64_t held, int64_t until,
 		       int *ok);
+/* Lets go of claimed rows this scheduler did not try (claimed until held), for others. */
+enum kerr outbox_release(struct dctx *c, enum outbox o, const int64_t *ids, int n, int64_t held);
 /*
  * Records a try of row id (*failed set when it was given up on).  A row
  * another scheduler settled meanwhile is left alone.  The system principal

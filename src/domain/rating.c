@@ -11,7 +11,7 @@
 static const char SQL_REQUESTS[] =
     "SELECT r.state, r.created_at, r.answered_at, r.late_excused,"
     " (SELECT COUNT(*) FROM vendor_request_steps s WHERE s.vendor_request_id = r.id"
-    " AND s.step = 'lapse') FROM vendor_requests r"
+    " AND s.step = 'lapse'), r.lapse_excused FROM vendor_requests r"
     " WHERE r.vendor_id = $1 AND r.created_at >= $2 AND r.state <> 'cancelled'";
 static const char SQL_REFUNDS[] =
     "SELECT COUNT(*) FROM refunds WHERE vendor_id = $1 AND created_at >= $2"
@@ -69,7 +69,10 @@ static enum kerr compute(struct dctx *c, int64_t vendor_id, struct rating *out)
 	int r;
 	while (times && (r = db_step(st)) == DB_ROW) {
 		const char *state = db_col_text(st, 0);
-		int excused = db_col_i64(st, 3) != 0, lapsed = db_col_i64(st, 4) != 0;
+		int lapsed = db_col_i64(st, 4) != 0, lapse_excused = db_col_i64(st, 5) != 0;
+		/* A late mark excused on appeal counts as in time, unless a lapse (appealed
+		 * apart) followed it. */
+		int excused = lapse_excused || (db_col_i64(st, 3) != 0 && !lapsed);
 		if (strcmp(state, "open") == 0)
 			continue; /* not yet due: no mark either way */
 		out->requests++;
@@ -79,7 +82,7 @@ static enum kerr compute(struct dctx *c, int64_t vendor_id, struct rating *out)
 			out->on_time++;
 		else
 			out->late++;
-		if (lapsed && !excused)
+		if (lapsed && !lapse_excused)
 			out->lapses++;
 		if (!answered)
 			continue;
@@ -120,8 +123,10 @@ static void advise(struct dctx *c, struct rating *r)
 	r->advice = arena_calloc(c->a, 6, sizeof(*r->advice));
 	if (r->pending)
 		r->advice[r->nadvice++] = arena_printf(
-		    c->a, "Answer your %lld open request%s before %s due.", (long long)r->pending,
-		    r->pending == 1 ? "" : "s", r->pending == 1 ? "it is" : "they are");
+		    c->a,
+		    "Answer your %lld waiting request%s: each one answered by its due time raises"
+		    " your on-time share.",
+		    (long long)r->pending, r->pending == 1 ? "" : "s");
 	if (r->late)
 		r->advice[r->nadvice++] = arena_printf(
 		    c->a,
@@ -175,6 +180,7 @@ enum kerr rating_get(struct dctx *c, int64_t vendor_id, struct rating *out)
 		d->lapses = db_col_i64(st, 4);
 		d->refunds = db_col_i64(st, 5);
 		d->violations = db_col_i64(st, 6);
+		d->answered = !db_col_null(st, 7);
 		d->median_ms = db_col_i64(st, 7);
 		d->p90_ms = db_col_i64(st, 8);
 	}
@@ -203,10 +209,11 @@ enum kerr rating_snapshot(struct dctx *c, int *made)
 	for (int i = 0; i < n; i++) {
 		struct rating x;
 		if ((rc = compute(c, ids[i], &x)) ||
-		    (rc = db_exec(c->db, c->e, SQL_SNAPSHOT,
-				  DB_ARGS(ids[i], day, x.score, x.requests, x.on_time, x.lapses,
-					  x.refunds, x.violations, db_optid(x.median_ms),
-					  db_optid(x.p90_ms), c->now))))
+		    (rc = db_exec(
+			 c->db, c->e, SQL_SNAPSHOT,
+			 DB_ARGS(ids[i], day, x.score, x.requests, x.on_time, x.lapses, x.refunds,
+				 x.violations, x.answered ? db_arg_int(x.median_ms) : db_optid(0),
+				 x.answered ? db_arg_int(x.p90_ms) : db_optid(0), c->now))))
 			return rc;
 		(*made)++;
 	}

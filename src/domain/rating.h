@@ -14,6 +14,7 @@
 struct rating_day {
 	int64_t day; /* days since the epoch (UTC) */
 	int64_t score, requests, on_time, lapses, refunds, violations, median_ms, p90_ms;
+	int answered; /* 0: no answers that day, no response times */
 };
 
 struct rating {

@@ -16,13 +16,16 @@ static const char SQL_ADD[] =
     " expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id";
 static const char SQL_REVERSE[] =
     "UPDATE vendor_points SET reversed_at = $3 WHERE source_type = $1 AND source_id = $2"
-    " AND reversed_at IS NULL RETURNING vendor_id";
-static const char SQL_SUM[] =
+    " AND reversed_at IS NULL RETURNING vendor_id, points, expiry_seen";
+/* vendors.points: the points counting, kept as they are added, reversed and expire. */
+static const char SQL_TOTAL_ADD[] = "UPDATE vendors SET points = points + $2 WHERE id = $1";
+static const char SQL_EXPIRING_SUM[] =
     "SELECT COALESCE(SUM(points), 0) FROM vendor_points WHERE vendor_id = $1"
-    " AND reversed_at IS NULL AND expires_at > $2";
+    " AND expires_at <= $2 AND expiry_seen = 0 AND reversed_at IS NULL";
 static const char SQL_VENDOR[] =
-    "SELECT standing, ref, shop_name FROM vendors WHERE id = $1 FOR UPDATE";
-static const char SQL_VENDOR_READ[] = "SELECT standing, ref, shop_name FROM vendors WHERE id = $1";
+    "SELECT standing, ref, shop_name, points FROM vendors WHERE id = $1 FOR UPDATE";
+static const char SQL_VENDOR_READ[] =
+    "SELECT standing, ref, shop_name, points FROM vendors WHERE id = $1";
 static const char SQL_SET[] = "UPDATE vendors SET standing = $2 WHERE id = $1";
 static const char SQL_CHANGE[] =
     "INSERT INTO vendor_standing_changes (vendor_id, from_standing, to_standing, points, cause,"
@@ -55,10 +58,8 @@ static const char *standing_for(const struct config *cfg, int64_t points)
 /* Works out vendor_id's standing from its points; on a change, everything that follows. */
 static enum kerr sync(struct dctx *c, int64_t vendor_id, const char *cause)
 {
-	int64_t points;
-	enum kerr rc = db_one_i64(c->db, c->e, &points, SQL_SUM, DB_ARGS(vendor_id, c->now));
-	if (rc)
-		return rc;
+	int64_t points = 0;
+	enum kerr rc;
 	struct db_stmt *st = db_prep(c->db, SQL_VENDOR);
 	if (!st)
 		return dom_db_err(c);
@@ -66,6 +67,8 @@ static enum kerr sync(struct dctx *c, int64_t vendor_id, const char *cause)
 	int r = db_step(st);
 	const char *from = r == DB_ROW ? dom_col_str(c, st, 0) : NULL;
 	const char *ref = r == DB_ROW ? dom_col_str(c, st, 1) : NULL;
+	if (r == DB_ROW)
+		points = db_col_i64(st, 3);
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
@@ -112,10 +115,11 @@ enum kerr standing_add_points(struct dctx *c, int64_t vendor_id, const char *sou
 					  c->now + c->cfg->points_days * 86400000));
 	if (rc == KERR_NOT_FOUND)
 		return KERR_OK; /* counted already */
-	if (rc || (rc = audit_append(c, "vendor.points", "vendor", vendor_id,
-				     json_pack("{s:I,s:s,s:I,s:s}", "points", (json_int_t)points,
-					       "source_type", source_type, "source_id",
-					       (json_int_t)source_id, "reason", reason))))
+	if (rc || (rc = db_exec(c->db, c->e, SQL_TOTAL_ADD, DB_ARGS(vendor_id, points))) ||
+	    (rc = audit_append(c, "vendor.points", "vendor", vendor_id,
+			       json_pack("{s:I,s:s,s:I,s:s}", "points", (json_int_t)points,
+					 "source_type", source_type, "source_id",
+					 (json_int_t)source_id, "reason", reason))))
 		return rc;
 	return sync(c, vendor_id, reason);
 }
@@ -123,12 +127,22 @@ enum kerr standing_add_points(struct dctx *c, int64_t vendor_id, const char *sou
 enum kerr standing_reverse_points(struct dctx *c, const char *source_type, int64_t source_id,
 				  const char *cause)
 {
-	int64_t vendor_id;
-	enum kerr rc = db_one_i64(c->db, c->e, &vendor_id, SQL_REVERSE,
-				  DB_ARGS(source_type, source_id, c->now));
-	if (rc == KERR_NOT_FOUND)
-		return KERR_OK; /* no points to reverse */
-	if (rc ||
+	struct db_stmt *st = db_prep(c->db, SQL_REVERSE);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(source_type, source_id, c->now));
+	int r = db_step(st);
+	int64_t vendor_id = 0, points = 0;
+	if (r == DB_ROW) {
+		vendor_id = db_col_i64(st, 0);
+		/* Points the scheduler took out on expiry count no more. */
+		points = db_col_i64(st, 2) ? 0 : db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (r != DB_ROW)
+		return r == DB_ERROR ? dom_db_err(c) : KERR_OK; /* no points to reverse */
+	enum kerr rc;
+	if ((rc = db_exec(c->db, c->e, SQL_TOTAL_ADD, DB_ARGS(vendor_id, -points))) ||
 	    (rc = audit_append(c, "vendor.points_reversed", "vendor", vendor_id,
 			       json_pack("{s:s,s:I,s:s}", "source_type", source_type, "source_id",
 					 (json_int_t)source_id, "cause", cause))))
@@ -154,7 +168,11 @@ enum kerr standing_expire(struct dctx *c, int *changed)
 	if (r == DB_ERROR)
 		return dom_db_err(c);
 	for (int i = 0; i < n; i++) {
-		if ((rc = db_exec(c->db, c->e, SQL_EXPIRED, DB_ARGS(ids[i], c->now))) ||
+		int64_t gone;
+		if ((rc = db_one_i64(c->db, c->e, &gone, SQL_EXPIRING_SUM,
+				     DB_ARGS(ids[i], c->now))) ||
+		    (rc = db_exec(c->db, c->e, SQL_EXPIRED, DB_ARGS(ids[i], c->now))) ||
+		    (rc = db_exec(c->db, c->e, SQL_TOTAL_ADD, DB_ARGS(ids[i], -gone))) ||
 		    (rc = sync(c, ids[i], "penalty points expired")))
 			return rc;
 		(*changed)++;
@@ -185,6 +203,7 @@ enum kerr standing_get(struct dctx *c, int64_t vendor_id, struct standing *out)
 		out->standing = dom_col_str(c, st, 0);
 		out->ref = dom_col_str(c, st, 1);
 		out->shop_name = dom_col_str(c, st, 2);
+		out->points = db_col_i64(st, 3);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -195,8 +214,6 @@ enum kerr standing_get(struct dctx *c, int64_t vendor_id, struct standing *out)
 	out->warning = c->cfg->standing_warning;
 	out->restricted = c->cfg->standing_restricted;
 	out->suspended = c->cfg->standing_suspended;
-	if ((rc = db_one_i64(c->db, c->e, &out->points, SQL_SUM, DB_ARGS(vendor_id, c->now))))
-		return rc;
 	if (!(st = db_prep(c->db, SQL_POINTS)))
 		return dom_db_err(c);
 	db_bind(st, DB_ARGS(vendor_id, c->now));

@@ -31,8 +31,9 @@ static const char SQL_INSERT[] =
 	"r.vendor_id" ORDER_PARTY_JOIN("e.customer_id")
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
 static const char SQL_LOCK[] =
-    "SELECT enquiry_id, vendor_id, state, due_at, created_at, created_by FROM vendor_requests"
-    " WHERE id = $1 FOR UPDATE";
+    "SELECT r.enquiry_id, r.vendor_id, r.state, r.due_at, r.created_at, r.created_by,"
+    " (SELECT o.number FROM enquiries e JOIN orders o ON o.id = e.order_id"
+    " WHERE e.id = r.enquiry_id) FROM vendor_requests r WHERE r.id = $1 FOR UPDATE";
 static const char SQL_ORDER_NUMBER[] =
     "SELECT o.number FROM enquiries e JOIN orders o ON o.id = e.order_id WHERE e.id = $1";
 static const char SQL_PENDING_OF[] =
@@ -49,6 +50,7 @@ static const char SQL_CANCEL[] =
 struct locked {
 	int64_t enquiry_id, vendor_id, due, created, created_by;
 	char state[24];
+	const char *number; /* the order's, for the texts of notifications */
 };
 
 /* Locks request id for a change, checking the principal may act on it. */
@@ -67,6 +69,7 @@ static enum kerr lock(struct dctx *c, int64_t id, struct locked *l)
 		l->due = db_col_i64(st, 3);
 		l->created = db_col_i64(st, 4);
 		l->created_by = db_col_i64(st, 5);
+		l->number = dom_col_str(c, st, 6);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -354,7 +357,7 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 					 (json_int_t)*message_id, "files", nfiles))))
 		return rc;
 	/* The agent who asked is told (the vendor's words stay in the desk). */
-	const char *number = order_number(c, l.enquiry_id);
+	const char *number = l.number ? l.number : "";
 	struct notice n = {
 	    .kind = "vendor_request.answered",
 	    .subject = arena_printf(c->a, "The shop answered about order %s", number),
@@ -507,7 +510,7 @@ static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int 
 		return rc;
 	rep->reminded++;
 	int64_t left = (l->due - c->now + 3599999) / 3600000; /* hours left, rounded up */
-	const char *number = order_number(c, l->enquiry_id);
+	const char *number = l->number ? l->number : "";
 	if ((rc = audit_append(c, "vendor_request.reminder", "vendor_request", id,
 			       json_pack("{s:s,s:I,s:I}", "step", step, "hours_before",
 					 (json_int_t)hours, "due_at", (json_int_t)l->due))))
@@ -534,7 +537,7 @@ static enum kerr overdue(struct dctx *c, int64_t id, const struct locked *l, int
 	if (rc || !fresh)
 		return rc;
 	rep->overdue++;
-	const char *number = order_number(c, l->enquiry_id);
+	const char *number = l->number ? l->number : "";
 	if ((rc = step_audit(c, id, l, "overdue", "overdue")) ||
 	    (rc = enquiry_load(c, l->enquiry_id, &row)) ||
 	    (rc = enquiry_escalate(c, &row, "agents", "vendor_request.overdue", id)))
@@ -574,7 +577,7 @@ static enum kerr lapse(struct dctx *c, int64_t id, const struct locked *l,
 		   (rc = enquiry_sync_requests(c, &row))) {
 		return rc;
 	}
-	const char *number = order_number(c, l->enquiry_id);
+	const char *number = l->number ? l->number : "";
 	if ((rc = standing_add_points(c, l->vendor_id, "vendor_request", id, c->cfg->points_lapse,
 				      arena_printf(c->a,
 						   "request %lld about order %s lapsed unanswered",

@@ -205,6 +205,27 @@ static enum kerr delivery_result_fn(struct db *db, void *arg)
 }
 
 /* Sends one loaded row over the open sender. */
+/* Claimed rows a run did not try, let go. */
+struct release {
+	struct step_ctx *x;
+	enum outbox box;
+	const int64_t *ids;
+	int n;
+	int64_t held;
+};
+
+static enum kerr release_fn(struct db *db, void *arg)
+{
+	struct release *r = arg;
+	struct arena a;
+	struct dctx c;
+	arena_init(&a);
+	prepare(&c, db, r->x, &a);
+	enum kerr rc = outbox_release(&c, r->box, r->ids, r->n, r->held);
+	arena_free(&a);
+	return rc;
+}
+
 static enum outbox_outcome deliver_one(struct delivery *d, void *sender)
 {
 	if (d->box == OUTBOX_MAIL)
@@ -234,8 +255,7 @@ static void count_delivery(const struct delivery *d, int counts[3])
  * clock claims requests), taken over one at a time for their try, sent
  * over one connection, and their results recorded.  A run sends for
  * OUTBOX_RUN_MS at most, and stops early when the server stops or the other
- * side cannot be reached; what it claimed and did not try is tried once
- * the claims lapse.
+ * side cannot be reached; what it claimed and did not try is let go.
  */
 #define OUTBOX_BATCH  20
 #define OUTBOX_RUN_MS 10000
@@ -254,7 +274,8 @@ static enum kerr deliver(struct db_pool *pool, struct step_ctx *x, enum outbox b
 		int64_t now = clock_now_ms(), held = now + CLAIM_MS + randombytes_uniform(1000);
 		first = db_claim(pool, outbox_sql_claim[box],
 				 DB_ARGS(held, now, (int64_t)OUTBOX_BATCH), ids, OUTBOX_BATCH, &n);
-		for (int i = 0; i < n && GOING(); i++) {
+		int i = 0;
+		for (; i < n && GOING(); i++) {
 			struct delivery d = {.x = x, .box = box, .id = ids[i], .held = held};
 			if (!(first = db_write(pool, delivery_take_fn, &d)) && d.mine) {
 				d.how = deliver_one(&d, sender);
@@ -265,6 +286,11 @@ static enum kerr deliver(struct db_pool *pool, struct step_ctx *x, enum outbox b
 			for (int k = 0; k < 3; k++)
 				free(d.what[k]);
 		}
+		/* Stopped early: what was not tried is let go at once, for the next run or
+		 * another scheduler, rather than when the claim lapses. */
+		struct release rel = {x, box, ids + i, n - i, held};
+		if (i < n && !first)
+			first = db_write(pool, release_fn, &rel);
 	}
 #undef GOING
 	if (box == OUTBOX_MAIL)

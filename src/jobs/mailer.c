@@ -177,10 +177,14 @@ static int plain_address(const char *addr)
 	return 1;
 }
 
-int transfer_unreachable(int curl_code)
+int transfer_unreachable(void *curl, int curl_code)
 {
+	curl_off_t connected = 0;
+	if (curl_code == CURLE_OPERATION_TIMEDOUT &&
+	    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK)
+		return connected == 0;
 	return curl_code == CURLE_COULDNT_CONNECT || curl_code == CURLE_COULDNT_RESOLVE_HOST ||
-	       curl_code == CURLE_COULDNT_RESOLVE_PROXY || curl_code == CURLE_OPERATION_TIMEDOUT;
+	       curl_code == CURLE_COULDNT_RESOLVE_PROXY || curl_code == CURLE_ABORTED_BY_CALLBACK;
 }
 
 int transfer_stop(void *arg, long long dltotal, long long dlnow, long long ultotal, long long ulnow)
@@ -242,7 +246,7 @@ enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, co
 		snprintf(err, errlen, "the relay answered %ld (%s)", code, why);
 	else
 		snprintf(err, errlen, "%s", why);
-	return code >= 500 && code < 600  ? OUTBOX_REJECTED
-	       : transfer_unreachable(rc) ? OUTBOX_UNREACHABLE
-					  : OUTBOX_REFUSED;
+	return code >= 500 && code < 600     ? OUTBOX_REJECTED
+	       : transfer_unreachable(c, rc) ? OUTBOX_UNREACHABLE
+					     : OUTBOX_REFUSED;
 }

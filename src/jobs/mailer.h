@@ -35,8 +35,12 @@ enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, co
 char *mailer_format(const struct config *cfg, int64_t id, int64_t now_ms, const char *to,
 		    const char *subject, const char *text);
 
-/* 1 when a libcurl result means the other side was not reached at all. */
-int transfer_unreachable(int curl_code);
+/*
+ * 1 when a libcurl result on handle curl means the other side was not
+ * reached at all (no connection made), or the try was stopped by *stop:
+ * such a try does not count.  A timeout once connected is a refusal.
+ */
+int transfer_unreachable(void *curl, int curl_code);
 /* libcurl's progress callback that aborts a transfer once *arg (an atomic_int) is set. */
 int transfer_stop(void *arg, long long dltotal, long long dlnow, long long ultotal,
 		  long long ulnow);

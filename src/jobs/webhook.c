@@ -111,5 +111,5 @@ enum outbox_outcome webhook_send(struct hooker *h, int64_t id, const char *event
 		snprintf(err, errlen, "the endpoint answered %ld", status);
 	else
 		snprintf(err, errlen, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	return rc != CURLE_OK && transfer_unreachable(rc) ? OUTBOX_UNREACHABLE : OUTBOX_REFUSED;
+	return rc != CURLE_OK && transfer_unreachable(c, rc) ? OUTBOX_UNREACHABLE : OUTBOX_REFUSED;
 }

@@ -309,6 +309,59 @@ class Standing(ServerCase, ClockCase, unittest.TestCase):
         self.assertEqual(self.rating(vendor)["late"], 1)
         self.assertEqual(self.rating(vendor)["score"], before["score"])
 
+    def test_late_mark_and_lapse_are_appealed_apart(self):
+        """A request marked late and later lapsed: each mark has its appeal."""
+        s = self.s
+        vendor, token, ref = self.new_vendor()
+        eid, vid = self.ask(ref, hours=1)
+        s.advance(self.t["admin"], 2 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(vid), "overdue")
+        token = s.login(ref.lower() + "@shop.example")
+        r = self.appeal(token, "/api/v1/vendor-requests/%d/appeal" % vid, text="Courier strike.")
+        self.assertEqual((r.status, r.json()["kind"]), (201, "late"))
+        r = s.post("/api/v1/appeals/%d/reverse" % r.json()["id"], self.fresh()["agent"],
+                   {"reason": "The strike was national news."})
+        self.assertEqual(r.status, 200, r)
+        x = self.rating(vendor)
+        self.assertEqual((x["on_time"], x["late"]), (1, 0))
+        # Still unanswered past the grace period: a lapse, a mark of its own.
+        s.advance(self.t["admin"], 24 * HOUR)
+        self.jobs()
+        self.assertEqual(self.state(vid), "lapsed")
+        x = self.rating(vendor)
+        self.assertEqual((x["on_time"], x["late"], x["lapses"]), (0, 1, 1))
+        self.assertEqual(self.standing(vendor)["points"], 2)
+        token = s.login(ref.lower() + "@shop.example")
+        r = self.appeal(token, "/api/v1/vendor-requests/%d/appeal" % vid, text="Still the strike.")
+        self.assertEqual((r.status, r.json()["kind"]), (201, "lapse"))
+        r2 = self.appeal(token, "/api/v1/vendor-requests/%d/appeal" % vid, text="Again.")
+        self.assertEqual(r2.status, 409, r2)
+        r = s.post("/api/v1/appeals/%d/reverse" % r.json()["id"], self.fresh()["agent"],
+                   {"reason": "Agreed."})
+        self.assertEqual(r.status, 200, r)
+        x = self.rating(vendor)
+        self.assertEqual((x["on_time"], x["late"], x["lapses"], x["score"]), (1, 0, 0, 100))
+        self.assertEqual(self.standing(vendor)["points"], 0)
+
+    def test_appeal_text_is_screened(self):
+        """An appeal's words are a vendor's: contact details in them open a violation and
+        may not be passed on to the customer (G2)."""
+        s = self.s
+        vendor, token, ref = self.new_vendor()
+        eid, vid = self.ask(ref, hours=1)
+        s.advance(self.t["admin"], 2 * HOUR)
+        self.jobs()
+        token = s.login(ref.lower() + "@shop.example")
+        r = self.appeal(token, "/api/v1/vendor-requests/%d/appeal" % vid,
+                        text="WhatsApp me on 07700 900461 and I will explain.")
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(s.sql("SELECT COUNT(*) FROM violations WHERE vendor_id = ?",
+                               vendor)[0][0], 1)
+        r = s.post("/api/v1/enquiries/%d/messages" % eid, self.fresh()["agent"],
+                   {"body": "The shop says call 07700 900461.", "audience": "customer"})
+        self.assertEqual(r.status, 422, r)
+
     def test_violation_points_and_appeal(self):
         s = self.s
         vendor, token, ref = self.new_vendor()

@@ -9,7 +9,8 @@
 -- Reminders are recorded by how long before the due time they go out
 -- ('reminder_12h'), so that changing vendor_reminder_hours neither skips
 -- nor repeats one; those recorded by position are renamed for the default
--- hours (12, 2) they had.
+-- hours (12, 2) they had, and a third or fourth (set by configuration) is
+-- dropped: at worst it is sent once more.
 CREATE TABLE vendor_request_steps_v3 (
 	vendor_request_id BIGINT NOT NULL REFERENCES vendor_requests(id),
 	step TEXT NOT NULL CHECK (step IN ('overdue', 'lapse')
@@ -20,7 +21,7 @@ CREATE TABLE vendor_request_steps_v3 (
 INSERT INTO vendor_request_steps_v3 (vendor_request_id, step, done_at)
 	SELECT vendor_request_id, CASE step WHEN 'reminder_1' THEN 'reminder_12h'
 		WHEN 'reminder_2' THEN 'reminder_2h' ELSE step END, done_at
-	FROM vendor_request_steps;
+	FROM vendor_request_steps WHERE step NOT IN ('reminder_3', 'reminder_4');
 DROP TABLE vendor_request_steps;
 ALTER TABLE vendor_request_steps_v3 RENAME TO vendor_request_steps;
 -- Open requests made before reminders existed had their next step at the
@@ -85,8 +86,9 @@ CREATE TABLE vendor_rating_history (
 	PRIMARY KEY (vendor_id, day)
 );
 
--- A vendor's appeal against one mark; the text and files are a message
--- from the vendor on the enquiry concerned (staff see it, customers never).
+-- A vendor's appeal against one mark (a request can carry two: late, then
+-- lapsed); the text and files are a message from the vendor on the enquiry
+-- concerned (staff see it, customers never).
 CREATE TABLE appeals (
 	id {{id}},
 	vendor_id BIGINT NOT NULL REFERENCES vendors(id),
@@ -101,7 +103,7 @@ CREATE TABLE appeals (
 	decided_by BIGINT REFERENCES users(id),
 	decided_at BIGINT,
 	reason TEXT,
-	UNIQUE (subject_type, subject_id)
+	UNIQUE (subject_type, subject_id, kind)
 );
 CREATE INDEX appeals_state ON appeals(state, id);
 CREATE INDEX appeals_vendor ON appeals(vendor_id, id);
