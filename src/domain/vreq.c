@@ -36,6 +36,8 @@ static const char SQL_LOCK[] =
     " WHERE e.id = r.enquiry_id) FROM vendor_requests r WHERE r.id = $1 FOR UPDATE";
 static const char SQL_ORDER_NUMBER[] =
     "SELECT o.number FROM enquiries e JOIN orders o ON o.id = e.order_id WHERE e.id = $1";
+static const char SQL_ASSIGNEE[] =
+    "SELECT assignee_id FROM enquiries WHERE id = $1 AND assignee_id IS NOT NULL";
 static const char SQL_PENDING_OF[] =
     "SELECT id FROM vendor_requests WHERE enquiry_id = $1 AND state IN ('open', 'overdue')"
     " AND id <> $2 ORDER BY id LIMIT 64";
@@ -356,7 +358,7 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 			       json_pack("{s:[s,s],s:I,s:i}", "state", state, to, "message_id",
 					 (json_int_t)*message_id, "files", nfiles))))
 		return rc;
-	/* The agent who asked is told (the vendor's words stay in the desk). */
+	/* Staff are told (the vendor's words stay in the desk). */
 	const char *number = l.number ? l.number : "";
 	struct notice n = {
 	    .kind = "vendor_request.answered",
@@ -368,7 +370,11 @@ enum kerr vreq_answer(struct dctx *c, int64_t id, const char *text, const struct
 	    .object_type = "vendor_request",
 	    .object_id = id,
 	};
-	if ((rc = notify_user(c, l.created_by, &n)))
+	/* The agent who asked, and the enquiry's assignee when someone else. */
+	int64_t assignee = 0;
+	rc = db_one_i64(c->db, c->e, &assignee, SQL_ASSIGNEE, DB_ARGS(l.enquiry_id));
+	if ((rc && rc != KERR_NOT_FOUND) || (rc = notify_user(c, l.created_by, &n)) ||
+	    (assignee && assignee != l.created_by && (rc = notify_user(c, assignee, &n))))
 		return rc;
 	return enquiry_sync_requests(c, &row);
 }

@@ -259,6 +259,9 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
     def test_notifications_read_and_unread(self):
         s = self.s
         eid, vid = self.request(hours=24)
+        agent2 = s.sql("SELECT id FROM users WHERE email = ?", harness.AGENT2)[0][0]
+        r = s.post("/api/v1/enquiries/%d/assign" % eid, self.t["agent"], {"assignee_id": agent2})
+        self.assertEqual(r.status, 200, r)
         unread, items = self.notes("vendor")
         self.assertGreaterEqual(unread, 1)
         new = [n for n in items if n["object_id"] == vid]
@@ -309,6 +312,8 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         told = [n for n in self.notes("agent")[1]
                 if n["object_id"] == vid and n["kind"] == "vendor_request.answered"]
         self.assertEqual(len(told), 1)
+        # The enquiry's assignee, someone else, is told too.
+        self.assertEqual(self.notified("vendor_request.answered", "vendor_request", vid), 2)
         self.assertNotIn("NW123", told[0]["body"])
         self.assertEqual(told[0]["link"], "/desk/enquiries/%d" % eid)
         # The agent replies: the customer is told; never of the vendor's activity.
