@@ -48,8 +48,8 @@ static const char SQL_INSERT[] =
     " last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', 1, $9, $9, $9)"
     " RETURNING id";
 static const char SQL_LOAD[] =
-    "SELECT id, order_id, customer_id, vendor_id, status, resolved_at FROM enquiries"
-    " WHERE id = $1 FOR UPDATE";
+    "SELECT id, order_id, customer_id, vendor_id, status, resolved_at, order_number,"
+    " reply_due_at, reply_left_ms, first_reply_at FROM enquiries WHERE id = $1 FOR UPDATE";
 /* One table, no joins: the queue's names are copies kept on the row. */
 #define ENQ_COLS                                                                                   \
 	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"    \
@@ -73,7 +73,8 @@ static const char SQL_SET_STATUS[] =
     "UPDATE enquiries SET status = $2, active = $3, updated_at = $4,"
     " resolved_at = CASE WHEN $2 = 'resolved' THEN $4 WHEN $2 = 'open' THEN NULL"
     " ELSE resolved_at END,"
-    " closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END WHERE id = $1";
+    " closed_at = CASE WHEN $2 = 'closed' THEN $4 ELSE NULL END,"
+    " reply_due_at = $5, reply_left_ms = $6 WHERE id = $1";
 static const char SQL_ASSIGNEE_ROLE[] =
     "SELECT role, name FROM users WHERE id = $1 AND disabled = 0";
 static const char SQL_ASSIGN[] =
@@ -130,6 +131,12 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 		row->vendor_id = db_col_i64(st, 3);
 		snprintf(row->status, sizeof(row->status), "%s", db_col_text(st, 4));
 		row->resolved_at = db_col_i64(st, 5);
+		snprintf(row->order_number, sizeof(row->order_number), "%s",
+			 db_col_text(st, 6) ? db_col_text(st, 6) : "");
+		row->reply_due = db_col_i64(st, 7);
+		row->reply_paused = !db_col_null(st, 8);
+		row->reply_left = db_col_i64(st, 8);
+		row->answered_before = !db_col_null(st, 9);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -143,96 +150,83 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 	return KERR_OK;
 }
 
-/* ---- the operator's clock ---- */
+/* ---- the operator's clock ----
+ *
+ * Worked out from the loaded row (enquiry_load) and written with the change
+ * that moves it: the status (set_status) or the message (clock_owe,
+ * clock_replied), the row kept in step. */
 
-static const char SQL_CLOCK[] =
-    "SELECT reply_due_at, reply_left_ms, first_reply_at FROM enquiries WHERE id = $1";
 static const char SQL_CLOCK_SET[] =
     "UPDATE enquiries SET reply_due_at = $2, reply_left_ms = $3 WHERE id = $1";
-static const char SQL_CLOCK_PAUSE[] =
-    "UPDATE enquiries SET reply_left_ms = reply_due_at - $3, reply_due_at = $2"
-    " WHERE id = $1 AND reply_due_at < $2";
-static const char SQL_CLOCK_RESUME[] =
-    "UPDATE enquiries SET reply_due_at = $2 + reply_left_ms, reply_left_ms = NULL"
-    " WHERE id = $1 AND reply_left_ms IS NOT NULL";
 static const char SQL_CLOCK_REPLIED[] =
     "UPDATE enquiries SET reply_due_at = $2, reply_left_ms = NULL,"
     " first_reply_at = COALESCE(first_reply_at, $3), reply_breaches = reply_breaches + $4"
     " WHERE id = $1";
 
-struct clock {
-	int64_t due;  /* NO_DUE when not running */
-	int64_t left; /* when paused */
-	int paused, answered_before;
-};
-
-static enum kerr clock_read(struct dctx *c, int64_t id, struct clock *k)
+/* The paused clock's time left as a value to bind: NULL while running or off. */
+static struct db_arg clock_left(const struct enquiry_row *row)
 {
-	struct db_stmt *st = db_prep(c->db, SQL_CLOCK);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(id));
-	int r = db_step(st);
-	memset(k, 0, sizeof(*k));
-	k->due = NO_DUE;
-	if (r == DB_ROW) {
-		k->due = db_col_i64(st, 0);
-		k->paused = !db_col_null(st, 1);
-		k->left = db_col_i64(st, 1);
-		k->answered_before = !db_col_null(st, 2);
+	return row->reply_paused ? db_arg_int(row->reply_left) : db_arg_null(NULL);
+}
+
+/* The clock in row once its status is `to`: running while open, stopped while waiting
+ * (keeping the time left), off once settled. */
+static void clock_follow(const struct dctx *c, struct enquiry_row *row, const char *to)
+{
+	if (strcmp(to, "open") == 0 && row->reply_paused) {
+		row->reply_due = c->now + row->reply_left;
+		row->reply_paused = 0;
+	} else if (strcmp(to, "open") != 0 && is_active(to) && row->reply_due != NO_DUE) {
+		row->reply_left = row->reply_due - c->now;
+		row->reply_paused = 1;
+		row->reply_due = NO_DUE;
+	} else if (!is_active(to)) {
+		row->reply_due = NO_DUE;
+		row->reply_paused = 0;
 	}
-	db_done(st);
-	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
 }
 
 /* The customer wrote: a reply is owed from now, unless one is owed already. */
-static enum kerr clock_owe(struct dctx *c, const struct enquiry_row *row)
+static enum kerr clock_owe(struct dctx *c, struct enquiry_row *row)
 {
-	struct clock k = {NO_DUE, 0, 0, 0};
-	enum kerr rc = clock_read(c, row->id, &k);
-	if (rc || k.due != NO_DUE || k.paused)
-		return rc;
+	if (row->reply_due != NO_DUE || row->reply_paused)
+		return KERR_OK;
 	int64_t span =
-	    (k.answered_before ? c->cfg->next_reply_hours : c->cfg->first_reply_hours) * 3600000;
+	    (row->answered_before ? c->cfg->next_reply_hours : c->cfg->first_reply_hours) * 3600000;
 	if (strcmp(row->status, "open") == 0)
-		return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(row->id, c->now + span, NULL));
-	return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(row->id, NO_DUE, span));
+		row->reply_due = c->now + span;
+	else
+		row->reply_paused = 1, row->reply_left = span;
+	return db_exec(c->db, c->e, SQL_CLOCK_SET,
+		       DB_ARGS(row->id, row->reply_due, clock_left(row)));
 }
 
 /* The operator replied to the customer: the owed reply is given, in time or late. */
-static enum kerr clock_replied(struct dctx *c, const struct enquiry_row *row)
+static enum kerr clock_replied(struct dctx *c, struct enquiry_row *row)
 {
-	struct clock k = {NO_DUE, 0, 0, 0};
-	enum kerr rc = clock_read(c, row->id, &k);
-	if (rc)
+	int late = row->reply_paused ? row->reply_left < 0
+				     : row->reply_due != NO_DUE && c->now > row->reply_due;
+	int64_t by = row->reply_paused ? -row->reply_left : c->now - row->reply_due;
+	row->reply_due = NO_DUE;
+	row->reply_paused = 0;
+	row->answered_before = 1;
+	enum kerr rc = db_exec(c->db, c->e, SQL_CLOCK_REPLIED,
+			       DB_ARGS(row->id, NO_DUE, c->now, (int64_t)late));
+	if (rc || !late)
 		return rc;
-	int late = k.paused ? k.left < 0 : k.due != NO_DUE && c->now > k.due;
-	if ((rc = db_exec(c->db, c->e, SQL_CLOCK_REPLIED,
-			  DB_ARGS(row->id, NO_DUE, c->now, (int64_t)late))) ||
-	    !late)
-		return rc;
-	int64_t by = k.paused ? -k.left : c->now - k.due;
 	return audit_append(c, "enquiry.reply_late", "enquiry", row->id,
 			    json_pack("{s:I}", "late_ms", (json_int_t)by));
-}
-
-/* The clock follows the status: running while open, stopped while waiting, off once settled. */
-static enum kerr clock_follow(struct dctx *c, int64_t id, const char *to)
-{
-	if (strcmp(to, "open") == 0)
-		return db_exec(c->db, c->e, SQL_CLOCK_RESUME, DB_ARGS(id, c->now));
-	if (is_active(to))
-		return db_exec(c->db, c->e, SQL_CLOCK_PAUSE, DB_ARGS(id, NO_DUE, c->now));
-	return db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, NO_DUE, NULL));
 }
 
 /* Stores a status change with its audit event. */
 static enum kerr set_status(struct dctx *c, struct enquiry_row *row, const char *to,
 			    const char *action)
 {
-	enum kerr rc = db_exec(c->db, c->e, SQL_SET_STATUS,
-			       DB_ARGS(row->id, to, (int64_t)is_active(to), c->now));
-	if (rc || (rc = clock_follow(c, row->id, to)))
+	clock_follow(c, row, to);
+	enum kerr rc = db_exec(
+	    c->db, c->e, SQL_SET_STATUS,
+	    DB_ARGS(row->id, to, (int64_t)is_active(to), c->now, row->reply_due, clock_left(row)));
+	if (rc)
 		return rc;
 	rc = audit_append(c, action, "enquiry", row->id,
 			  json_pack("{s:[s,s]}", "status", row->status, to));

@@ -29,8 +29,6 @@ static const char SQL_ORDER_VENDOR[] =
     "SELECT o.vendor_id," ORDER_PARTY_COLS
     " FROM orders o" ORDER_PARTY_JOIN("o.customer_id") " WHERE o.id = $1";
 
-static const char SQL_ORDER_NUMBER[] = "SELECT order_number FROM enquiries WHERE id = $1";
-
 static const char *const post_audiences[] = {"customer", "internal", NULL};
 
 enum kerr message_insert(struct dctx *c, struct enquiry_row *row, const char *audience,
@@ -70,13 +68,18 @@ enum kerr message_automatic_reply(struct dctx *c, struct enquiry_row *row, const
 	struct principal program = *c->who;
 	if (rc)
 		return rc;
-	rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER_ADD, DB_ARGS(c->now));
-	if (rc == KERR_OK)
-		rc = audit_append(c, "user.create", "user", program.user_id,
-				  json_pack("{s:s,s:s,s:b}", "name", "Automatic reply", "role",
-					    "admin", "disabled", 1));
-	else if (rc == KERR_NOT_FOUND) /* made before */
-		rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER, DB_NONE);
+	/* Made the first time it is needed (once: writes hold the store's one write lock). */
+	rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER, DB_NONE);
+	if (rc == KERR_NOT_FOUND) {
+		rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER_ADD,
+				DB_ARGS(c->now));
+		if (rc == KERR_OK)
+			rc = audit_append(c, "user.create", "user", program.user_id,
+					  json_pack("{s:s,s:s,s:b}", "name", "Automatic reply",
+						    "role", "admin", "disabled", 1));
+		else if (rc == KERR_NOT_FOUND) /* the other scheduler's */
+			rc = db_one_i64(c->db, c->e, &program.user_id, SQL_PROGRAM_USER, DB_NONE);
+	}
 	if (rc)
 		return rc;
 	const struct principal *was = c->who;
@@ -125,17 +128,11 @@ static void read_message(struct dctx *c, struct db_stmt *st, struct message *m, 
 /* Tells the customer of enquiry *row that the operator replied (never what it said). */
 static enum kerr tell_customer(struct dctx *c, const struct enquiry_row *row)
 {
-	struct db_stmt *st = db_prep(c->db, SQL_ORDER_NUMBER);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(row->id));
-	const char *number = db_step(st) == DB_ROW ? dom_col_str(c, st, 0) : NULL;
-	db_done(st);
 	struct notice n = {
 	    .kind = "enquiry.reply",
-	    .subject = arena_printf(c->a, "A reply about your order %s", number ? number : ""),
+	    .subject = arena_printf(c->a, "A reply about your order %s", row->order_number),
 	    .body = arena_printf(c->a, "%s Support replied to your enquiry about order %s.",
-				 c->cfg->operator_name, number ? number : ""),
+				 c->cfg->operator_name, row->order_number),
 	    .link = arena_printf(c->a, "/help/enquiries/%lld", (long long)row->id),
 	    .object_type = "enquiry",
 	    .object_id = row->id,

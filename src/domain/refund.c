@@ -25,7 +25,7 @@ static const char SQL_LIST[] =
     " ORDER BY r.id LIMIT $3";
 
 struct facts {
-	const char *category, *currency, *number;
+	const char *category, *currency;
 	int64_t amount;
 };
 
@@ -40,7 +40,6 @@ static enum kerr load_facts(struct dctx *c, int64_t enquiry_id, struct facts *f)
 		f->category = dom_col_str(c, st, 0);
 		f->amount = db_col_i64(st, 1);
 		f->currency = dom_col_str(c, st, 2);
-		f->number = dom_col_str(c, st, 3);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -126,15 +125,15 @@ enum kerr refund_automatic(struct dctx *c, struct enquiry_row *row, int64_t vreq
 					 "vendor_request_id", (json_int_t)vreq_id, "kind",
 					 "automatic", "amount", (json_int_t)f.amount, "currency",
 					 f.currency, "charged_to", "vendor"))) ||
-	    (rc = message_automatic_reply(c, row, fill(c, c->cfg->refund_reply, f.number, amount),
-					  &mid)))
+	    (rc = message_automatic_reply(
+		 c, row, fill(c, c->cfg->refund_reply, row->order_number, amount), &mid)))
 		return rc;
 	struct notice n = {
 	    .kind = "refund",
-	    .subject = arena_printf(c->a, "Order %s has been refunded", f.number),
+	    .subject = arena_printf(c->a, "Order %s has been refunded", row->order_number),
 	    .body =
 		arena_printf(c->a, "We have refunded %s for order %s and replied to your enquiry.",
-			     amount, f.number),
+			     amount, row->order_number),
 	    .link = arena_printf(c->a, "/help/enquiries/%lld", (long long)row->id),
 	    .object_type = "enquiry",
 	    .object_id = row->id,

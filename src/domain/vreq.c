@@ -32,10 +32,8 @@ static const char SQL_INSERT[] =
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
 static const char SQL_LOCK[] =
     "SELECT r.enquiry_id, r.vendor_id, r.state, r.due_at, r.created_at, r.created_by,"
-    " (SELECT o.number FROM enquiries e JOIN orders o ON o.id = e.order_id"
-    " WHERE e.id = r.enquiry_id) FROM vendor_requests r WHERE r.id = $1 FOR UPDATE";
-static const char SQL_ORDER_NUMBER[] =
-    "SELECT o.number FROM enquiries e JOIN orders o ON o.id = e.order_id WHERE e.id = $1";
+    " (SELECT e.order_number FROM enquiries e WHERE e.id = r.enquiry_id)"
+    " FROM vendor_requests r WHERE r.id = $1 FOR UPDATE";
 static const char SQL_ASSIGNEE[] =
     "SELECT assignee_id FROM enquiries WHERE id = $1 AND assignee_id IS NOT NULL";
 static const char SQL_PENDING_OF[] =
@@ -81,18 +79,6 @@ static enum kerr lock(struct dctx *c, int64_t id, struct locked *l)
 	return KERR_OK;
 }
 
-/* The order number of enquiry_id, for the texts of notifications. */
-static const char *order_number(struct dctx *c, int64_t enquiry_id)
-{
-	struct db_stmt *st = db_prep(c->db, SQL_ORDER_NUMBER);
-	if (!st)
-		return "";
-	db_bind(st, DB_ARGS(enquiry_id));
-	const char *number = db_step(st) == DB_ROW ? dom_col_str(c, st, 0) : NULL;
-	db_done(st);
-	return number ? number : "";
-}
-
 /* A time as the vendor reads it: "2026-11-27 14:00 UTC". */
 static const char *when_text(struct dctx *c, int64_t ms)
 {
@@ -104,8 +90,8 @@ static const char *when_text(struct dctx *c, int64_t ms)
 	return arena_strdup(c->a, buf);
 }
 
-/* Tells the vendor of request id: kind, with subject and body formats taking the order number. */
-static enum kerr tell_vendor(struct dctx *c, int64_t id, const struct locked *l, const char *kind,
+/* Tells vendor_id of its request id: kind, subject and body. */
+static enum kerr tell_vendor(struct dctx *c, int64_t vendor_id, int64_t id, const char *kind,
 			     const char *subject, const char *body)
 {
 	struct notice n = {
@@ -116,7 +102,7 @@ static enum kerr tell_vendor(struct dctx *c, int64_t id, const struct locked *l,
 	    .object_type = "vendor_request",
 	    .object_id = id,
 	};
-	return notify_vendor(c, l->vendor_id, &n);
+	return notify_vendor(c, vendor_id, &n);
 }
 
 /* When reminder k (0: the earliest) of a request due at due is sent. */
@@ -226,9 +212,8 @@ enum kerr vreq_create(struct dctx *c, int64_t enquiry_id, const struct vreq_in *
 	    (rc = contact_removed_for_vendor(c, &row, in->question, &out->findings, &out->n,
 					     &out->vendor_sees)))
 		return rc;
-	const char *number = order_number(c, enquiry_id);
-	struct locked l = {.vendor_id = row.vendor_id};
-	if ((rc = tell_vendor(c, *id, &l, "vendor_request.new",
+	const char *number = row.order_number;
+	if ((rc = tell_vendor(c, row.vendor_id, *id, "vendor_request.new",
 			      arena_printf(c->a, "New request about order %s: answer by %s", number,
 					   when_text(c, due)),
 			      arena_printf(c->a,
@@ -522,7 +507,7 @@ static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int 
 					 (json_int_t)hours, "due_at", (json_int_t)l->due))))
 		return rc;
 	return tell_vendor(
-	    c, id, l, "vendor_request.reminder",
+	    c, l->vendor_id, id, "vendor_request.reminder",
 	    arena_printf(c->a, "Reminder: answer about order %s by %s", number,
 			 when_text(c, l->due)),
 	    arena_printf(c->a,
@@ -549,7 +534,7 @@ static enum kerr overdue(struct dctx *c, int64_t id, const struct locked *l, int
 	    (rc = enquiry_escalate(c, &row, "agents", "vendor_request.overdue", id)))
 		return rc;
 	return tell_vendor(
-	    c, id, l, "vendor_request.overdue",
+	    c, l->vendor_id, id, "vendor_request.overdue",
 	    arena_printf(c->a, "Late: our request about order %s", number),
 	    arena_printf(c->a,
 			 "Our request %lld about order %s was due at %s and is late. Please"
@@ -590,7 +575,7 @@ static enum kerr lapse(struct dctx *c, int64_t id, const struct locked *l,
 						   (long long)id, number))))
 		return rc;
 	return tell_vendor(
-	    c, id, l, "vendor_request.lapsed",
+	    c, l->vendor_id, id, "vendor_request.lapsed",
 	    arena_printf(c->a, "Lapsed: our request about order %s", number),
 	    arena_printf(c->a, "Our request %lld about order %s lapsed unanswered. %s",
 			 (long long)id, number,

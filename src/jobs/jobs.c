@@ -22,6 +22,7 @@
 #include "domain/standing.h"
 #include "domain/vreq.h"
 #include "jobs/mailer.h"
+#include "jobs/transfer.h"
 #include "jobs/webhook.h"
 
 struct jobs {

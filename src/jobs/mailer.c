@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "jobs/transfer.h"
 
 struct mailer {
 	const struct config *cfg;
@@ -177,29 +178,6 @@ static int plain_address(const char *addr)
 	return 1;
 }
 
-int transfer_unreachable(void *curl, int curl_code)
-{
-	curl_off_t connected = 0;
-	if (curl_code == CURLE_OPERATION_TIMEDOUT &&
-	    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK)
-		return connected == 0;
-	return curl_code == CURLE_COULDNT_CONNECT || curl_code == CURLE_COULDNT_RESOLVE_HOST ||
-	       curl_code == CURLE_COULDNT_RESOLVE_PROXY || curl_code == CURLE_ABORTED_BY_CALLBACK;
-}
-
-int transfer_stop(void *arg, long long dltotal, long long dlnow, long long ultotal, long long ulnow)
-{
-	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	return arg && atomic_load((const atomic_int *)arg);
-}
-
-/* The progress callback in libcurl's type. */
-static int stop_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-		   curl_off_t ulnow)
-{
-	return transfer_stop(arg, dltotal, dlnow, ultotal, ulnow);
-}
-
 enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, const char *subject,
 				const char *text, char *err, size_t errlen)
 {
@@ -225,18 +203,12 @@ enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, co
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u.left);
 	curl_easy_setopt(c, CURLOPT_USE_SSL,
 			 (long)(strchr(url, '@') ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(TRANSFER_TIMEOUT_MS / 1000));
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stop_cb);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)m->stop);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	transfer_setup(c, m->stop, errbuf);
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	transfer_done(c);
 	curl_slist_free_all(rcpt);
 	free(msg);
 	if (rc == CURLE_OK)

@@ -15,9 +15,6 @@
 
 struct mailer;
 
-/* A try's limit; a claim is extended by more than this before each try. */
-#define TRANSFER_TIMEOUT_MS 30000
-
 /* A mailer for cfg's relay; NULL when none is configured.  A try stops when *stop is set. */
 struct mailer *mailer_open(const struct config *cfg, const atomic_int *stop);
 void mailer_close(struct mailer *m);
@@ -34,15 +31,5 @@ enum outbox_outcome mailer_send(struct mailer *m, int64_t id, const char *to, co
 /* The message as sent (headers and body, CRLF line ends), for tests; the caller frees it. */
 char *mailer_format(const struct config *cfg, int64_t id, int64_t now_ms, const char *to,
 		    const char *subject, const char *text);
-
-/*
- * 1 when a libcurl result on handle curl means the other side was not
- * reached at all (no connection made), or the try was stopped by *stop:
- * such a try does not count.  A timeout once connected is a refusal.
- */
-int transfer_unreachable(void *curl, int curl_code);
-/* libcurl's progress callback that aborts a transfer once *arg (an atomic_int) is set. */
-int transfer_stop(void *arg, long long dltotal, long long dlnow, long long ultotal,
-		  long long ulnow);
 
 #endif

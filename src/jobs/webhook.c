@@ -11,7 +11,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
-#include "jobs/mailer.h"
+#include "jobs/transfer.h"
 
 struct hooker {
 	const struct config *cfg;
@@ -64,13 +64,6 @@ static size_t discard(char *p, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-/* The progress callback in libcurl's type. */
-static int stop_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-		   curl_off_t ulnow)
-{
-	return transfer_stop(arg, dltotal, dlnow, ultotal, ulnow);
-}
-
 enum outbox_outcome webhook_send(struct hooker *h, int64_t id, const char *event, const char *body,
 				 char *err, size_t errlen)
 {
@@ -90,20 +83,15 @@ enum outbox_outcome webhook_send(struct hooker *h, int64_t id, const char *event
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(TRANSFER_TIMEOUT_MS / 1000));
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stop_cb);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)h->stop);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	transfer_setup(c, h->stop, errbuf);
 	CURLcode rc = curl_easy_perform(c);
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	transfer_done(c);
 	curl_slist_free_all(hdr);
 	if (rc == CURLE_OK && status >= 200 && status < 300)
 		return OUTBOX_SENT;

@@ -185,6 +185,10 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         self.assertEqual(reply["author_role"], "operator")
         self.assertIn("15.00 GBP", reply["body"])
         self.assertNotIn("shop", reply["body"].lower())  # nothing of the vendor (G1)
+        # Its author, the program's own user, was made once, in the audit log (G8).
+        self.assertEqual(s.sql("SELECT COUNT(*) FROM audit_events a JOIN users u ON"
+                               " u.id = a.object_id WHERE a.action = 'user.create'"
+                               " AND a.object_type = 'user' AND u.email = ''")[0][0], 1)
         self.assertIn(number, reply["body"])
         self.assertNotIn("Has it been posted", " ".join(m["body"] for m in thread))
         self.assertEqual(self.notified("refund", "enquiry", eid), 1)

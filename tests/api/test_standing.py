@@ -177,6 +177,9 @@ class Standing(ServerCase, ClockCase, unittest.TestCase):
         self.assertEqual(st["thresholds"], {"warning": 3, "restricted": 6, "suspended": 10})
         self.assertEqual([c["to"] for c in st["changes"]], ["warning"])
         self.assertEqual(len(st["penalties"]), 2)
+        # Each point and the change of standing is in the audit log (G8).
+        self.assertEqual(self.audits("vendor.points", vendor, "vendor"), 2)
+        self.assertEqual(self.audits("vendor.standing", vendor, "vendor"), 1)
         self.assertEqual(self.hooks.take(), [])
         self.assertEqual(len(self.hooks.refused), 1)
         s.advance(self.t["admin"], 61000)
@@ -268,6 +271,7 @@ class Standing(ServerCase, ClockCase, unittest.TestCase):
         st = self.standing(vendor)
         self.assertEqual(st["points"], 0)
         self.assertTrue(st["penalties"][0]["reversed_at"])
+        self.assertEqual(self.audits("vendor.points_reversed", vendor, "vendor"), 1)
         r = s.post("/api/v1/appeals/%d/uphold" % ap["id"], self.t["agent"], {"reason": "No."})
         self.assertEqual(r.status, 409, r)
         # The refund's charge, appealed and reversed: charged to the operator.
