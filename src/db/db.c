@@ -129,9 +129,22 @@ int db_on_commit(struct db *db, void (*fn)(void))
 	return 0;
 }
 
+const char *db_memo(struct db *db)
+{
+	return db->has_memo ? db->memo : NULL;
+}
+
+void db_set_memo(struct db *db, const char *text)
+{
+	db->has_memo = strlen(text) <= DB_MEMO_MAX;
+	if (db->has_memo)
+		memcpy(db->memo, text, strlen(text) + 1);
+}
+
 /* Ends db's transaction, if one is still open, by rolling it back. */
 static void abort_tx(struct db *db)
 {
+	db->has_memo = 0;
 	if (db->drv->in_tx(db))
 		db->drv->exec_script(db, "ROLLBACK", NULL);
 }
@@ -139,6 +152,7 @@ static void abort_tx(struct db *db)
 /* The transaction on db has ended: runs what was asked for if it committed. */
 static void end_tx(struct db *db, int committed)
 {
+	db->has_memo = 0;
 	for (int i = 0; committed && i < db->non_commit; i++)
 		db->on_commit[i]();
 	db->non_commit = 0;
@@ -161,10 +175,14 @@ static enum kerr run_in_savepoint(struct db_pool *p, struct wjob *j)
 		return e.code;
 	int asked = p->wdb->non_commit;
 	enum kerr rc = j->fn(p->wdb, j->arg);
+	/* What was sent without waiting (db_exec_later) is part of the job. */
+	if (!rc && p->drv->flush && p->drv->flush(p->wdb))
+		rc = db_err(p->wdb, &e);
 	if (!p->drv->in_tx(p->wdb))
 		return rc ? rc : lost(p); /* the store rolled everything back */
 	if (rc) {
 		p->wdb->non_commit = asked; /* what the job asked for goes with it */
+		p->wdb->has_memo = 0;
 		if (run_simple(p->wdb, "ROLLBACK TO job", &e) ||
 		    run_simple(p->wdb, "RELEASE job", &e))
 			return e.code;
@@ -216,6 +234,7 @@ static int begin_write(struct db_pool *p, struct err *e)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (writer_connect(p, e))
 			return -1;
+		p->wdb->has_memo = 0;
 		if (!run_simple(p->wdb, p->drv->begin_write, e) &&
 		    (!p->drv->write_lock || !run_simple(p->wdb, p->drv->write_lock, e)))
 			return 0;
@@ -519,6 +538,7 @@ static enum kerr begin_pooled(struct db_pool *p, const char *sql, struct db **ou
 		struct db *db = pool_get(p, e);
 		if (!db)
 			return KERR_UNAVAILABLE;
+		db->has_memo = 0;
 		enum kerr rc = run_simple(db, sql, e);
 		if (!rc) {
 			*out = db;
@@ -540,6 +560,8 @@ enum kerr db_read(struct db_pool *p, db_fn fn, void *arg)
 	if (rc)
 		return rc;
 	rc = fn(db, arg);
+	if (!rc && p->drv->flush && p->drv->flush(db))
+		rc = db_err(db, &e);
 	int failed = run_simple(db, rc ? "ROLLBACK" : "COMMIT", &e) != KERR_OK;
 	if (failed)
 		abort_tx(db);
@@ -861,6 +883,26 @@ enum kerr db_exec(struct db *db, struct err *e, const char *sql, const struct db
 	db_bind(st, args, n);
 	int r = db_step(st);
 	enum kerr rc = r == DB_ERROR ? db_err(db, e) : KERR_OK;
+	db_done(st);
+	return rc;
+}
+
+enum kerr db_exec_later(struct db *db, struct err *e, const char *sql, const struct db_arg *args,
+			int n)
+{
+	if (!db->drv->send || !db->drv->in_tx(db))
+		return db_exec(db, e, sql, args, n);
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return db_err(db, e);
+	db_bind(st, args, n);
+	if (st->nbound != db->drv->param_count(st)) {
+		fprintf(stderr,
+			"db_exec_later: %d values bound to a statement with %d placeholders\n",
+			st->nbound, db->drv->param_count(st));
+		abort();
+	}
+	enum kerr rc = db->drv->send(st) ? db_err(db, e) : KERR_OK;
 	db_done(st);
 	return rc;
 }

@@ -233,6 +233,25 @@ enum kerr db_err(struct db *db, struct err *e);
 enum kerr db_exec(struct db *db, struct err *e, const char *sql, const struct db_arg *args, int n);
 enum kerr db_one_i64(struct db *db, struct err *e, int64_t *out, const char *sql,
 		     const struct db_arg *args, int n);
+/*
+ * Like db_exec, for a statement whose failure fails the whole write anyway:
+ * inside a transaction, a store that can (PostgreSQL, in pipeline mode)
+ * sends it without waiting for its answer.  A failure then shows as the
+ * failure of the next statement that waits for an answer, or as the result
+ * of the write (db_write); every later statement sees its changes.
+ */
+enum kerr db_exec_later(struct db *db, struct err *e, const char *sql, const struct db_arg *args,
+			int n);
+
+/*
+ * A short text (at most DB_MEMO_MAX bytes) kept with the connection's write
+ * transaction: forgotten when the transaction ends and whenever a write in it
+ * is rolled back, so that it never outlives the rows it was read from (the
+ * audit log's last hash).  db_memo() is NULL when nothing is kept.
+ */
+#define DB_MEMO_MAX 72
+const char *db_memo(struct db *db);
+void db_set_memo(struct db *db, const char *text);
 
 /* Number of writes committed and write batches, for metrics. */
 void db_pool_stats(struct db_pool *p, uint64_t *writes, uint64_t *batches);

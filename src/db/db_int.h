@@ -35,6 +35,15 @@ struct db_driver {
 	int (*col_null)(struct db_stmt *st, int col);
 	void (*done)(struct db_stmt *st);
 	enum kerr (*err)(struct db *db, struct err *e);
+	/*
+	 * NULL, or: sends the bound statement, which returns no rows, without
+	 * waiting for its answer (0, or -1 with the failure kept for err()).
+	 * Every later step() reads the answers of what was sent before it, and
+	 * fails with the first failure among them.
+	 */
+	int (*send)(struct db_stmt *st);
+	/* NULL, or: reads the answers of what send() sent (0, or -1 as above). */
+	int (*flush)(struct db *db);
 	/* 1 while the connection is inside a transaction. */
 	int (*in_tx)(struct db *db);
 	/* 1 when the connection is known to be broken and must be replaced. */
@@ -64,6 +73,8 @@ struct db {
 	const struct db_driver *drv;
 	void (*on_commit[DB_MAX_ON_COMMIT])(void); /* see db_on_commit() */
 	int non_commit;				   /* how many of on_commit are asked for */
+	char memo[DB_MEMO_MAX + 1];		   /* see db_memo() */
+	int has_memo;				   /* memo holds a text */
 };
 
 /* Every statement starts with this header. */

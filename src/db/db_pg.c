@@ -9,6 +9,13 @@
  * connection by SQL text.  Values go as text, bytes in binary; results come
  * back whole, as text, and are read row by row.
  *
+ * Statements sent with send() (db_exec_later) go in pipeline mode: they
+ * are sent at once and their answers read only when a statement that needs
+ * one runs (sent in the same pipeline, so that a run of writes and the read
+ * after them cost one round trip), or at the end of the write (flush()).
+ * Until then a failure among them makes the server skip what follows; a
+ * ROLLBACK still runs, after the answers are read.
+ *
  * Writes go through the generic writer (db.c) as under SQLite: one
  * transaction per batch, a savepoint per write.  Each batch first takes a
  * transaction-scoped advisory lock, so the writers of several processes
@@ -38,6 +45,7 @@ struct pg_stmt {
 	char name[24];	     /* the server's name for it, once prepared */
 	int prepared;	     /* 1 once the server has it */
 	int ends_commit;     /* the statement is COMMIT */
+	int rolls_back;	     /* the statement is a ROLLBACK (to a savepoint or not) */
 	int nparams;	     /* highest $N */
 	const char **vals;   /* bound values, NULL for SQL NULL */
 	int *lens, *fmts;    /* lengths and formats (1 = binary) */
@@ -50,6 +58,15 @@ struct pg_stmt {
 	int blobcol;	     /* its column, or -1 */
 };
 
+/* A statement sent in pipeline mode whose answer is still to be read. */
+struct piped {
+	struct pg_stmt *s;
+	int prepare; /* 1: the answer to its preparation; 0: to its run */
+};
+
+/* Answers left unread at most: a few dozen bytes each, well inside the socket's buffers. */
+#define PIPE_MAX 2048
+
 struct pg_conn {
 	struct db base;	       /* must be first */
 	PGconn *h;	       /* the connection */
@@ -57,6 +74,8 @@ struct pg_conn {
 	int names;	       /* statements named so far */
 	char state[6];	       /* SQLSTATE of the last failure */
 	char msg[256];	       /* its message */
+	struct piped *piped;   /* answers to read, in order (pipeline mode) */
+	int npiped, cappiped;  /* how many, and room for */
 };
 
 static const struct db_dialect pg_dialect = {
@@ -177,6 +196,7 @@ static void pg_close(struct db *db)
 	struct pg_conn *c = (struct pg_conn *)db;
 	db_cache_free(&c->cache, stmt_free);
 	PQfinish(c->h);
+	free(c->piped);
 	free(c);
 }
 
@@ -200,9 +220,14 @@ static enum kerr pg_err(struct db *db, struct err *e)
 	return err_set(e, KERR_DB, NULL, NULL);
 }
 
+static int pipe_end(struct pg_conn *c, struct pg_stmt *want);
+
 static enum kerr pg_exec_script(struct db *db, const char *sql, struct err *e)
 {
 	struct pg_conn *c = (struct pg_conn *)db;
+	if (c->npiped)
+		pipe_end(
+		    c, NULL); /* a failure there fails the script too: the transaction is aborted */
 	char *t = db_pg_translate(sql);
 	PGresult *r = PQexec(c->h, t);
 	free(t);
@@ -264,6 +289,7 @@ static struct db_stmt *pg_prep(struct db *db, const char *sql)
 	s->owned = xcalloc(n, sizeof(*s->owned)); /* NOLINT(bugprone-sizeof-expression) */
 	s->blobcol = -1;
 	s->ends_commit = strcmp(sql, "COMMIT") == 0;
+	s->rolls_back = strncmp(sql, "ROLLBACK", 8) == 0;
 	db_cache_add(&c->cache, &s->base);
 	return &s->base;
 }
@@ -327,10 +353,16 @@ static void pg_bind_null(struct db_stmt *st, int idx)
 		set_value(s, idx, NULL, 0, 0, 0);
 }
 
+/* Gives s a new name for the server. */
+static void name_stmt(struct pg_conn *c, struct pg_stmt *s)
+{
+	snprintf(s->name, sizeof(s->name), "k%d", ++c->names);
+}
+
 /* Prepares s on the server with the types of its first values. */
 static int prepare(struct pg_conn *c, struct pg_stmt *s)
 {
-	snprintf(s->name, sizeof(s->name), "k%d", ++c->names);
+	name_stmt(c, s);
 	PGresult *r = PQprepare(c->h, s->name, s->text, s->nparams, s->types);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok) {
@@ -342,14 +374,127 @@ static int prepare(struct pg_conn *c, struct pg_stmt *s)
 	return ok ? 0 : -1;
 }
 
+/* Keeps the answer of s (its preparation when prepare) to be read later. */
+static void pipe_push(struct pg_conn *c, struct pg_stmt *s, int prepare)
+{
+	if (c->npiped == c->cappiped) {
+		c->cappiped = c->cappiped ? c->cappiped * 2 : 64;
+		c->piped = xrealloc(c->piped, (size_t)c->cappiped * sizeof(*c->piped));
+	}
+	c->piped[c->npiped++] = (struct piped){s, prepare};
+}
+
+/* Sends bound s in pipeline mode, prepared first when the server does not have it yet. */
+static int pipe_send(struct pg_conn *c, struct pg_stmt *s)
+{
+	if (PQpipelineStatus(c->h) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->h)) {
+		remember(c, NULL);
+		return -1;
+	}
+	if (!s->prepared) {
+		name_stmt(c, s);
+		if (!PQsendPrepare(c->h, s->name, s->text, s->nparams, s->types)) {
+			remember(c, NULL);
+			return -1;
+		}
+		s->prepared = 1; /* until the server's answer says otherwise */
+		pipe_push(c, s, 1);
+	}
+	if (!PQsendQueryPrepared(c->h, s->name, s->nparams, s->vals, s->lens, s->fmts, 0)) {
+		remember(c, NULL);
+		return -1;
+	}
+	pipe_push(c, s, 0);
+	/* On its way now, so that the server works while the program goes on. */
+	if (PQflush(c->h) < 0) {
+		remember(c, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Ends pipeline mode: sends want as well when not NULL, then reads every
+ * answer, keeping want's in want->res.  0, or -1 with the first failure
+ * remembered (want->res is then NULL).
+ */
+static int pipe_end(struct pg_conn *c, struct pg_stmt *want)
+{
+	int failed = want && pipe_send(c, want);
+	if (!PQpipelineSync(c->h) && !failed) {
+		remember(c, NULL);
+		failed = 1;
+	}
+	int lost = 0; /* no answer where one was due: the connection is gone */
+	for (int i = 0; i < c->npiped; i++) {
+		struct piped *q = &c->piped[i];
+		PGresult *r = lost ? NULL : PQgetResult(c->h);
+		lost = !r;
+		ExecStatusType rs = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+		if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
+			if (q->prepare)
+				q->s->prepared = 0;
+			if (!failed && rs != PGRES_PIPELINE_ABORTED)
+				remember(c, r);
+			failed = 1;
+		} else if (want && q->s == want && !q->prepare && i == c->npiped - 1) {
+			want->res = r;
+			r = NULL;
+		}
+		PQclear(r);
+		PGresult *more; /* each answer ends with a NULL */
+		while (!lost && (more = PQgetResult(c->h)))
+			PQclear(more);
+	}
+	c->npiped = 0;
+	if (!lost) {
+		PGresult *sync = PQgetResult(c->h); /* the end of the pipeline */
+		PQclear(sync);
+	}
+	if (!PQexitPipelineMode(c->h) && !failed) {
+		remember(c, NULL);
+		failed = 1;
+	}
+	if (failed && want) {
+		PQclear(want->res);
+		want->res = NULL;
+	}
+	return failed ? -1 : 0;
+}
+
+static int pg_send(struct db_stmt *st)
+{
+	struct pg_conn *c = (struct pg_conn *)st->db;
+	if (c->npiped >= PIPE_MAX && pipe_end(c, NULL))
+		return -1;
+	return pipe_send(c, (struct pg_stmt *)st);
+}
+
+static int pg_flush(struct db *db)
+{
+	struct pg_conn *c = (struct pg_conn *)db;
+	return c->npiped ? pipe_end(c, NULL) : 0;
+}
+
 static int pg_step(struct db_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	struct pg_conn *c = (struct pg_conn *)st->db;
 	if (!s->res) {
-		if (!s->prepared && prepare(c, s))
-			return DB_ERROR;
-		s->res = PQexecPrepared(c->h, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
+		if (c->npiped && !s->rolls_back) {
+			/* In the same round trip as what was sent before it. */
+			if (pipe_end(c, s))
+				return DB_ERROR;
+		} else {
+			/* A rollback undoes whatever failed before it: it runs after the answers.
+			 */
+			if (c->npiped)
+				pipe_end(c, NULL);
+			if (!s->prepared && prepare(c, s))
+				return DB_ERROR;
+			s->res =
+			    PQexecPrepared(c->h, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
+		}
 		ExecStatusType rs = PQresultStatus(s->res);
 		if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
 			remember(c, s->res);
@@ -498,6 +643,8 @@ const struct db_driver db_pg_driver = {
     .err = pg_err,
     .in_tx = pg_in_tx,
     .broken = pg_broken,
+    .send = pg_send,
+    .flush = pg_flush,
     .begin_write = "BEGIN",
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
     .write_lock = "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")",

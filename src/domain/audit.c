@@ -50,29 +50,32 @@ enum kerr audit_append(struct dctx *c, const char *action, const char *object_ty
 	const char *text = dom_json_text(c, summary, 1);
 	json_decref(summary);
 	char prev[SHA256_HEX_LEN + 1];
-	enum kerr rc = KERR_OK;
-	struct db_stmt *st = db_prep(c->db, SQL_LAST_HASH);
-	if (!st) {
-		rc = dom_db_err(c);
-		goto out;
-	}
-	int r = db_step(st);
-	if (r == DB_ROW)
-		snprintf(prev, sizeof(prev), "%s", db_col_text(st, 0));
-	else
-		memcpy(prev, ZERO_HASH, sizeof(prev));
-	db_done(st);
-	if (r == DB_ERROR) {
-		rc = dom_db_err(c);
-		goto out;
+	/* The last hash is read once per write transaction: the writers of every
+	 * process take turns (db.c), and the memo goes when a write rolls back. */
+	const char *kept = db_memo(c->db);
+	if (kept) {
+		snprintf(prev, sizeof(prev), "%s", kept);
+	} else {
+		struct db_stmt *st = db_prep(c->db, SQL_LAST_HASH);
+		if (!st)
+			return dom_db_err(c);
+		int r = db_step(st);
+		if (r == DB_ROW)
+			snprintf(prev, sizeof(prev), "%s", db_col_text(st, 0));
+		else
+			memcpy(prev, ZERO_HASH, sizeof(prev));
+		db_done(st);
+		if (r == DB_ERROR)
+			return dom_db_err(c);
 	}
 	const char *role = role_name(c->who->role);
 	char hash[SHA256_HEX_LEN + 1];
 	event_hash(prev, c->now, c->who->user_id, role, action, object_type, object_id, text, hash);
-	rc = db_exec(c->db, c->e, SQL_INSERT,
-		     DB_ARGS(c->now, db_optid(c->who->user_id), role, action, object_type,
-			     object_id, text, prev, hash));
-out:
+	enum kerr rc = db_exec_later(c->db, c->e, SQL_INSERT,
+				     DB_ARGS(c->now, db_optid(c->who->user_id), role, action,
+					     object_type, object_id, text, prev, hash));
+	if (!rc)
+		db_set_memo(c->db, hash);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "../pg_db.h"
 #include "../sqlite_files.h"
 
 #define ROWS	  10000
@@ -183,42 +184,16 @@ static void test_claim_sqlite(void **state)
 	rmdir(dir);
 }
 
-/* Runs sql on the server's maintenance database. */
-static void admin(const char *url, const char *sql)
-{
-	PGconn *h = PQconnectdb(url);
-	assert_int_equal(PQstatus(h), CONNECTION_OK);
-	PGresult *r = PQexec(h, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-	PQfinish(h);
-}
-
 static void test_claim_postgres(void **state)
 {
 	(void)state;
-	const char *base = getenv("KAPSULE_TEST_PG");
-	if (!base || !*base) {
-		print_message("KAPSULE_TEST_PG is not set: the PostgreSQL run is in make test\n");
-		skip();
-	}
-	/* A database of its own: the URL with its path replaced. */
-	char name[64], url[1024], sql[128];
-	snprintf(name, sizeof(name), "kc_%d", (int)getpid());
-	const char *slash = strchr(strstr(base, "://") + 3, '/');
-	assert_non_null(slash);
-	const char *query = strchr(slash, '?');
-	snprintf(url, sizeof(url), "%.*s/%s%s", (int)(slash - base), base, name,
-		 query ? query : "");
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-	admin(base, sql);
+	char url[1024];
+	pg_db_create("kc", url, sizeof(url));
 	char dir[] = "/tmp/kapsule-claim-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	run_claims(url, dir, 1);
 	rmdir(dir);
-	snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
-	admin(base, sql);
+	pg_db_drop("kc");
 }
 
 static void test_translate_skip_locked(void **state)
