@@ -197,8 +197,8 @@ static enum kerr clock_owe(struct dctx *c, struct enquiry_row *row)
 		row->reply_due = c->now + span;
 	else
 		row->reply_paused = 1, row->reply_left = span;
-	return db_exec(c->db, c->e, SQL_CLOCK_SET,
-		       DB_ARGS(row->id, row->reply_due, clock_left(row)));
+	return db_exec_later(c->db, c->e, SQL_CLOCK_SET,
+			     DB_ARGS(row->id, row->reply_due, clock_left(row)));
 }
 
 /* The operator replied to the customer: the owed reply is given, in time or late. */
@@ -210,8 +210,8 @@ static enum kerr clock_replied(struct dctx *c, struct enquiry_row *row)
 	row->reply_due = NO_DUE;
 	row->reply_paused = 0;
 	row->answered_before = 1;
-	enum kerr rc = db_exec(c->db, c->e, SQL_CLOCK_REPLIED,
-			       DB_ARGS(row->id, NO_DUE, c->now, (int64_t)late));
+	enum kerr rc = db_exec_later(c->db, c->e, SQL_CLOCK_REPLIED,
+				     DB_ARGS(row->id, NO_DUE, c->now, (int64_t)late));
 	if (rc || !late)
 		return rc;
 	return audit_append(c, "enquiry.reply_late", "enquiry", row->id,
@@ -223,7 +223,7 @@ static enum kerr set_status(struct dctx *c, struct enquiry_row *row, const char 
 			    const char *action)
 {
 	clock_follow(c, row, to);
-	enum kerr rc = db_exec(
+	enum kerr rc = db_exec_later(
 	    c->db, c->e, SQL_SET_STATUS,
 	    DB_ARGS(row->id, to, (int64_t)is_active(to), c->now, row->reply_due, clock_left(row)));
 	if (rc)
@@ -691,7 +691,8 @@ enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience)
 {
 	int shown = strcmp(audience, "customer") == 0;
-	enum kerr rc = db_exec(c->db, c->e, SQL_NOTE_MESSAGE, DB_ARGS(row->id, c->now, shown));
+	enum kerr rc =
+	    db_exec_later(c->db, c->e, SQL_NOTE_MESSAGE, DB_ARGS(row->id, c->now, shown));
 	if (rc || strcmp(audience, "customer") != 0)
 		return rc;
 	/* The operator's clock: the customer's words owe a reply; the operator's give it. */
@@ -759,7 +760,7 @@ enum kerr enquiry_sync_requests(struct dctx *c, struct enquiry_row *row)
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
-	enum kerr rc = db_exec(c->db, c->e, SQL_SET_DUE, DB_ARGS(row->id, due));
+	enum kerr rc = db_exec_later(c->db, c->e, SQL_SET_DUE, DB_ARGS(row->id, due));
 	if (rc)
 		return rc;
 	int waiting = strcmp(row->status, "awaiting_vendor") == 0;

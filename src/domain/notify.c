@@ -12,15 +12,23 @@
 #define NOTE_INSERT                                                                                \
 	"INSERT INTO notifications (user_id, kind, subject, body, link, object_type, object_id,"   \
 	" created_at) SELECT u.id, $2, $3, $4, $5, $6, $7, $8"
-static const char SQL_TO_USER[] =
-    NOTE_INSERT " FROM users u WHERE u.id = $1 AND u.disabled = 0 RETURNING id, user_id";
+/* Each recipient set: the statement alone, and with the rows it made (for e-mail). */
+#define TO_USER NOTE_INSERT " FROM users u WHERE u.id = $1 AND u.disabled = 0"
 /* Recipients are few (the users of one vendor); more than 64 are not told. */
-static const char SQL_TO_VENDOR[] =
-    NOTE_INSERT " FROM users u WHERE u.vendor_id = $1 AND u.role = 'vendor' AND u.disabled = 0"
-		" ORDER BY u.id LIMIT 64 RETURNING id, user_id";
-static const char SQL_TO_CUSTOMER[] =
-    NOTE_INSERT " FROM customers c JOIN users u ON u.id = c.user_id WHERE c.id = $1"
-		" AND u.disabled = 0 RETURNING id, user_id";
+#define TO_VENDOR                                                                                  \
+	NOTE_INSERT                                                                                \
+	" FROM users u WHERE u.vendor_id = $1 AND u.role = 'vendor' AND u.disabled = 0"            \
+	" ORDER BY u.id LIMIT 64"
+#define TO_CUSTOMER                                                                                \
+	NOTE_INSERT " FROM customers c JOIN users u ON u.id = c.user_id WHERE c.id = $1"           \
+		    " AND u.disabled = 0"
+#define MADE " RETURNING id, user_id"
+struct recipients {
+	const char *sql, *sql_made;
+};
+static const struct recipients TO_USER_SQL = {TO_USER, TO_USER MADE};
+static const struct recipients TO_VENDOR_SQL = {TO_VENDOR, TO_VENDOR MADE};
+static const struct recipients TO_CUSTOMER_SQL = {TO_CUSTOMER, TO_CUSTOMER MADE};
 static const char SQL_OUTBOX[] =
     "INSERT INTO mail_outbox (notification_id, to_addr, state, next_attempt_at, created_at)"
     " SELECT $1, email, 'pending', $2, $2 FROM users WHERE id = $3 AND email <> ''";
@@ -42,9 +50,15 @@ static const char SQL_READ_ALL[] = "UPDATE notifications SET read_at = $3 WHERE 
 
 #define MAX_RECIPIENTS 64
 
-static enum kerr notify_each(struct dctx *c, const char *sql, int64_t key, const struct notice *n)
+static enum kerr notify_each(struct dctx *c, const struct recipients *to, int64_t key,
+			     const struct notice *n)
 {
-	struct db_stmt *st = db_prep(c->db, sql);
+	/* Without e-mail nothing waits for the rows made: the statement goes with the next. */
+	if (!c->cfg->smtp_url[0])
+		return db_exec_later(c->db, c->e, to->sql,
+				     DB_ARGS(key, n->kind, n->subject, n->body, n->link,
+					     n->object_type, n->object_id, c->now));
+	struct db_stmt *st = db_prep(c->db, to->sql_made);
 	if (!st)
 		return dom_db_err(c);
 	db_bind(st, DB_ARGS(key, n->kind, n->subject, n->body, n->link, n->object_type,
@@ -60,24 +74,24 @@ static enum kerr notify_each(struct dctx *c, const char *sql, int64_t key, const
 	if (r == DB_ERROR)
 		return dom_db_err(c);
 	enum kerr rc = KERR_OK;
-	for (int i = 0; i < count && c->cfg->smtp_url[0] && !rc; i++)
-		rc = db_exec(c->db, c->e, SQL_OUTBOX, DB_ARGS(ids[i], c->now, users[i]));
+	for (int i = 0; i < count && !rc; i++)
+		rc = db_exec_later(c->db, c->e, SQL_OUTBOX, DB_ARGS(ids[i], c->now, users[i]));
 	return rc;
 }
 
 enum kerr notify_user(struct dctx *c, int64_t user_id, const struct notice *n)
 {
-	return notify_each(c, SQL_TO_USER, user_id, n);
+	return notify_each(c, &TO_USER_SQL, user_id, n);
 }
 
 enum kerr notify_vendor(struct dctx *c, int64_t vendor_id, const struct notice *n)
 {
-	return notify_each(c, SQL_TO_VENDOR, vendor_id, n);
+	return notify_each(c, &TO_VENDOR_SQL, vendor_id, n);
 }
 
 enum kerr notify_customer(struct dctx *c, int64_t customer_id, const struct notice *n)
 {
-	return notify_each(c, SQL_TO_CUSTOMER, customer_id, n);
+	return notify_each(c, &TO_CUSTOMER_SQL, customer_id, n);
 }
 
 static void read_note(struct dctx *c, struct db_stmt *st, struct notification *o)

@@ -11,9 +11,9 @@
 #include "domain/message.h"
 #include "domain/notify.h"
 
-static const char SQL_FACTS[] = "SELECT e.category, o.amount, o.currency, o.number FROM enquiries e"
-				" JOIN orders o ON o.id = e.order_id WHERE e.id = $1";
-static const char SQL_REFUNDED[] = "SELECT COUNT(*) FROM refunds WHERE order_id = $1";
+static const char SQL_FACTS[] =
+    "SELECT e.category, o.amount, o.currency, (SELECT COUNT(*) FROM refunds r"
+    " WHERE r.order_id = o.id) FROM enquiries e JOIN orders o ON o.id = e.order_id WHERE e.id = $1";
 static const char SQL_INSERT[] =
     "INSERT INTO refunds (enquiry_id, order_id, vendor_id, vendor_request_id, kind, amount,"
     " currency, charged_to, reason, created_by, created_at)"
@@ -26,7 +26,7 @@ static const char SQL_LIST[] =
 
 struct facts {
 	const char *category, *currency;
-	int64_t amount;
+	int64_t amount, refunds; /* refunds: the order's so far */
 };
 
 static enum kerr load_facts(struct dctx *c, int64_t enquiry_id, struct facts *f)
@@ -40,6 +40,7 @@ static enum kerr load_facts(struct dctx *c, int64_t enquiry_id, struct facts *f)
 		f->category = dom_col_str(c, st, 0);
 		f->amount = db_col_i64(st, 1);
 		f->currency = dom_col_str(c, st, 2);
+		f->refunds = db_col_i64(st, 3);
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -50,14 +51,13 @@ static enum kerr load_facts(struct dctx *c, int64_t enquiry_id, struct facts *f)
 enum kerr refund_eligible(struct dctx *c, const struct enquiry_row *row, int *eligible)
 {
 	struct facts f = {0};
-	int64_t before = 0;
 	*eligible = 0;
 	if (strcmp(row->status, "resolved") == 0 || strcmp(row->status, "closed") == 0)
 		return KERR_OK; /* settled already: nothing to refund for */
 	enum kerr rc = load_facts(c, row->id, &f);
-	if (rc || (rc = db_one_i64(c->db, c->e, &before, SQL_REFUNDED, DB_ARGS(row->order_id))))
+	if (rc)
 		return rc;
-	*eligible = before == 0 && f.amount > 0 && f.amount <= c->cfg->refund_limit &&
+	*eligible = f.refunds == 0 && f.amount > 0 && f.amount <= c->cfg->refund_limit &&
 		    enquiry_category_listed(c->cfg->refund_categories, f.category);
 	return KERR_OK;
 }

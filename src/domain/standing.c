@@ -17,13 +17,12 @@ static const char SQL_ADD[] =
 static const char SQL_REVERSE[] =
     "UPDATE vendor_points SET reversed_at = $3 WHERE source_type = $1 AND source_id = $2"
     " AND reversed_at IS NULL RETURNING vendor_id, points, expiry_seen";
-/* vendors.points: the points counting, kept as they are added, reversed and expire. */
-static const char SQL_TOTAL_ADD[] = "UPDATE vendors SET points = points + $2 WHERE id = $1";
 static const char SQL_EXPIRING_SUM[] =
     "SELECT COALESCE(SUM(points), 0) FROM vendor_points WHERE vendor_id = $1"
     " AND expires_at <= $2 AND expiry_seen = 0 AND reversed_at IS NULL";
-static const char SQL_VENDOR[] =
-    "SELECT standing, ref, shop_name, points FROM vendors WHERE id = $1 FOR UPDATE";
+/* vendors.points: the points counting, kept as they are added, reversed and expire. */
+static const char SQL_VENDOR[] = "UPDATE vendors SET points = points + $2 WHERE id = $1"
+				 " RETURNING standing, ref, shop_name, points";
 static const char SQL_VENDOR_READ[] =
     "SELECT standing, ref, shop_name, points FROM vendors WHERE id = $1";
 static const char SQL_SET[] = "UPDATE vendors SET standing = $2 WHERE id = $1";
@@ -55,15 +54,16 @@ static const char *standing_for(const struct config *cfg, int64_t points)
 						    : "good";
 }
 
-/* Works out vendor_id's standing from its points; on a change, everything that follows. */
-static enum kerr sync(struct dctx *c, int64_t vendor_id, const char *cause)
+/* Adds delta to vendor_id's points and works out its standing; on a change, everything that
+ * follows. */
+static enum kerr sync(struct dctx *c, int64_t vendor_id, int64_t delta, const char *cause)
 {
 	int64_t points = 0;
 	enum kerr rc;
 	struct db_stmt *st = db_prep(c->db, SQL_VENDOR);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, DB_ARGS(vendor_id));
+	db_bind(st, DB_ARGS(vendor_id, delta));
 	int r = db_step(st);
 	const char *from = r == DB_ROW ? dom_col_str(c, st, 0) : NULL;
 	const char *ref = r == DB_ROW ? dom_col_str(c, st, 1) : NULL;
@@ -77,9 +77,9 @@ static enum kerr sync(struct dctx *c, int64_t vendor_id, const char *cause)
 	const char *to = standing_for(c->cfg, points);
 	if (strcmp(from, to) == 0)
 		return KERR_OK;
-	if ((rc = db_exec(c->db, c->e, SQL_SET, DB_ARGS(vendor_id, to))) ||
-	    (rc = db_exec(c->db, c->e, SQL_CHANGE,
-			  DB_ARGS(vendor_id, from, to, points, cause, c->now))) ||
+	if ((rc = db_exec_later(c->db, c->e, SQL_SET, DB_ARGS(vendor_id, to))) ||
+	    (rc = db_exec_later(c->db, c->e, SQL_CHANGE,
+				DB_ARGS(vendor_id, from, to, points, cause, c->now))) ||
 	    (rc = audit_append(c, "vendor.standing", "vendor", vendor_id,
 			       json_pack("{s:[s,s],s:I,s:s}", "standing", from, to, "points",
 					 (json_int_t)points, "cause", cause))))
@@ -103,7 +103,7 @@ static enum kerr sync(struct dctx *c, int64_t vendor_id, const char *cause)
 		      (json_int_t)points, "cause", cause, "at", (json_int_t)c->now);
 	const char *text = dom_json_text(c, body, 0);
 	json_decref(body);
-	return db_exec(c->db, c->e, SQL_WEBHOOK, DB_ARGS("vendor.standing", text, c->now));
+	return db_exec_later(c->db, c->e, SQL_WEBHOOK, DB_ARGS("vendor.standing", text, c->now));
 }
 
 enum kerr standing_add_points(struct dctx *c, int64_t vendor_id, const char *source_type,
@@ -115,13 +115,12 @@ enum kerr standing_add_points(struct dctx *c, int64_t vendor_id, const char *sou
 					  c->now + c->cfg->points_days * 86400000));
 	if (rc == KERR_NOT_FOUND)
 		return KERR_OK; /* counted already */
-	if (rc || (rc = db_exec(c->db, c->e, SQL_TOTAL_ADD, DB_ARGS(vendor_id, points))) ||
-	    (rc = audit_append(c, "vendor.points", "vendor", vendor_id,
-			       json_pack("{s:I,s:s,s:I,s:s}", "points", (json_int_t)points,
-					 "source_type", source_type, "source_id",
-					 (json_int_t)source_id, "reason", reason))))
+	if (rc || (rc = audit_append(c, "vendor.points", "vendor", vendor_id,
+				     json_pack("{s:I,s:s,s:I,s:s}", "points", (json_int_t)points,
+					       "source_type", source_type, "source_id",
+					       (json_int_t)source_id, "reason", reason))))
 		return rc;
-	return sync(c, vendor_id, reason);
+	return sync(c, vendor_id, points, reason);
 }
 
 enum kerr standing_reverse_points(struct dctx *c, const char *source_type, int64_t source_id,
@@ -142,12 +141,11 @@ enum kerr standing_reverse_points(struct dctx *c, const char *source_type, int64
 	if (r != DB_ROW)
 		return r == DB_ERROR ? dom_db_err(c) : KERR_OK; /* no points to reverse */
 	enum kerr rc;
-	if ((rc = db_exec(c->db, c->e, SQL_TOTAL_ADD, DB_ARGS(vendor_id, -points))) ||
-	    (rc = audit_append(c, "vendor.points_reversed", "vendor", vendor_id,
+	if ((rc = audit_append(c, "vendor.points_reversed", "vendor", vendor_id,
 			       json_pack("{s:s,s:I,s:s}", "source_type", source_type, "source_id",
 					 (json_int_t)source_id, "cause", cause))))
 		return rc;
-	return sync(c, vendor_id, cause);
+	return sync(c, vendor_id, -points, cause);
 }
 
 enum kerr standing_expire(struct dctx *c, int *changed)
@@ -172,8 +170,7 @@ enum kerr standing_expire(struct dctx *c, int *changed)
 		if ((rc = db_one_i64(c->db, c->e, &gone, SQL_EXPIRING_SUM,
 				     DB_ARGS(ids[i], c->now))) ||
 		    (rc = db_exec(c->db, c->e, SQL_EXPIRED, DB_ARGS(ids[i], c->now))) ||
-		    (rc = db_exec(c->db, c->e, SQL_TOTAL_ADD, DB_ARGS(ids[i], -gone))) ||
-		    (rc = sync(c, ids[i], "penalty points expired")))
+		    (rc = sync(c, ids[i], -gone, "penalty points expired")))
 			return rc;
 		(*changed)++;
 	}

@@ -30,10 +30,11 @@ static const char SQL_INSERT[] =
 	" JOIN orders o ON o.id = e.order_id JOIN vendors v ON v.id = "                            \
 	"r.vendor_id" ORDER_PARTY_JOIN("e.customer_id")
 static const char SQL_GET[] = VREQ_COLS " WHERE r.id = $1";
-static const char SQL_LOCK[] =
-    "SELECT r.enquiry_id, r.vendor_id, r.state, r.due_at, r.created_at, r.created_by,"
-    " (SELECT e.order_number FROM enquiries e WHERE e.id = r.enquiry_id)"
-    " FROM vendor_requests r WHERE r.id = $1 FOR UPDATE";
+#define LOCK_COLS                                                                                  \
+	"SELECT r.id, r.enquiry_id, r.vendor_id, r.state, r.due_at, r.created_at, r.created_by,"   \
+	" (SELECT e.order_number FROM enquiries e WHERE e.id = r.enquiry_id)"                      \
+	" FROM vendor_requests r"
+static const char SQL_LOCK[] = LOCK_COLS " WHERE r.id = $1 FOR UPDATE";
 static const char SQL_ASSIGNEE[] =
     "SELECT assignee_id FROM enquiries WHERE id = $1 AND assignee_id IS NOT NULL";
 static const char SQL_PENDING_OF[] =
@@ -48,10 +49,26 @@ static const char SQL_CANCEL[] =
 
 /* A request locked for a change. */
 struct locked {
-	int64_t enquiry_id, vendor_id, due, created, created_by;
+	int64_t id, enquiry_id, vendor_id, due, created, created_by;
 	char state[24];
 	const char *number; /* the order's, for the texts of notifications */
+	const char *steps;  /* the clock's: the steps taken, as ",overdue,lapse," */
 };
+
+/* Reads a row of LOCK_COLS. */
+static void read_locked(struct dctx *c, struct db_stmt *st, struct locked *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->id = db_col_i64(st, 0);
+	l->enquiry_id = db_col_i64(st, 1);
+	l->vendor_id = db_col_i64(st, 2);
+	snprintf(l->state, sizeof(l->state), "%s", db_col_text(st, 3));
+	l->due = db_col_i64(st, 4);
+	l->created = db_col_i64(st, 5);
+	l->created_by = db_col_i64(st, 6);
+	l->number = dom_col_str(c, st, 7);
+	l->steps = ",";
+}
 
 /* Locks request id for a change, checking the principal may act on it. */
 static enum kerr lock(struct dctx *c, int64_t id, struct locked *l)
@@ -62,15 +79,8 @@ static enum kerr lock(struct dctx *c, int64_t id, struct locked *l)
 		return dom_db_err(c);
 	db_bind(st, DB_ARGS(id));
 	int r = db_step(st);
-	if (r == DB_ROW) {
-		l->enquiry_id = db_col_i64(st, 0);
-		l->vendor_id = db_col_i64(st, 1);
-		snprintf(l->state, sizeof(l->state), "%s", db_col_text(st, 2));
-		l->due = db_col_i64(st, 3);
-		l->created = db_col_i64(st, 4);
-		l->created_by = db_col_i64(st, 5);
-		l->number = dom_col_str(c, st, 6);
-	}
+	if (r == DB_ROW)
+		read_locked(c, st, l);
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
@@ -429,9 +439,11 @@ const char vreq_sql_claim[] =
 static const char SQL_UNSCHEDULED[] =
     "UPDATE vendor_requests SET next_step_at = CASE WHEN created_at < due_at THEN created_at"
     " ELSE due_at END WHERE next_step_at IS NULL AND state IN ('open', 'overdue')";
+/* Without ON CONFLICT: a step taken twice fails the write rather than repeat its effect. */
 static const char SQL_STEP[] =
-    "INSERT INTO vendor_request_steps (vendor_request_id, step, done_at) VALUES ($1, $2, $3)"
-    " ON CONFLICT DO NOTHING RETURNING done_at";
+    "INSERT INTO vendor_request_steps (vendor_request_id, step, done_at) VALUES ($1, $2, $3)";
+static const char SQL_STEPS_OF[] = "SELECT vendor_request_id, step FROM vendor_request_steps"
+				   " WHERE vendor_request_id IN (";
 static const char SQL_CLOCK_SET[] =
     "UPDATE vendor_requests SET state = $2, next_step_at = $3, claimed_until = 0 WHERE id = $1";
 static const char SQL_CLOCK_DONE[] = "UPDATE vendor_requests SET state = $2, next_step_at = NULL,"
@@ -458,24 +470,29 @@ static int due_reminder(const struct dctx *c, int64_t created, int64_t due)
 /* Request id in state, its next step at next (none when negative), its claim let go. */
 static enum kerr set_clock(struct dctx *c, int64_t id, const char *state, int64_t next)
 {
-	return next < 0 ? db_exec(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, state))
-			: db_exec(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, next));
+	return next < 0 ? db_exec_later(c->db, c->e, SQL_CLOCK_DONE, DB_ARGS(id, state))
+			: db_exec_later(c->db, c->e, SQL_CLOCK_SET, DB_ARGS(id, state, next));
 }
 
 /*
- * Records step on request id under its unique key (*fresh when it was not
- * yet taken: only then is its effect due) and puts the request in state
- * `to` with its next step at next (none when negative).
+ * Records step on locked request l under its unique key (*fresh when it was
+ * not yet taken: only then is its effect due) and puts the request in state
+ * `to` with its next step at next (none when negative).  The steps taken
+ * were read under the request's lock, and only the clock takes steps, under
+ * that lock: the key stops a second taking of a step should that change.
  */
-static enum kerr step_once(struct dctx *c, int64_t id, const char *step, const char *to,
+static enum kerr step_once(struct dctx *c, struct locked *l, const char *step, const char *to,
 			   int64_t next, int *fresh)
 {
-	int64_t at;
-	enum kerr rc = db_one_i64(c->db, c->e, &at, SQL_STEP, DB_ARGS(id, step, c->now));
-	*fresh = rc == KERR_OK;
-	if (rc && rc != KERR_NOT_FOUND)
-		return rc;
-	return set_clock(c, id, to, next);
+	char key[40];
+	snprintf(key, sizeof(key), ",%s,", step);
+	*fresh = !strstr(l->steps, key);
+	enum kerr rc = KERR_OK;
+	if (*fresh) {
+		rc = db_exec_later(c->db, c->e, SQL_STEP, DB_ARGS(l->id, step, c->now));
+		l->steps = arena_printf(c->a, "%s%s,", l->steps, step);
+	}
+	return rc ? rc : set_clock(c, l->id, to, next);
 }
 
 /* The audit event of a state step of locked request id. */
@@ -488,7 +505,7 @@ static enum kerr step_audit(struct dctx *c, int64_t id, const struct locked *l, 
 }
 
 /* Reminder k of locked request id, once. */
-static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int k,
+static enum kerr remind(struct dctx *c, int64_t id, struct locked *l, int k,
 			struct vreq_clock_report *rep)
 {
 	int fresh;
@@ -496,7 +513,7 @@ static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int 
 	int64_t hours = c->cfg->vendor_reminder_hours.v[k];
 	snprintf(step, sizeof(step), "reminder_%lldh", (long long)hours);
 	enum kerr rc =
-	    step_once(c, id, step, "open", next_open_step(c, l->created, l->due, c->now), &fresh);
+	    step_once(c, l, step, "open", next_open_step(c, l->created, l->due, c->now), &fresh);
 	if (rc || !fresh)
 		return rc;
 	rep->reminded++;
@@ -518,20 +535,28 @@ static enum kerr remind(struct dctx *c, int64_t id, const struct locked *l, int 
 			 when_text(c, l->due)));
 }
 
+/* The enquiry of locked request l in row, loaded once a clock step (*have once it is). */
+static enum kerr enquiry_of(struct dctx *c, const struct locked *l, struct enquiry_row *row,
+			    int *have)
+{
+	enum kerr rc = *have ? KERR_OK : enquiry_load(c, l->enquiry_id, row);
+	*have = !rc;
+	return rc;
+}
+
 /* Past the due time: overdue, the enquiry escalated, the vendor told; once. */
-static enum kerr overdue(struct dctx *c, int64_t id, const struct locked *l, int64_t lapse_at,
-			 struct vreq_clock_report *rep)
+static enum kerr overdue(struct dctx *c, int64_t id, struct locked *l, int64_t lapse_at,
+			 struct enquiry_row *row, int *have, struct vreq_clock_report *rep)
 {
 	int fresh;
-	struct enquiry_row row;
-	enum kerr rc = step_once(c, id, "overdue", "overdue", lapse_at, &fresh);
+	enum kerr rc = step_once(c, l, "overdue", "overdue", lapse_at, &fresh);
 	if (rc || !fresh)
 		return rc;
 	rep->overdue++;
 	const char *number = l->number ? l->number : "";
 	if ((rc = step_audit(c, id, l, "overdue", "overdue")) ||
-	    (rc = enquiry_load(c, l->enquiry_id, &row)) ||
-	    (rc = enquiry_escalate(c, &row, "agents", "vendor_request.overdue", id)))
+	    (rc = enquiry_of(c, l, row, have)) ||
+	    (rc = enquiry_escalate(c, row, "agents", "vendor_request.overdue", id)))
 		return rc;
 	return tell_vendor(
 	    c, l->vendor_id, id, "vendor_request.overdue",
@@ -547,25 +572,24 @@ static enum kerr overdue(struct dctx *c, int64_t id, const struct locked *l, int
  * where the policy allows (the enquiry's other pending requests cancelled,
  * the enquiry resolved); otherwise the enquiry goes to the supervisors.
  */
-static enum kerr lapse(struct dctx *c, int64_t id, const struct locked *l,
-		       struct vreq_clock_report *rep)
+static enum kerr lapse(struct dctx *c, int64_t id, struct locked *l, struct enquiry_row *row,
+		       int *have, struct vreq_clock_report *rep)
 {
 	int fresh, refund = 0;
-	struct enquiry_row row;
-	enum kerr rc = step_once(c, id, "lapse", "lapsed", -1, &fresh);
+	enum kerr rc = step_once(c, l, "lapse", "lapsed", -1, &fresh);
 	if (rc || !fresh)
 		return rc;
 	rep->lapsed++;
-	if ((rc = step_audit(c, id, l, "lapse", "lapsed")) ||
-	    (rc = enquiry_load(c, l->enquiry_id, &row)) || (rc = refund_eligible(c, &row, &refund)))
+	if ((rc = step_audit(c, id, l, "lapse", "lapsed")) || (rc = enquiry_of(c, l, row, have)) ||
+	    (rc = refund_eligible(c, row, &refund)))
 		return rc;
 	if (refund) {
-		if ((rc = cancel_others(c, row.id, id, "the order was refunded")) ||
-		    (rc = enquiry_sync_requests(c, &row)) || (rc = refund_automatic(c, &row, id)))
+		if ((rc = cancel_others(c, row->id, id, "the order was refunded")) ||
+		    (rc = enquiry_sync_requests(c, row)) || (rc = refund_automatic(c, row, id)))
 			return rc;
 		rep->refunded++;
-	} else if ((rc = enquiry_escalate(c, &row, "supervisors", "vendor_request.lapse", id)) ||
-		   (rc = enquiry_sync_requests(c, &row))) {
+	} else if ((rc = enquiry_escalate(c, row, "supervisors", "vendor_request.lapse", id)) ||
+		   (rc = enquiry_sync_requests(c, row))) {
 		return rc;
 	}
 	const char *number = l->number ? l->number : "";
@@ -585,27 +609,114 @@ static enum kerr lapse(struct dctx *c, int64_t id, const struct locked *l,
 				: "A supervisor now handles the enquiry. You can still answer."));
 }
 
-enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep)
+/* The steps due on locked request l. */
+static enum kerr clock_one(struct dctx *c, struct locked *l, struct vreq_clock_report *rep)
 {
-	struct locked l;
-	enum kerr rc = dom_require(c, ROLE_SYSTEM);
-	if (rc || (rc = lock(c, id, &l)))
-		return rc == KERR_NOT_FOUND ? KERR_OK : rc; /* gone: nothing to do */
-	int64_t lapse_at = l.due + c->cfg->vendor_grace_hours * 3600000;
-	int open = strcmp(l.state, "open") == 0;
-	int k = open ? due_reminder(c, l.created, l.due) : -1;
+	enum kerr rc = KERR_OK;
+	struct enquiry_row row = {0};
+	int have = 0; /* row is loaded */
+	int64_t id = l->id;
+	int64_t lapse_at = l->due + c->cfg->vendor_grace_hours * 3600000;
+	int open = strcmp(l->state, "open") == 0;
+	int k = open ? due_reminder(c, l->created, l->due) : -1;
 	if (k >= 0)
-		return remind(c, id, &l, k, rep);
-	if (open && c->now >= l.due) {
-		if ((rc = overdue(c, id, &l, lapse_at, rep)))
+		return remind(c, id, l, k, rep);
+	if (open && c->now >= l->due) {
+		if ((rc = overdue(c, id, l, lapse_at, &row, &have, rep)))
 			return rc;
-		snprintf(l.state, sizeof(l.state), "overdue");
+		snprintf(l->state, sizeof(l->state), "overdue");
 	}
-	if (strcmp(l.state, "overdue") == 0 && c->now >= lapse_at)
-		return lapse(c, id, &l, rep);
+	if (strcmp(l->state, "overdue") == 0 && c->now >= lapse_at)
+		return lapse(c, id, l, &row, &have, rep);
 	/* Not yet due (a claim taken early, or a deadline moved): the next step's time. */
-	return set_clock(c, id, l.state,
-			 strcmp(l.state, "open") == 0 ? next_open_step(c, l.created, l.due, c->now)
-			 : strcmp(l.state, "overdue") == 0 ? lapse_at
-							   : -1);
+	return set_clock(c, id, l->state,
+			 strcmp(l->state, "open") == 0
+			     ? next_open_step(c, l->created, l->due, c->now)
+			 : strcmp(l->state, "overdue") == 0 ? lapse_at
+							    : -1);
+}
+
+/*
+ * Runs sql_head, which ends in "IN (", over ids[0..n) and closes the list with
+ * tail.  The list has one value or VREQ_CLOCK_MAX (the last id repeated), so
+ * that a few statements serve every batch.
+ */
+static struct db_stmt *over_ids(struct dctx *c, const char *sql_head, const char *tail,
+				const int64_t *ids, int n)
+{
+	int slots = n == 1 ? 1 : VREQ_CLOCK_MAX;
+	struct buf sql;
+	buf_init(&sql, 2048);
+	buf_append_str(&sql, sql_head);
+	for (int i = 1; i <= slots; i++)
+		buf_printf(&sql, "%s$%d", i > 1 ? ", " : "", i);
+	buf_append_str(&sql, tail);
+	struct db_stmt *st = db_prep(c->db, sql.data);
+	buf_free(&sql);
+	if (!st)
+		return NULL;
+	struct db_arg args[VREQ_CLOCK_MAX];
+	for (int i = 0; i < slots; i++)
+		args[i] = db_arg_int(ids[i < n ? i : n - 1]);
+	db_bind(st, args, slots);
+	return st;
+}
+
+/* Locks requests ids[0..n) (those that exist, by id) with the steps each has taken. */
+static enum kerr lock_clocked(struct dctx *c, const int64_t *ids, int n, struct locked *out,
+			      int *found)
+{
+	*found = 0;
+	struct db_stmt *st =
+	    over_ids(c, LOCK_COLS " WHERE r.id IN (", ") ORDER BY r.id FOR UPDATE", ids, n);
+	if (!st)
+		return dom_db_err(c);
+	int r = DB_DONE;
+	while (*found < n && (r = db_step(st)) == DB_ROW)
+		read_locked(c, st, &out[(*found)++]);
+	db_done(st);
+	if (r == DB_ERROR || !(st = over_ids(c, SQL_STEPS_OF, ")", ids, n)))
+		return dom_db_err(c);
+	while ((r = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_i64(st, 0);
+		int lo = 0, hi = *found - 1; /* out is by id */
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (out[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (*found && out[lo].id == id)
+			out[lo].steps =
+			    arena_printf(c->a, "%s%s,", out[lo].steps, db_col_text(st, 1));
+	}
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
+enum kerr vreq_clock(struct dctx *c, const int64_t *ids, int n, struct vreq_clock_report *rep)
+{
+	enum kerr rc = dom_require(c, ROLE_SYSTEM);
+	if (rc || n < 1)
+		return rc;
+	if (n > VREQ_CLOCK_MAX)
+		return err_set(c->e, KERR_BAD_VALUE, "ids", "at most %d requests at once",
+			       VREQ_CLOCK_MAX);
+	struct locked *l = arena_calloc(c->a, (size_t)n, sizeof(*l));
+	int found; /* the others are gone: nothing to do */
+	rc = lock_clocked(c, ids, n, l, &found);
+	for (int i = 0; i < found && !rc; i++) {
+		/* The steps of an earlier request of the same enquiry may have changed this
+		 * one (a refund cancels the enquiry's others): it is read again. */
+		int again = 0;
+		for (int j = 0; j < i; j++)
+			again |= l[j].enquiry_id == l[i].enquiry_id;
+		const char *steps = l[i].steps;
+		if (again && (rc = lock(c, l[i].id, &l[i])))
+			break;
+		l[i].steps = steps;
+		rc = clock_one(c, &l[i], rep);
+	}
+	return rc;
 }

@@ -82,7 +82,7 @@ enum kerr vreq_cancel(struct dctx *c, int64_t id);
 /*
  * The vendor's clock.  vreq_sql_claim (for db_claim: $1 claimed until, $2
  * now, $3 how many) takes requests whose next step is due; vreq_clock()
- * takes the steps due on one, in the caller's write transaction:
+ * takes the steps due on them, in the caller's write transaction:
  *   - reminders to the vendor vendor_reminder_hours before the due time
  *     (those whose time came before the request was made are not sent, and
  *     of several due at once, after a stop, only the latest is);
@@ -105,6 +105,8 @@ extern const char vreq_sql_claim[];
  * The system principal only.
  */
 enum kerr vreq_schedule_pending(struct dctx *c);
-enum kerr vreq_clock(struct dctx *c, int64_t id, struct vreq_clock_report *rep);
+/* Takes the steps due on requests ids[0..n) (at most VREQ_CLOCK_MAX; gone ones are skipped). */
+#define VREQ_CLOCK_MAX 200
+enum kerr vreq_clock(struct dctx *c, const int64_t *ids, int n, struct vreq_clock_report *rep);
 
 #endif

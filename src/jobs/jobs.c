@@ -93,11 +93,8 @@ static enum kerr unscheduled_fn(struct dctx *c, struct step *s)
 /* The due steps of the vendor requests s->ids[0..n), in one transaction. */
 static enum kerr clock_fn(struct dctx *c, struct step *s)
 {
-	enum kerr rc = KERR_OK;
 	s->clock = (struct vreq_clock_report){0};
-	for (int i = 0; i < s->n && !rc; i++)
-		rc = vreq_clock(c, s->ids[i], &s->clock);
-	return rc;
+	return vreq_clock(c, s->ids, s->n, &s->clock);
 }
 
 static void count_clock(struct jobs_report *rep, const struct vreq_clock_report *r)
@@ -114,7 +111,7 @@ static void count_clock(struct jobs_report *rep, const struct vreq_clock_report 
  * that stopped is taken up), and each batch is stepped in one transaction,
  * or, when that fails, each request in its own.
  */
-#define CLAIM_BATCH 200
+#define CLAIM_BATCH VREQ_CLOCK_MAX
 #define CLAIM_MS    60000
 static enum kerr vendor_clock(struct db_pool *pool, struct step_ctx *x)
 {

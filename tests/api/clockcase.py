@@ -42,10 +42,14 @@ class ClockCase:
             "message": "It has not come."})
         assert r.status == 201, r
         eid = r.json()["id"]
-        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, t["agent"],
-                   {"question": "Has it been posted?", "due_in_hours": hours})
+        return eid, self.add_request(eid, "Has it been posted?", hours)
+
+    def add_request(self, eid, question, hours):
+        """Another vendor request on enquiry eid, due in `hours`: its id."""
+        r = self.s.post("/api/v1/enquiries/%d/vendor-requests" % eid, self.t["agent"],
+                        {"question": question, "due_in_hours": hours})
         assert r.status == 201, r
-        return eid, r.json()["id"]
+        return r.json()["id"]
 
     def jobs(self):
         """One scheduler run on the server's (test) clock: its report."""

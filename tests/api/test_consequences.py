@@ -154,10 +154,7 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
     def test_lapse_refunds_automatically(self):
         s = self.s
         eid, vid = self.request(hours=1, category="not_received", amount=1500)
-        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, self.t["agent"],
-                   {"question": "And the tracking number?", "due_in_hours": 100})
-        self.assertEqual(r.status, 201, r)
-        other = r.json()["id"]
+        other = self.add_request(eid, "And the tracking number?", 100)
         number = s.sql("SELECT order_number FROM enquiries WHERE id = ?", eid)[0][0]
         s.advance(self.t["admin"], 25 * HOUR + 1000)
         rep = self.jobs()
@@ -222,6 +219,23 @@ class Consequences(ServerCase, ClockCase, unittest.TestCase):
         r = s.post("/api/v1/vendor-requests/%d/answer" % vid, self.t["vendor"],
                    {"text": "Sorry, it went out today."})
         self.assertEqual(r.status, 409, r)
+        p = s.cli("audit", "verify")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_two_requests_of_one_enquiry_lapse_together(self):
+        """Stepped in one batch: the first's refund cancels the second, which then takes no step."""
+        s = self.s
+        eid, first = self.request(hours=1, category="damaged", amount=700)
+        second = self.add_request(eid, "And the packing?", 1)
+        s.advance(self.t["admin"], 25 * HOUR + 1000)
+        self.jobs()
+        self.assertEqual((self.state(first), self.state(second)), ("lapsed", "cancelled"))
+        self.assertEqual(s.sql("SELECT COUNT(*) FROM refunds WHERE enquiry_id = ?", eid)[0][0], 1)
+        self.assertEqual(self.steps(second), [])
+        self.assertEqual(s.sql("SELECT COUNT(*) FROM vendor_points WHERE source_type ="
+                               " 'vendor_request' AND source_id IN (?, ?)", first, second)[0][0], 1)
+        q = self.enquiry(eid)
+        self.assertEqual((q["status"], q["queue"]), ("resolved", "agents"))
         p = s.cli("audit", "verify")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 

@@ -136,10 +136,7 @@ class VendorClock(ServerCase, ClockCase, unittest.TestCase):
         """A request of the enquiry lapsed; another one going overdue does not take it back."""
         s = self.s
         eid, first = self.request(hours=1)
-        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, self.t["agent"],
-                   {"question": "And the invoice?", "due_in_hours": 30})
-        self.assertEqual(r.status, 201, r)
-        second = r.json()["id"]
+        second = self.add_request(eid, "And the invoice?", 30)
         s.advance(self.t["admin"], 25 * HOUR + 1000)
         self.jobs()
         self.assertEqual((self.state(first), self.state(second)), ("lapsed", "open"))
