@@ -49,7 +49,8 @@ static const char SQL_INSERT[] =
     " RETURNING id";
 static const char SQL_LOAD[] =
     "SELECT id, order_id, customer_id, vendor_id, status, resolved_at, order_number,"
-    " reply_due_at, reply_left_ms, first_reply_at FROM enquiries WHERE id = $1 FOR UPDATE";
+    " reply_due_at, reply_left_ms, first_reply_at, priority FROM enquiries WHERE id = $1"
+    " FOR UPDATE";
 /* One table, no joins: the queue's names are copies kept on the row. */
 #define ENQ_COLS                                                                                   \
 	"SELECT e.id, e.order_id, e.customer_id, e.vendor_id, e.category, e.subject, e.status,"    \
@@ -137,6 +138,8 @@ enum kerr enquiry_load(struct dctx *c, int64_t id, struct enquiry_row *row)
 		row->reply_paused = !db_col_null(st, 8);
 		row->reply_left = db_col_i64(st, 8);
 		row->answered_before = !db_col_null(st, 9);
+		snprintf(row->priority, sizeof(row->priority), "%s",
+			 db_col_text(st, 10) ? db_col_text(st, 10) : "");
 	}
 	db_done(st);
 	if (r == DB_ERROR)
@@ -663,29 +666,25 @@ enum kerr enquiry_close_expired(struct dctx *c, int *closed)
 }
 
 static const char SQL_ESCALATE[] =
-    "UPDATE enquiries SET escalated = 1, priority = CASE priority WHEN 'low' THEN 'normal'"
-    " WHEN 'normal' THEN 'high' ELSE 'urgent' END,"
-    " queue = CASE queue WHEN 'supervisors' THEN queue ELSE $2 END, updated_at = $3"
-    " WHERE id = $1"
-    " RETURNING priority";
+    "UPDATE enquiries SET escalated = 1, priority = $2,"
+    " queue = CASE queue WHEN 'supervisors' THEN queue ELSE $3 END, updated_at = $4"
+    " WHERE id = $1";
 
 enum kerr enquiry_escalate(struct dctx *c, struct enquiry_row *row, const char *queue,
 			   const char *why, int64_t vendor_request_id)
 {
-	struct db_stmt *st = db_prep(c->db, SQL_ESCALATE);
-	if (!st)
-		return dom_db_err(c);
-	db_bind(st, DB_ARGS(row->id, queue, c->now));
-	int r = db_step(st);
-	const char *priority = r == DB_ROW ? dom_col_str(c, st, 0) : NULL;
-	db_done(st);
-	if (r != DB_ROW)
-		return r == DB_DONE ? err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry")
-				    : dom_db_err(c);
+	/* A step up from the row's, loaded under its lock: low, normal, high, urgent. */
+	const char *to = strcmp(row->priority, "low") == 0	? "normal"
+			 : strcmp(row->priority, "normal") == 0 ? "high"
+								: "urgent";
+	snprintf(row->priority, sizeof(row->priority), "%s", to);
+	enum kerr rc =
+	    db_exec_later(c->db, c->e, SQL_ESCALATE, DB_ARGS(row->id, to, queue, c->now));
+	if (rc)
+		return rc;
 	return audit_append(c, "enquiry.escalate", "enquiry", row->id,
-			    json_pack("{s:s,s:s,s:s,s:I}", "priority", priority, "queue", queue,
-				      "reason", why, "vendor_request_id",
-				      (json_int_t)vendor_request_id));
+			    json_pack("{s:s,s:s,s:s,s:I}", "priority", to, "queue", queue, "reason",
+				      why, "vendor_request_id", (json_int_t)vendor_request_id));
 }
 
 enum kerr enquiry_note_message(struct dctx *c, struct enquiry_row *row, const char *audience)

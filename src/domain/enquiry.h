@@ -103,6 +103,7 @@ struct enquiry_row {
 	int64_t id, order_id, customer_id, vendor_id, resolved_at;
 	char status[24];
 	char order_number[72]; /* the order's, for texts */
+	char priority[12];     /* low, normal, high or urgent */
 	/* The operator's clock (enquiry.c keeps it in step with what it writes). */
 	int64_t reply_due;  /* when the owed reply is due; INT64_MAX when none or paused */
 	int64_t reply_left; /* paused: the time that was left */

@@ -324,10 +324,11 @@ void jobs_report_json(const struct jobs_report *rep, struct buf *b)
 		   "{\"reminded\": %d, \"overdue\": %d, \"lapsed\": %d, \"refunded\": %d,"
 		   " \"mailed\": %d, \"mail_retries\": %d, \"mail_failed\": %d,"
 		   " \"webhooks\": %d, \"webhook_retries\": %d, \"webhook_failed\": %d,"
-		   " \"standings\": %d, \"ratings\": %d, \"closed\": %d, \"purged_keys\": %lld}",
+		   " \"standings\": %d, \"ratings\": %d, \"closed\": %d, \"purged_keys\": %lld,"
+		   " \"took_ms\": %.1f}",
 		   rep->reminded, rep->overdue, rep->lapsed, rep->refunded, rep->mail[0],
 		   rep->mail[1], rep->mail[2], rep->webhook[0], rep->webhook[1], rep->webhook[2],
-		   rep->standings, rep->ratings, rep->closed, (long long)rep->purged);
+		   rep->standings, rep->ratings, rep->closed, (long long)rep->purged, rep->took_ms);
 }
 
 /* Every step once; the outboxes stop early once *stop is set (NULL: never). */
@@ -336,6 +337,7 @@ static enum kerr run(struct db_pool *pool, const struct config *cfg, struct jobs
 {
 	struct step_ctx x = {cfg, rep, {0}, stop};
 	memset(rep, 0, sizeof(*rep));
+	int64_t t0 = clock_mono_us();
 	struct step close = {&x, close_fn, NULL, 0, {0}}, purge = {&x, purge_fn, NULL, 0, {0}},
 		    expire = {&x, expire_fn, NULL, 0, {0}},
 		    snapshot = {&x, snapshot_fn, NULL, 0, {0}};
@@ -352,6 +354,7 @@ static enum kerr run(struct db_pool *pool, const struct config *cfg, struct jobs
 	enum kerr rc = KERR_OK;
 	for (size_t i = 0; i < sizeof(rcs) / sizeof(rcs[0]) && !rc; i++)
 		rc = rcs[i];
+	rep->took_ms = (double)(clock_mono_us() - t0) / 1000.0;
 	if (rc) {
 		log_msg(LOG_ERROR, "scheduler step failed", "error", kerr_name(rc));
 	} else if (jobs_report_any(rep)) {

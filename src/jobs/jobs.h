@@ -30,6 +30,7 @@ struct jobs_report {
 	int ratings;	/* vendors' daily rating snapshots made */
 	int closed;	/* enquiries closed */
 	int64_t purged; /* idempotency keys deleted */
+	double took_ms; /* how long the run took (monotonic clock) */
 };
 
 /* The report as one line of JSON (no newline), into b. */
