@@ -1,5 +1,6 @@
 # Generates a C file that embeds text files as NUL-terminated arrays.
-# Inputs: OUT (file to write), MIGRATIONS (.sql files joined by '|'), OPENAPI (yaml).
+# Inputs: OUT (file to write), MIGRATIONS (.sql files joined by '|'), OPENAPI (yaml),
+# STYLESHEET (the pages' CSS).
 # Migrations are named NNNN_name.sql; NNNN is the version.
 
 function(embed_text var path out)
@@ -24,4 +25,6 @@ endforeach()
 file(APPEND "${OUT}.tmp" "\nconst struct db_migration db_migrations[] = {\n${table}};\nconst int db_migrations_count = ${count};\n\n")
 embed_text("openapi_yaml" "${OPENAPI}" "${OUT}.tmp")
 file(APPEND "${OUT}.tmp" "const char *const embedded_openapi = openapi_yaml;\nconst unsigned long embedded_openapi_len = sizeof(openapi_yaml) - 1;\n")
+embed_text("app_css" "${STYLESHEET}" "${OUT}.tmp")
+file(APPEND "${OUT}.tmp" "const char *const embedded_css = app_css;\nconst unsigned long embedded_css_len = sizeof(app_css) - 1;\n")
 file(RENAME "${OUT}.tmp" "${OUT}")

@@ -7,6 +7,7 @@
 #include "routes.h"
 
 #include "api/handlers.h"
+#include "web/page.h"
 #include "web/web.h"
 
 #define G HTTP_GET
@@ -17,6 +18,13 @@ const struct route routes[] = {
     /* method  pattern                                        handler              body         auth
        test */
     {G, "/", web_home, BODY_NONE, 0, 0},
+    {G, "/static/app.css", web_css, BODY_NONE, 0, 0},
+    {G, "/login", web_login_form, BODY_NONE, 0, 0},
+    {P, "/login", web_login, BODY_FORM, 0, 0},
+    {P, "/logout", web_logout, BODY_FORM, 0, 0},
+    {G, "/help", web_help, BODY_NONE, 0, 0},
+    {G, "/desk", web_desk, BODY_NONE, 0, 0},
+    {G, "/vendor", web_vendor, BODY_NONE, 0, 0},
     {G, "/healthz", h_healthz, BODY_NONE, 0, 0},
     {G, "/readyz", h_readyz, BODY_NONE, 0, 0},
     {G, "/metrics", h_metrics, BODY_NONE, 0, 0},

@@ -11,8 +11,6 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 
-#define SESSION_COOKIE "kapsule_session"
-
 static const struct field login_fields[] = {
     {"email", F_STR, 1},
     {"password", F_STR, 1},
@@ -47,13 +45,7 @@ void h_login(struct req *r)
 		return;
 	}
 	r->who = res.who;
-	char cookie[256];
-	snprintf(cookie, sizeof(cookie),
-		 SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; "
-				"SameSite=Lax%s",
-		 res.token, (long long)r->app->cfg->session_hours * 3600,
-		 r->app->cfg->cookie_secure ? "; Secure" : "");
-	req_add_header(r, "Set-Cookie", cookie);
+	req_set_session_cookie(r, res.token);
 	struct jw w;
 	api_begin(r, 200, &w);
 	jw_obj(&w);
@@ -82,13 +74,8 @@ static enum kerr logout_work(struct dctx *c, void *arg, struct jw *out)
 /* After a sign-out: the browser forgets the cookie. */
 static void clear_cookie(struct req *r)
 {
-	if (r->status != 200)
-		return;
-	char cookie[160];
-	snprintf(cookie, sizeof(cookie),
-		 SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
-		 r->app->cfg->cookie_secure ? "; Secure" : "");
-	req_add_header(r, "Set-Cookie", cookie);
+	if (r->status == 200)
+		req_set_session_cookie(r, NULL);
 }
 
 void h_logout(struct req *r)

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <time.h>
 
 static atomic_int test_on;
@@ -103,4 +104,11 @@ void clock_format(int64_t ms, char out[32])
 	put2(out + 21, (unsigned)(frac % 100));
 	out[23] = 'Z';
 	out[24] = '\0';
+}
+
+void clock_format_minute(int64_t ms, char out[32])
+{
+	char full[32];
+	clock_format(ms, full); /* "2026-11-27T14:05:09.000Z" */
+	snprintf(out, 32, "%.10s %.5s UTC", full, full + 11);
 }

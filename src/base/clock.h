@@ -28,5 +28,7 @@ int clock_advance(int64_t ms);
  * clamped to 0000..9999.
  */
 void clock_format(int64_t ms, char out[32]);
+/* Formats ms since the epoch as people read it, to the minute: "2026-11-27 14:05 UTC". */
+void clock_format_minute(int64_t ms, char out[32]);
 
 #endif

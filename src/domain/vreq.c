@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "domain/audit.h"
 #include "domain/enquiry.h"
 #include "domain/notify.h"
@@ -92,11 +93,8 @@ static enum kerr lock(struct dctx *c, int64_t id, struct locked *l)
 /* A time as the vendor reads it: "2026-11-27 14:00 UTC". */
 static const char *when_text(struct dctx *c, int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
 	char buf[32];
-	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+	clock_format_minute(ms, buf);
 	return arena_strdup(c->a, buf);
 }
 

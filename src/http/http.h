@@ -39,6 +39,7 @@ enum body_kind {
 	BODY_NONE,   /* no body: any is refused with 413 */
 	BODY_JSON,   /* application/json up to max_body_bytes; empty means {} */
 	BODY_UPLOAD, /* multipart/form-data or JSON up to max_upload_bytes */
+	BODY_FORM,   /* a page's form: application/x-www-form-urlencoded up to max_body_bytes */
 };
 
 struct req;
@@ -140,6 +141,9 @@ const char *req_cookie(struct req *r, const char *name);
 
 /* Adds a reply header (both strings are copied into the arena). */
 void req_add_header(struct req *r, const char *name, const char *value);
+/* The session cookie's name, and a Set-Cookie giving it token (NULL: the browser forgets it). */
+#define SESSION_COOKIE "kapsule_session"
+void req_set_session_cookie(struct req *r, const char *token);
 /* Sets the reply: status, type and a copy of body[0..n). */
 void req_reply(struct req *r, int status, const char *type, const void *body, size_t n);
 

@@ -2,6 +2,7 @@
  * req.c - request accessors and reply helpers for handlers.
  */
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "http/http.h"
@@ -50,6 +51,16 @@ void req_add_header(struct req *r, const char *name, const char *value)
 	r->headers[r->nheaders][0] = arena_strdup(&r->a, name);
 	r->headers[r->nheaders][1] = arena_strdup(&r->a, value);
 	r->nheaders++;
+}
+
+void req_set_session_cookie(struct req *r, const char *token)
+{
+	char cookie[256];
+	snprintf(cookie, sizeof(cookie),
+		 SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
+		 token ? token : "", token ? (long long)r->app->cfg->session_hours * 3600 : 0LL,
+		 r->app->cfg->cookie_secure ? "; Secure" : "");
+	req_add_header(r, "Set-Cookie", cookie);
 }
 
 void req_reply(struct req *r, int status, const char *type, const void *body, size_t n)

@@ -34,8 +34,6 @@
 #include "domain/auth.h"
 #include "http/http.h"
 
-#define SESSION_COOKIE "kapsule_session"
-
 static const int64_t latency_bounds_us[] = {1000,   2000,   5000,   10000,   20000,  50000,
 					    100000, 200000, 500000, 1000000, 5000000};
 
@@ -155,6 +153,7 @@ static size_t body_cap(const struct req *r)
 		return 0;
 	switch (r->route->body) {
 	case BODY_JSON:
+	case BODY_FORM:
 		return (size_t)r->app->cfg->max_body_bytes;
 	case BODY_UPLOAD:
 		return (size_t)r->app->cfg->max_upload_bytes;
@@ -327,11 +326,15 @@ static void dispatch(struct req *r)
 	}
 	if (r->body.len) {
 		const char *ct = req_header(r, "Content-Type");
-		int ok = media_type_is(ct, "application/json") ||
-			 (rt->body == BODY_UPLOAD && media_type_is(ct, "multipart/form-data"));
+		int form = rt->body == BODY_FORM;
+		int ok = form ? media_type_is(ct, "application/x-www-form-urlencoded")
+			      : media_type_is(ct, "application/json") ||
+				    (rt->body == BODY_UPLOAD &&
+				     media_type_is(ct, "multipart/form-data"));
 		if (!ok) {
 			req_error(r, KERR_MEDIA_TYPE, "Content-Type",
-				  rt->body == BODY_UPLOAD
+				  form ? "send application/x-www-form-urlencoded"
+				  : rt->body == BODY_UPLOAD
 				      ? "send application/json or multipart/form-data"
 				      : "send application/json");
 			return;

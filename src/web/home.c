@@ -7,13 +7,7 @@
 #include "base/clock.h"
 #include "domain/demo.h"
 #include "web/html.h"
-
-static const char STYLE[] =
-    "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
-    "color:#1d2330;background:#fbfbf8}h1{font-size:1.6rem}code{background:#eef0f3;"
-    "padding:.1rem .3rem;border-radius:3px}table{border-collapse:collapse;width:100%}"
-    "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde1e6}"
-    "footer{margin-top:2rem;color:#5b6473;font-size:.9rem}";
+#include "web/page.h"
 
 struct home_arg {
 	int demo;
@@ -31,14 +25,8 @@ void web_home(struct req *r)
 	enum kerr rc = db_read(r->app->pool, home_fn, &x);
 	const struct config *cfg = r->app->cfg;
 	struct buf b;
-	buf_init(&b, 0);
-	html_raw(&b, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-		     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-		     "<title>");
-	html_txt(&b, cfg->operator_name);
-	html_raw(&b, " Front Desk</title><style>");
-	html_raw(&b, STYLE);
-	html_raw(&b, "</style></head><body><main><h1>");
+	page_begin(r, &b, "Front Desk");
+	html_raw(&b, "<h1>");
 	html_txt(&b, cfg->operator_name);
 	html_raw(&b, " Front Desk</h1><p>The customer communication service of ");
 	html_txt(&b, cfg->operator_name);
@@ -47,10 +35,12 @@ void web_home(struct req *r)
 		     "<p>The JSON API lives under <code>/api/v1</code> and is described in "
 		     "<a href=\"/api/v1/openapi.yaml\">openapi.yaml</a>. Health: "
 		     "<a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a>, "
-		     "<a href=\"/metrics\">/metrics</a>.</p>");
+		     "<a href=\"/metrics\">/metrics</a>.</p><p><a href=\"/login\">Sign in</a> to "
+		     "the help centre, the agent desk or the vendor portal.</p>");
 	if (!rc && x.demo) {
-		html_raw(&b, "<h2>Demo sign-ins</h2><p>This database holds demo data. Sign in with "
-			     "<code>POST /api/v1/auth/login</code> using:</p><table><thead><tr>"
+		html_raw(&b, "<h2>Demo sign-ins</h2><p>This database holds demo data. Sign in on "
+			     "<a href=\"/login\">the sign-in page</a>, or with "
+			     "<code>POST /api/v1/auth/login</code>, using:</p><table><thead><tr>"
 			     "<th scope=\"col\">Role</th><th scope=\"col\">E-mail</th>"
 			     "<th scope=\"col\">Password</th></tr></thead><tbody>");
 		for (const struct demo_login *l = demo_logins; l->role; l++) {
@@ -65,13 +55,10 @@ void web_home(struct req *r)
 		html_raw(&b, "</tbody></table><p>The integration account signs in with its API "
 			     "token as <code>Authorization: Bearer &lt;token&gt;</code>.</p>");
 	}
-	html_raw(&b, "</main><footer>");
+	html_raw(&b, "<footer>");
 	char now[32];
 	clock_format(clock_now_ms(), now);
 	html_txt(&b, now);
-	html_raw(&b, "</footer></body></html>");
-	req_reply(r, 200, "text/html; charset=utf-8", b.data, b.len);
-	req_add_header(r, "Content-Security-Policy",
-		       "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-	buf_free(&b);
+	html_raw(&b, "</footer>");
+	page_end(r, &b, 200);
 }

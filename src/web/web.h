@@ -9,5 +9,15 @@
 
 /* GET / - what is running, the API description, demo sign-ins. */
 void web_home(struct req *r);
+/* GET /login - the sign-in form (a signed-in person goes to their portal). */
+void web_login_form(struct req *r);
+/* POST /login - signs in and goes to the person's portal, or shows the form again. */
+void web_login(struct req *r);
+/* POST /logout - signs out and goes to the sign-in page. */
+void web_logout(struct req *r);
+/* GET /help, /desk, /vendor - each portal's start page (customers, staff, vendors). */
+void web_help(struct req *r);
+void web_desk(struct req *r);
+void web_vendor(struct req *r);
 
 #endif

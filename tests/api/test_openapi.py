@@ -556,7 +556,9 @@ class OpenApiDocument(unittest.TestCase):
             self.assertTrue(op.get("description"), where)
             self.assertIn("Roles:", op["description"], where + ": say which roles may call it")
             responses = op.get("responses") or {}
-            self.assertTrue(any(str(c).startswith("2") for c in responses), where)
+            # A success, or for a page's form the redirect that follows one.
+            self.assertTrue(any(str(c).startswith("2") for c in responses) or
+                            ("pages" in op.get("tags", []) and "303" in responses), where)
             for code in responses:
                 self.assertIsInstance(code, str, where + ": quote response codes")
             params = [resolve(self.doc, p) for p in op.get("parameters", [])]
@@ -606,6 +608,10 @@ class OpenApiDocument(unittest.TestCase):
             content = (op.get("requestBody") or {}).get("content") or {}
             if body == "BODY_NONE":
                 self.assertEqual(content, {}, where + " takes no body")
+                continue
+            if body == "BODY_FORM":
+                # A page's form: the pages' tests check its fields (test_pages.py).
+                self.assertEqual(set(content), {"application/x-www-form-urlencoded"}, where)
                 continue
             want = {"application/json"}
             if body == "BODY_UPLOAD":
@@ -758,12 +764,22 @@ class OpenApiServed(ServerCase, unittest.TestCase):
         self.problems = []
         t = self.t
         c = self.call
-        for path in ("/", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml"):
+        for path in ("/", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml",
+                     "/static/app.css", "/login", "/help", "/desk", "/vendor"):
             c("GET", path)
+        form = "application/x-www-form-urlencoded"
+        c("POST", "/login", raw=b"email=&password=", content_type=form)
+        c("POST", "/login", raw=b"email=nobody%40example.com&password=x", content_type=form)
+        c("POST", "/login", raw=b"email=%ZZ", content_type=form)
+        c("POST", "/login", body={"email": "x"})
+        c("POST", "/logout", raw=b"", content_type=form)
+        c("POST", "/logout", t["agent"], raw=b"csrf=wrong", content_type=form)
         roles = ["customer", "customer2", "vendor", "vendor_b", "vendor2", "agent", "admin",
                  "integration"]
         for role in roles:
             tok = t[role]
+            for page in ("/login", "/help", "/desk", "/vendor"):
+                c("GET", page, tok)
             c("GET", "/api/v1/me", tok)
             c("GET", "/api/v1/sessions", tok)
             c("GET", "/api/v1/users", tok, query="limit=100")

@@ -1,0 +1,215 @@
+/*
+ * page.c - the pages' layout, headers, redirects, error pages and forms.
+ * See page.h.
+ */
+#include "web/page.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "web/html.h"
+
+extern const char *const embedded_css;
+extern const unsigned long embedded_css_len;
+
+/* No inline script or style: what runs and styles comes from this site only. */
+static const char CSP[] = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self';"
+			  " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const char *page_home_of(const struct principal *p)
+{
+	switch (p->role) {
+	case ROLE_CUSTOMER:
+		return "/help";
+	case ROLE_VENDOR:
+		return "/vendor";
+	case ROLE_AGENT:
+	case ROLE_ADMIN:
+		return "/desk";
+	default:
+		return NULL;
+	}
+}
+
+/* The portal's name and its navigation, by landing path. */
+struct portal {
+	const char *home, *name;
+	const char *links[4][2]; /* path, label */
+};
+static const struct portal portals[] = {
+    {"/help", "Help centre", {{"/help", "My enquiries"}}},
+    {"/desk", "Agent desk", {{"/desk", "Queue"}}},
+    {"/vendor", "Vendor portal", {{"/vendor", "Requests"}}},
+};
+
+static const struct portal *portal_of(const struct principal *p)
+{
+	const char *home = page_home_of(p);
+	for (size_t i = 0; home && i < sizeof(portals) / sizeof(portals[0]); i++)
+		if (strcmp(portals[i].home, home) == 0)
+			return &portals[i];
+	return NULL;
+}
+
+void page_csrf_field(struct req *r, struct buf *b)
+{
+	html_raw(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_attr(b, r->who.csrf);
+	html_raw(b, "\">");
+}
+
+void page_begin(struct req *r, struct buf *b, const char *title)
+{
+	const struct portal *p = portal_of(&r->who);
+	buf_init(b, 4096);
+	html_raw(b,
+		 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+		 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
+	html_txt(b, title);
+	html_raw(b, " · ");
+	html_txt(b, r->app->cfg->operator_name);
+	html_raw(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
+		    "<a class=\"skip\" href=\"#main\">Skip to content</a><header class=\"top\"><a "
+		    "class=\"brand\" href=\"");
+	html_attr(b, p ? p->home : "/");
+	html_raw(b, "\">");
+	html_txt(b, r->app->cfg->operator_name);
+	html_raw(b, " <span>");
+	html_txt(b, p ? p->name : "Front Desk");
+	html_raw(b, "</span></a>");
+	if (p) {
+		html_raw(b, "<nav aria-label=\"Main\"><ul>");
+		for (int i = 0; i < 4 && p->links[i][0]; i++) {
+			html_raw(b, "<li><a href=\"");
+			html_attr(b, p->links[i][0]);
+			html_raw(b, "\"");
+			if (strcmp(r->path, p->links[i][0]) == 0)
+				html_raw(b, " aria-current=\"page\"");
+			html_raw(b, ">");
+			html_txt(b, p->links[i][1]);
+			html_raw(b, "</a></li>");
+		}
+		html_raw(b,
+			 "</ul></nav><form class=\"signout\" method=\"post\" action=\"/logout\">");
+		page_csrf_field(r, b);
+		html_raw(b, "<span class=\"who\">");
+		html_txt(b, r->who.name);
+		html_raw(b, "</span> <button type=\"submit\">Sign out</button></form>");
+	}
+	html_raw(b, "</header><main id=\"main\">");
+}
+
+void page_end(struct req *r, struct buf *b, int status)
+{
+	html_raw(b, "</main></body></html>");
+	req_reply(r, status, "text/html; charset=utf-8", b->data, b->len);
+	req_add_header(r, "Content-Security-Policy", CSP);
+	buf_free(b);
+}
+
+void page_error(struct req *r, int status, const char *title, const char *text)
+{
+	struct buf b;
+	page_begin(r, &b, title);
+	html_raw(&b, "<h1>");
+	html_txt(&b, title);
+	html_raw(&b, "</h1><p>");
+	html_txt(&b, text);
+	html_raw(&b, "</p>");
+	const char *home = page_home_of(&r->who);
+	html_raw(&b, "<p><a href=\"");
+	html_attr(&b, home ? home : "/login");
+	html_raw(&b, home ? "\">Back to your start page</a></p>" : "\">Sign in</a></p>");
+	page_end(r, &b, status);
+}
+
+void page_redirect(struct req *r, const char *location)
+{
+	req_reply(r, 303, "text/plain; charset=utf-8", "", 0);
+	req_add_header(r, "Location", location);
+}
+
+int page_require(struct req *r, unsigned roles)
+{
+	if (r->who.role != ROLE_NONE && (r->who.role & roles))
+		return 1;
+	if (r->who.role == ROLE_NONE)
+		page_redirect(r, r->had_token ? "/login?ended=1" : "/login");
+	else
+		page_error(r, 404, "Not found", "There is no such page.");
+	return 0;
+}
+
+/* 1 when the browser says the request came from another site. */
+static int cross_site(struct req *r)
+{
+	const char *origin = req_header(r, "Origin");
+	const char *host = req_header(r, "Host");
+	if (origin) {
+		const char *rest = strncmp(origin, "https://", 8) == 0	? origin + 8
+				   : strncmp(origin, "http://", 7) == 0 ? origin + 7
+									: NULL;
+		return !rest || !host || strcasecmp(rest, host) != 0;
+	}
+	const char *site = req_header(r, "Sec-Fetch-Site");
+	return site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+}
+
+int page_form_or_reply(struct req *r, struct form *f)
+{
+	if (cross_site(r)) {
+		page_error(r, 403, "Refused",
+			   "This form was sent from another site. Use the form on this site.");
+		return 0;
+	}
+	if (form_parse(&r->a, r->body.data ? r->body.data : "", r->body.len, f)) {
+		page_error(r, 400, "Unreadable form",
+			   "The form could not be read: it holds bytes that are not text.");
+		return 0;
+	}
+	const char *token = form_get(f, "csrf");
+	if (r->who.role != ROLE_NONE && (!token || !crypto_str_eq(token, r->who.csrf))) {
+		page_error(r, 403, "Refused",
+			   "This form is out of date or was not sent from this site. Go back, "
+			   "reload the page and try again.");
+		return 0;
+	}
+	return 1;
+}
+
+void web_css(struct req *r)
+{
+	req_reply(r, 200, "text/css; charset=utf-8", embedded_css, embedded_css_len);
+	req_add_header(r, "Cache-Control", "public, max-age=3600");
+}
+
+struct page_job {
+	struct req *r;
+	enum kerr (*fn)(struct dctx *c, void *arg);
+	void *arg;
+};
+
+static enum kerr page_read_fn(struct db *db, void *arg)
+{
+	struct page_job *j = arg;
+	struct dctx c = {db, &j->r->who, &j->r->a, &j->r->err, clock_now_ms(), j->r->app->cfg};
+	return j->fn(&c, j->arg);
+}
+
+enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg)
+{
+	struct page_job j = {r, fn, arg};
+	return db_read(r->app->pool, page_read_fn, &j);
+}
+
+const char *page_time(struct req *r, int64_t ms)
+{
+	if (!ms)
+		return "";
+	char out[32];
+	clock_format_minute(ms, out);
+	return arena_strdup(&r->a, out);
+}

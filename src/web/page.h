@@ -1,0 +1,49 @@
+/*
+ * page.h - what every page shares: the layout, the stylesheet, the security
+ * headers, redirects, error pages, who may see a portal, and forms (their
+ * origin and CSRF token checked before anything else reads them).
+ */
+#ifndef KAPSULE_WEB_PAGE_H
+#define KAPSULE_WEB_PAGE_H
+
+#include "http/form.h"
+#include "http/http.h"
+
+/* The portal a principal lands on ("/help", "/desk" or "/vendor"), or NULL: none. */
+const char *page_home_of(const struct principal *p);
+
+/* Begins a page in b: head, the signed-in person's portal header and navigation, <main>. */
+void page_begin(struct req *r, struct buf *b, const char *title);
+/* Ends the page in b and sends it with status and the pages' security headers; frees b. */
+void page_end(struct req *r, struct buf *b, int status);
+/* A whole page saying what is wrong, sent with status. */
+void page_error(struct req *r, int status, const char *title, const char *text);
+/* A 303 to location (a path of this site). */
+void page_redirect(struct req *r, const char *location);
+
+/*
+ * For a portal's page: 1 when the principal's role is among roles.
+ * Otherwise replies and returns 0: nobody signed in goes to the sign-in page
+ * (told when the session ended); a person of another role gets 404.
+ */
+int page_require(struct req *r, unsigned roles);
+
+/*
+ * For a form's POST: parses the body into f and checks that it came from
+ * this site (the Origin, or Sec-Fetch-Site, when the browser sends one) and,
+ * for a signed-in person, carries the session's CSRF token in the field
+ * "csrf".  Otherwise replies (400 or 403) and returns 0.
+ */
+int page_form_or_reply(struct req *r, struct form *f);
+/* Writes the hidden field with the session's CSRF token into a form. */
+void page_csrf_field(struct req *r, struct buf *b);
+
+/* GET /static/app.css: the one stylesheet. */
+void web_css(struct req *r);
+
+/* Runs fn in a read transaction as the request's principal. */
+enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
+/* A time as people read it: "2026-11-27 14:05 UTC"; "" for 0. */
+const char *page_time(struct req *r, int64_t ms);
+
+#endif

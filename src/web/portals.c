@@ -1,0 +1,193 @@
+/*
+ * portals.c - each portal's start page: a customer's enquiries (/help), the
+ * agents' queue (/desk) and a vendor's pending requests (/vendor).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/enquiry.h"
+#include "domain/vreq.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/web.h"
+
+#define START_ROWS 50
+
+/* A table's head: its caption and column names. */
+static void table_begin(struct buf *b, const char *caption, const char *const *cols)
+{
+	html_raw(b, "<table><caption>");
+	html_txt(b, caption);
+	html_raw(b, "</caption><thead><tr>");
+	for (; *cols; cols++) {
+		html_raw(b, "<th scope=\"col\">");
+		html_txt(b, *cols);
+		html_raw(b, "</th>");
+	}
+	html_raw(b, "</tr></thead><tbody>");
+}
+
+static void cell(struct buf *b, const char *text)
+{
+	html_raw(b, "<td>");
+	html_txt(b, text);
+	html_raw(b, "</td>");
+}
+
+/* A status as a word people read ("awaiting_customer": "awaiting customer"). */
+static const char *words(struct req *r, const char *code)
+{
+	char *s = arena_strdup(&r->a, code ? code : "");
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	return s;
+}
+
+struct listing {
+	struct req *r;
+	struct buf *b;
+	int rows, more;
+};
+
+static enum kerr enquiry_row_html(const struct enquiry *q, void *arg)
+{
+	struct listing *l = arg;
+	struct buf *b = l->b;
+	struct req *r = l->r;
+	html_raw(b, "<tr>");
+	cell(b, q->subject);
+	cell(b, q->order_number);
+	if (q->view == VIEW_STAFF) {
+		cell(b, q->customer_name);
+		cell(b, q->shop_name);
+	}
+	html_raw(b, "<td><span class=\"status\">");
+	html_txt(b, words(r, q->status));
+	html_raw(b, "</span></td>");
+	if (q->view == VIEW_STAFF) {
+		cell(b, q->priority);
+		cell(b, words(r, q->reply_state));
+		cell(b, q->assignee_name ? q->assignee_name : "—");
+	}
+	cell(b, page_time(r, q->updated_at));
+	html_raw(b, "</tr>");
+	l->rows++;
+	return KERR_OK;
+}
+
+static enum kerr enquiries_fn(struct dctx *c, void *arg)
+{
+	struct listing *l = arg;
+	struct enquiry_filter f = {.status = "active", .escalated = -1, .limit = START_ROWS};
+	if (dom_is_staff(c))
+		f.sort_due = 2; /* the operator's clock: the reply due soonest first */
+	int64_t key, id;
+	return enquiry_list(c, &f, enquiry_row_html, l, &l->more, &key, &id);
+}
+
+/* The enquiries the principal sees first: a customer's own, or the agents' queue. */
+static void enquiries_page(struct req *r, const char *title, const char *caption,
+			   const char *const *cols, const char *none)
+{
+	struct buf b;
+	page_begin(r, &b, title);
+	html_raw(&b, "<h1>");
+	html_txt(&b, title);
+	html_raw(&b, "</h1>");
+	struct buf rows;
+	buf_init(&rows, 4096);
+	struct listing l = {r, &rows, 0, 0};
+	if (page_read(r, enquiries_fn, &l)) {
+		buf_free(&rows);
+		buf_free(&b);
+		page_error(r, 503, "Not available", "The list cannot be read just now. Try again.");
+		return;
+	}
+	if (!l.rows) {
+		html_raw(&b, "<p class=\"empty\">");
+		html_txt(&b, none);
+		html_raw(&b, "</p>");
+	} else {
+		table_begin(&b, caption, cols);
+		buf_append(&b, rows.data, rows.len);
+		html_raw(&b, "</tbody></table>");
+	}
+	buf_free(&rows);
+	page_end(r, &b, 200);
+}
+
+void web_help(struct req *r)
+{
+	static const char *const cols[] = {"Subject", "Order", "Status", "Last change", NULL};
+	if (page_require(r, ROLE_CUSTOMER))
+		enquiries_page(r, "My enquiries", "Your open enquiries, newest first", cols,
+			       "You have no open enquiries.");
+}
+
+void web_desk(struct req *r)
+{
+	static const char *const cols[] = {"Subject",  "Order", "Customer", "Shop",	   "Status",
+					   "Priority", "Reply", "Assignee", "Last change", NULL};
+	if (page_require(r, ROLES_STAFF))
+		enquiries_page(r, "Queue", "Open enquiries, the reply due soonest first", cols,
+			       "No enquiry is waiting.");
+}
+
+struct requests {
+	struct vreq *rows;
+	int n, more;
+};
+
+static enum kerr requests_fn(struct dctx *c, void *arg)
+{
+	struct requests *q = arg;
+	struct vreq_filter f = {.state = "pending", .limit = START_ROWS};
+	return vreq_list(c, &f, &q->rows, &q->n, &q->more);
+}
+
+/* What is left until due, or how late: "5 h 20 min left", "late by 2 h". */
+static const char *time_left(struct req *r, int64_t due)
+{
+	int64_t left = due - clock_now_ms(), m = (left < 0 ? -left : left) / 60000;
+	const char *span = m >= 60 ? arena_printf(&r->a, "%lld h %lld min", (long long)(m / 60),
+						  (long long)(m % 60))
+				   : arena_printf(&r->a, "%lld min", (long long)m);
+	return left < 0 ? arena_printf(&r->a, "late by %s", span)
+			: arena_printf(&r->a, "%s left", span);
+}
+
+void web_vendor(struct req *r)
+{
+	static const char *const cols[] = {"Order", "Question", "Due", "Time", NULL};
+	if (!page_require(r, ROLE_VENDOR))
+		return;
+	struct requests q = {0};
+	if (page_read(r, requests_fn, &q)) {
+		page_error(r, 503, "Not available", "The list cannot be read just now. Try again.");
+		return;
+	}
+	struct buf b;
+	page_begin(r, &b, "Requests");
+	html_raw(&b, "<h1>Requests</h1><p>Answer each request by its due time: late answers lower "
+		     "your rating, and unanswered requests can lead to a refund charged to "
+		     "you.</p>");
+	if (!q.n) {
+		html_raw(&b, "<p class=\"empty\">No request is waiting for your answer.</p>");
+	} else {
+		table_begin(&b, "Requests waiting for your answer, due first", cols);
+		for (int i = 0; i < q.n; i++) {
+			const struct vreq *v = &q.rows[i];
+			int late = v->due_at < clock_now_ms();
+			html_raw(&b, late ? "<tr class=\"late\">" : "<tr>");
+			cell(&b, v->order_number);
+			cell(&b, v->question);
+			cell(&b, page_time(r, v->due_at));
+			cell(&b, time_left(r, v->due_at));
+			html_raw(&b, "</tr>");
+		}
+		html_raw(&b, "</tbody></table>");
+	}
+	page_end(r, &b, 200);
+}

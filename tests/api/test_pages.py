@@ -1,0 +1,246 @@
+"""The pages over real HTTP, as a browser without JavaScript uses them: the
+sign-in form, each role's portal, sign-out, a session that ended, other
+roles' pages (404), forms sent from another site or without the session's
+CSRF token (refused, nothing changed), input kept when a form fails, markup
+in input shown as text, and the headers every page carries."""
+import html
+import http.client
+import re
+import unittest
+import urllib.parse
+
+import harness
+from harness import ServerCase
+
+PORTALS = {"customer": "/help", "vendor": "/vendor", "agent": "/desk", "admin": "/desk"}
+EMAILS = {"customer": harness.CUSTOMER, "vendor": harness.VENDOR, "agent": harness.AGENT,
+          "admin": harness.ADMIN}
+FORM = "application/x-www-form-urlencoded"
+
+
+class Browser:
+    """One person's cookie jar over the test server, sending forms as a browser does."""
+
+    def __init__(self, s):
+        self.s = s
+        self.cookie = None
+
+    def headers(self, extra=None):
+        h = {"Host": "127.0.0.1:%d" % self.s.port}
+        if self.cookie:
+            h["Cookie"] = "kapsule_session=" + self.cookie
+        h.update(extra or {})
+        return h
+
+    def keep_cookie(self, r):
+        for value in r.headers_all("Set-Cookie"):
+            m = re.match(r"kapsule_session=([^;]*)", value)
+            if m:
+                self.cookie = m.group(1) or None
+
+    def get(self, path):
+        r = self.s.get(path, headers=self.headers())
+        self.keep_cookie(r)
+        return r
+
+    def post(self, path, fields, origin="same", extra=None):
+        """A form post; origin "same" is this site's, None sends no Origin."""
+        h = {"Origin": "http://127.0.0.1:%d" % self.s.port} if origin == "same" else (
+            {"Origin": origin} if origin else {})
+        h.update(extra or {})
+        r = self.s.post(path, raw=urllib.parse.urlencode(fields).encode(), content_type=FORM,
+                        headers=self.headers(h))
+        self.keep_cookie(r)
+        return r
+
+    def sign_in(self, email, password=harness.PASSWORD):
+        return self.post("/login", {"email": email, "password": password})
+
+    @staticmethod
+    def csrf(page):
+        m = re.search(r'name="csrf" value="([^"]+)"', page.body.decode())
+        return m.group(1) if m else None
+
+
+class Pages(ServerCase, unittest.TestCase):
+
+    @staticmethod
+    def text(r):
+        return r.body.decode()
+
+    def test_each_role_lands_on_its_portal(self):
+        for role, home in PORTALS.items():
+            b = Browser(self.s)
+            r = b.sign_in(EMAILS[role])
+            self.assertEqual((r.status, r.header("Location")), (303, home), role)
+            cookie = r.header("Set-Cookie")
+            for flag in ("HttpOnly", "SameSite=Lax", "Path=/"):
+                self.assertIn(flag, cookie)
+            page = b.get(home)
+            self.assertEqual(page.status, 200, (role, page))
+            self.assertIn("Sign out", self.text(page))
+            # The other portals are not there for this role.
+            for other in set(PORTALS.values()) - {home}:
+                self.assertEqual(b.get(other).status, 404, (role, other))
+            # The sign-in page sends a signed-in person on.
+            r = b.get("/login")
+            self.assertEqual((r.status, r.header("Location")), (303, home))
+
+    def test_who_sees_which_portal(self):
+        """Every role (signed in by token here) against every portal, and nobody."""
+        expected = {
+            # role          /help /desk /vendor
+            None:          (303, 303, 303),
+            "customer":    (200, 404, 404),
+            "vendor":      (404, 404, 200),
+            "agent":       (404, 200, 404),
+            "admin":       (404, 200, 404),
+            "integration": (404, 404, 404),
+        }
+        for role, statuses in expected.items():
+            for path, status in zip(("/help", "/desk", "/vendor"), statuses):
+                before = self.s.fingerprint()
+                r = self.s.get(path, token=self.t[role] if role else None)
+                self.assertEqual(r.status, status, (role, path, r))
+                self.assertTrue(r.header("Content-Type").startswith(
+                    "text/html" if status != 303 else "text/plain"), (role, path))
+                self.assertEqual(self.s.fingerprint(), before, (role, path))
+
+    def test_portals_show_their_lists(self):
+        b = Browser(self.s)
+        b.sign_in(harness.VENDOR)
+        page = self.text(b.get("/vendor"))
+        self.assertIn("Requests waiting for your answer", page)
+        self.assertIn("left", page)
+        self.assertNotIn("jane.doe@example.com", page)  # no customer contact (G1)
+        b = Browser(self.s)
+        b.sign_in(harness.AGENT)
+        page = self.text(b.get("/desk"))
+        self.assertIn("Open enquiries", page)
+        self.assertIn('<th scope="col">Priority</th>', page)
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER)
+        page = self.text(b.get("/help"))
+        self.assertIn("Your open enquiries", page)
+        self.assertNotIn("Priority", page)  # staff columns stay at the desk
+
+    def test_not_signed_in_goes_to_sign_in(self):
+        b = Browser(self.s)
+        for path in set(PORTALS.values()):
+            r = b.get(path)
+            self.assertEqual((r.status, r.header("Location")), (303, "/login"), path)
+        page = b.get("/login")
+        self.assertEqual(page.status, 200)
+        body = self.text(page)
+        self.assertIn('<label for="email">', body)
+        self.assertIn('<label for="password">', body)
+        self.assertIn('<main id="main">', body)
+
+    def test_sign_out_ends_the_session(self):
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER2)
+        token = b.csrf(b.get("/help"))
+        self.assertTrue(token)
+        kept = b.cookie
+        r = b.post("/logout", {"csrf": token})
+        self.assertEqual((r.status, r.header("Location")), (303, "/login?signed_out=1"))
+        self.assertIsNone(b.cookie)  # the browser is told to forget it
+        self.assertIn("You signed out.", self.text(b.get("/login?signed_out=1")))
+        # The old cookie is dead on the server too.
+        b.cookie = kept
+        r = b.get("/help")
+        self.assertEqual((r.status, r.header("Location")), (303, "/login?ended=1"))
+        self.assertIn("your session ended", self.text(b.get("/login")))
+
+    def test_cross_site_and_tokenless_forms_are_refused(self):
+        b = Browser(self.s)
+        b.sign_in(harness.AGENT2)
+        token = b.csrf(b.get("/desk"))
+        # Another site's form, even with the right token: refused, still signed in.
+        r = b.post("/logout", {"csrf": token}, origin="http://evil.example")
+        self.assertEqual(r.status, 403)
+        r = b.post("/logout", {"csrf": token}, origin=None, extra={"Sec-Fetch-Site": "cross-site"})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(b.get("/desk").status, 200)
+        # This site's form without the token, or with another: refused.
+        for fields in ({}, {"csrf": "x" * len(token)}, {"csrf": ""}):
+            r = b.post("/logout", fields)
+            self.assertEqual(r.status, 403, fields)
+            self.assertIn("reload the page", self.text(r))
+        self.assertEqual(b.get("/desk").status, 200)
+        # A sign-in posted from another site does not sign anyone in.
+        other = Browser(self.s)
+        r = other.post("/login", {"email": harness.AGENT2, "password": harness.PASSWORD},
+                       origin="http://evil.example")
+        self.assertEqual(r.status, 403)
+        self.assertIsNone(other.cookie)
+
+    def test_failed_sign_in_keeps_the_input_and_names_the_problem(self):
+        b = Browser(self.s)
+        r = b.post("/login", {"email": "", "password": ""})
+        self.assertEqual(r.status, 400)
+        body = self.text(r)
+        self.assertIn("Enter your e-mail address.", body)
+        self.assertIn("Enter your password.", body)
+        self.assertIn('aria-describedby="email-error"', body)
+        r = b.sign_in(harness.CUSTOMER, "not-the-password")
+        self.assertEqual(r.status, 401)
+        body = self.text(r)
+        self.assertIn('value="%s"' % harness.CUSTOMER, body)  # what was typed stays
+        self.assertNotIn("not-the-password", body)  # but never the password
+        self.assertIn("do not match an account", body)
+        self.assertIsNone(b.cookie)
+        # Markup typed into a field comes back as text.
+        evil = '"><script>alert(1)</script>'
+        body = self.text(b.sign_in(evil, "x"))
+        self.assertNotIn("<script>alert(1)</script>", body)
+        self.assertIn(html.escape(evil, quote=True).replace("&#x27;", "&#39;"), body)
+
+    def test_bad_forms_are_refused_clearly(self):
+        b = Browser(self.s)
+        for raw in (b"email=%ZZ&password=x", b"email=%FF&password=x", b"email=a%00b"):
+            r = b.s.post("/login", raw=raw, content_type=FORM, headers=b.headers())
+            self.assertEqual(r.status, 400, raw)
+            self.assertIn("could not be read", self.text(r))
+        r = b.s.post("/login", body={"email": harness.CUSTOMER, "password": harness.PASSWORD},
+                     headers=b.headers())
+        self.assertEqual(r.status, 415)  # a form route takes forms only
+        # Over the body limit (1 MiB by default): refused before it is read.
+        conn = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=30)
+        try:
+            conn.putrequest("POST", "/login")
+            conn.putheader("Content-Type", FORM)
+            conn.putheader("Content-Length", str(2 * 1024 * 1024))
+            conn.endheaders()
+            conn.send(b"email=" + b"a" * 1000)
+            self.assertEqual(conn.getresponse().status, 413)
+        finally:
+            conn.close()
+        self.assertIsNone(b.cookie)
+
+    def test_pages_carry_the_security_headers(self):
+        b = Browser(self.s)
+        b.sign_in(harness.ADMIN)
+        for path in ("/", "/login", "/desk"):
+            r = b.get(path) if path != "/login" else Browser(self.s).get(path)
+            self.assertEqual(r.status, 200, path)
+            csp = r.header("Content-Security-Policy")
+            self.assertIn("default-src 'none'", csp)
+            self.assertIn("frame-ancestors 'none'", csp)
+            self.assertNotIn("unsafe-inline", csp)
+            self.assertEqual(r.header("X-Content-Type-Options"), "nosniff")
+            self.assertEqual(r.header("X-Frame-Options"), "DENY")
+            self.assertEqual(r.header("Referrer-Policy"), "no-referrer")
+            body = self.text(r)
+            self.assertNotIn("<script", body)
+            self.assertNotIn("<style", body)
+            self.assertNotIn(" style=", body)
+            self.assertIn('<link rel="stylesheet" href="/static/app.css">', body)
+        css = self.s.get("/static/app.css")
+        self.assertEqual(css.status, 200)
+        self.assertTrue(css.header("Content-Type").startswith("text/css"))
+        self.assertIn("@media (max-width: 40rem)", css.body.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
