@@ -7,7 +7,8 @@ set -eu
 
 build="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libpq-dev libsodium-dev libutf8proc-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev python3 sqlite3 postgresql-15 haproxy clang libclang-rt-14-dev"
+test="$build libcmocka-dev python3 sqlite3 postgresql-15 haproxy clang libclang-rt-14-dev
+nodejs chromium"
 fuzz="$build clang libclang-rt-14-dev"
 bench="$build wrk postgresql-15 haproxy"
 

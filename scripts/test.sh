@@ -22,6 +22,13 @@ build build-asan "-DCMAKE_BUILD_TYPE=Debug -DKAPSULE_SANITIZE=ON"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+echo "== browser test packages (tests/browser: playwright-core, axe-core)"
+if ! (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >"$OUT/npm.log" 2>&1; then
+	cat "$OUT/npm.log"
+	echo "npm ci in tests/browser failed"
+	exit 1
+fi
+
 echo "== a throwaway PostgreSQL cluster"
 PGDIR=$(mktemp -d /tmp/kapsule-pg.XXXXXX)
 chmod 755 "$PGDIR"

@@ -148,13 +148,17 @@ static int cross_site(struct req *r)
 {
 	const char *origin = req_header(r, "Origin");
 	const char *host = req_header(r, "Host");
-	if (origin) {
+	const char *site = req_header(r, "Sec-Fetch-Site");
+	if (origin && strcmp(origin, "null") != 0) {
 		const char *rest = strncmp(origin, "https://", 8) == 0	? origin + 8
 				   : strncmp(origin, "http://", 7) == 0 ? origin + 7
 									: NULL;
 		return !rest || !host || strcasecmp(rest, host) != 0;
 	}
-	const char *site = req_header(r, "Sec-Fetch-Site");
+	/* An origin withheld ("null": the pages send no referrer, or an opaque origin)
+	 * is this site's only when the browser's fetch metadata says so. */
+	if (origin)
+		return !site || strcmp(site, "same-origin") != 0;
 	return site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
 }
 

@@ -28,9 +28,12 @@ static void table_begin(struct buf *b, const char *caption, const char *const *c
 	html_raw(b, "</tr></thead><tbody>");
 }
 
-static void cell(struct buf *b, const char *text)
+/* A cell with its column's name, which narrow screens show beside it. */
+static void cell(struct buf *b, const char *label, const char *text)
 {
-	html_raw(b, "<td>");
+	html_raw(b, "<td data-label=\"");
+	html_attr(b, label);
+	html_raw(b, "\">");
 	html_txt(b, text);
 	html_raw(b, "</td>");
 }
@@ -57,21 +60,20 @@ static enum kerr enquiry_row_html(const struct enquiry *q, void *arg)
 	struct buf *b = l->b;
 	struct req *r = l->r;
 	html_raw(b, "<tr>");
-	cell(b, q->subject);
-	cell(b, q->order_number);
+	cell(b, "Subject", q->subject);
+	cell(b, "Order", q->order_number);
 	if (q->view == VIEW_STAFF) {
-		cell(b, q->customer_name);
-		cell(b, q->shop_name);
+		cell(b, "Customer", q->customer_name);
+		cell(b, "Shop", q->shop_name);
 	}
-	html_raw(b, "<td><span class=\"status\">");
-	html_txt(b, words(r, q->status));
-	html_raw(b, "</span></td>");
+	cell(b, "Status", words(r, q->status));
 	if (q->view == VIEW_STAFF) {
-		cell(b, q->priority);
-		cell(b, words(r, q->reply_state));
-		cell(b, q->assignee_name ? q->assignee_name : "—");
+		cell(b, "Priority", q->priority);
+		cell(b, "Reply", words(r, q->reply_state));
+		cell(b, "Assignee", q->assignee_name ? q->assignee_name : "—");
 	}
-	cell(b, page_time(r, q->updated_at));
+	cell(b, "Last message",
+	     page_time(r, q->last_message_at ? q->last_message_at : q->created_at));
 	html_raw(b, "</tr>");
 	l->rows++;
 	return KERR_OK;
@@ -120,7 +122,7 @@ static void enquiries_page(struct req *r, const char *title, const char *caption
 
 void web_help(struct req *r)
 {
-	static const char *const cols[] = {"Subject", "Order", "Status", "Last change", NULL};
+	static const char *const cols[] = {"Subject", "Order", "Status", "Last message", NULL};
 	if (page_require(r, ROLE_CUSTOMER))
 		enquiries_page(r, "My enquiries", "Your open enquiries, newest first", cols,
 			       "You have no open enquiries.");
@@ -128,8 +130,9 @@ void web_help(struct req *r)
 
 void web_desk(struct req *r)
 {
-	static const char *const cols[] = {"Subject",  "Order", "Customer", "Shop",	   "Status",
-					   "Priority", "Reply", "Assignee", "Last change", NULL};
+	static const char *const cols[] = {"Subject",	   "Order",    "Customer", "Shop",
+					   "Status",	   "Priority", "Reply",	   "Assignee",
+					   "Last message", NULL};
 	if (page_require(r, ROLES_STAFF))
 		enquiries_page(r, "Queue", "Open enquiries, the reply due soonest first", cols,
 			       "No enquiry is waiting.");
@@ -181,10 +184,10 @@ void web_vendor(struct req *r)
 			const struct vreq *v = &q.rows[i];
 			int late = v->due_at < clock_now_ms();
 			html_raw(&b, late ? "<tr class=\"late\">" : "<tr>");
-			cell(&b, v->order_number);
-			cell(&b, v->question);
-			cell(&b, page_time(r, v->due_at));
-			cell(&b, time_left(r, v->due_at));
+			cell(&b, "Order", v->order_number);
+			cell(&b, "Question", v->question);
+			cell(&b, "Due", page_time(r, v->due_at));
+			cell(&b, "Time", time_left(r, v->due_at));
 			html_raw(&b, "</tr>");
 		}
 		html_raw(&b, "</tbody></table>");

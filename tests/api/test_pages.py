@@ -161,6 +161,12 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(r.status, 403)
         r = b.post("/logout", {"csrf": token}, origin=None, extra={"Sec-Fetch-Site": "cross-site"})
         self.assertEqual(r.status, 403)
+        # An origin the browser withholds ("null", as Chromium sends under the pages'
+        # no-referrer policy) is this site's only when the fetch metadata says so.
+        r = b.post("/logout", {"csrf": token}, origin="null", extra={"Sec-Fetch-Site": "cross-site"})
+        self.assertEqual(r.status, 403)
+        r = b.post("/logout", {"csrf": token}, origin="null")
+        self.assertEqual(r.status, 403)
         self.assertEqual(b.get("/desk").status, 200)
         # This site's form without the token, or with another: refused.
         for fields in ({}, {"csrf": "x" * len(token)}, {"csrf": ""}):
@@ -174,6 +180,9 @@ class Pages(ServerCase, unittest.TestCase):
                        origin="http://evil.example")
         self.assertEqual(r.status, 403)
         self.assertIsNone(other.cookie)
+        r = other.post("/login", {"email": harness.AGENT2, "password": harness.PASSWORD},
+                       origin="null", extra={"Sec-Fetch-Site": "same-origin"})
+        self.assertEqual((r.status, r.header("Location")), (303, "/desk"))
 
     def test_failed_sign_in_keeps_the_input_and_names_the_problem(self):
         b = Browser(self.s)
