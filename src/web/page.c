@@ -64,7 +64,7 @@ void page_csrf_field(struct req *r, struct buf *b)
 void page_begin(struct req *r, struct buf *b, const char *title)
 {
 	const struct portal *p = portal_of(&r->who);
-	buf_init(b, 4096);
+	buf_init(b, 0);
 	html_raw(b,
 		 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 		 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
@@ -196,6 +196,7 @@ struct page_job {
 	void *arg;
 };
 
+/* Runs a page's domain call as the request's principal (reads and writes alike). */
 static enum kerr page_read_fn(struct db *db, void *arg)
 {
 	struct page_job *j = arg;
@@ -207,6 +208,21 @@ enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), v
 {
 	struct page_job j = {r, fn, arg};
 	return db_read(r->app->pool, page_read_fn, &j);
+}
+
+enum kerr page_write(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg)
+{
+	struct page_job j = {r, fn, arg};
+	return db_write(r->app->pool, page_read_fn, &j);
+}
+
+int64_t page_id_or_reply(struct req *r, int i)
+{
+	int64_t id = 0;
+	if (i < r->nparams && !parse_i64(slice_from(r->params[i]), 1, INT64_MAX, &id))
+		return id;
+	page_error(r, 404, "Not found", "There is no such page.");
+	return 0;
 }
 
 const char *page_time(struct req *r, int64_t ms)

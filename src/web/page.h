@@ -41,6 +41,10 @@ void page_csrf_field(struct req *r, struct buf *b);
 /* GET /static/app.css: the one stylesheet. */
 void web_css(struct req *r);
 
+/* The path's {id} number i (1 and up), or 0 after replying with a 404 page. */
+int64_t page_id_or_reply(struct req *r, int i);
+/* Runs fn in a write transaction as the request's principal. */
+enum kerr page_write(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
 /* Runs fn in a read transaction as the request's principal. */
 enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
 /* A time as people read it: "2026-11-27 14:05 UTC"; "" for 0. */

@@ -60,7 +60,18 @@ static enum kerr enquiry_row_html(const struct enquiry *q, void *arg)
 	struct buf *b = l->b;
 	struct req *r = l->r;
 	html_raw(b, "<tr>");
-	cell(b, "Subject", q->subject);
+	if (q->view == VIEW_CUSTOMER) {
+		/* The subject leads to the enquiry (the desk's enquiry page is still to come). */
+		html_raw(b, "<td data-label=\"Subject\"><a href=\"/help/enquiries/");
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)q->id);
+		html_attr(b, id);
+		html_raw(b, "\">");
+		html_txt(b, q->subject);
+		html_raw(b, "</a></td>");
+	} else {
+		cell(b, "Subject", q->subject);
+	}
 	cell(b, "Order", q->order_number);
 	if (q->view == VIEW_STAFF) {
 		cell(b, "Customer", q->customer_name);
@@ -99,7 +110,7 @@ static void enquiries_page(struct req *r, const char *title, const char *caption
 	html_txt(&b, title);
 	html_raw(&b, "</h1>");
 	struct buf rows;
-	buf_init(&rows, 4096);
+	buf_init(&rows, 0);
 	struct listing l = {r, &rows, 0, 0};
 	if (page_read(r, enquiries_fn, &l)) {
 		buf_free(&rows);

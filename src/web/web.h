@@ -19,5 +19,11 @@ void web_logout(struct req *r);
 void web_help(struct req *r);
 void web_desk(struct req *r);
 void web_vendor(struct req *r);
+/* GET /help/enquiries/{id} - a customer's enquiry: the conversation and a reply form. */
+void web_help_enquiry(struct req *r);
+/* POST /help/enquiries/{id}/reply - the customer's reply (the page again when refused). */
+void web_help_reply(struct req *r);
+/* POST /help/enquiries/{id}/reopen - reopens a resolved enquiry within its window. */
+void web_help_reopen(struct req *r);
 
 #endif

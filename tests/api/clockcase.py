@@ -15,8 +15,6 @@ HOUR = 3600000
 class ClockCase:
     """Mixin for ServerCase tests of the vendor's clock."""
 
-    orders = 0
-
     def fresh(self):
         """Tokens again (sessions last 12 hours of the moved clock)."""
         s = self.s
@@ -28,20 +26,8 @@ class ClockCase:
     def request(self, hours=1, category="product_question", amount=1500):
         """A new order, its enquiry (not refunded automatically unless the category says so)
         and a vendor request due in `hours`: (enquiry id, request id)."""
-        s, t = self.s, self.fresh()
-        ClockCase.orders += 1
-        r = s.post("/api/v1/orders", t["integration"], {
-            "number": "KP-CLOCK-%d-%s" % (ClockCase.orders, uuid.uuid4().hex[:6]),
-            "customer_ref": "C-1001", "vendor_ref": "V-NORTHWIND",
-            "items": [{"sku": "NW-JUG", "name": "Milk jug", "quantity": 1,
-                       "unit_price": amount}],
-            "amount": amount, "currency": "GBP"})
-        assert r.status == 201, r
-        r = s.post("/api/v1/enquiries", t["customer"], {
-            "order_id": r.json()["id"], "category": category, "subject": "Where is it?",
-            "message": "It has not come."})
-        assert r.status == 201, r
-        eid = r.json()["id"]
+        t = self.fresh()
+        eid = self.s.open_enquiry(t, category=category, amount=amount)
         return eid, self.add_request(eid, "Has it been posted?", hours)
 
     def add_request(self, eid, question, hours):

@@ -227,6 +227,128 @@ class Pages(ServerCase, unittest.TestCase):
             conn.close()
         self.assertIsNone(b.cookie)
 
+    def new_enquiry(self, number):
+        """A fresh order of Jane's with Northwind, its enquiry, a vendor request answered
+        with contact details, and an operator reply: the enquiry's id."""
+        s, t = self.s, self.t
+        eid = s.open_enquiry(t, category="damaged", subject="Jug cracked",
+                             message="The jug came cracked.", number=number)
+        r = s.post("/api/v1/enquiries/%d/vendor-requests" % eid, t["agent"],
+                   {"question": "How was it packed?"})
+        self.assertEqual(r.status, 201, r)
+        r = s.post("/api/v1/vendor-requests/%d/answer" % r.json()["id"], t["vendor"],
+                   {"text": "Bubble wrap, VENDOR-SECRET-WORDS. Call us on 01632 960111."})
+        self.assertEqual(r.status, 200, r)
+        r = s.post("/api/v1/enquiries/%d/messages" % eid, t["agent"],
+                   {"body": "We are sorry: a new jug is on its way.", "audience": "customer"})
+        self.assertEqual(r.status, 201, r)
+        return eid
+
+    def messages(self, eid):
+        return self.s.sql("SELECT COUNT(*) FROM messages WHERE enquiry_id = ?", eid)[0][0]
+
+    def test_customer_reads_and_replies_to_an_enquiry(self):
+        eid = self.new_enquiry("KP-PAGE-1")
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER)
+        listing = self.text(b.get("/help"))
+        self.assertIn('href="/help/enquiries/%d"' % eid, listing)
+        page = b.get("/help/enquiries/%d" % eid)
+        self.assertEqual(page.status, 200, page)
+        body = self.text(page)
+        self.assertIn("The jug came cracked.", body)
+        self.assertIn("a new jug is on its way", body)
+        # Nothing of the vendor's reaches the customer (G1).
+        for absent in ("VENDOR-SECRET-WORDS", "01632", "How was it packed", "Northwind"):
+            self.assertNotIn(absent, body)
+        token = b.csrf(page)
+        before = self.messages(eid)
+        # An empty reply, then a too long one: the page again, the text kept, nothing stored.
+        r = b.post("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": ""})
+        self.assertEqual(r.status, 400)
+        self.assertIn("Write your reply first.", self.text(r))
+        long_text = "x" * 10001
+        r = b.post("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": long_text})
+        self.assertEqual(r.status, 400)
+        self.assertIn("too long", self.text(r))
+        self.assertIn(">" + long_text + "</textarea>", self.text(r))
+        self.assertIn('aria-describedby="body-error"', self.text(r))
+        # Without the session's token: refused.
+        r = b.post("/help/enquiries/%d/reply" % eid, {"body": "no token"})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.messages(eid), before)
+        # A reply with markup in it: stored, and shown as text.
+        evil = "<img src=x onerror=alert(1)> Thanks & see you"
+        r = b.post("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": evil})
+        self.assertEqual((r.status, r.header("Location")),
+                         (303, "/help/enquiries/%d#latest" % eid))
+        self.assertEqual(self.messages(eid), before + 1)
+        self.assertEqual(self.s.sql("SELECT audience, body FROM messages WHERE enquiry_id = ?"
+                                    " ORDER BY id DESC LIMIT 1", eid), [("customer", evil)])
+        body = self.text(b.get("/help/enquiries/%d" % eid))
+        self.assertNotIn("<img src=x", body)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt; Thanks &amp; see you", body)
+
+    def test_long_pages_are_whole(self):
+        """A list longer than a few kilobytes comes whole, to its last row and </html>."""
+        s, t = self.s, self.t
+        subjects = []
+        for i in range(30):
+            r = s.post("/api/v1/orders", t["integration"], {
+                "number": "KP-LONG-%d" % i, "customer_ref": "C-1002", "vendor_ref": "V-NORTHWIND",
+                "items": [{"name": "Mug", "quantity": 1, "unit_price": 900}], "amount": 900,
+                "currency": "GBP"})
+            self.assertEqual(r.status, 201, r)
+            subjects.append("Question number %d about a rather long subject line" % i)
+            r = s.post("/api/v1/enquiries", t["customer2"], {
+                "order_id": r.json()["id"], "category": "other", "subject": subjects[-1],
+                "message": "Hello."})
+            self.assertEqual(r.status, 201, r)
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER2)
+        page = self.text(b.get("/help"))
+        self.assertGreater(len(page), 8192)
+        self.assertTrue(page.endswith("</html>"), page[-200:])
+        for subject in subjects:
+            self.assertIn(subject, page)
+
+    def test_enquiry_page_is_the_customers_own(self):
+        eid = self.new_enquiry("KP-PAGE-2")
+        tom = Browser(self.s)
+        tom.sign_in(harness.CUSTOMER2)
+        for path in ("/help/enquiries/%d" % eid, "/help/enquiries/99999999",
+                     "/help/enquiries/abc", "/help/enquiries/0"):
+            self.assertEqual(tom.get(path).status, 404, path)
+        token = tom.csrf(tom.get("/help"))
+        before = self.messages(eid)
+        r = tom.post("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": "Not mine"})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.messages(eid), before)
+        agent = Browser(self.s)
+        agent.sign_in(harness.AGENT)
+        self.assertEqual(agent.get("/help/enquiries/%d" % eid).status, 404)
+        self.assertEqual(Browser(self.s).get("/help/enquiries/%d" % eid).status, 303)
+
+    def test_customer_reopens_a_resolved_enquiry(self):
+        eid = self.new_enquiry("KP-PAGE-3")
+        r = self.s.post("/api/v1/enquiries/%d/status" % eid, self.t["agent"],
+                        {"status": "resolved"})
+        self.assertEqual(r.status, 200, r)
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER)
+        page = b.get("/help/enquiries/%d" % eid)
+        self.assertIn("Reopen the enquiry", self.text(page))
+        self.assertNotIn("Send reply", self.text(page))
+        r = b.post("/help/enquiries/%d/reopen" % eid, {"csrf": b.csrf(page)})
+        self.assertEqual((r.status, r.header("Location")), (303, "/help/enquiries/%d" % eid))
+        self.assertEqual(self.s.sql("SELECT status FROM enquiries WHERE id = ?", eid),
+                         [("open",)])
+        # Open again: it takes a reply, and reopening once more is refused.
+        page = b.get("/help/enquiries/%d" % eid)
+        self.assertIn("Send reply", self.text(page))
+        r = b.post("/help/enquiries/%d/reopen" % eid, {"csrf": b.csrf(page)})
+        self.assertEqual(r.status, 409)
+
     def test_pages_carry_the_security_headers(self):
         b = Browser(self.s)
         b.sign_in(harness.ADMIN)

@@ -7,7 +7,6 @@ queue sorts by it and says what is about to be late; customers see none of
 it."""
 import datetime
 import unittest
-import uuid
 
 from clockcase import HOUR, ClockCase
 from harness import ServerCase
@@ -24,18 +23,8 @@ def later(text, plus_ms):
 class ReplyClock(ServerCase, ClockCase, unittest.TestCase):
 
     def open_enquiry(self):
-        s, t = self.s, self.fresh()
-        r = s.post("/api/v1/orders", t["integration"], {
-            "number": "KP-RC-" + uuid.uuid4().hex[:10], "customer_ref": "C-1001",
-            "vendor_ref": "V-NORTHWIND",
-            "items": [{"sku": "RC-1", "name": "Cup", "quantity": 1, "unit_price": 900}],
-            "amount": 900, "currency": "GBP"})
-        self.assertEqual(r.status, 201, r)
-        r = s.post("/api/v1/enquiries", t["customer"], {
-            "order_id": r.json()["id"], "category": "product_question", "subject": "Size?",
-            "message": "How big is it?"})
-        self.assertEqual(r.status, 201, r)
-        return r.json()["id"]
+        return self.s.open_enquiry(self.fresh(), subject="Size?", message="How big is it?",
+                                   amount=900)
 
     def reply(self, eid):
         return self.enquiry(eid)["reply"]

@@ -54,6 +54,13 @@ async function accessible(page, name) {
         (bad.length ? " — " + bad.map((v) => `${v.id} (${v.nodes.length})`).join(", ") : ""));
 }
 
+// A context that can run axe (see accessible()), signed in with session.
+async function checking(session) {
+  const context = await browser.newContext({ bypassCSP: true });
+  await context.addCookies([session]);
+  return context;
+}
+
 // Screenshots of the page at both widths, and an accessibility check at each.
 async function capture(context, path, name) {
   for (const [size, viewport] of Object.entries(SIZES)) {
@@ -101,10 +108,28 @@ try {
       check(r.status() === 404, `${p.role}: ${other} is not there (404)`);
     }
     // Screenshots and accessibility of the portal, in a context that can run axe.
-    const shot = await browser.newContext({ bypassCSP: true });
-    await shot.addCookies([session]);
-    await capture(shot, p.home, `${p.role}-${p.home.slice(1)}`);
-    await shot.close();
+    const look = await checking(session);
+    await capture(look, p.home, `${p.role}-${p.home.slice(1)}`);
+    await look.close();
+    if (p.role === "customer") {
+      // One enquiry: the conversation, and a reply typed and sent with the keyboard.
+      await page.goto(base + p.home);
+      const href = await page.locator("main table a").first().getAttribute("href");
+      check(/^\/help\/enquiries\/\d+$/.test(href), `customer: the list links to ${href}`);
+      await page.goto(base + href);
+      check(await page.getByRole("list", { name: "Conversation" }).isVisible(),
+            "customer: the enquiry shows its conversation");
+      const look = await checking(session);
+      await capture(look, href, "customer-enquiry");
+      await look.close();
+      await page.getByLabel("Your reply").focus();
+      await page.keyboard.type("Thank you, that helps.");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await page.waitForURL((u) => u.pathname === href && u.hash === "#latest");
+      check((await page.locator("#latest .body").innerText()) === "Thank you, that helps.",
+            "customer: a reply sent with the keyboard alone shows last");
+    }
     await page.goto(base + p.home);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/login\?signed_out=1$/);
