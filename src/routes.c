@@ -28,6 +28,8 @@ const struct route routes[] = {
     {G, "/help/enquiries/{id}", web_help_enquiry, BODY_NONE, 0, 0},
     {P, "/help/enquiries/{id}/reply", web_help_reply, BODY_FORM, 0, 0},
     {P, "/help/enquiries/{id}/reopen", web_help_reopen, BODY_FORM, 0, 0},
+    {G, "/desk/enquiries/{id}", web_desk_enquiry, BODY_NONE, 0, 0},
+    {P, "/desk/enquiries/{id}/messages", web_desk_message, BODY_FORM, 0, 0},
     {G, "/healthz", h_healthz, BODY_NONE, 0, 0},
     {G, "/readyz", h_readyz, BODY_NONE, 0, 0},
     {G, "/metrics", h_metrics, BODY_NONE, 0, 0},

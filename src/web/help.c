@@ -13,35 +13,13 @@
 #include "web/page.h"
 #include "web/web.h"
 
-struct thread {
-	int64_t id;
-	struct enquiry q;
-	struct message *msgs;
-	int n;
-};
-
-static enum kerr thread_fn(struct dctx *c, void *arg)
-{
-	struct thread *t = arg;
-	enum kerr rc = enquiry_get(c, t->id, &t->q);
-	return rc ? rc : message_thread(c, &t->q, &t->msgs, &t->n);
-}
-
 /* The enquiry's page; reply is the typed reply to keep, problem what is wrong with it. */
 static void enquiry_page(struct req *r, int64_t id, int status, const char *reply,
 			 const char *problem)
 {
-	struct thread t = {.id = id};
-	enum kerr rc = page_read(r, thread_fn, &t);
-	if (rc == KERR_NOT_FOUND) {
-		page_error(r, 404, "Not found", "There is no such enquiry among yours.");
+	struct page_thread t = {.id = id};
+	if (!page_thread_or_reply(r, &t, "There is no such enquiry among yours."))
 		return;
-	}
-	if (rc) {
-		page_error(r, 503, "Not available",
-			   "The enquiry cannot be read just now. Try again.");
-		return;
-	}
 	struct buf b;
 	page_begin(r, &b, t.q.subject);
 	html_raw(&b, "<p><a href=\"/help\">All my enquiries</a></p><h1>");
@@ -70,24 +48,8 @@ static void enquiry_page(struct req *r, int64_t id, int status, const char *repl
 	if (!settled) {
 		char action[64];
 		snprintf(action, sizeof(action), "/help/enquiries/%lld/reply", (long long)id);
-		html_raw(&b, "<form method=\"post\" action=\"");
-		html_attr(&b, action);
-		html_raw(&b, "\" class=\"reply\">");
-		page_csrf_field(r, &b);
-		html_raw(
-		    &b,
-		    "<p class=\"field\"><label for=\"body\">Your reply</label>"
-		    "<textarea id=\"body\" name=\"body\" rows=\"6\" maxlength=\"10000\" required");
-		if (problem)
-			html_raw(&b, " aria-invalid=\"true\" aria-describedby=\"body-error\"");
-		html_raw(&b, ">");
-		html_txt(&b, reply);
-		html_raw(&b, "</textarea></p>");
-		if (problem) {
-			html_raw(&b, "<p class=\"problem\" id=\"body-error\">");
-			html_txt(&b, problem);
-			html_raw(&b, "</p>");
-		}
+		page_form_begin(r, &b, action, "reply");
+		page_message_field(&b, "Your reply", reply, problem);
 		html_raw(&b, "<p><button type=\"submit\">Send reply</button></p></form>");
 	} else if (t.q.reopen_until > clock_now_ms()) {
 		char action[64];
@@ -96,10 +58,8 @@ static void enquiry_page(struct req *r, int64_t id, int status, const char *repl
 			 "<p>This enquiry is resolved. Not settled after all? You can reopen it "
 			 "until ");
 		html_txt(&b, page_time(r, t.q.reopen_until));
-		html_raw(&b, ".</p><form method=\"post\" action=\"");
-		html_attr(&b, action);
-		html_raw(&b, "\">");
-		page_csrf_field(r, &b);
+		html_raw(&b, ".</p>");
+		page_form_begin(r, &b, action, NULL);
 		html_raw(&b, "<p><button type=\"submit\">Reopen the enquiry</button></p></form>");
 	} else {
 		html_raw(&b,
@@ -126,21 +86,6 @@ static enum kerr reply_fn(struct dctx *c, void *arg)
 	return message_post(c, x->id, "customer", x->body, NULL, NULL);
 }
 
-/* What to tell a person whose reply was refused, or NULL to show an error page. */
-static const char *reply_problem(struct req *r, enum kerr rc, const char *body)
-{
-	if (rc == KERR_MISSING_FIELD || (rc == KERR_BAD_VALUE && !*body))
-		return "Write your reply first.";
-	if (rc == KERR_BAD_VALUE)
-		return "Your reply is too long: 10,000 characters at most.";
-	if (rc == KERR_BAD_UTF8)
-		return "Your reply holds characters that cannot be sent; remove them and try "
-		       "again.";
-	if (rc == KERR_STATE)
-		return r->err.msg[0] ? r->err.msg : "The enquiry takes no reply now.";
-	return NULL;
-}
-
 void web_help_reply(struct req *r)
 {
 	struct form f;
@@ -157,7 +102,7 @@ void web_help_reply(struct req *r)
 		page_redirect(r, to);
 		return;
 	}
-	const char *problem = reply_problem(r, rc, x.body);
+	const char *problem = page_message_problem(r, rc, x.body, "reply");
 	if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such enquiry among yours.");
 	else if (problem)

@@ -233,3 +233,75 @@ const char *page_time(struct req *r, int64_t ms)
 	clock_format_minute(ms, out);
 	return arena_strdup(&r->a, out);
 }
+
+const char *page_words(struct req *r, const char *code)
+{
+	char *s = arena_strdup(&r->a, code ? code : "");
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	return s;
+}
+
+void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls)
+{
+	html_raw(b, "<form method=\"post\" action=\"");
+	html_attr(b, action);
+	if (cls) {
+		html_raw(b, "\" class=\"");
+		html_attr(b, cls);
+	}
+	html_raw(b, "\">");
+	page_csrf_field(r, b);
+}
+
+void page_message_field(struct buf *b, const char *label, const char *text, const char *problem)
+{
+	html_raw(b, "<p class=\"field\"><label for=\"body\">");
+	html_txt(b, label);
+	html_raw(b, "</label><textarea id=\"body\" name=\"body\" rows=\"6\" maxlength=\"10000\" "
+		    "required");
+	if (problem)
+		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"body-error\"");
+	html_raw(b, ">");
+	html_txt(b, text);
+	html_raw(b, "</textarea></p>");
+	if (problem) {
+		html_raw(b, "<p class=\"problem\" id=\"body-error\">");
+		html_txt(b, problem);
+		html_raw(b, "</p>");
+	}
+}
+
+const char *page_message_problem(struct req *r, enum kerr rc, const char *body, const char *noun)
+{
+	if (rc == KERR_MISSING_FIELD || (rc == KERR_BAD_VALUE && !*body))
+		return arena_printf(&r->a, "Write the %s first.", noun);
+	if (rc == KERR_BAD_VALUE && strcmp(r->err.field, "body") != 0)
+		return r->err.msg[0] ? r->err.msg : "A choice on the form is not one it offers.";
+	if (rc == KERR_BAD_VALUE)
+		return arena_printf(&r->a, "The %s is too long: 10,000 characters at most.", noun);
+	if (rc == KERR_BAD_UTF8)
+		return arena_printf(&r->a, "The %s holds characters that cannot be sent.", noun);
+	if (rc == KERR_STATE || rc == KERR_FORBIDDEN)
+		return r->err.msg[0] ? r->err.msg : "This cannot be sent now.";
+	return NULL;
+}
+
+static enum kerr thread_fn(struct dctx *c, void *arg)
+{
+	struct page_thread *t = arg;
+	enum kerr rc = enquiry_get(c, t->id, &t->q);
+	return rc ? rc : message_thread(c, &t->q, &t->msgs, &t->n);
+}
+
+int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing)
+{
+	enum kerr rc = page_read(r, thread_fn, t);
+	if (rc == KERR_NOT_FOUND)
+		page_error(r, 404, "Not found", missing);
+	else if (rc)
+		page_error(r, 503, "Not available",
+			   "The enquiry cannot be read just now. Try again.");
+	return rc == KERR_OK;
+}

@@ -6,6 +6,8 @@
 #ifndef KAPSULE_WEB_PAGE_H
 #define KAPSULE_WEB_PAGE_H
 
+#include "domain/enquiry.h"
+#include "domain/message.h"
 #include "http/form.h"
 #include "http/http.h"
 
@@ -37,6 +39,25 @@ int page_require(struct req *r, unsigned roles);
 int page_form_or_reply(struct req *r, struct form *f);
 /* Writes the hidden field with the session's CSRF token into a form. */
 void page_csrf_field(struct req *r, struct buf *b);
+/* Opens a form posting to action (with class cls, or none when NULL) and its CSRF field. */
+void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls);
+/* A message field ("body", at most 10,000 characters) with its label, the text typed, and
+ * the problem with it beside it when not NULL. */
+void page_message_field(struct buf *b, const char *label, const char *text, const char *problem);
+/* What to tell a person whose message (noun: "reply", "message") was refused with rc, or
+ * NULL when the failure is not theirs to mend. */
+const char *page_message_problem(struct req *r, enum kerr rc, const char *body, const char *noun);
+
+/* An enquiry with its messages as the principal may see them (enquiry.h, message.h). */
+struct page_thread {
+	int64_t id;
+	struct enquiry q;
+	struct message *msgs;
+	int n;
+};
+/* Reads t->id's enquiry and thread: 1, or 0 after replying (404 with the text missing
+ * when the principal may not see it, 503 when the store cannot be read). */
+int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing);
 
 /* GET /static/app.css: the one stylesheet. */
 void web_css(struct req *r);
@@ -47,6 +68,8 @@ int64_t page_id_or_reply(struct req *r, int i);
 enum kerr page_write(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
 /* Runs fn in a read transaction as the request's principal. */
 enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
+/* A code as a word people read ("awaiting_customer": "awaiting customer"). */
+const char *page_words(struct req *r, const char *code);
 /* A time as people read it: "2026-11-27 14:05 UTC"; "" for 0. */
 const char *page_time(struct req *r, int64_t ms);
 

@@ -38,16 +38,6 @@ static void cell(struct buf *b, const char *label, const char *text)
 	html_raw(b, "</td>");
 }
 
-/* A status as a word people read ("awaiting_customer": "awaiting customer"). */
-static const char *words(struct req *r, const char *code)
-{
-	char *s = arena_strdup(&r->a, code ? code : "");
-	for (char *p = s; *p; p++)
-		if (*p == '_')
-			*p = ' ';
-	return s;
-}
-
 struct listing {
 	struct req *r;
 	struct buf *b;
@@ -60,27 +50,24 @@ static enum kerr enquiry_row_html(const struct enquiry *q, void *arg)
 	struct buf *b = l->b;
 	struct req *r = l->r;
 	html_raw(b, "<tr>");
-	if (q->view == VIEW_CUSTOMER) {
-		/* The subject leads to the enquiry (the desk's enquiry page is still to come). */
-		html_raw(b, "<td data-label=\"Subject\"><a href=\"/help/enquiries/");
-		char id[24];
-		snprintf(id, sizeof(id), "%lld", (long long)q->id);
-		html_attr(b, id);
-		html_raw(b, "\">");
-		html_txt(b, q->subject);
-		html_raw(b, "</a></td>");
-	} else {
-		cell(b, "Subject", q->subject);
-	}
+	/* The subject leads to the enquiry, in the help centre or at the desk. */
+	html_raw(b, "<td data-label=\"Subject\"><a href=\"");
+	char href[64];
+	snprintf(href, sizeof(href), "/%s/enquiries/%lld", q->view == VIEW_STAFF ? "desk" : "help",
+		 (long long)q->id);
+	html_attr(b, href);
+	html_raw(b, "\">");
+	html_txt(b, q->subject);
+	html_raw(b, "</a></td>");
 	cell(b, "Order", q->order_number);
 	if (q->view == VIEW_STAFF) {
 		cell(b, "Customer", q->customer_name);
 		cell(b, "Shop", q->shop_name);
 	}
-	cell(b, "Status", words(r, q->status));
+	cell(b, "Status", page_words(r, q->status));
 	if (q->view == VIEW_STAFF) {
 		cell(b, "Priority", q->priority);
-		cell(b, "Reply", words(r, q->reply_state));
+		cell(b, "Reply", page_words(r, q->reply_state));
 		cell(b, "Assignee", q->assignee_name ? q->assignee_name : "—");
 	}
 	cell(b, "Last message",

@@ -25,5 +25,9 @@ void web_help_enquiry(struct req *r);
 void web_help_reply(struct req *r);
 /* POST /help/enquiries/{id}/reopen - reopens a resolved enquiry within its window. */
 void web_help_reopen(struct req *r);
+/* GET /desk/enquiries/{id} - an enquiry at the desk: facts, the whole thread, a message form. */
+void web_desk_enquiry(struct req *r);
+/* POST /desk/enquiries/{id}/messages - a reply to the customer or an internal note. */
+void web_desk_message(struct req *r);
 
 #endif

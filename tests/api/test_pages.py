@@ -266,7 +266,7 @@ class Pages(ServerCase, unittest.TestCase):
         # An empty reply, then a too long one: the page again, the text kept, nothing stored.
         r = b.post("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": ""})
         self.assertEqual(r.status, 400)
-        self.assertIn("Write your reply first.", self.text(r))
+        self.assertIn("Write the reply first.", self.text(r))
         long_text = "x" * 10001
         r = b.post("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": long_text})
         self.assertEqual(r.status, 400)
@@ -348,6 +348,78 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertIn("Send reply", self.text(page))
         r = b.post("/help/enquiries/%d/reopen" % eid, {"csrf": b.csrf(page)})
         self.assertEqual(r.status, 409)
+
+    def test_agent_reads_the_whole_thread_and_writes(self):
+        eid = self.new_enquiry("KP-PAGE-4")
+        b = Browser(self.s)
+        b.sign_in(harness.AGENT)
+        self.assertIn('href="/desk/enquiries/%d"' % eid, self.text(b.get("/desk")))
+        page = b.get("/desk/enquiries/%d" % eid)
+        self.assertEqual(page.status, 200, page)
+        body = self.text(page)
+        # Every message, each with its audience named.
+        for label in ("Customer-visible", "To the vendor", "From the vendor"):
+            self.assertIn('<span class="aud">%s</span>' % label, body)
+        self.assertIn("How was it packed?", body)
+        self.assertIn("VENDOR-SECRET-WORDS", body)
+        # What screening found in the vendor's text is marked.
+        self.assertRegex(body, r'<mark title="Screening found: [a-z_]+">[^<]*01632 960111</mark>')
+        self.assertIn("KP-PAGE-4", body)
+        token = b.csrf(page)
+        before = self.messages(eid)
+        # An internal note, then a reply; both stored with their audience.
+        r = b.post("/desk/enquiries/%d/messages" % eid,
+                   {"csrf": token, "audience": "internal", "body": "Check the courier's photos."})
+        self.assertEqual(r.status, 303, r)
+        r = b.post("/desk/enquiries/%d/messages" % eid,
+                   {"csrf": token, "audience": "customer", "body": "A <b>new</b> jug is coming."})
+        self.assertEqual(r.status, 303, r)
+        rows = self.s.sql("SELECT audience, body FROM messages WHERE enquiry_id = ? ORDER BY id"
+                          " DESC LIMIT 2", eid)
+        self.assertEqual(rows, [("customer", "A <b>new</b> jug is coming."),
+                                ("internal", "Check the courier's photos.")])
+        body = self.text(b.get("/desk/enquiries/%d" % eid))
+        self.assertIn("A &lt;b&gt;new&lt;/b&gt; jug is coming.", body)
+        self.assertIn('<span class="aud">Internal note</span>', body)
+        # The customer reads the reply and never the note.
+        jane = Browser(self.s)
+        jane.sign_in(harness.CUSTOMER)
+        body = self.text(jane.get("/help/enquiries/%d" % eid))
+        self.assertIn("A &lt;b&gt;new&lt;/b&gt; jug is coming.", body)
+        self.assertNotIn("courier", body)
+        # Bad messages: the page again with the text and choice kept; nothing stored.
+        count = self.messages(eid)
+        r = b.post("/desk/enquiries/%d/messages" % eid,
+                   {"csrf": token, "audience": "internal", "body": ""})
+        self.assertEqual(r.status, 400)
+        self.assertIn("Write the message first.", self.text(r))
+        self.assertIn('value="internal" checked', self.text(r))
+        r = b.post("/desk/enquiries/%d/messages" % eid,
+                   {"csrf": token, "audience": "to_vendor", "body": "Sneaky"})
+        self.assertEqual(r.status, 400)
+        self.assertIn(">Sneaky</textarea>", self.text(r))
+        r = b.post("/desk/enquiries/%d/messages" % eid, {"audience": "internal", "body": "x"})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(self.messages(eid), count)
+        self.assertEqual(before + 2, count)
+
+    def test_desk_enquiry_is_for_staff(self):
+        eid = self.new_enquiry("KP-PAGE-5")
+        for email in (harness.CUSTOMER, harness.VENDOR):
+            b = Browser(self.s)
+            b.sign_in(email)
+            self.assertEqual(b.get("/desk/enquiries/%d" % eid).status, 404, email)
+            token = b.csrf(b.get(PORTALS["customer" if email == harness.CUSTOMER else "vendor"]))
+            before = self.messages(eid)
+            r = b.post("/desk/enquiries/%d/messages" % eid,
+                       {"csrf": token, "audience": "customer", "body": "x"})
+            self.assertEqual(r.status, 404, email)
+            self.assertEqual(self.messages(eid), before)
+        admin = Browser(self.s)
+        admin.sign_in(harness.ADMIN)
+        self.assertEqual(admin.get("/desk/enquiries/%d" % eid).status, 200)
+        self.assertEqual(admin.get("/desk/enquiries/99999999").status, 404)
+        self.assertEqual(Browser(self.s).get("/desk/enquiries/%d" % eid).status, 303)
 
     def test_pages_carry_the_security_headers(self):
         b = Browser(self.s)

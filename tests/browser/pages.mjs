@@ -130,6 +130,18 @@ try {
       check((await page.locator("#latest .body").innerText()) === "Thank you, that helps.",
             "customer: a reply sent with the keyboard alone shows last");
     }
+    if (p.role === "agent") {
+      // One enquiry at the desk: the whole thread with its audiences.
+      await page.goto(base + p.home);
+      const href = await page.locator("main table a").first().getAttribute("href");
+      check(/^\/desk\/enquiries\/\d+$/.test(href), `agent: the queue links to ${href}`);
+      await page.goto(base + href);
+      check(await page.getByRole("list", { name: "Thread" }).isVisible(),
+            "agent: the enquiry shows its thread");
+      const look = await checking(session);
+      await capture(look, href, "agent-enquiry");
+      await look.close();
+    }
     await page.goto(base + p.home);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/login\?signed_out=1$/);
