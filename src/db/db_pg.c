@@ -76,6 +76,7 @@ struct pg_conn {
 	char msg[256];	       /* its message */
 	struct piped *piped;   /* answers to read, in order (pipeline mode) */
 	int npiped, cappiped;  /* how many, and room for */
+	int dead;	       /* a pipeline could not be ended: the connection must be replaced */
 };
 
 static const struct db_dialect pg_dialect = {
@@ -210,7 +211,7 @@ static enum kerr pg_err(struct db *db, struct err *e)
 		return err_set(e, KERR_BAD_VALUE, NULL, "a referenced object does not exist");
 	/* Lost connections, a server shutting down or starting, timeouts,
 	 * serialisation failures and deadlocks: worth trying again later. */
-	if (PQstatus(c->h) != CONNECTION_OK || !*st || strncmp(st, "08", 2) == 0 ||
+	if (c->dead || PQstatus(c->h) != CONNECTION_OK || !*st || strncmp(st, "08", 2) == 0 ||
 	    strncmp(st, "57P", 3) == 0 || strcmp(st, "57014") == 0 || strcmp(st, "40001") == 0 ||
 	    strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0 || strcmp(st, "53300") == 0) {
 		log_msg(LOG_WARN, "database unavailable", "error", c->msg);
@@ -426,6 +427,8 @@ static int pipe_end(struct pg_conn *c, struct pg_stmt *want)
 		failed = 1;
 	}
 	int lost = 0; /* no answer where one was due: the connection is gone */
+	if (failed && PQstatus(c->h) != CONNECTION_OK)
+		lost = 1;
 	for (int i = 0; i < c->npiped; i++) {
 		struct piped *q = &c->piped[i];
 		PGresult *r = lost ? NULL : PQgetResult(c->h);
@@ -451,9 +454,13 @@ static int pipe_end(struct pg_conn *c, struct pg_stmt *want)
 		PGresult *sync = PQgetResult(c->h); /* the end of the pipeline */
 		PQclear(sync);
 	}
-	if (!PQexitPipelineMode(c->h) && !failed) {
-		remember(c, NULL);
+	if (!PQexitPipelineMode(c->h)) {
+		/* Answers left unread (a connection lost midway): its state is unknown, and
+		 * no statement may run on it again. */
+		if (!failed)
+			remember(c, NULL);
 		failed = 1;
+		c->dead = 1;
 	}
 	if (failed && want) {
 		PQclear(want->res);
@@ -620,7 +627,8 @@ static int pg_in_tx(struct db *db)
 
 static int pg_broken(struct db *db)
 {
-	return PQstatus(((struct pg_conn *)db)->h) != CONNECTION_OK;
+	struct pg_conn *c = (struct pg_conn *)db;
+	return c->dead || PQstatus(c->h) != CONNECTION_OK;
 }
 
 const struct db_driver db_pg_driver = {
