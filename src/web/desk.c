@@ -5,9 +5,7 @@
  * in a vendor's text marked, files, and a reply to the customer or an
  * internal note.
  */
-#include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "domain/enquiry.h"
@@ -32,63 +30,6 @@ static const char *const *audience_of(const char *code)
 	return audiences[1];
 }
 
-struct span {
-	size_t start, end;
-	const char *kind;
-};
-
-static int by_start(const void *a, const void *b)
-{
-	const struct span *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* Writes body with the spans screening found ([{"kind","start","end"}], byte offsets)
- * marked; spans that overlap one before them or fall outside the text are left out. */
-static void marked_body(struct req *r, struct buf *b, const char *body, const char *findings)
-{
-	size_t len = strlen(body), at = 0;
-	json_t *all = findings ? json_loads(findings, 0, NULL) : NULL;
-	size_t n = json_is_array(all) ? json_array_size(all) : 0;
-	struct span *spans = n ? arena_calloc(&r->a, n, sizeof(*spans)) : NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		json_t *f = json_array_get(all, i);
-		json_int_t s = json_integer_value(json_object_get(f, "start"));
-		json_int_t e = json_integer_value(json_object_get(f, "end"));
-		const char *kind = json_string_value(json_object_get(f, "kind"));
-		if (s >= 0 && e > s && (size_t)e <= len)
-			spans[k++] = (struct span){(size_t)s, (size_t)e,
-						   arena_strdup(&r->a, kind ? kind : "contact")};
-	}
-	json_decref(all);
-	if (k)
-		qsort(spans, k, sizeof(*spans), by_start);
-	for (size_t i = 0; i < k; i++) {
-		if (spans[i].start < at)
-			continue;
-		html_txt(b, arena_strndup(&r->a, body + at, spans[i].start - at));
-		html_raw(b, "<mark title=\"Screening found: ");
-		html_attr(b, spans[i].kind);
-		html_raw(b, "\">");
-		html_txt(
-		    b, arena_strndup(&r->a, body + spans[i].start, spans[i].end - spans[i].start));
-		html_raw(b, "</mark>");
-		at = spans[i].end;
-	}
-	html_txt(b, body + at);
-}
-
-/* A term and its value in the enquiry's summary. */
-static void fact(struct buf *b, const char *term, const char *value)
-{
-	html_raw(b, "<div><dt>");
-	html_txt(b, term);
-	html_raw(b, "</dt><dd>");
-	html_txt(b, value && *value ? value : "—");
-	html_raw(b, "</dd></div>");
-}
-
 static void message_html(struct req *r, struct buf *b, const struct message *m)
 {
 	const char *const *aud = audience_of(m->audience);
@@ -101,7 +42,7 @@ static void message_html(struct req *r, struct buf *b, const struct message *m)
 	html_raw(b, "</strong> <time>");
 	html_txt(b, page_time(r, m->created_at));
 	html_raw(b, "</time></p><p class=\"body\">");
-	marked_body(r, b, m->body, m->findings);
+	page_marked_text(r, b, m->body, m->findings);
 	html_raw(b, "</p>");
 	if (m->findings && strcmp(m->findings, "[]") != 0)
 		html_raw(b, "<p class=\"problem\">Screening found contact details or an "
@@ -137,16 +78,16 @@ static void desk_page(struct req *r, int64_t id, int status, const char *text, c
 	html_raw(&b, "<p><a href=\"/desk\">Back to the queue</a></p><h1>");
 	html_txt(&b, q->subject);
 	html_raw(&b, "</h1><dl class=\"facts\">");
-	fact(&b, "Order", q->order_number);
-	fact(&b, "Customer", q->customer_name);
-	fact(&b, "Shop", q->shop_name);
-	fact(&b, "Category", page_words(r, q->category));
-	fact(&b, "Status", page_words(r, q->status));
-	fact(&b, "Priority", q->priority);
-	fact(&b, "Queue", q->queue);
-	fact(&b, "Reply", page_words(r, q->reply_state));
-	fact(&b, "Assignee", q->assignee_name);
-	fact(&b, "Vendor answer due", page_time(r, q->due_at));
+	page_fact(&b, "Order", q->order_number);
+	page_fact(&b, "Customer", q->customer_name);
+	page_fact(&b, "Shop", q->shop_name);
+	page_fact(&b, "Category", page_words(r, q->category));
+	page_fact(&b, "Status", page_words(r, q->status));
+	page_fact(&b, "Priority", q->priority);
+	page_fact(&b, "Queue", q->queue);
+	page_fact(&b, "Reply", page_words(r, q->reply_state));
+	page_fact(&b, "Assignee", q->assignee_name);
+	page_fact(&b, "Vendor answer due", page_time(r, q->due_at));
 	html_raw(&b, "</dl><h2>Thread</h2><ol class=\"thread\" aria-label=\"Thread\">");
 	for (int i = 0; i < t.n; i++)
 		message_html(r, &b, &t.msgs[i]);

@@ -4,7 +4,9 @@
  */
 #include "web/page.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -277,7 +279,7 @@ const char *page_message_problem(struct req *r, enum kerr rc, const char *body, 
 {
 	if (rc == KERR_MISSING_FIELD || (rc == KERR_BAD_VALUE && !*body))
 		return arena_printf(&r->a, "Write the %s first.", noun);
-	if (rc == KERR_BAD_VALUE && strcmp(r->err.field, "body") != 0)
+	if (rc == KERR_BAD_VALUE && strcmp(r->err.field, "audience") == 0)
 		return r->err.msg[0] ? r->err.msg : "A choice on the form is not one it offers.";
 	if (rc == KERR_BAD_VALUE)
 		return arena_printf(&r->a, "The %s is too long: 10,000 characters at most.", noun);
@@ -304,4 +306,69 @@ int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missi
 		page_error(r, 503, "Not available",
 			   "The enquiry cannot be read just now. Try again.");
 	return rc == KERR_OK;
+}
+
+struct span {
+	size_t start, end;
+	const char *kind;
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void page_marked_text(struct req *r, struct buf *b, const char *body, const char *findings)
+{
+	size_t len = strlen(body), at = 0;
+	json_t *all = findings ? json_loads(findings, 0, NULL) : NULL;
+	size_t n = json_is_array(all) ? json_array_size(all) : 0;
+	struct span *spans = n ? arena_calloc(&r->a, n, sizeof(*spans)) : NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_array_get(all, i);
+		json_int_t s = json_integer_value(json_object_get(f, "start"));
+		json_int_t e = json_integer_value(json_object_get(f, "end"));
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		if (s >= 0 && e > s && (size_t)e <= len)
+			spans[k++] = (struct span){(size_t)s, (size_t)e,
+						   arena_strdup(&r->a, kind ? kind : "contact")};
+	}
+	json_decref(all);
+	if (k)
+		qsort(spans, k, sizeof(*spans), by_start);
+	for (size_t i = 0; i < k; i++) {
+		if (spans[i].start < at)
+			continue;
+		html_txt(b, arena_strndup(&r->a, body + at, spans[i].start - at));
+		html_raw(b, "<mark title=\"Screening found: ");
+		html_attr(b, spans[i].kind);
+		html_raw(b, "\">");
+		html_txt(
+		    b, arena_strndup(&r->a, body + spans[i].start, spans[i].end - spans[i].start));
+		html_raw(b, "</mark>");
+		at = spans[i].end;
+	}
+	html_txt(b, body + at);
+}
+
+/* What is left until due, or how late: "5 h 20 min left", "late by 2 h". */
+const char *page_time_left(struct req *r, int64_t due)
+{
+	int64_t left = due - clock_now_ms(), m = (left < 0 ? -left : left) / 60000;
+	const char *span = m >= 60 ? arena_printf(&r->a, "%lld h %lld min", (long long)(m / 60),
+						  (long long)(m % 60))
+				   : arena_printf(&r->a, "%lld min", (long long)m);
+	return left < 0 ? arena_printf(&r->a, "late by %s", span)
+			: arena_printf(&r->a, "%s left", span);
+}
+
+void page_fact(struct buf *b, const char *term, const char *value)
+{
+	html_raw(b, "<div><dt>");
+	html_txt(b, term);
+	html_raw(b, "</dt><dd>");
+	html_txt(b, value && *value ? value : "—");
+	html_raw(b, "</dd></div>");
 }

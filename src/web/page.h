@@ -48,6 +48,10 @@ void page_message_field(struct buf *b, const char *label, const char *text, cons
  * NULL when the failure is not theirs to mend. */
 const char *page_message_problem(struct req *r, enum kerr rc, const char *body, const char *noun);
 
+/* Writes body with the spans screening found in it (findings: [{"kind","start","end"}],
+ * byte offsets) in <mark>; spans overlapping an earlier one or outside the text are not. */
+void page_marked_text(struct req *r, struct buf *b, const char *body, const char *findings);
+
 /* An enquiry with its messages as the principal may see them (enquiry.h, message.h). */
 struct page_thread {
 	int64_t id;
@@ -68,8 +72,12 @@ int64_t page_id_or_reply(struct req *r, int i);
 enum kerr page_write(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
 /* Runs fn in a read transaction as the request's principal. */
 enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
+/* A term and its value in a <dl class="facts"> ("—" when there is none). */
+void page_fact(struct buf *b, const char *term, const char *value);
 /* A code as a word people read ("awaiting_customer": "awaiting customer"). */
 const char *page_words(struct req *r, const char *code);
+/* What is left until due, or how late: "5 h 20 min left", "late by 2 h 0 min". */
+const char *page_time_left(struct req *r, int64_t due);
 /* A time as people read it: "2026-11-27 14:05 UTC"; "" for 0. */
 const char *page_time(struct req *r, int64_t ms);
 

@@ -148,17 +148,6 @@ static enum kerr requests_fn(struct dctx *c, void *arg)
 	return vreq_list(c, &f, &q->rows, &q->n, &q->more);
 }
 
-/* What is left until due, or how late: "5 h 20 min left", "late by 2 h". */
-static const char *time_left(struct req *r, int64_t due)
-{
-	int64_t left = due - clock_now_ms(), m = (left < 0 ? -left : left) / 60000;
-	const char *span = m >= 60 ? arena_printf(&r->a, "%lld h %lld min", (long long)(m / 60),
-						  (long long)(m % 60))
-				   : arena_printf(&r->a, "%lld min", (long long)m);
-	return left < 0 ? arena_printf(&r->a, "late by %s", span)
-			: arena_printf(&r->a, "%s left", span);
-}
-
 void web_vendor(struct req *r)
 {
 	static const char *const cols[] = {"Order", "Question", "Due", "Time", NULL};
@@ -182,10 +171,16 @@ void web_vendor(struct req *r)
 			const struct vreq *v = &q.rows[i];
 			int late = v->due_at < clock_now_ms();
 			html_raw(&b, late ? "<tr class=\"late\">" : "<tr>");
-			cell(&b, "Order", v->order_number);
+			char href[64];
+			snprintf(href, sizeof(href), "/vendor/requests/%lld", (long long)v->id);
+			html_raw(&b, "<td data-label=\"Order\"><a href=\"");
+			html_attr(&b, href);
+			html_raw(&b, "\">");
+			html_txt(&b, v->order_number);
+			html_raw(&b, "</a></td>");
 			cell(&b, "Question", v->question);
 			cell(&b, "Due", page_time(r, v->due_at));
-			cell(&b, "Time", time_left(r, v->due_at));
+			cell(&b, "Time", page_time_left(r, v->due_at));
 			html_raw(&b, "</tr>");
 		}
 		html_raw(&b, "</tbody></table>");

@@ -29,5 +29,9 @@ void web_help_reopen(struct req *r);
 void web_desk_enquiry(struct req *r);
 /* POST /desk/enquiries/{id}/messages - a reply to the customer or an internal note. */
 void web_desk_message(struct req *r);
+/* GET /vendor/requests/{id} - a vendor's request: question, order facts, answer form. */
+void web_vendor_request(struct req *r);
+/* POST /vendor/requests/{id}/answer - the vendor's answer (the page again when refused). */
+void web_vendor_answer(struct req *r);
 
 #endif

@@ -29,8 +29,8 @@ class Browser(ServerCase, unittest.TestCase):
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stdout[-4000:] + p.stderr[-4000:])
         self.assertIn("ok  forged form from another origin: refused", p.stdout)
-        for name in ("sign-in", "customer-help", "customer-enquiry", "vendor-vendor", "agent-desk",
-                     "agent-enquiry"):
+        for name in ("sign-in", "customer-help", "customer-enquiry", "vendor-vendor", "vendor-request",
+                     "agent-desk", "agent-enquiry"):
             for size in ("desktop", "phone"):
                 path = os.path.join(shots, "%s-%s.png" % (name, size))
                 self.assertGreater(os.path.getsize(path), 1000, path)

@@ -421,6 +421,68 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(admin.get("/desk/enquiries/99999999").status, 404)
         self.assertEqual(Browser(self.s).get("/desk/enquiries/%d" % eid).status, 303)
 
+    def new_request(self, question="Please send the tracking number."):
+        """A fresh enquiry of Jane's on a Northwind order and a request to Northwind: its id."""
+        eid = self.s.open_enquiry(self.t, category="not_received", subject="Late parcel",
+                                  message="Nothing came. Call me on 07700 900123.")
+        r = self.s.post("/api/v1/enquiries/%d/vendor-requests" % eid, self.t["agent"],
+                        {"question": question})
+        self.assertEqual(r.status, 201, r)
+        return r.json()["id"]
+
+    def test_vendor_answers_a_request(self):
+        clean, dirty = self.new_request(), self.new_request("Which courier took it?")
+        b = Browser(self.s)
+        b.sign_in(harness.VENDOR)
+        self.assertIn('href="/vendor/requests/%d"' % clean, self.text(b.get("/vendor")))
+        page = b.get("/vendor/requests/%d" % clean)
+        self.assertEqual(page.status, 200, page)
+        body = self.text(page)
+        self.assertIn("Please send the tracking number.", body)
+        self.assertIn("Jane", body)
+        for absent in ("Doe", "jane.doe@", "07700", "900123"):  # no customer contact (G1)
+            self.assertNotIn(absent, body)
+        token = b.csrf(page)
+        r = b.post("/vendor/requests/%d/answer" % clean, {"csrf": token, "body": ""})
+        self.assertEqual(r.status, 400)
+        self.assertIn("Write the answer first.", self.text(r))
+        r = b.post("/vendor/requests/%d/answer" % clean,
+                   {"csrf": token, "body": "Royal Mail, tracking JD014600003828273."})
+        self.assertEqual((r.status, r.header("Location")), (303, "/vendor/requests/%d" % clean))
+        self.assertEqual(self.s.sql("SELECT state FROM vendor_requests WHERE id = ?", clean),
+                         [("answered",)])
+        body = self.text(b.get("/vendor/requests/%d" % clean))
+        self.assertIn("JD014600003828273", body)
+        self.assertNotIn("Send the answer", body)  # answered: no form
+        self.assertNotIn("<mark", body)
+        r = b.post("/vendor/requests/%d/answer" % clean, {"csrf": token, "body": "Again"})
+        self.assertEqual(r.status, 409)
+        # Contact details in an answer: kept for review, marked, and the vendor warned.
+        r = b.post("/vendor/requests/%d/answer" % dirty,
+                   {"csrf": token, "body": "DPD. Ring me on 07700 900456 to sort it."})
+        self.assertEqual(r.status, 200, r)
+        body = self.text(r)
+        self.assertIn("That is not allowed", body)
+        self.assertRegex(body, r"<mark>[^<]*900456[^<]*</mark>")
+        self.assertEqual(self.s.sql("SELECT state FROM vendor_requests WHERE id = ?", dirty),
+                         [("answered",)])
+        self.assertEqual(self.s.sql("SELECT COUNT(*) FROM violations v JOIN messages m ON"
+                                    " m.id = v.message_id WHERE m.vendor_request_id = ?",
+                                    dirty)[0][0], 1)
+
+    def test_vendor_request_is_the_vendors_own(self):
+        vid = self.new_request()
+        for email in (harness.VENDOR2, harness.CUSTOMER, harness.AGENT):
+            b = Browser(self.s)
+            r = b.sign_in(email)
+            self.assertEqual(b.get("/vendor/requests/%d" % vid).status, 404, email)
+            token = b.csrf(b.get(r.header("Location")))
+            r = b.post("/vendor/requests/%d/answer" % vid, {"csrf": token, "body": "Mine?"})
+            self.assertEqual(r.status, 404, email)
+        self.assertEqual(self.s.sql("SELECT state FROM vendor_requests WHERE id = ?", vid),
+                         [("open",)])
+        self.assertEqual(Browser(self.s).get("/vendor/requests/%d" % vid).status, 303)
+
     def test_pages_carry_the_security_headers(self):
         b = Browser(self.s)
         b.sign_in(harness.ADMIN)

@@ -130,6 +130,17 @@ try {
       check((await page.locator("#latest .body").innerText()) === "Thank you, that helps.",
             "customer: a reply sent with the keyboard alone shows last");
     }
+    if (p.role === "vendor") {
+      // One request: the question, the order facts, the answer form.
+      await page.goto(base + p.home);
+      const href = await page.locator("main table a").first().getAttribute("href");
+      check(/^\/vendor\/requests\/\d+$/.test(href), `vendor: the inbox links to ${href}`);
+      await page.goto(base + href);
+      check(await page.getByLabel("Answer").isVisible(), "vendor: the request has its answer form");
+      const look = await checking(session);
+      await capture(look, href, "vendor-request");
+      await look.close();
+    }
     if (p.role === "agent") {
       // One enquiry at the desk: the whole thread with its audiences.
       await page.goto(base + p.home);

@@ -1,0 +1,158 @@
+/*
+ * vendor.c - the vendor portal's request page: the question, the order facts
+ * the vendor may see (contact details removed), the due time and time
+ * left, and the answer form; once answered, the answer with what screening
+ * found in it marked and the warning that goes with it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/refund.h"
+#include "domain/vreq.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/web.h"
+
+struct request {
+	int64_t id;
+	struct vreq v;
+};
+
+static enum kerr request_fn(struct dctx *c, void *arg)
+{
+	struct request *x = arg;
+	return vreq_get(c, x->id, &x->v);
+}
+
+/*
+ * The page; text is the typed answer to keep, problem what is wrong with it;
+ * found, when not NULL, what screening found in the answer just sent.
+ */
+static void request_page(struct req *r, int64_t id, int status, const char *text,
+			 const char *problem, const struct vreq_screened *found)
+{
+	struct request x = {.id = id};
+	enum kerr rc = page_read(r, request_fn, &x);
+	if (rc == KERR_NOT_FOUND) {
+		page_error(r, 404, "Not found", "There is no such request among yours.");
+		return;
+	}
+	if (rc) {
+		page_error(r, 503, "Not available",
+			   "The request cannot be read just now. Try again.");
+		return;
+	}
+	const struct vreq *v = &x.v;
+	struct buf b;
+	char title[64];
+	snprintf(title, sizeof(title), "Request %lld", (long long)id);
+	page_begin(r, &b, title);
+	html_raw(&b, "<p><a href=\"/vendor\">All requests</a></p><h1>");
+	html_txt(&b, title);
+	html_raw(&b, ": order ");
+	html_txt(&b, v->order_number);
+	html_raw(&b, "</h1><dl class=\"facts\">");
+	page_fact(&b, "State", page_words(r, v->state));
+	page_fact(&b, "Due", page_time(r, v->due_at));
+	int pending = strcmp(v->state, "open") == 0 || strcmp(v->state, "overdue") == 0;
+	if (pending)
+		page_fact(&b, "Time", page_time_left(r, v->due_at));
+	/* "tracking,photo": "tracking, photo" */
+	struct buf kinds;
+	buf_init(&kinds, 0);
+	for (const char *p = v->evidence ? v->evidence : ""; *p; p++) {
+		if (*p == ',')
+			buf_append_str(&kinds, ", ");
+		else
+			buf_append_char(&kinds, *p);
+	}
+	page_fact(&b, "Evidence asked for", arena_strdup(&r->a, buf_cstr(&kinds)));
+	buf_free(&kinds);
+	page_fact(&b, "Order total", refund_amount_text(&r->a, v->order.amount, v->order.currency));
+	page_fact(&b, "Customer", v->order.customer_first_name);
+	html_raw(&b, "</dl><h2>The question</h2><p class=\"body msg\">");
+	html_txt(&b, v->question);
+	html_raw(&b, "</p>");
+	if (v->order.note && *v->order.note) {
+		html_raw(&b, "<h2>The order's note</h2><p class=\"body msg\">");
+		html_txt(&b, v->order.note);
+		html_raw(&b, "</p>");
+	}
+	if (v->answer) {
+		html_raw(&b, "<h2>Your answer</h2>");
+		if (found && found->n) {
+			html_raw(&b,
+				 "<div class=\"problem\" role=\"alert\"><p>Your answer was "
+				 "sent, but it holds contact details or an invitation to deal "
+				 "outside the marketplace. That is not allowed: the customer never "
+				 "sees your words, the operator answers for you, and this has been "
+				 "recorded for review. Found:</p><ul>");
+			for (int i = 0; i < found->n; i++) {
+				html_raw(&b, "<li><mark>");
+				html_txt(&b, found->findings[i].excerpt);
+				html_raw(&b, "</mark> (");
+				html_txt(&b, found->findings[i].why);
+				html_raw(&b, ")</li>");
+			}
+			html_raw(&b, "</ul></div>");
+		}
+		html_raw(&b, "<p class=\"body msg\">");
+		html_txt(&b, v->answer->body);
+		html_raw(&b, "</p>");
+	} else if (pending || strcmp(v->state, "lapsed") == 0) {
+		char action[64];
+		snprintf(action, sizeof(action), "/vendor/requests/%lld/answer", (long long)id);
+		html_raw(&b, "<h2>Your answer</h2><p>Only the marketplace's support team reads "
+			     "it; do not include phone numbers, e-mail addresses or links.</p>");
+		page_form_begin(r, &b, action, "reply");
+		page_message_field(&b, "Answer", text, problem);
+		html_raw(&b, "<p><button type=\"submit\">Send the answer</button></p></form>");
+	}
+	page_end(r, &b, status);
+}
+
+void web_vendor_request(struct req *r)
+{
+	int64_t id;
+	if (page_require(r, ROLE_VENDOR) && (id = page_id_or_reply(r, 0)))
+		request_page(r, id, 200, NULL, NULL, NULL);
+}
+
+struct answer {
+	int64_t id;
+	const char *text;
+	struct vreq_screened found; /* what screening found (in the request's arena) */
+};
+
+static enum kerr answer_fn(struct dctx *c, void *arg)
+{
+	struct answer *x = arg;
+	int64_t message_id;
+	return vreq_answer(c, x->id, x->text, NULL, 0, &message_id, &x->found);
+}
+
+void web_vendor_answer(struct req *r)
+{
+	struct form f;
+	int64_t id;
+	if (!page_require(r, ROLE_VENDOR) || !(id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	const char *text = form_get(&f, "body");
+	struct answer x = {id, text ? text : "", {0}};
+	enum kerr rc = page_write(r, answer_fn, &x);
+	char to[64];
+	snprintf(to, sizeof(to), "/vendor/requests/%lld", (long long)id);
+	const char *problem = rc ? page_message_problem(r, rc, x.text, "answer") : NULL;
+	if (!rc && x.found.n)
+		request_page(r, id, 200, NULL, NULL, &x.found); /* the warning, at once */
+	else if (!rc)
+		page_redirect(r, to);
+	else if (rc == KERR_NOT_FOUND)
+		page_error(r, 404, "Not found", "There is no such request among yours.");
+	else if (problem)
+		request_page(r, id, rc == KERR_STATE ? 409 : 400, x.text, problem, NULL);
+	else
+		page_error(r, 503, "Not available", "The answer could not be sent just now.");
+}
