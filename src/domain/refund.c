@@ -24,17 +24,15 @@ static const char SQL_LIST[] =
     " JOIN orders o ON o.id = r.order_id WHERE r.id > $1 AND ($2 = 0 OR r.vendor_id = $2)"
     " ORDER BY r.id LIMIT $3";
 
-struct facts {
-	const char *category, *currency;
-	int64_t amount, refunds; /* refunds: the order's so far */
-};
-
-static enum kerr load_facts(struct dctx *c, int64_t enquiry_id, struct facts *f)
+enum kerr refund_eligible(struct dctx *c, const struct enquiry_row *row, struct refund_facts *f)
 {
+	memset(f, 0, sizeof(*f));
+	if (strcmp(row->status, "resolved") == 0 || strcmp(row->status, "closed") == 0)
+		return KERR_OK; /* settled already: nothing to refund for */
 	struct db_stmt *st = db_prep(c->db, SQL_FACTS);
 	if (!st)
 		return dom_db_err(c);
-	db_bind(st, DB_ARGS(enquiry_id));
+	db_bind(st, DB_ARGS(row->id));
 	int r = db_step(st);
 	if (r == DB_ROW) {
 		f->category = dom_col_str(c, st, 0);
@@ -45,20 +43,10 @@ static enum kerr load_facts(struct dctx *c, int64_t enquiry_id, struct facts *f)
 	db_done(st);
 	if (r == DB_ERROR)
 		return dom_db_err(c);
-	return r == DB_ROW ? KERR_OK : err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry");
-}
-
-enum kerr refund_eligible(struct dctx *c, const struct enquiry_row *row, int *eligible)
-{
-	struct facts f = {0};
-	*eligible = 0;
-	if (strcmp(row->status, "resolved") == 0 || strcmp(row->status, "closed") == 0)
-		return KERR_OK; /* settled already: nothing to refund for */
-	enum kerr rc = load_facts(c, row->id, &f);
-	if (rc)
-		return rc;
-	*eligible = f.refunds == 0 && f.amount > 0 && f.amount <= c->cfg->refund_limit &&
-		    enquiry_category_listed(c->cfg->refund_categories, f.category);
+	if (r != DB_ROW)
+		return err_set(c->e, KERR_NOT_FOUND, "id", "no such enquiry");
+	f->eligible = f->refunds == 0 && f->amount > 0 && f->amount <= c->cfg->refund_limit &&
+		      enquiry_category_listed(c->cfg->refund_categories, f->category);
 	return KERR_OK;
 }
 
@@ -106,25 +94,28 @@ static const char *fill(struct dctx *c, const char *tmpl, const char *order, con
 	return out;
 }
 
-enum kerr refund_automatic(struct dctx *c, struct enquiry_row *row, int64_t vreq_id)
+enum kerr refund_automatic(struct dctx *c, struct enquiry_row *row, const struct refund_facts *f,
+			   int64_t vreq_id)
 {
-	struct facts f = {0};
 	int64_t id, mid;
 	enum kerr rc = dom_require(c, ROLE_SYSTEM);
-	if (rc || (rc = load_facts(c, row->id, &f)))
+	if (rc)
 		return rc;
+	if (!f->eligible)
+		return err_set(c->e, KERR_STATE, "id",
+			       "the refund policy does not cover the order");
 	const char *reason =
 	    arena_printf(c->a, "vendor request %lld lapsed unanswered", (long long)vreq_id);
-	const char *amount = refund_amount_text(c->a, f.amount, f.currency);
+	const char *amount = refund_amount_text(c->a, f->amount, f->currency);
 	if ((rc = db_one_i64(c->db, c->e, &id, SQL_INSERT,
-			     DB_ARGS(row->id, row->order_id, row->vendor_id, vreq_id, f.amount,
-				     f.currency, reason, c->now))) ||
+			     DB_ARGS(row->id, row->order_id, row->vendor_id, vreq_id, f->amount,
+				     f->currency, reason, c->now))) ||
 	    (rc = audit_append(c, "refund.create", "refund", id,
 			       json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:s}", "enquiry_id",
 					 (json_int_t)row->id, "order_id", (json_int_t)row->order_id,
 					 "vendor_request_id", (json_int_t)vreq_id, "kind",
-					 "automatic", "amount", (json_int_t)f.amount, "currency",
-					 f.currency, "charged_to", "vendor"))) ||
+					 "automatic", "amount", (json_int_t)f->amount, "currency",
+					 f->currency, "charged_to", "vendor"))) ||
 	    (rc = message_automatic_reply(
 		 c, row, fill(c, c->cfg->refund_reply, row->order_number, amount), &mid)))
 		return rc;

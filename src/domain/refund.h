@@ -23,14 +23,22 @@ struct refund {
 	int64_t amount, created_at;
 };
 
-/* 1 when the policy refunds enquiry *row automatically (its category, amount, past refunds). */
-enum kerr refund_eligible(struct dctx *c, const struct enquiry_row *row, int *eligible);
+/* What the refund policy looks at: the enquiry's category, its order's amount and refunds. */
+struct refund_facts {
+	const char *category, *currency;
+	int64_t amount, refunds; /* refunds: the order's so far */
+	int eligible;		 /* the policy refunds it automatically */
+};
+/* Reads the facts of enquiry *row and whether the policy refunds it automatically. */
+enum kerr refund_eligible(struct dctx *c, const struct enquiry_row *row, struct refund_facts *f);
 /*
- * Refunds the order of enquiry *row (active, waiting on no vendor request)
- * because vendor request vreq_id lapsed: the refund, the customer's reply
- * and notification, the enquiry resolved.  For the scheduler.
+ * Refunds the order of enquiry *row (active, waiting on no vendor request;
+ * f from refund_eligible in the same transaction) because vendor request
+ * vreq_id lapsed: the refund, the customer's reply and notification, the
+ * enquiry resolved.  For the scheduler.
  */
-enum kerr refund_automatic(struct dctx *c, struct enquiry_row *row, int64_t vreq_id);
+enum kerr refund_automatic(struct dctx *c, struct enquiry_row *row, const struct refund_facts *f,
+			   int64_t vreq_id);
 
 /* Refunds with ids above after, oldest first (a vendor: its own). */
 enum kerr refund_list(struct dctx *c, int64_t after, int limit, struct refund **out, int *n);

@@ -573,17 +573,20 @@ static enum kerr overdue(struct dctx *c, int64_t id, struct locked *l, int64_t l
 static enum kerr lapse(struct dctx *c, int64_t id, struct locked *l, struct enquiry_row *row,
 		       int *have, struct vreq_clock_report *rep)
 {
-	int fresh, refund = 0;
+	int fresh;
+	struct refund_facts facts = {0};
 	enum kerr rc = step_once(c, l, "lapse", "lapsed", -1, &fresh);
 	if (rc || !fresh)
 		return rc;
 	rep->lapsed++;
 	if ((rc = step_audit(c, id, l, "lapse", "lapsed")) || (rc = enquiry_of(c, l, row, have)) ||
-	    (rc = refund_eligible(c, row, &refund)))
+	    (rc = refund_eligible(c, row, &facts)))
 		return rc;
+	int refund = facts.eligible;
 	if (refund) {
 		if ((rc = cancel_others(c, row->id, id, "the order was refunded")) ||
-		    (rc = enquiry_sync_requests(c, row)) || (rc = refund_automatic(c, row, id)))
+		    (rc = enquiry_sync_requests(c, row)) ||
+		    (rc = refund_automatic(c, row, &facts, id)))
 			return rc;
 		rep->refunded++;
 	} else if ((rc = enquiry_escalate(c, row, "supervisors", "vendor_request.lapse", id)) ||

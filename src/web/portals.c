@@ -28,14 +28,25 @@ static void table_begin(struct buf *b, const char *caption, const char *const *c
 	html_raw(b, "</tr></thead><tbody>");
 }
 
-/* A cell with its column's name, which narrow screens show beside it. */
-static void cell(struct buf *b, const char *label, const char *text)
+/* A cell with its column's name, which narrow screens show beside it; its text links to
+ * href when that is not NULL. */
+static void cell_to(struct buf *b, const char *label, const char *href, const char *text)
 {
 	html_raw(b, "<td data-label=\"");
 	html_attr(b, label);
 	html_raw(b, "\">");
+	if (href) {
+		html_raw(b, "<a href=\"");
+		html_attr(b, href);
+		html_raw(b, "\">");
+	}
 	html_txt(b, text);
-	html_raw(b, "</td>");
+	html_raw(b, href ? "</a></td>" : "</td>");
+}
+
+static void cell(struct buf *b, const char *label, const char *text)
+{
+	cell_to(b, label, NULL, text);
 }
 
 struct listing {
@@ -51,14 +62,10 @@ static enum kerr enquiry_row_html(const struct enquiry *q, void *arg)
 	struct req *r = l->r;
 	html_raw(b, "<tr>");
 	/* The subject leads to the enquiry, in the help centre or at the desk. */
-	html_raw(b, "<td data-label=\"Subject\"><a href=\"");
 	char href[64];
 	snprintf(href, sizeof(href), "/%s/enquiries/%lld", q->view == VIEW_STAFF ? "desk" : "help",
 		 (long long)q->id);
-	html_attr(b, href);
-	html_raw(b, "\">");
-	html_txt(b, q->subject);
-	html_raw(b, "</a></td>");
+	cell_to(b, "Subject", href, q->subject);
 	cell(b, "Order", q->order_number);
 	if (q->view == VIEW_STAFF) {
 		cell(b, "Customer", q->customer_name);
@@ -173,11 +180,7 @@ void web_vendor(struct req *r)
 			html_raw(&b, late ? "<tr class=\"late\">" : "<tr>");
 			char href[64];
 			snprintf(href, sizeof(href), "/vendor/requests/%lld", (long long)v->id);
-			html_raw(&b, "<td data-label=\"Order\"><a href=\"");
-			html_attr(&b, href);
-			html_raw(&b, "\">");
-			html_txt(&b, v->order_number);
-			html_raw(&b, "</a></td>");
+			cell_to(&b, "Order", href, v->order_number);
 			cell(&b, "Question", v->question);
 			cell(&b, "Due", page_time(r, v->due_at));
 			cell(&b, "Time", page_time_left(r, v->due_at));
