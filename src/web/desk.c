@@ -146,7 +146,7 @@ void web_desk_message(struct req *r)
 	if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such enquiry.");
 	else if (problem)
-		desk_page(r, id, rc == KERR_STATE ? 409 : 400, x.body, x.audience, problem);
+		desk_page(r, id, page_problem_status(rc), x.body, x.audience, problem);
 	else
 		page_error(r, 503, "Not available", "The message could not be sent just now.");
 }

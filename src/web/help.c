@@ -106,7 +106,7 @@ void web_help_reply(struct req *r)
 	if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such enquiry among yours.");
 	else if (problem)
-		enquiry_page(r, id, rc == KERR_STATE ? 409 : 400, x.body, problem);
+		enquiry_page(r, id, page_problem_status(rc), x.body, problem);
 	else
 		page_error(r, 503, "Not available",
 			   "Your reply could not be sent just now. Try again.");

@@ -285,6 +285,25 @@ const char *page_message_problem(struct req *r, enum kerr rc, const char *body, 
 		return arena_printf(&r->a, "The %s is too long: 10,000 characters at most.", noun);
 	if (rc == KERR_BAD_UTF8)
 		return arena_printf(&r->a, "The %s holds characters that cannot be sent.", noun);
+	if (rc == KERR_CONTACT_DETAILS) {
+		/* G2: what the customer may not receive, named by the words themselves. */
+		struct buf found;
+		buf_init(&found, 0);
+		size_t len = strlen(body);
+		for (int i = 0; i < r->err.nspans; i++) {
+			const struct err_span *sp = &r->err.spans[i];
+			if (sp->start >= 0 && sp->end > sp->start && (size_t)sp->end <= len)
+				buf_printf(&found, "%s\"%.*s\"", found.len ? ", " : "",
+					   (int)(sp->end - sp->start), body + sp->start);
+		}
+		const char *text = arena_printf(
+		    &r->a,
+		    "The %s carries the vendor's contact details, which the customer may not "
+		    "receive%s%s. Take them out and send it again.",
+		    noun, found.len ? ": " : "", found.len ? buf_cstr(&found) : "");
+		buf_free(&found);
+		return text;
+	}
 	if (rc == KERR_STATE || rc == KERR_FORBIDDEN)
 		return r->err.msg[0] ? r->err.msg : "This cannot be sent now.";
 	return NULL;
@@ -371,4 +390,9 @@ void page_fact(struct buf *b, const char *term, const char *value)
 	html_raw(b, "</dt><dd>");
 	html_txt(b, value && *value ? value : "—");
 	html_raw(b, "</dd></div>");
+}
+
+int page_problem_status(enum kerr rc)
+{
+	return rc == KERR_STATE ? 409 : rc == KERR_CONTACT_DETAILS ? 422 : 400;
 }

@@ -52,6 +52,10 @@ const char *page_message_problem(struct req *r, enum kerr rc, const char *body, 
  * byte offsets) in <mark>; spans overlapping an earlier one or outside the text are not. */
 void page_marked_text(struct req *r, struct buf *b, const char *body, const char *findings);
 
+/* The status of a page shown again with the problem of its form: 409 for a state that
+ * refuses it, 422 for contact details that may not be sent, else 400. */
+int page_problem_status(enum kerr rc);
+
 /* An enquiry with its messages as the principal may see them (enquiry.h, message.h). */
 struct page_thread {
 	int64_t id;

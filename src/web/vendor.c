@@ -152,7 +152,7 @@ void web_vendor_answer(struct req *r)
 	else if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such request among yours.");
 	else if (problem)
-		request_page(r, id, rc == KERR_STATE ? 409 : 400, x.text, problem, NULL);
+		request_page(r, id, page_problem_status(rc), x.text, problem, NULL);
 	else
 		page_error(r, 503, "Not available", "The answer could not be sent just now.");
 }

@@ -398,6 +398,14 @@ class Pages(ServerCase, unittest.TestCase):
                    {"csrf": token, "audience": "to_vendor", "body": "Sneaky"})
         self.assertEqual(r.status, 400)
         self.assertIn(">Sneaky</textarea>", self.text(r))
+        # A reply carrying the vendor's registered phone number is refused, naming it (G2).
+        leak = "The shop says: ring 01632 960 111 for a swap."
+        r = b.post("/desk/enquiries/%d/messages" % eid,
+                   {"csrf": token, "audience": "customer", "body": leak})
+        self.assertEqual(r.status, 422)
+        self.assertIn("the customer may not receive: &quot;01632 960 111&quot;", self.text(r))
+        self.assertIn(">" + leak + "</textarea>", self.text(r))
+        self.assertNotIn("01632 960 111", self.text(jane.get("/help/enquiries/%d" % eid)))
         r = b.post("/desk/enquiries/%d/messages" % eid, {"audience": "internal", "body": "x"})
         self.assertEqual(r.status, 403)
         self.assertEqual(self.messages(eid), count)
