@@ -31,7 +31,7 @@ const struct route routes[] = {
     {G, "/desk/enquiries/{id}", web_desk_enquiry, BODY_NONE, 0, 0},
     {P, "/desk/enquiries/{id}/messages", web_desk_message, BODY_FORM, 0, 0},
     {G, "/vendor/requests/{id}", web_vendor_request, BODY_NONE, 0, 0},
-    {P, "/vendor/requests/{id}/answer", web_vendor_answer, BODY_FORM, 0, 0},
+    {P, "/vendor/requests/{id}/answer", web_vendor_answer, BODY_FILES, 0, 0},
     {G, "/healthz", h_healthz, BODY_NONE, 0, 0},
     {G, "/readyz", h_readyz, BODY_NONE, 0, 0},
     {G, "/metrics", h_metrics, BODY_NONE, 0, 0},

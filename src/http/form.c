@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "http/multipart.h"
 
 static int hex_digit(char c)
 {
@@ -73,4 +74,32 @@ const char *form_get(const struct form *f, const char *name)
 		if (strcmp(f->names[i], name) == 0)
 			return f->values[i];
 	return NULL;
+}
+
+int form_parse_multipart(struct arena *a, const char *content_type, const char *body, size_t len,
+			 struct form *f)
+{
+	memset(f, 0, sizeof(*f));
+	struct mp_part *parts;
+	int n;
+	struct err e = {0};
+	if (multipart_parse(content_type, body, len, a, FORM_MAX_FIELDS, &parts, &n, &e))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct mp_part *p = &parts[i];
+		if (!utf8_valid(p->name, strlen(p->name)))
+			return -1;
+		if (p->filename) {
+			if (!*p->filename && !p->len)
+				continue;
+			f->files[f->nfiles++] =
+			    (struct form_file){p->name, p->filename, p->data, p->len};
+			continue;
+		}
+		if (memchr(p->data, '\0', p->len) || !utf8_valid(p->data, p->len))
+			return -1;
+		f->names[f->n] = p->name;
+		f->values[f->n++] = arena_strndup(a, p->data, p->len);
+	}
+	return 0;
 }

@@ -40,6 +40,7 @@ enum body_kind {
 	BODY_JSON,   /* application/json up to max_body_bytes; empty means {} */
 	BODY_UPLOAD, /* multipart/form-data or JSON up to max_upload_bytes */
 	BODY_FORM,   /* a page's form: application/x-www-form-urlencoded up to max_body_bytes */
+	BODY_FILES,  /* a page's form with files: BODY_FORM or multipart up to max_upload_bytes */
 };
 
 struct req;

@@ -156,6 +156,7 @@ static size_t body_cap(const struct req *r)
 	case BODY_FORM:
 		return (size_t)r->app->cfg->max_body_bytes;
 	case BODY_UPLOAD:
+	case BODY_FILES:
 		return (size_t)r->app->cfg->max_upload_bytes;
 	default:
 		return 0;
@@ -326,17 +327,18 @@ static void dispatch(struct req *r)
 	}
 	if (r->body.len) {
 		const char *ct = req_header(r, "Content-Type");
-		int form = rt->body == BODY_FORM;
-		int ok = form ? media_type_is(ct, "application/x-www-form-urlencoded")
-			      : media_type_is(ct, "application/json") ||
-				    (rt->body == BODY_UPLOAD &&
-				     media_type_is(ct, "multipart/form-data"));
+		int form = rt->body == BODY_FORM || rt->body == BODY_FILES;
+		int multi = rt->body == BODY_UPLOAD || rt->body == BODY_FILES;
+		int ok = (form ? media_type_is(ct, "application/x-www-form-urlencoded")
+			       : media_type_is(ct, "application/json")) ||
+			 (multi && media_type_is(ct, "multipart/form-data"));
 		if (!ok) {
 			req_error(r, KERR_MEDIA_TYPE, "Content-Type",
-				  form ? "send application/x-www-form-urlencoded"
-				  : rt->body == BODY_UPLOAD
-				      ? "send application/json or multipart/form-data"
-				      : "send application/json");
+				  rt->body == BODY_FILES ? "send application/x-www-form-urlencoded "
+							   "or multipart/form-data"
+				  : form		 ? "send application/x-www-form-urlencoded"
+				  : multi ? "send application/json or multipart/form-data"
+					  : "send application/json");
 			return;
 		}
 	}

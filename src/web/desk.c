@@ -48,20 +48,7 @@ static void message_html(struct req *r, struct buf *b, const struct message *m)
 		html_raw(b, "<p class=\"problem\">Screening found contact details or an "
 			    "invitation to talk elsewhere (marked). The customer never sees this "
 			    "text.</p>");
-	if (m->nfiles) {
-		html_raw(b, "<ul class=\"files\" aria-label=\"Files\">");
-		for (int i = 0; i < m->nfiles; i++) {
-			char href[64];
-			snprintf(href, sizeof(href), "/api/v1/attachments/%lld",
-				 (long long)m->files[i].id);
-			html_raw(b, "<li><a href=\"");
-			html_attr(b, href);
-			html_raw(b, "\">");
-			html_txt(b, m->files[i].filename);
-			html_raw(b, "</a></li>");
-		}
-		html_raw(b, "</ul>");
-	}
+	page_files_list(b, m->files, m->nfiles);
 	html_raw(b, "</li>");
 }
 

@@ -171,7 +171,11 @@ int page_form_or_reply(struct req *r, struct form *f)
 			   "This form was sent from another site. Use the form on this site.");
 		return 0;
 	}
-	if (form_parse(&r->a, r->body.data ? r->body.data : "", r->body.len, f)) {
+	const char *ct = req_header(r, "Content-Type");
+	const char *body = r->body.data ? r->body.data : "";
+	int multi = r->body.len && ct && strncasecmp(ct, "multipart/", 10) == 0;
+	if (multi ? form_parse_multipart(&r->a, ct, body, r->body.len, f)
+		  : form_parse(&r->a, body, r->body.len, f)) {
 		page_error(r, 400, "Unreadable form",
 			   "The form could not be read: it holds bytes that are not text.");
 		return 0;
@@ -245,7 +249,7 @@ const char *page_words(struct req *r, const char *code)
 	return s;
 }
 
-void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls)
+static void form_begin(struct req *r, struct buf *b, const char *action, const char *cls, int files)
 {
 	html_raw(b, "<form method=\"post\" action=\"");
 	html_attr(b, action);
@@ -253,8 +257,72 @@ void page_form_begin(struct req *r, struct buf *b, const char *action, const cha
 		html_raw(b, "\" class=\"");
 		html_attr(b, cls);
 	}
-	html_raw(b, "\">");
+	html_raw(b, files ? "\" enctype=\"multipart/form-data\">" : "\">");
 	page_csrf_field(r, b);
+}
+
+void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls)
+{
+	form_begin(r, b, action, cls, 0);
+}
+
+void page_files_form_begin(struct req *r, struct buf *b, const char *action, const char *cls)
+{
+	form_begin(r, b, action, cls, 1);
+}
+
+void page_files_field(struct buf *b, const char *label, const char *problem)
+{
+	html_raw(b, "<p class=\"field\"><label for=\"files\">");
+	html_txt(b, label);
+	html_raw(b, " <span class=\"hint\">(optional: JPEG, PNG, GIF, WebP or PDF)</span></label>"
+		    "<input type=\"file\" id=\"files\" name=\"files\" multiple "
+		    "accept=\"image/jpeg,image/png,image/gif,image/webp,application/pdf\"");
+	if (problem)
+		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"files-error\"");
+	html_raw(b, "></p>");
+	if (problem) {
+		html_raw(b, "<p class=\"problem\" id=\"files-error\">");
+		html_txt(b, problem);
+		html_raw(b, "</p>");
+	}
+}
+
+int page_uploads(struct req *r, const struct form *f, struct upload **out)
+{
+	*out = arena_calloc(&r->a, (size_t)f->nfiles + 1, sizeof(**out));
+	int n = 0;
+	for (int i = 0; i < f->nfiles; i++)
+		if (strcmp(f->files[i].name, "files") == 0)
+			(*out)[n++] = (struct upload){f->files[i].filename, f->files[i].data,
+						      f->files[i].size};
+	return n;
+}
+
+void page_files_list(struct buf *b, const struct attachment_ref *files, int n)
+{
+	if (!n)
+		return;
+	html_raw(b, "<ul class=\"files\" aria-label=\"Files\">");
+	for (int i = 0; i < n; i++) {
+		char href[64];
+		snprintf(href, sizeof(href), "/api/v1/attachments/%lld", (long long)files[i].id);
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, href);
+		html_raw(b, "\">");
+		html_txt(b, files[i].filename);
+		html_raw(b, "</a></li>");
+	}
+	html_raw(b, "</ul>");
+}
+
+const char *page_files_problem(struct req *r, enum kerr rc)
+{
+	if ((rc != KERR_FILE_TYPE && rc != KERR_TOO_LARGE && rc != KERR_LIMIT) ||
+	    strcmp(r->err.field, "files") != 0)
+		return NULL;
+	return arena_printf(&r->a, "%s%s. Nothing was sent: choose the files again.",
+			    rc == KERR_LIMIT ? "You may send " : "The ", r->err.msg);
 }
 
 void page_message_field(struct buf *b, const char *label, const char *text, const char *problem)
@@ -394,5 +462,16 @@ void page_fact(struct buf *b, const char *term, const char *value)
 
 int page_problem_status(enum kerr rc)
 {
-	return rc == KERR_STATE ? 409 : rc == KERR_CONTACT_DETAILS ? 422 : 400;
+	switch (rc) {
+	case KERR_STATE:
+		return 409;
+	case KERR_TOO_LARGE:
+		return 413;
+	case KERR_FILE_TYPE:
+		return 415;
+	case KERR_CONTACT_DETAILS:
+		return 422;
+	default:
+		return 400;
+	}
 }

@@ -41,6 +41,16 @@ int page_form_or_reply(struct req *r, struct form *f);
 void page_csrf_field(struct req *r, struct buf *b);
 /* Opens a form posting to action (with class cls, or none when NULL) and its CSRF field. */
 void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls);
+/* The same for a form that sends files (multipart/form-data; its route takes BODY_FILES). */
+void page_files_form_begin(struct req *r, struct buf *b, const char *action, const char *cls);
+/* A file field ("files", several) with its label, and the problem with the files when not NULL. */
+void page_files_field(struct buf *b, const char *label, const char *problem);
+/* The files sent in the field "files" of f, as uploads in r's arena: their count. */
+int page_uploads(struct req *r, const struct form *f, struct upload **out);
+/* Links to files (downloads, each with its name), as a list; nothing when n is 0. */
+void page_files_list(struct buf *b, const struct attachment_ref *files, int n);
+/* What to tell a person whose files were refused with rc, or NULL when rc is not about them. */
+const char *page_files_problem(struct req *r, enum kerr rc);
 /* A message field ("body", at most 10,000 characters) with its label, the text typed, and
  * the problem with it beside it when not NULL. */
 void page_message_field(struct buf *b, const char *label, const char *text, const char *problem);
@@ -53,7 +63,8 @@ const char *page_message_problem(struct req *r, enum kerr rc, const char *body, 
 void page_marked_text(struct req *r, struct buf *b, const char *body, const char *findings);
 
 /* The status of a page shown again with the problem of its form: 409 for a state that
- * refuses it, 422 for contact details that may not be sent, else 400. */
+ * refuses it, 413 for a file too large, 415 for a file of a type not taken, 422 for
+ * contact details that may not be sent, else 400. */
 int page_problem_status(enum kerr rc);
 
 /* An enquiry with its messages as the principal may see them (enquiry.h, message.h). */

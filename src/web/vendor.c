@@ -26,11 +26,13 @@ static enum kerr request_fn(struct dctx *c, void *arg)
 }
 
 /*
- * The page; text is the typed answer to keep, problem what is wrong with it;
+ * The page; text is the typed answer to keep, problem what is wrong with it,
+ * files_problem what is wrong with the files sent with it;
  * found, when not NULL, what screening found in the answer just sent.
  */
 static void request_page(struct req *r, int64_t id, int status, const char *text,
-			 const char *problem, const struct vreq_screened *found)
+			 const char *problem, const char *files_problem,
+			 const struct vreq_screened *found)
 {
 	struct request x = {.id = id};
 	enum kerr rc = page_read(r, request_fn, &x);
@@ -97,16 +99,19 @@ static void request_page(struct req *r, int64_t id, int status, const char *text
 			}
 			html_raw(&b, "</ul></div>");
 		}
-		html_raw(&b, "<p class=\"body msg\">");
+		html_raw(&b, "<div class=\"msg\"><p class=\"body\">");
 		html_txt(&b, v->answer->body);
 		html_raw(&b, "</p>");
+		page_files_list(&b, v->answer->files, v->answer->nfiles);
+		html_raw(&b, "</div>");
 	} else if (pending || strcmp(v->state, "lapsed") == 0) {
 		char action[64];
 		snprintf(action, sizeof(action), "/vendor/requests/%lld/answer", (long long)id);
 		html_raw(&b, "<h2>Your answer</h2><p>Only the marketplace's support team reads "
 			     "it; do not include phone numbers, e-mail addresses or links.</p>");
-		page_form_begin(r, &b, action, "reply");
+		page_files_form_begin(r, &b, action, "reply");
 		page_message_field(&b, "Answer", text, problem);
+		page_files_field(&b, "Photos or documents", files_problem);
 		html_raw(&b, "<p><button type=\"submit\">Send the answer</button></p></form>");
 	}
 	page_end(r, &b, status);
@@ -116,12 +121,14 @@ void web_vendor_request(struct req *r)
 {
 	int64_t id;
 	if (page_require(r, ROLE_VENDOR) && (id = page_id_or_reply(r, 0)))
-		request_page(r, id, 200, NULL, NULL, NULL);
+		request_page(r, id, 200, NULL, NULL, NULL, NULL);
 }
 
 struct answer {
 	int64_t id;
 	const char *text;
+	struct upload *files;
+	int nfiles;
 	struct vreq_screened found; /* what screening found (in the request's arena) */
 };
 
@@ -129,7 +136,7 @@ static enum kerr answer_fn(struct dctx *c, void *arg)
 {
 	struct answer *x = arg;
 	int64_t message_id;
-	return vreq_answer(c, x->id, x->text, NULL, 0, &message_id, &x->found);
+	return vreq_answer(c, x->id, x->text, x->files, x->nfiles, &message_id, &x->found);
 }
 
 void web_vendor_answer(struct req *r)
@@ -140,19 +147,22 @@ void web_vendor_answer(struct req *r)
 	    !page_form_or_reply(r, &f))
 		return;
 	const char *text = form_get(&f, "body");
-	struct answer x = {id, text ? text : "", {0}};
+	struct answer x = {id, text ? text : "", NULL, 0, {0}};
+	x.nfiles = page_uploads(r, &f, &x.files);
 	enum kerr rc = page_write(r, answer_fn, &x);
 	char to[64];
 	snprintf(to, sizeof(to), "/vendor/requests/%lld", (long long)id);
-	const char *problem = rc ? page_message_problem(r, rc, x.text, "answer") : NULL;
+	const char *files_problem = rc ? page_files_problem(r, rc) : NULL;
+	const char *problem =
+	    rc && !files_problem ? page_message_problem(r, rc, x.text, "answer") : NULL;
 	if (!rc && x.found.n)
-		request_page(r, id, 200, NULL, NULL, &x.found); /* the warning, at once */
+		request_page(r, id, 200, NULL, NULL, NULL, &x.found); /* the warning, at once */
 	else if (!rc)
 		page_redirect(r, to);
 	else if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such request among yours.");
-	else if (problem)
-		request_page(r, id, page_problem_status(rc), x.text, problem, NULL);
+	else if (problem || files_problem)
+		request_page(r, id, page_problem_status(rc), x.text, problem, files_problem, NULL);
 	else
 		page_error(r, 503, "Not available", "The answer could not be sent just now.");
 }

@@ -609,9 +609,12 @@ class OpenApiDocument(unittest.TestCase):
             if body == "BODY_NONE":
                 self.assertEqual(content, {}, where + " takes no body")
                 continue
-            if body == "BODY_FORM":
+            if body in ("BODY_FORM", "BODY_FILES"):
                 # A page's form: the pages' tests check its fields (test_pages.py).
-                self.assertEqual(set(content), {"application/x-www-form-urlencoded"}, where)
+                want = {"application/x-www-form-urlencoded"}
+                if body == "BODY_FILES":
+                    want.add("multipart/form-data")
+                self.assertEqual(set(content), want, where)
                 continue
             want = {"application/json"}
             if body == "BODY_UPLOAD":

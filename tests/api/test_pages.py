@@ -53,6 +53,14 @@ class Browser:
         self.keep_cookie(r)
         return r
 
+    def post_files(self, path, fields, files):
+        """A multipart form post from this site; files [(filename, bytes, type)] in "files"."""
+        raw, ctype = harness.multipart(fields, [("files", n, d, t) for n, d, t in files])
+        h = {"Origin": "http://127.0.0.1:%d" % self.s.port}
+        r = self.s.post(path, raw=raw, content_type=ctype, headers=self.headers(h))
+        self.keep_cookie(r)
+        return r
+
     def sign_in(self, email, password=harness.PASSWORD):
         return self.post("/login", {"email": email, "password": password})
 
@@ -477,6 +485,50 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(self.s.sql("SELECT COUNT(*) FROM violations v JOIN messages m ON"
                                     " m.id = v.message_id WHERE m.vendor_request_id = ?",
                                     dirty)[0][0], 1)
+
+    def test_vendor_answers_with_files(self):
+        vid = self.new_request("Please send a photo of the parcel label.")
+        b = Browser(self.s)
+        b.sign_in(harness.VENDOR)
+        page = b.get("/vendor/requests/%d" % vid)
+        body = self.text(page)
+        self.assertIn('enctype="multipart/form-data"', body)
+        self.assertIn('<input type="file" id="files" name="files" multiple', body)
+        token = b.csrf(page)
+        path = "/vendor/requests/%d/answer" % vid
+        # A file of a type not taken: nothing stored, the text kept, the file named.
+        before = self.s.fingerprint()
+        r = b.post_files(path, {"csrf": token, "body": "Label attached <b>here</b>."},
+                         [("label.exe", b"MZ\x90\x00 not an image", "image/png")])
+        self.assertEqual(r.status, 415, r)
+        body = self.text(r)
+        self.assertIn("label.exe", body)
+        self.assertIn("choose the files again", body)
+        self.assertIn('aria-describedby="files-error"', body)
+        self.assertIn("Label attached &lt;b&gt;here&lt;/b&gt;.</textarea>", body)
+        self.assertEqual(self.s.fingerprint(), before)
+        # No CSRF token in a multipart form: refused too.
+        r = b.post_files(path, {"body": "Label."}, [("label.png", harness.PNG, "image/png")])
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(self.s.fingerprint(), before)
+        # A photo and a PDF, and an empty file input (no file chosen) beside them.
+        r = b.post_files(path, {"csrf": token, "body": "Label and receipt attached."},
+                         [("label.png", harness.PNG, "image/png"),
+                          ("receipt.pdf", harness.PDF, "application/pdf"),
+                          ("", b"", "application/octet-stream")])
+        self.assertEqual((r.status, r.header("Location")), (303, path[:-len("/answer")]), r)
+        rows = self.s.sql("SELECT l.filename, a.content_type FROM message_attachments l"
+                          " JOIN attachments a ON a.id = l.attachment_id JOIN messages m"
+                          " ON m.id = l.message_id WHERE m.vendor_request_id = ?"
+                          " ORDER BY l.position", vid)
+        self.assertEqual(rows, [("label.png", "image/png"), ("receipt.pdf", "application/pdf")])
+        body = self.text(b.get("/vendor/requests/%d" % vid))
+        links = re.findall(r'<a href="(/api/v1/attachments/\d+)">([^<]+)</a>', body)
+        self.assertEqual([n for _, n in links], ["label.png", "receipt.pdf"])
+        got = b.get(links[0][0])
+        self.assertEqual((got.status, got.body), (200, harness.PNG))
+        self.assertEqual(got.header("Content-Type"), "image/png")
+        self.assertTrue(got.header("Content-Disposition").startswith("attachment"))
 
     def test_vendor_request_is_the_vendors_own(self):
         vid = self.new_request()

@@ -1,5 +1,5 @@
 /*
- * test_form.c - application/x-www-form-urlencoded bodies.
+ * test_form.c - forms as browsers send them: urlencoded and multipart bodies.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,11 +53,57 @@ static void test_refuses_broken(void **state)
 	arena_free(&a);
 }
 
+#define CT "multipart/form-data; boundary=XyZ"
+
+static void test_multipart(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	struct form f;
+	const char body[] = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n"
+			    "--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n"
+			    "Caf\xc3\xa9\r\nline\r\n"
+			    "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; "
+			    "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\0\xff\r\n"
+			    "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; "
+			    "filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+			    "--XyZ--\r\n";
+	assert_int_equal(form_parse_multipart(&a, CT, body, sizeof(body) - 1, &f), 0);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(form_get(&f, "csrf"), "tok");
+	assert_string_equal(form_get(&f, "body"), "Caf\xc3\xa9\r\nline");
+	assert_int_equal(f.nfiles, 1); /* the empty file input is no file */
+	assert_string_equal(f.files[0].name, "files");
+	assert_string_equal(f.files[0].filename, "a.png");
+	assert_int_equal(f.files[0].size, 6);
+	assert_memory_equal(f.files[0].data, "\x89PNG\0\xff", 6);
+	/* A plain field that is not UTF-8 or holds NUL, a broken body, the wrong type. */
+	static const char *const bad[] = {
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n\xff\xfe\r\n--XyZ--\r\n",
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\na\0b\r\n--XyZ--\r\n",
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nno end",
+	};
+	const size_t lens[] = {
+	    sizeof("--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n"
+		   "\xff\xfe\r\n--XyZ--\r\n") -
+		1,
+	    sizeof("--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n"
+		   "a\0b\r\n--XyZ--\r\n") -
+		1,
+	    strlen(bad[2])};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(form_parse_multipart(&a, CT, bad[i], lens[i], &f), -1);
+	assert_int_equal(
+	    form_parse_multipart(&a, "multipart/form-data", body, sizeof(body) - 1, &f), -1);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_decodes),
 	    cmocka_unit_test(test_refuses_broken),
+	    cmocka_unit_test(test_multipart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
