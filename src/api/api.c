@@ -316,9 +316,41 @@ static const struct field text_fields[] = {
     {NULL, 0, 0},
 };
 
-/* Reads text and files from a multipart body; replies on error. */
-static int text_files_multipart(struct req *r, const char **text, struct upload **files,
-				int *nfiles)
+/* Sets member name of o from a multipart plain part p of type t; replies and returns -1 when bad.
+ */
+static int multipart_member(struct req *r, json_t *o, const struct mp_part *p, enum ftype t)
+{
+	char msg[256];
+	if (json_object_get(o, p->name)) {
+		snprintf(msg, sizeof(msg), "'%.100s' is given twice", p->name);
+		api_error(r, KERR_BAD_VALUE, p->name, msg);
+		return -1;
+	}
+	if (!utf8_valid(p->data, p->len) || memchr(p->data, '\0', p->len)) {
+		snprintf(msg, sizeof(msg), "'%.100s' must be UTF-8 text without control characters",
+			 p->name);
+		api_error(r, KERR_BAD_UTF8, p->name, msg);
+		return -1;
+	}
+	json_t *v = NULL;
+	int64_t n;
+	if (t == F_STR)
+		v = json_stringn(p->data, p->len);
+	else if ((t == F_INT || t == F_INT_NULL) &&
+		 !parse_i64((struct slice){p->data, p->len}, INT64_MIN, INT64_MAX, &n))
+		v = json_integer((json_int_t)n);
+	if (!v) {
+		snprintf(msg, sizeof(msg), "'%.100s' must be %s", p->name, type_name(t));
+		api_error(r, KERR_BAD_TYPE, p->name, msg);
+		return -1;
+	}
+	json_object_set_new(o, p->name, v);
+	return 0;
+}
+
+/* Reads fields and files from a multipart body into o; replies on error. */
+static int fields_files_multipart(struct req *r, json_t *o, const struct field *fields,
+				  struct upload **files, int *nfiles)
 {
 	struct mp_part *parts;
 	int n;
@@ -331,50 +363,48 @@ static int text_files_multipart(struct req *r, const char **text, struct upload 
 	*files = arena_calloc(&r->a, (size_t)n + 1, sizeof(**files));
 	for (int i = 0; i < n; i++) {
 		struct mp_part *p = &parts[i];
-		if (strcmp(p->name, "text") == 0 && !p->filename) {
-			if (*text) {
-				api_error(r, KERR_BAD_VALUE, "text", "'text' is given twice");
-				return -1;
-			}
-			if (memchr(p->data, '\0', p->len)) {
-				api_error(r, KERR_BAD_UTF8, "text",
-					  "'text' must be UTF-8 text without control characters");
-				return -1;
-			}
-			*text = arena_strndup(&r->a, p->data, p->len);
-		} else if (strcmp(p->name, "text") == 0) {
-			api_error(r, KERR_BAD_VALUE, "text", "'text' is a plain field, not a file");
+		const struct field *f = fields;
+		while (f->name && strcmp(f->name, p->name) != 0)
+			f++;
+		char msg[200];
+		if (f->name && p->filename) {
+			snprintf(msg, sizeof(msg), "'%.100s' is a plain field, not a file",
+				 p->name);
+			api_error(r, KERR_BAD_VALUE, p->name, msg);
 			return -1;
+		} else if (f->name) {
+			if (multipart_member(r, o, p, f->type))
+				return -1;
 		} else if (strcmp(p->name, "files") == 0 || strcmp(p->name, "file") == 0) {
 			(*files)[(*nfiles)++] = (struct upload){p->filename, p->data, p->len};
 		} else {
-			char msg[200];
 			snprintf(msg, sizeof(msg), "'%.100s' is not a field of this request",
 				 p->name);
 			api_error(r, KERR_UNKNOWN_FIELD, p->name, msg);
 			return -1;
 		}
 	}
-	if (!*text) {
-		api_error(r, KERR_MISSING_FIELD, "text", "'text' is required");
-		return -1;
-	}
-	return 0;
+	return api_check_object_or_reply(r, o, fields, "");
+}
+
+json_t *api_body_files_or_reply(struct req *r, const struct field *fields, struct upload **files,
+				int *nfiles)
+{
+	*files = NULL;
+	*nfiles = 0;
+	const char *ct = req_header(r, "Content-Type");
+	if (!r->body.len || !ct || strncasecmp(ct, "multipart/", 10) != 0)
+		return api_body_or_reply(r, fields);
+	json_t *o = json_object();
+	req_at_end(r, release_json, o);
+	return fields_files_multipart(r, o, fields, files, nfiles) ? NULL : o;
 }
 
 int api_text_files_or_reply(struct req *r, const char **text, struct upload **files, int *nfiles)
 {
-	*text = NULL;
-	*files = NULL;
-	*nfiles = 0;
-	const char *ct = req_header(r, "Content-Type");
-	if (r->body.len && ct && strncasecmp(ct, "multipart/", 10) == 0)
-		return text_files_multipart(r, text, files, nfiles);
-	json_t *in = api_body_or_reply(r, text_fields);
-	if (!in)
-		return -1;
-	*text = api_str(in, "text");
-	return 0;
+	json_t *in = api_body_files_or_reply(r, text_fields, files, nfiles);
+	*text = in ? api_str(in, "text") : NULL;
+	return in ? 0 : -1;
 }
 
 struct decide_arg {

@@ -69,12 +69,17 @@ const char *api_cursor_text(struct arena *a, int64_t key, int64_t id);
 /* Optional integer query parameter within [min, max]; replies 400 and returns -1 when bad. */
 int api_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t *out,
 			   int *present);
-/*
- * A body of text and files: multipart/form-data with a "text" field and
- * "files" (or "file") parts, or JSON {"text": ...} without files.  Replies
- * 4xx and returns -1 when bad.
- */
 struct upload;
+/*
+ * A body of fields and files: JSON as api_body_or_reply() reads it (no
+ * files), or multipart/form-data whose plain parts are the fields (integers
+ * written as text; each field once) and whose "files" (or "file") parts are
+ * the files.  Returns the fields as an object owned by the request, or NULL
+ * after replying 4xx.
+ */
+json_t *api_body_files_or_reply(struct req *r, const struct field *fields, struct upload **files,
+				int *nfiles);
+/* The same with the one field "text", required. */
 int api_text_files_or_reply(struct req *r, const char **text, struct upload **files, int *nfiles);
 /* A list read with limit + 1 rows: 1 when there are more than limit (*n is cut to limit). */
 int api_page_more(int *n, int limit);

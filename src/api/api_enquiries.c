@@ -48,11 +48,23 @@ static const struct field open_fields[] = {
     {"message", F_STR, 1},  {NULL, 0, 0},
 };
 
+/* A body of fields and the files sent with it. */
+struct with_files {
+	int64_t id; /* the enquiry in the path, or 0 */
+	json_t *in;
+	struct upload *files;
+	int nfiles;
+};
+
 static enum kerr open_work(struct dctx *c, void *arg, struct jw *out)
 {
-	json_t *in = arg;
-	struct enquiry_in e = {api_int(in, "order_id", 0), api_str(in, "category"),
-			       api_str(in, "subject"), api_str(in, "message")};
+	struct with_files *x = arg;
+	struct enquiry_in e = {api_int(x->in, "order_id", 0),
+			       api_str(x->in, "category"),
+			       api_str(x->in, "subject"),
+			       api_str(x->in, "message"),
+			       x->files,
+			       x->nfiles};
 	int64_t id;
 	enum kerr rc = enquiry_open(c, &e, &id);
 	return rc ? rc : render_full(c, id, out);
@@ -60,10 +72,9 @@ static enum kerr open_work(struct dctx *c, void *arg, struct jw *out)
 
 void h_enquiry_open(struct req *r)
 {
-	json_t *in = api_body_or_reply(r, open_fields);
-	if (!in)
-		return;
-	api_write(r, open_work, in, 201);
+	struct with_files x = {0};
+	if ((x.in = api_body_files_or_reply(r, open_fields, &x.files, &x.nfiles)))
+		api_write(r, open_work, api_keep(r, &x, sizeof(x)), 201);
 }
 
 struct queue_arg {
@@ -149,11 +160,11 @@ static const struct field message_fields[] = {
 
 static enum kerr message_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	struct message m;
 	const char *status;
-	enum kerr rc =
-	    message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"), &m, &status);
+	enum kerr rc = message_post(c, x->id, api_str(x->in, "audience"), api_str(x->in, "body"),
+				    x->files, x->nfiles, &m, &status);
 	if (rc)
 		return rc;
 	jw_obj(out);
@@ -176,7 +187,9 @@ static void act(struct req *r, const struct field *fields, api_work work, int st
 
 void h_enquiry_message(struct req *r)
 {
-	act(r, message_fields, message_work, 201);
+	struct with_files x = {api_id_or_reply(r, 0), NULL, NULL, 0};
+	if (x.id && (x.in = api_body_files_or_reply(r, message_fields, &x.files, &x.nfiles)))
+		api_write(r, message_work, api_keep(r, &x, sizeof(x)), 201);
 }
 
 static const struct field assign_fields[] = {

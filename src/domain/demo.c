@@ -276,7 +276,7 @@ static enum kerr open_fn(struct dctx *c, void *arg)
 	enum kerr rc = db_one_i64(c->db, c->e, &oid, SQL_ORDER_ID, DB_ARGS(x->s->order));
 	if (rc)
 		return rc;
-	struct enquiry_in in = {oid, x->s->category, x->s->subject, x->s->message};
+	struct enquiry_in in = {oid, x->s->category, x->s->subject, x->s->message, NULL, 0};
 	return enquiry_open(c, &in, &x->enquiry_id);
 }
 
@@ -285,7 +285,7 @@ static enum kerr reply_fn(struct dctx *c, void *arg)
 	struct story_arg *x = arg;
 	enum kerr rc = enquiry_assign(c, x->enquiry_id, c->who->user_id);
 	if (!rc && x->s->reply)
-		rc = message_post(c, x->enquiry_id, "customer", x->s->reply, NULL, NULL);
+		rc = message_post(c, x->enquiry_id, "customer", x->s->reply, NULL, 0, NULL, NULL);
 	if (!rc && x->s->ask) {
 		static const char *const kinds[] = {"tracking", "photo"};
 		struct vreq_in in = {x->s->ask, kinds, 2, 0};
@@ -294,7 +294,7 @@ static enum kerr reply_fn(struct dctx *c, void *arg)
 	}
 	if (!rc)
 		rc = message_post(c, x->enquiry_id, "internal",
-				  "Demo note: checked the order history.", NULL, NULL);
+				  "Demo note: checked the order history.", NULL, 0, NULL, NULL);
 	return rc;
 }
 
@@ -387,8 +387,12 @@ static enum kerr bulk_fn(struct dctx *c, void *arg)
 		if ((rc = auth_principal_by_email(c, cu->email, &cust)))
 			return rc;
 		sc.who = &cust;
-		struct enquiry_in in = {oid, enquiry_categories[k % 6], bulk_subjects[k % 6],
-					"Hello, I need help with this order please."};
+		struct enquiry_in in = {oid,
+					enquiry_categories[k % 6],
+					bulk_subjects[k % 6],
+					"Hello, I need help with this order please.",
+					NULL,
+					0};
 		int64_t eid;
 		if ((rc = enquiry_open(&sc, &in, &eid)))
 			return rc;
@@ -400,7 +404,7 @@ static enum kerr bulk_fn(struct dctx *c, void *arg)
 		struct principal agent = {.user_id = x->agent_id, .role = ROLE_AGENT};
 		sc.who = &agent;
 		if ((rc = message_post(&sc, eid, "customer", "Thanks - we are looking into it.",
-				       NULL, NULL)))
+				       NULL, 0, NULL, NULL)))
 			return rc;
 		if (kind == 1)
 			continue;

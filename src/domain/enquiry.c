@@ -289,7 +289,9 @@ enum kerr enquiry_open(struct dctx *c, const struct enquiry_in *in, int64_t *id)
 	int64_t mid;
 	if ((rc = enquiry_load(c, *id, &row)))
 		return rc;
-	return message_insert(c, &row, "customer", in->message, 0, &mid);
+	if ((rc = message_insert(c, &row, "customer", in->message, 0, &mid)))
+		return rc;
+	return in->nfiles ? attachment_attach(c, mid, in->files, in->nfiles) : KERR_OK;
 }
 
 /* Until when a customer may reopen q, when it is resolved. */

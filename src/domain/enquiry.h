@@ -18,6 +18,7 @@
 #ifndef KAPSULE_DOMAIN_ENQUIRY_H
 #define KAPSULE_DOMAIN_ENQUIRY_H
 
+#include "domain/attachment.h"
 #include "domain/domain.h"
 
 struct enquiry {
@@ -47,10 +48,12 @@ struct enquiry {
 };
 
 struct enquiry_in {
-	int64_t order_id;     /* an order of the customer's */
-	const char *category; /* see enquiry_categories */
-	const char *subject;  /* 1..200 characters */
-	const char *message;  /* the first message, 1..10000 characters */
+	int64_t order_id;	    /* an order of the customer's */
+	const char *category;	    /* see enquiry_categories */
+	const char *subject;	    /* 1..200 characters */
+	const char *message;	    /* the first message, 1..10000 characters */
+	const struct upload *files; /* with the first message (photos); may be NULL */
+	int nfiles;
 };
 
 extern const char *const enquiry_categories[];

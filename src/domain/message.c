@@ -141,7 +141,8 @@ static enum kerr tell_customer(struct dctx *c, const struct enquiry_row *row)
 }
 
 enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
-		       struct message *out, const char **status)
+		       const struct upload *files, int nfiles, struct message *out,
+		       const char **status)
 {
 	struct enquiry_row row;
 	enum kerr rc = dom_require(c, ROLE_CUSTOMER | ROLES_STAFF);
@@ -172,6 +173,7 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 		return rc;
 	int64_t id;
 	if ((rc = message_insert(c, &row, audience, body, 0, &id)) ||
+	    (nfiles && (rc = attachment_attach(c, id, files, nfiles))) ||
 	    (dom_is_staff(c) && strcmp(audience, "customer") == 0 && (rc = tell_customer(c, &row))))
 		return rc;
 	if (out) {
@@ -185,6 +187,8 @@ enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience,
 		shape_author(c, out, c->who->user_id, arena_strdup(c->a, c->who->name),
 			     role_name(c->who->role), v);
 		*status = enquiry_status_for(v, arena_strdup(c->a, row.status));
+		if (nfiles)
+			return attachment_list_message(c, id, &out->files, &out->nfiles);
 	}
 	return KERR_OK;
 }

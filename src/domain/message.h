@@ -37,13 +37,15 @@ struct message {
 #define MESSAGE_MAX_THREAD 1000
 
 /*
- * Posts a message: customers to their own enquiries (audience customer);
- * staff as a reply to the customer (customer) or a note (internal).  When
- * out is given it receives the new message as the principal sees it, and
- * *status the enquiry's status after it.  body must outlive out.
+ * Posts a message with files[0..nfiles) (photos, documents; none: NULL, 0):
+ * customers to their own enquiries (audience customer); staff as a reply to
+ * the customer (customer) or a note (internal).  When out is given it
+ * receives the new message as the principal sees it, and *status the
+ * enquiry's status after it.  body must outlive out.
  */
 enum kerr message_post(struct dctx *c, int64_t enquiry_id, const char *audience, const char *body,
-		       struct message *out, const char **status);
+		       const struct upload *files, int nfiles, struct message *out,
+		       const char **status);
 
 /*
  * Stores a message on the enquiry in row and updates the enquiry (counts,

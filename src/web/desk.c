@@ -52,9 +52,10 @@ static void message_html(struct req *r, struct buf *b, const struct message *m)
 	html_raw(b, "</li>");
 }
 
-/* The page; text and audience are what was typed, problem what is wrong with it. */
+/* The page; text and audience are what was typed, problem what is wrong with it,
+ * files_problem what is wrong with the files sent with it. */
 static void desk_page(struct req *r, int64_t id, int status, const char *text, const char *audience,
-		      const char *problem)
+		      const char *problem, const char *files_problem)
 {
 	struct page_thread t = {.id = id};
 	if (!page_thread_or_reply(r, &t, "There is no such enquiry."))
@@ -81,7 +82,7 @@ static void desk_page(struct req *r, int64_t id, int status, const char *text, c
 	html_raw(&b, "</ol>");
 	char action[64];
 	snprintf(action, sizeof(action), "/desk/enquiries/%lld/messages", (long long)id);
-	page_form_begin(r, &b, action, "reply");
+	page_files_form_begin(r, &b, action, "reply");
 	int note = audience && strcmp(audience, "internal") == 0;
 	html_raw(&b, "<fieldset><legend>Write</legend><label><input type=\"radio\" "
 		     "name=\"audience\" value=\"customer\"");
@@ -91,6 +92,7 @@ static void desk_page(struct req *r, int64_t id, int status, const char *text, c
 	html_raw(&b, note ? " checked>" : ">");
 	html_raw(&b, " An internal note</label></fieldset>");
 	page_message_field(&b, "Message", text, problem);
+	page_files_field(&b, "Photos or documents", files_problem);
 	html_raw(&b, "<p><button type=\"submit\">Send</button></p></form>");
 	page_end(r, &b, status);
 }
@@ -99,18 +101,20 @@ void web_desk_enquiry(struct req *r)
 {
 	int64_t id;
 	if (page_require(r, ROLES_STAFF) && (id = page_id_or_reply(r, 0)))
-		desk_page(r, id, 200, NULL, NULL, NULL);
+		desk_page(r, id, 200, NULL, NULL, NULL, NULL);
 }
 
 struct post {
 	int64_t id;
 	const char *audience, *body;
+	struct upload *files;
+	int nfiles;
 };
 
 static enum kerr post_fn(struct dctx *c, void *arg)
 {
 	struct post *x = arg;
-	return message_post(c, x->id, x->audience, x->body, NULL, NULL);
+	return message_post(c, x->id, x->audience, x->body, x->files, x->nfiles, NULL, NULL);
 }
 
 void web_desk_message(struct req *r)
@@ -121,7 +125,8 @@ void web_desk_message(struct req *r)
 	    !page_form_or_reply(r, &f))
 		return;
 	const char *body = form_get(&f, "body"), *audience = form_get(&f, "audience");
-	struct post x = {id, audience ? audience : "customer", body ? body : ""};
+	struct post x = {id, audience ? audience : "customer", body ? body : "", NULL, 0};
+	x.nfiles = page_uploads(r, &f, &x.files);
 	enum kerr rc = page_write(r, post_fn, &x);
 	char to[80];
 	snprintf(to, sizeof(to), "/desk/enquiries/%lld#main", (long long)id);
@@ -129,11 +134,13 @@ void web_desk_message(struct req *r)
 		page_redirect(r, to);
 		return;
 	}
-	const char *problem = page_message_problem(r, rc, x.body, "message");
+	const char *files_problem = page_files_problem(r, rc);
+	const char *problem = files_problem ? NULL : page_message_problem(r, rc, x.body, "message");
 	if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such enquiry.");
-	else if (problem)
-		desk_page(r, id, page_problem_status(rc), x.body, x.audience, problem);
+	else if (problem || files_problem)
+		desk_page(r, id, page_problem_status(rc), x.body, x.audience, problem,
+			  files_problem);
 	else
 		page_error(r, 503, "Not available", "The message could not be sent just now.");
 }

@@ -3,19 +3,23 @@
  * customer and the operator (the domain leaves out anything of the
  * vendor's), a reply, and reopening a resolved enquiry within its window.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "domain/enquiry.h"
+#include "domain/order.h"
+#include "domain/refund.h"
 #include "domain/message.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
 
-/* The enquiry's page; reply is the typed reply to keep, problem what is wrong with it. */
+/* The enquiry's page; reply is the typed reply to keep, problem what is wrong with it,
+ * files_problem what is wrong with the files sent with it. */
 static void enquiry_page(struct req *r, int64_t id, int status, const char *reply,
-			 const char *problem)
+			 const char *problem, const char *files_problem)
 {
 	struct page_thread t = {.id = id};
 	if (!page_thread_or_reply(r, &t, "There is no such enquiry among yours."))
@@ -41,15 +45,18 @@ static void enquiry_page(struct req *r, int64_t id, int status, const char *repl
 		html_txt(&b, page_time(r, m->created_at));
 		html_raw(&b, "</time></p><p class=\"body\">");
 		html_txt(&b, m->body);
-		html_raw(&b, "</p></li>");
+		html_raw(&b, "</p>");
+		page_files_list(&b, m->files, m->nfiles);
+		html_raw(&b, "</li>");
 	}
 	html_raw(&b, "</ol>");
 	int settled = strcmp(t.q.status, "resolved") == 0 || strcmp(t.q.status, "closed") == 0;
 	if (!settled) {
 		char action[64];
 		snprintf(action, sizeof(action), "/help/enquiries/%lld/reply", (long long)id);
-		page_form_begin(r, &b, action, "reply");
+		page_files_form_begin(r, &b, action, "reply");
 		page_message_field(&b, "Your reply", reply, problem);
+		page_files_field(&b, "Photos", files_problem);
 		html_raw(&b, "<p><button type=\"submit\">Send reply</button></p></form>");
 	} else if (t.q.reopen_until > clock_now_ms()) {
 		char action[64];
@@ -72,18 +79,20 @@ void web_help_enquiry(struct req *r)
 {
 	int64_t id;
 	if (page_require(r, ROLE_CUSTOMER) && (id = page_id_or_reply(r, 0)))
-		enquiry_page(r, id, 200, NULL, NULL);
+		enquiry_page(r, id, 200, NULL, NULL, NULL);
 }
 
 struct reply {
 	int64_t id;
 	const char *body;
+	struct upload *files;
+	int nfiles;
 };
 
 static enum kerr reply_fn(struct dctx *c, void *arg)
 {
 	struct reply *x = arg;
-	return message_post(c, x->id, "customer", x->body, NULL, NULL);
+	return message_post(c, x->id, "customer", x->body, x->files, x->nfiles, NULL, NULL);
 }
 
 void web_help_reply(struct req *r)
@@ -94,7 +103,8 @@ void web_help_reply(struct req *r)
 	    !page_form_or_reply(r, &f))
 		return;
 	const char *body = form_get(&f, "body");
-	struct reply x = {id, body ? body : ""};
+	struct reply x = {id, body ? body : "", NULL, 0};
+	x.nfiles = page_uploads(r, &f, &x.files);
 	enum kerr rc = page_write(r, reply_fn, &x);
 	if (!rc) {
 		char to[80];
@@ -102,11 +112,12 @@ void web_help_reply(struct req *r)
 		page_redirect(r, to);
 		return;
 	}
-	const char *problem = page_message_problem(r, rc, x.body, "reply");
+	const char *files_problem = page_files_problem(r, rc);
+	const char *problem = files_problem ? NULL : page_message_problem(r, rc, x.body, "reply");
 	if (rc == KERR_NOT_FOUND)
 		page_error(r, 404, "Not found", "There is no such enquiry among yours.");
-	else if (problem)
-		enquiry_page(r, id, page_problem_status(rc), x.body, problem);
+	else if (problem || files_problem)
+		enquiry_page(r, id, page_problem_status(rc), x.body, problem, files_problem);
 	else
 		page_error(r, 503, "Not available",
 			   "Your reply could not be sent just now. Try again.");
@@ -136,4 +147,145 @@ void web_help_reopen(struct req *r)
 			   r->err.msg[0] ? r->err.msg : "The enquiry cannot be reopened now.");
 	else
 		page_error(r, 503, "Not available", "The enquiry could not be reopened just now.");
+}
+
+/* ---- raising an enquiry about an order ---- */
+
+struct raise {
+	int64_t order_id;
+	struct order order;
+	struct enquiry_in in;
+	int64_t id; /* the enquiry opened */
+};
+
+static enum kerr order_fn(struct dctx *c, void *arg)
+{
+	struct raise *x = arg;
+	return order_get(c, x->order_id, &x->order);
+}
+
+static enum kerr raise_fn(struct dctx *c, void *arg)
+{
+	struct raise *x = arg;
+	return enquiry_open(c, &x->in, &x->id);
+}
+
+/* The order's facts: number, shop, date, what was bought, the total. */
+static void order_facts(struct req *r, struct buf *b, const struct order *o)
+{
+	html_raw(b, "<dl class=\"facts\">");
+	page_fact(b, "Order", o->number);
+	page_fact(b, "Shop", o->shop_name);
+	page_fact(b, "Placed", page_time(r, o->placed_at ? o->placed_at : o->created_at));
+	struct buf items;
+	buf_init(&items, 0);
+	json_t *arr = json_loads(o->items_json ? o->items_json : "[]", 0, NULL);
+	size_t i;
+	json_t *it;
+	json_array_foreach(arr, i, it)
+	{
+		const char *name = json_string_value(json_object_get(it, "name"));
+		json_int_t qty = json_integer_value(json_object_get(it, "quantity"));
+		buf_printf(&items, "%s%lld × %s", i ? ", " : "", (long long)qty, name ? name : "?");
+	}
+	json_decref(arr);
+	page_fact(b, "Items", arena_strdup(&r->a, buf_cstr(&items)));
+	buf_free(&items);
+	page_fact(b, "Total", refund_amount_text(&r->a, o->amount, o->currency));
+	html_raw(b, "</dl>");
+}
+
+/* What the form says about a field the domain refused, beside that field. */
+struct raise_problems {
+	const char *category, *subject, *message, *files, *general;
+};
+
+/* The form to raise an enquiry about x's order, with what was typed and its problems. */
+static void raise_page(struct req *r, struct raise *x, int status, const struct raise_problems *p)
+{
+	enum kerr rc = page_read(r, order_fn, x);
+	if (rc) {
+		if (rc == KERR_NOT_FOUND)
+			page_error(r, 404, "Not found", "There is no such order among yours.");
+		else
+			page_error(r, 503, "Not available",
+				   "The order cannot be read just now. Try again.");
+		return;
+	}
+	struct buf b;
+	const char *title = arena_printf(&r->a, "Ask about order %s", x->order.number);
+	page_begin(r, &b, title);
+	html_raw(&b, "<p><a href=\"/help\">All my enquiries</a></p><h1>");
+	html_txt(&b, title);
+	html_raw(&b, "</h1>");
+	order_facts(r, &b, &x->order);
+	if (p && p->general) {
+		html_raw(&b, "<div class=\"problem\" role=\"alert\"><p>");
+		html_txt(&b, p->general);
+		html_raw(&b, "</p></div>");
+	}
+	char action[64];
+	snprintf(action, sizeof(action), "/help/orders/%lld/enquiry", (long long)x->order_id);
+	page_files_form_begin(r, &b, action, "reply");
+	page_select(r, &b, "category", "What is it about?", enquiry_categories, x->in.category,
+		    p ? p->category : NULL);
+	page_field(&b, FIELD_TEXT, "subject", "Subject", x->in.subject, 200, p ? p->subject : NULL);
+	page_field(&b, FIELD_TEXTAREA, "message", "Your message", x->in.message, ENQUIRY_MAX_BODY,
+		   p ? p->message : NULL);
+	page_files_field(&b, "Photos", p ? p->files : NULL);
+	html_raw(&b, "<p><button type=\"submit\">Send to support</button></p></form>");
+	page_end(r, &b, status);
+}
+
+void web_help_new(struct req *r)
+{
+	struct raise x = {0};
+	if (page_require(r, ROLE_CUSTOMER) && (x.order_id = page_id_or_reply(r, 0)))
+		raise_page(r, &x, 200, NULL);
+}
+
+void web_help_open(struct req *r)
+{
+	struct form f;
+	struct raise x = {0};
+	if (!page_require(r, ROLE_CUSTOMER) || !(x.order_id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	const char *v;
+	x.in.order_id = x.order_id;
+	x.in.category = (v = form_get(&f, "category")) && *v ? v : NULL;
+	x.in.subject = (v = form_get(&f, "subject")) ? v : "";
+	x.in.message = (v = form_get(&f, "message")) ? v : "";
+	struct upload *files;
+	x.in.nfiles = page_uploads(r, &f, &files);
+	x.in.files = files;
+	enum kerr rc = page_write(r, raise_fn, &x);
+	if (!rc) {
+		char to[64];
+		snprintf(to, sizeof(to), "/help/enquiries/%lld", (long long)x.id);
+		page_redirect(r, to);
+		return;
+	}
+	struct raise_problems p = {0};
+	const char *field = r->err.field;
+	if ((p.files = page_files_problem(r, rc)))
+		;
+	else if (strcmp(field, "category") == 0)
+		p.category = "Choose what the enquiry is about.";
+	else if (strcmp(field, "subject") == 0)
+		p.subject = *x.in.subject ? "The subject is too long or holds characters that "
+					    "cannot be sent: 200 characters at most."
+					  : "Write a subject.";
+	else if (strcmp(field, "message") == 0)
+		p.message = page_message_problem(r, rc, x.in.message, "message");
+	else if (rc == KERR_CONFLICT)
+		p.general = "An enquiry about this order is still open. Write in it instead: "
+			    "it is listed under My enquiries.";
+	if (rc == KERR_NOT_FOUND)
+		page_error(r, 404, "Not found", "There is no such order among yours.");
+	else if (p.files || p.category || p.subject || p.message || p.general)
+		raise_page(r, &x, rc == KERR_CONFLICT ? 409 : page_problem_status(rc), &p);
+	else
+		page_error(r, 503, "Not available",
+			   "Your enquiry could not be sent just now. Try again.");
 }

@@ -249,6 +249,38 @@ const char *page_words(struct req *r, const char *code)
 	return s;
 }
 
+/* A field's problem beside it, tied to the control by id "<name>-error". */
+static void field_problem(struct buf *b, const char *name, const char *problem)
+{
+	if (!problem)
+		return;
+	html_raw(b, "<p class=\"problem\" id=\"");
+	html_attr(b, name);
+	html_raw(b, "-error\">");
+	html_txt(b, problem);
+	html_raw(b, "</p>");
+}
+
+/* The attributes that tell assistive technology a control's value is wrong, and why. */
+static void invalid_attrs(struct buf *b, const char *name, const char *problem)
+{
+	if (!problem)
+		return;
+	html_raw(b, " aria-invalid=\"true\" aria-describedby=\"");
+	html_attr(b, name);
+	html_raw(b, "-error\"");
+}
+
+/* <p class="field"><label for=name>label</label> */
+static void label_for(struct buf *b, const char *name, const char *label)
+{
+	html_raw(b, "<p class=\"field\"><label for=\"");
+	html_attr(b, name);
+	html_raw(b, "\">");
+	html_txt(b, label);
+	html_raw(b, "</label>");
+}
+
 static void form_begin(struct req *r, struct buf *b, const char *action, const char *cls, int files)
 {
 	html_raw(b, "<form method=\"post\" action=\"");
@@ -278,14 +310,9 @@ void page_files_field(struct buf *b, const char *label, const char *problem)
 	html_raw(b, " <span class=\"hint\">(optional: JPEG, PNG, GIF, WebP or PDF)</span></label>"
 		    "<input type=\"file\" id=\"files\" name=\"files\" multiple "
 		    "accept=\"image/jpeg,image/png,image/gif,image/webp,application/pdf\"");
-	if (problem)
-		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"files-error\"");
+	invalid_attrs(b, "files", problem);
 	html_raw(b, "></p>");
-	if (problem) {
-		html_raw(b, "<p class=\"problem\" id=\"files-error\">");
-		html_txt(b, problem);
-		html_raw(b, "</p>");
-	}
+	field_problem(b, "files", problem);
 }
 
 int page_uploads(struct req *r, const struct form *f, struct upload **out)
@@ -325,22 +352,57 @@ const char *page_files_problem(struct req *r, enum kerr rc)
 			    rc == KERR_LIMIT ? "You may send " : "The ", r->err.msg);
 }
 
+void page_field(struct buf *b, enum page_field_kind kind, const char *name, const char *label,
+		const char *value, int maxlength, const char *problem)
+{
+	label_for(b, name, label);
+	html_raw(b, kind == FIELD_TEXTAREA ? "<textarea rows=\"6\"" : "<input type=\"text\"");
+	html_raw(b, " id=\"");
+	html_attr(b, name);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\"");
+	if (maxlength)
+		buf_printf(b, " maxlength=\"%d\"", maxlength);
+	html_raw(b, " required");
+	invalid_attrs(b, name, problem);
+	if (kind == FIELD_TEXTAREA) {
+		html_raw(b, ">");
+		html_txt(b, value);
+		html_raw(b, "</textarea></p>");
+	} else {
+		html_raw(b, " value=\"");
+		html_attr(b, value);
+		html_raw(b, "\"></p>");
+	}
+	field_problem(b, name, problem);
+}
+
+void page_select(struct req *r, struct buf *b, const char *name, const char *label,
+		 const char *const *codes, const char *chosen, const char *problem)
+{
+	label_for(b, name, label);
+	html_raw(b, "<select id=\"");
+	html_attr(b, name);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\" required");
+	invalid_attrs(b, name, problem);
+	html_raw(b, "><option value=\"\">Choose…</option>");
+	for (; *codes; codes++) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, *codes);
+		html_raw(b, chosen && strcmp(chosen, *codes) == 0 ? "\" selected>" : "\">");
+		html_txt(b, page_words(r, *codes));
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select></p>");
+	field_problem(b, name, problem);
+}
+
 void page_message_field(struct buf *b, const char *label, const char *text, const char *problem)
 {
-	html_raw(b, "<p class=\"field\"><label for=\"body\">");
-	html_txt(b, label);
-	html_raw(b, "</label><textarea id=\"body\" name=\"body\" rows=\"6\" maxlength=\"10000\" "
-		    "required");
-	if (problem)
-		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"body-error\"");
-	html_raw(b, ">");
-	html_txt(b, text);
-	html_raw(b, "</textarea></p>");
-	if (problem) {
-		html_raw(b, "<p class=\"problem\" id=\"body-error\">");
-		html_txt(b, problem);
-		html_raw(b, "</p>");
-	}
+	page_field(b, FIELD_TEXTAREA, "body", label, text, 10000, problem);
 }
 
 const char *page_message_problem(struct req *r, enum kerr rc, const char *body, const char *noun)

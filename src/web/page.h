@@ -51,6 +51,14 @@ int page_uploads(struct req *r, const struct form *f, struct upload **out);
 void page_files_list(struct buf *b, const struct attachment_ref *files, int n);
 /* What to tell a person whose files were refused with rc, or NULL when rc is not about them. */
 const char *page_files_problem(struct req *r, enum kerr rc);
+/* A field of a form: its label, the value typed, at most maxlength characters (0: no
+ * limit), and the problem with it beside it when not NULL.  Required. */
+enum page_field_kind { FIELD_TEXT, FIELD_TEXTAREA };
+void page_field(struct buf *b, enum page_field_kind kind, const char *name, const char *label,
+		const char *value, int maxlength, const char *problem);
+/* A choice among codes (shown as words), chosen selected, with the problem beside it. */
+void page_select(struct req *r, struct buf *b, const char *name, const char *label,
+		 const char *const *codes, const char *chosen, const char *problem);
 /* A message field ("body", at most 10,000 characters) with its label, the text typed, and
  * the problem with it beside it when not NULL. */
 void page_message_field(struct buf *b, const char *label, const char *text, const char *problem);

@@ -7,6 +7,8 @@
 
 #include "base/clock.h"
 #include "domain/enquiry.h"
+#include "domain/order.h"
+#include "domain/refund.h"
 #include "domain/vreq.h"
 #include "web/html.h"
 #include "web/page.h"
@@ -94,43 +96,86 @@ static enum kerr enquiries_fn(struct dctx *c, void *arg)
 	return enquiry_list(c, &f, enquiry_row_html, l, &l->more, &key, &id);
 }
 
-/* The enquiries the principal sees first: a customer's own, or the agents' queue. */
-static void enquiries_page(struct req *r, const char *title, const char *caption,
+/* The enquiries the principal sees first into b (a customer's own, or the agents' queue):
+ * 0, or -1 when they cannot be read. */
+static int enquiries_table(struct req *r, struct buf *b, const char *caption,
 			   const char *const *cols, const char *none)
 {
-	struct buf b;
-	page_begin(r, &b, title);
-	html_raw(&b, "<h1>");
-	html_txt(&b, title);
-	html_raw(&b, "</h1>");
 	struct buf rows;
 	buf_init(&rows, 0);
 	struct listing l = {r, &rows, 0, 0};
 	if (page_read(r, enquiries_fn, &l)) {
 		buf_free(&rows);
-		buf_free(&b);
-		page_error(r, 503, "Not available", "The list cannot be read just now. Try again.");
-		return;
+		return -1;
 	}
 	if (!l.rows) {
-		html_raw(&b, "<p class=\"empty\">");
-		html_txt(&b, none);
-		html_raw(&b, "</p>");
+		html_raw(b, "<p class=\"empty\">");
+		html_txt(b, none);
+		html_raw(b, "</p>");
 	} else {
-		table_begin(&b, caption, cols);
-		buf_append(&b, rows.data, rows.len);
-		html_raw(&b, "</tbody></table>");
+		table_begin(b, caption, cols);
+		buf_append(b, rows.data, rows.len);
+		html_raw(b, "</tbody></table>");
 	}
 	buf_free(&rows);
-	page_end(r, &b, 200);
+	return 0;
+}
+
+static void unavailable(struct req *r, struct buf *b)
+{
+	buf_free(b);
+	page_error(r, 503, "Not available", "The list cannot be read just now. Try again.");
+}
+
+struct orders {
+	struct order *rows;
+	int n;
+};
+
+static enum kerr orders_fn(struct dctx *c, void *arg)
+{
+	struct orders *o = arg;
+	return order_list(c, 0, START_ROWS, &o->rows, &o->n);
 }
 
 void web_help(struct req *r)
 {
 	static const char *const cols[] = {"Subject", "Order", "Status", "Last message", NULL};
-	if (page_require(r, ROLE_CUSTOMER))
-		enquiries_page(r, "My enquiries", "Your open enquiries, newest first", cols,
-			       "You have no open enquiries.");
+	static const char *const order_cols[] = {"Order", "Shop", "Placed", "Total", "Help", NULL};
+	if (!page_require(r, ROLE_CUSTOMER))
+		return;
+	struct buf b;
+	page_begin(r, &b, "My enquiries");
+	html_raw(&b, "<h1>My enquiries</h1>");
+	struct orders o = {0};
+	if (enquiries_table(r, &b, "Your enquiries, newest first", cols,
+			    "You have no enquiries.") ||
+	    page_read(r, orders_fn, &o)) {
+		unavailable(r, &b);
+		return;
+	}
+	html_raw(&b, "<h2>My orders</h2>");
+	if (!o.n) {
+		html_raw(&b, "<p class=\"empty\">You have no orders yet.</p>");
+	} else {
+		table_begin(&b, "Your orders, newest first", order_cols);
+		for (int i = 0; i < o.n; i++) {
+			const struct order *d = &o.rows[i];
+			char href[64];
+			snprintf(href, sizeof(href), "/help/orders/%lld/enquiry", (long long)d->id);
+			html_raw(&b, "<tr>");
+			cell(&b, "Order", d->number);
+			cell(&b, "Shop", d->shop_name);
+			cell(&b, "Placed",
+			     page_time(r, d->placed_at ? d->placed_at : d->created_at));
+			cell(&b, "Total", refund_amount_text(&r->a, d->amount, d->currency));
+			cell_to(&b, "Help", href,
+				arena_printf(&r->a, "Ask about order %s", d->number));
+			html_raw(&b, "</tr>");
+		}
+		html_raw(&b, "</tbody></table>");
+	}
+	page_end(r, &b, 200);
 }
 
 void web_desk(struct req *r)
@@ -138,9 +183,17 @@ void web_desk(struct req *r)
 	static const char *const cols[] = {"Subject",	   "Order",    "Customer", "Shop",
 					   "Status",	   "Priority", "Reply",	   "Assignee",
 					   "Last message", NULL};
-	if (page_require(r, ROLES_STAFF))
-		enquiries_page(r, "Queue", "Open enquiries, the reply due soonest first", cols,
-			       "No enquiry is waiting.");
+	if (!page_require(r, ROLES_STAFF))
+		return;
+	struct buf b;
+	page_begin(r, &b, "Queue");
+	html_raw(&b, "<h1>Queue</h1>");
+	if (enquiries_table(r, &b, "Open enquiries, the reply due soonest first", cols,
+			    "No enquiry is waiting.")) {
+		unavailable(r, &b);
+		return;
+	}
+	page_end(r, &b, 200);
 }
 
 struct requests {

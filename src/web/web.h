@@ -25,6 +25,11 @@ void web_help_enquiry(struct req *r);
 void web_help_reply(struct req *r);
 /* POST /help/enquiries/{id}/reopen - reopens a resolved enquiry within its window. */
 void web_help_reopen(struct req *r);
+/* GET /help/orders/{id}/enquiry - the form to raise an enquiry about one of the customer's
+ * orders (category, subject, message, photos). */
+void web_help_new(struct req *r);
+/* POST /help/orders/{id}/enquiry - raises it and goes to it (the form again when refused). */
+void web_help_open(struct req *r);
 /* GET /desk/enquiries/{id} - an enquiry at the desk: facts, the whole thread, a message form. */
 void web_desk_enquiry(struct req *r);
 /* POST /desk/enquiries/{id}/messages - a reply to the customer or an internal note. */

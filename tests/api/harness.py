@@ -221,19 +221,22 @@ class Server:
             body = {}
         return self.request("POST", path, token=token, body=body, **kw)
 
-    def open_enquiry(self, t, category="product_question", subject="Where is it?",
-                     message="It has not come.", amount=1500, number=None):
-        """A new order of Jane's with Northwind (pushed by the integration, tokens t) and
-        her enquiry about it: the enquiry's id."""
+    def new_order(self, t, amount=1500, number=None):
+        """A new order of Jane's with Northwind (pushed by the integration, tokens t): its id."""
         r = self.post("/api/v1/orders", t["integration"], {
             "number": number or "KP-T-" + uuid.uuid4().hex[:12], "customer_ref": "C-1001",
             "vendor_ref": "V-NORTHWIND",
             "items": [{"sku": "NW-JUG", "name": "Milk jug", "quantity": 1, "unit_price": amount}],
             "amount": amount, "currency": "GBP"})
         assert r.status == 201, r
+        return r.json()["id"]
+
+    def open_enquiry(self, t, category="product_question", subject="Where is it?",
+                     message="It has not come.", amount=1500, number=None):
+        """A new order of Jane's with Northwind and her enquiry about it: the enquiry's id."""
         r = self.post("/api/v1/enquiries", t["customer"], {
-            "order_id": r.json()["id"], "category": category, "subject": subject,
-            "message": message})
+            "order_id": self.new_order(t, amount, number), "category": category,
+            "subject": subject, "message": message})
         assert r.status == 201, r
         return r.json()["id"]
 

@@ -58,5 +58,66 @@ class Files(ServerCase, unittest.TestCase):
         self.assertEqual(r.json()["error"]["code"], "unsupported_file_type")
 
 
+    def test_customers_and_agents_send_files_with_messages(self):
+        s, t = self.s, self.t
+        LID = PNG + b"lid"  # contents of this test's own, stored apart from the others'
+        oid = s.new_order(t)
+        fields = {"order_id": str(oid), "category": "damaged", "subject": "Broken lid",
+                  "message": "The lid came broken, photos attached."}
+        # Multipart fields are checked like JSON members, and nothing is kept on a refusal.
+        before = s.fingerprint()
+        for bad, code, field in (({"order_id": "seven"}, "wrong_type", "order_id"),
+                                 ({"colour": "red"}, "unknown_field", "colour"),
+                                 ({"subject": None}, "missing_field", "subject")):
+            f = dict(fields, **bad)
+            f = {k: v for k, v in f.items() if v is not None}
+            body, ctype = multipart(f, [("files", "lid.png", LID, "image/png")])
+            r = s.post("/api/v1/enquiries", t["customer"], raw=body, content_type=ctype)
+            self.assertEqual((r.status, r.json()["error"]["code"], r.json()["error"]["field"]),
+                             (400, code, field), r)
+        body, ctype = multipart(fields, [("files", "lid.txt", b"just words", "image/png")])
+        r = s.post("/api/v1/enquiries", t["customer"], raw=body, content_type=ctype)
+        self.assertEqual(r.status, 415, r)
+        self.assertEqual(s.fingerprint(), before)
+        body, ctype = multipart(fields, [("files", "lid.png", LID, "image/png"),
+                                         ("file", "receipt.pdf", PDF + b"%receipt\n", "application/pdf")])
+        r = s.post("/api/v1/enquiries", t["customer"], raw=body, content_type=ctype)
+        self.assertEqual(r.status, 201, r)
+        eid = r.json()["id"]
+        first = r.json()["messages"][0]
+        self.assertEqual([f["filename"] for f in first["files"]], ["lid.png", "receipt.pdf"])
+        # An agent's reply with a photo; a vendor's answer with one the customer never gets.
+        body, ctype = multipart({"body": "Here is how to fit a spare lid.",
+                                 "audience": "customer"},
+                                [("files", "howto.jpg", JPEG + b"howto", "image/jpeg")])
+        r = s.post("/api/v1/enquiries/%d/messages" % eid, t["agent"], raw=body,
+                   content_type=ctype)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual([f["filename"] for f in r.json()["files"]], ["howto.jpg"])
+        self.assertEqual(self.answer(self.ask(eid), [("files", "label.pdf", PDF + b"%label\n",
+                                                      "application/pdf")]).status, 200)
+        view = s.get("/api/v1/enquiries/%d" % eid, t["customer"]).json()
+        mine = [f for m in view["messages"] for f in m["files"]]
+        self.assertEqual(sorted(f["filename"] for f in mine),
+                         ["howto.jpg", "lid.png", "receipt.pdf"])
+        vendor_files = s.sql("SELECT l.attachment_id FROM message_attachments l JOIN messages m"
+                             " ON m.id = l.message_id WHERE m.enquiry_id = ? AND"
+                             " m.audience = 'from_vendor'", eid)
+        self.assertEqual(len(vendor_files), 1)
+        # Who may download what: the customer her own thread's, never the vendor's; the vendor
+        # and other customers none of the customer's; staff all.
+        lid = first["files"][0]["url"]
+        self.assertEqual(s.get(lid, t["customer"]).body, LID)
+        self.assertEqual(s.get(lid, t["agent"]).status, 200)
+        for who in ("customer2", "vendor", "vendor2"):
+            self.assertEqual(s.get(lid, t[who]).status, 404, who)
+        vurl = "/api/v1/attachments/%d" % vendor_files[0][0]
+        self.assertEqual(s.get(vurl, t["customer"]).status, 404)
+        self.assertEqual(s.get(vurl, t["vendor"]).status, 200)
+        # JSON bodies carry no files and work as before.
+        r = s.post("/api/v1/enquiries/%d/messages" % eid, t["customer"], {"body": "Thanks!"})
+        self.assertEqual((r.status, r.json()["files"]), (201, []))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -382,7 +382,8 @@ def field_tables():
     tables[EMPTY_TABLE] = []
     out = {}
     for name, body in handlers.items():
-        m = re.search(r"(?:api_body_or_reply|api_decide|act)\(r,\s*(\w+_fields|%s)" % re.escape(EMPTY_TABLE),
+        m = re.search(r"(?:api_body_or_reply|api_body_files_or_reply|api_decide|act)\(r,\s*(\w+_fields|%s)"
+                      % re.escape(EMPTY_TABLE),
                       body)
         if not m and "api_text_files_or_reply(r," in body:
             out[name] = (tables["text_fields"], None)  # text and files (api.c)

@@ -129,7 +129,7 @@ class Pages(ServerCase, unittest.TestCase):
         b = Browser(self.s)
         b.sign_in(harness.CUSTOMER)
         page = self.text(b.get("/help"))
-        self.assertIn("Your open enquiries", page)
+        self.assertIn("Your enquiries, newest first", page)
         self.assertNotIn("Priority", page)  # staff columns stay at the desk
 
     def test_not_signed_in_goes_to_sign_in(self):
@@ -319,6 +319,74 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertTrue(page.endswith("</html>"), page[-200:])
         for subject in subjects:
             self.assertIn(subject, page)
+
+    def test_customer_raises_an_enquiry_with_photos(self):
+        oid = self.s.new_order(self.t, number="KP-PAGE-RAISE")
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER)
+        listing = self.text(b.get("/help"))
+        self.assertIn("My orders", listing)
+        self.assertIn('href="/help/orders/%d/enquiry">Ask about order KP-PAGE-RAISE' % oid,
+                      listing)
+        form = b.get("/help/orders/%d/enquiry" % oid)
+        self.assertEqual(form.status, 200, form)
+        body = self.text(form)
+        self.assertIn("1 × Milk jug", body)
+        self.assertIn('<option value="damaged">damaged</option>', body)
+        self.assertIn('enctype="multipart/form-data"', body)
+        token = b.csrf(form)
+        path = "/help/orders/%d/enquiry" % oid
+        typed = {"csrf": token, "category": "damaged", "subject": "Cracked <jug>",
+                 "message": "It arrived cracked & leaking."}
+        # Each field's problem is named beside it, and everything typed comes back.
+        before = self.s.fingerprint()
+        for change, field, words in (({"category": ""}, "category", "Choose what"),
+                                     ({"subject": ""}, "subject", "Write a subject."),
+                                     ({"subject": "x" * 201}, "subject", "200 characters"),
+                                     ({"message": ""}, "message", "Write the message first.")):
+            r = b.post_files(path, dict(typed, **change), [])
+            self.assertEqual(r.status, 400, (change, r))
+            page = self.text(r)
+            self.assertIn('aria-describedby="%s-error"' % field, page)
+            self.assertRegex(page, r'<p class="problem" id="%s-error">[^<]*%s' % (field, words))
+            if field != "subject":
+                self.assertIn('value="Cracked &lt;jug&gt;"', page)
+            if field != "message":
+                self.assertIn("It arrived cracked &amp; leaking.</textarea>", page)
+            if field != "category":
+                self.assertIn('<option value="damaged" selected>', page)
+        r = b.post_files(path, typed, [("cracked.gif", b"not a gif", "image/gif")])
+        self.assertEqual(r.status, 415, r)
+        self.assertIn('id="files-error"', self.text(r))
+        self.assertEqual(self.s.fingerprint(), before)
+        r = b.post_files(path, typed, [("cracked.png", harness.PNG + b"crack", "image/png")])
+        self.assertEqual(r.status, 303, r)
+        m = re.fullmatch(r"/help/enquiries/(\d+)", r.header("Location"))
+        self.assertTrue(m, r.header("Location"))
+        eid = int(m.group(1))
+        page = self.text(b.get(r.header("Location")))
+        self.assertIn("<h1>Cracked &lt;jug&gt;</h1>", page)
+        self.assertRegex(page, r'<a href="/api/v1/attachments/\d+">cracked.png</a>')
+        self.assertEqual(self.s.sql("SELECT category, status FROM enquiries WHERE id = ?", eid),
+                         [("damaged", "open")])
+        # A second one on the same order while the first is active: told to write there.
+        r = b.post_files(path, typed, [])
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("still open", self.text(r))
+        # A reply with a photo.
+        token = b.csrf(b.get("/help/enquiries/%d" % eid))
+        r = b.post_files("/help/enquiries/%d/reply" % eid, {"csrf": token, "body": "Another."},
+                         [("side.jpg", harness.JPEG + b"side", "image/jpeg")])
+        self.assertEqual(r.status, 303, r)
+        self.assertIn(">side.jpg</a>", self.text(b.get("/help/enquiries/%d" % eid)))
+        # Another customer's order is not there for her, nor is this one for Tom.
+        tom = Browser(self.s)
+        tom.sign_in(harness.CUSTOMER2)
+        self.assertEqual(tom.get(path).status, 404)
+        token = tom.csrf(tom.get("/help"))
+        before = self.s.fingerprint()
+        self.assertEqual(tom.post_files(path, dict(typed, csrf=token), []).status, 404)
+        self.assertEqual(self.s.fingerprint(), before)
 
     def test_enquiry_page_is_the_customers_own(self):
         eid = self.new_enquiry("KP-PAGE-2")

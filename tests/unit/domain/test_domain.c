@@ -436,7 +436,7 @@ struct post_arg {
 static enum kerr post_fn(struct dctx *c, void *arg)
 {
 	struct post_arg *x = arg;
-	return message_post(c, x->id, x->audience, x->body, NULL, NULL);
+	return message_post(c, x->id, x->audience, x->body, NULL, 0, NULL, NULL);
 }
 
 static void test_message_rules(void **state)
