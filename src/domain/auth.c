@@ -19,6 +19,9 @@ static const char SQL_VENDOR_EXISTS[] = "SELECT id FROM vendors WHERE id = $1";
 static const char SQL_USER_LIST[] =
     "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
     " WHERE id > $1 AND email <> '' ORDER BY id LIMIT $2";
+static const char SQL_STAFF_LIST[] =
+    "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
+    " WHERE role IN ('agent', 'admin') AND disabled = 0 ORDER BY name, id LIMIT $1";
 static const char SQL_USER_LIST_ROLE[] =
     "SELECT id, email, name, role, vendor_id, disabled, created_at FROM users"
     " WHERE role = $1 AND id > $2 AND email <> '' ORDER BY id LIMIT $3";
@@ -162,6 +165,24 @@ enum kerr auth_user_list(struct dctx *c, const char *role, int64_t after, int li
 	*n = 0;
 	int r = DB_DONE;
 	while (*n < limit && (r = db_step(st)) == DB_ROW)
+		read_user(c, st, &(*out)[(*n)++]);
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
+enum kerr auth_staff_list(struct dctx *c, struct user **out, int *n)
+{
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_STAFF_LIST);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS((int64_t)AUTH_STAFF_MAX));
+	*out = arena_calloc(c->a, AUTH_STAFF_MAX, sizeof(**out));
+	*n = 0;
+	int r = DB_DONE;
+	while (*n < AUTH_STAFF_MAX && (r = db_step(st)) == DB_ROW)
 		read_user(c, st, &(*out)[(*n)++]);
 	db_done(st);
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;

@@ -38,6 +38,11 @@ enum kerr auth_user_create(struct dctx *c, const struct user_new *u, int64_t *id
 enum kerr auth_user_list(struct dctx *c, const char *role, int64_t after, int limit,
 			 struct user **out, int *n);
 
+/* The agents and admins who may be assigned enquiries (enabled), by name, at most
+ * AUTH_STAFF_MAX.  Staff. */
+#define AUTH_STAFF_MAX 200
+enum kerr auth_staff_list(struct dctx *c, struct user **out, int *n);
+
 /* Checks an e-mail address's form; KERR_BAD_VALUE on field otherwise. */
 enum kerr auth_check_email(struct dctx *c, const char *field, const char *email);
 

@@ -2,13 +2,16 @@
  * desk.c - the agent desk's enquiry page: the order and enquiry at a
  * glance, the whole thread with each message's audience shown (customer-
  * visible, internal, to the vendor, from the vendor), what screening found
- * in a vendor's text marked, files, and a reply to the customer or an
- * internal note.
+ * in a vendor's text marked, files, the vendor requests, and the actions:
+ * a reply to the customer or an internal note, asking the vendor, the
+ * status and the assignee.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/auth.h"
 #include "domain/enquiry.h"
+#include "domain/vreq.h"
 #include "domain/message.h"
 #include "web/html.h"
 #include "web/page.h"
@@ -52,20 +55,181 @@ static void message_html(struct req *r, struct buf *b, const struct message *m)
 	html_raw(b, "</li>");
 }
 
-/* The page; text and audience are what was typed, problem what is wrong with it,
- * files_problem what is wrong with the files sent with it. */
-static void desk_page(struct req *r, int64_t id, int status, const char *text, const char *audience,
-		      const char *problem, const char *files_problem)
+/* What was typed into the page's forms and what is wrong with it, to show the page again. */
+struct desk_typed {
+	/* the message form */
+	const char *text, *audience, *problem, *files_problem;
+	/* asking the vendor */
+	const char *question, *due, *question_problem, *due_problem, *evidence_problem;
+	const char *const *evidence; /* the kinds ticked */
+	int nevidence;
+	const struct vreq_screened *asked; /* a request just made: what the vendor does not see */
+	/* the status and the assignee */
+	const char *status_problem, *assign_problem;
+};
+
+/* What the page reads besides the thread: the enquiry's vendor requests and who may be assigned. */
+struct desk_extra {
+	int64_t id;
+	struct vreq *reqs;
+	int nreqs, more;
+	struct user *staff;
+	int nstaff;
+};
+
+static enum kerr extra_fn(struct dctx *c, void *arg)
 {
-	struct page_thread t = {.id = id};
-	if (!page_thread_or_reply(r, &t, "There is no such enquiry."))
+	struct desk_extra *x = arg;
+	struct vreq_filter f = {.state = "all", .enquiry_id = x->id, .limit = 50};
+	enum kerr rc = vreq_list(c, &f, &x->reqs, &x->nreqs, &x->more);
+	return rc ? rc : auth_staff_list(c, &x->staff, &x->nstaff);
+}
+
+static int ticked(const struct desk_typed *t, const char *kind)
+{
+	for (int i = 0; t && i < t->nevidence; i++)
+		if (strcmp(t->evidence[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+static void requests_html(struct req *r, struct buf *b, const struct desk_extra *x)
+{
+	html_raw(b, "<h2 id=\"requests\">Vendor requests</h2>");
+	if (!x->nreqs) {
+		html_raw(b, "<p class=\"empty\">The vendor has not been asked.</p>");
 		return;
-	const struct enquiry *q = &t.q;
+	}
+	html_raw(b, "<table><caption>Requests to the vendor, earliest due first</caption><thead>"
+		    "<tr><th scope=\"col\">Asked</th><th scope=\"col\">State</th><th "
+		    "scope=\"col\">Due</th><th scope=\"col\">Time</th></tr></thead><tbody>");
+	for (int i = 0; i < x->nreqs; i++) {
+		const struct vreq *v = &x->reqs[i];
+		int pending = strcmp(v->state, "open") == 0 || strcmp(v->state, "overdue") == 0;
+		html_raw(b, "<tr><td data-label=\"Asked\">");
+		html_txt(b, page_time(r, v->created_at));
+		html_raw(b, "</td><td data-label=\"State\">");
+		html_txt(b, page_words(r, v->state));
+		html_raw(b, "</td><td data-label=\"Due\">");
+		html_txt(b, page_time(r, v->due_at));
+		html_raw(b, "</td><td data-label=\"Time\">");
+		html_txt(b, pending ? page_time_left(r, v->due_at) : "—");
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table>");
+}
+
+/* The form that asks the vendor: the question, the evidence wanted, the due time. */
+static void ask_form(struct req *r, struct buf *b, int64_t id, const struct desk_typed *t)
+{
+	char action[64];
+	snprintf(action, sizeof(action), "/desk/enquiries/%lld/ask", (long long)id);
+	int open = t && (t->question_problem || t->due_problem || t->evidence_problem);
+	html_raw(b, open ? "<details class=\"action\" open>" : "<details class=\"action\">");
+	html_raw(b, "<summary>Ask the vendor</summary>");
+	page_form_begin(r, b, action, "reply");
+	page_field(b, FIELD_TEXTAREA, "question", "Question for the vendor", t ? t->question : NULL,
+		   5000, t ? t->question_problem : NULL);
+	html_raw(b, "<fieldset><legend>Evidence wanted</legend>");
+	for (const char *const *k = vreq_evidence_kinds; *k; k++) {
+		html_raw(b, "<label><input type=\"checkbox\" name=\"evidence\" value=\"");
+		html_attr(b, *k);
+		html_raw(b, ticked(t, *k) ? "\" checked> " : "\"> ");
+		html_txt(b, *k);
+		html_raw(b, "</label> ");
+	}
+	html_raw(b, "</fieldset>");
+	if (t && t->evidence_problem) {
+		html_raw(b, "<p class=\"problem\">");
+		html_txt(b, t->evidence_problem);
+		html_raw(b, "</p>");
+	}
+	html_raw(b, "<p class=\"field\"><label for=\"due_in_hours\">Answer due in hours <span "
+		    "class=\"hint\">(1 to 336; empty: ");
+	buf_printf(b, "%lld", (long long)r->app->cfg->vendor_due_hours);
+	html_raw(b, ")</span></label><input type=\"number\" id=\"due_in_hours\" "
+		    "name=\"due_in_hours\" min=\"1\" max=\"336\" inputmode=\"numeric\" value=\"");
+	html_attr(b, t && t->due ? t->due : "");
+	html_raw(b, "\"");
+	if (t && t->due_problem)
+		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"due_in_hours-error\"");
+	html_raw(b, "></p>");
+	if (t && t->due_problem) {
+		html_raw(b, "<p class=\"problem\" id=\"due_in_hours-error\">");
+		html_txt(b, t->due_problem);
+		html_raw(b, "</p>");
+	}
+	html_raw(b, "<p><button type=\"submit\">Send to the vendor</button></p></form></details>");
+}
+
+/* The status and assignee forms. */
+static void handling_forms(struct req *r, struct buf *b, const struct enquiry *q,
+			   const struct desk_extra *x, const struct desk_typed *t)
+{
+	static const char *const settable[] = {"open", "awaiting_customer", "resolved", NULL};
+	char action[64];
+	snprintf(action, sizeof(action), "/desk/enquiries/%lld/status", (long long)q->id);
+	html_raw(b, "<div class=\"actions\">");
+	page_form_begin(r, b, action, "inline");
+	page_select(r, b, "status", "Status", settable, q->status, t ? t->status_problem : NULL);
+	html_raw(b, "<p><button type=\"submit\">Set the status</button></p></form>");
+	snprintf(action, sizeof(action), "/desk/enquiries/%lld/assign", (long long)q->id);
+	page_form_begin(r, b, action, "inline");
+	html_raw(b, "<p class=\"field\"><label for=\"assignee\">Assignee</label><select "
+		    "id=\"assignee\" name=\"assignee\"");
+	if (t && t->assign_problem)
+		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"assignee-error\"");
+	html_raw(b, "><option value=\"0\">Nobody</option>");
+	for (int i = 0; i < x->nstaff; i++) {
+		const struct user *u = &x->staff[i];
+		buf_printf(b, "<option value=\"%lld\"%s>", (long long)u->id,
+			   u->id == q->assignee_id ? " selected" : "");
+		html_txt(b, u->name);
+		html_txt(b, u->id == r->who.user_id ? " (me)" : "");
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select></p>");
+	if (t && t->assign_problem) {
+		html_raw(b, "<p class=\"problem\" id=\"assignee-error\">");
+		html_txt(b, t->assign_problem);
+		html_raw(b, "</p>");
+	}
+	html_raw(b, "<p><button type=\"submit\">Assign</button></p></form></div>");
+}
+
+/* The page, with what was typed and its problems (t), or NULL. */
+static void desk_page(struct req *r, int64_t id, int status, const struct desk_typed *t)
+{
+	struct page_thread th = {.id = id};
+	if (!page_thread_or_reply(r, &th, "There is no such enquiry."))
+		return;
+	struct desk_extra x = {.id = id};
+	if (page_read(r, extra_fn, &x)) {
+		page_error(r, 503, "Not available", "The enquiry cannot be read just now.");
+		return;
+	}
+	const struct enquiry *q = &th.q;
 	struct buf b;
 	page_begin(r, &b, q->subject);
 	html_raw(&b, "<p><a href=\"/desk\">Back to the queue</a></p><h1>");
 	html_txt(&b, q->subject);
-	html_raw(&b, "</h1><dl class=\"facts\">");
+	html_raw(&b, "</h1>");
+	if (t && t->asked) {
+		html_raw(&b, "<div class=\"notice\" role=\"status\"><p>The request was sent. ");
+		if (t->asked->n) {
+			html_raw(&b, "The vendor does not see the customer's contact details in "
+				     "it:</p><ul>");
+			for (int i = 0; i < t->asked->n; i++) {
+				html_raw(&b, "<li>");
+				html_txt(&b, t->asked->findings[i].excerpt);
+				html_raw(&b, "</li>");
+			}
+			html_raw(&b, "</ul><p>The vendor reads: ");
+			html_txt(&b, t->asked->vendor_sees);
+		}
+		html_raw(&b, "</p></div>");
+	}
+	html_raw(&b, "<dl class=\"facts\">");
 	page_fact(&b, "Order", q->order_number);
 	page_fact(&b, "Customer", q->customer_name);
 	page_fact(&b, "Shop", q->shop_name);
@@ -76,14 +240,16 @@ static void desk_page(struct req *r, int64_t id, int status, const char *text, c
 	page_fact(&b, "Reply", page_words(r, q->reply_state));
 	page_fact(&b, "Assignee", q->assignee_name);
 	page_fact(&b, "Vendor answer due", page_time(r, q->due_at));
-	html_raw(&b, "</dl><h2>Thread</h2><ol class=\"thread\" aria-label=\"Thread\">");
-	for (int i = 0; i < t.n; i++)
-		message_html(r, &b, &t.msgs[i]);
+	html_raw(&b, "</dl>");
+	handling_forms(r, &b, q, &x, t);
+	html_raw(&b, "<h2>Thread</h2><ol class=\"thread\" aria-label=\"Thread\">");
+	for (int i = 0; i < th.n; i++)
+		message_html(r, &b, &th.msgs[i]);
 	html_raw(&b, "</ol>");
 	char action[64];
 	snprintf(action, sizeof(action), "/desk/enquiries/%lld/messages", (long long)id);
 	page_files_form_begin(r, &b, action, "reply");
-	int note = audience && strcmp(audience, "internal") == 0;
+	int note = t && t->audience && strcmp(t->audience, "internal") == 0;
 	html_raw(&b, "<fieldset><legend>Write</legend><label><input type=\"radio\" "
 		     "name=\"audience\" value=\"customer\"");
 	html_raw(&b, note ? ">" : " checked>");
@@ -91,9 +257,11 @@ static void desk_page(struct req *r, int64_t id, int status, const char *text, c
 		     "name=\"audience\" value=\"internal\"");
 	html_raw(&b, note ? " checked>" : ">");
 	html_raw(&b, " An internal note</label></fieldset>");
-	page_message_field(&b, "Message", text, problem);
-	page_files_field(&b, "Photos or documents", files_problem);
+	page_message_field(&b, "Message", t ? t->text : NULL, t ? t->problem : NULL);
+	page_files_field(&b, "Photos or documents", t ? t->files_problem : NULL);
 	html_raw(&b, "<p><button type=\"submit\">Send</button></p></form>");
+	requests_html(r, &b, &x);
+	ask_form(r, &b, id, t);
 	page_end(r, &b, status);
 }
 
@@ -101,7 +269,28 @@ void web_desk_enquiry(struct req *r)
 {
 	int64_t id;
 	if (page_require(r, ROLES_STAFF) && (id = page_id_or_reply(r, 0)))
-		desk_page(r, id, 200, NULL, NULL, NULL, NULL);
+		desk_page(r, id, 200, NULL);
+}
+
+/* Back to the enquiry at anchor after an action. */
+static void back(struct req *r, int64_t id, const char *anchor)
+{
+	char to[96];
+	snprintf(to, sizeof(to), "/desk/enquiries/%lld#%s", (long long)id, anchor);
+	page_redirect(r, to);
+}
+
+/* An action that failed with rc: 404, the page again with typed t when it names a problem,
+ * else 503 saying what could not be done. */
+static void refused(struct req *r, int64_t id, enum kerr rc, const struct desk_typed *t, int shown,
+		    const char *what)
+{
+	if (rc == KERR_NOT_FOUND && strcmp(r->err.field, "id") == 0)
+		page_error(r, 404, "Not found", "There is no such enquiry.");
+	else if (shown)
+		desk_page(r, id, page_problem_status(rc), t);
+	else
+		page_error(r, 503, "Not available", what);
 }
 
 struct post {
@@ -128,19 +317,138 @@ void web_desk_message(struct req *r)
 	struct post x = {id, audience ? audience : "customer", body ? body : "", NULL, 0};
 	x.nfiles = page_uploads(r, &f, &x.files);
 	enum kerr rc = page_write(r, post_fn, &x);
-	char to[80];
-	snprintf(to, sizeof(to), "/desk/enquiries/%lld#main", (long long)id);
 	if (!rc) {
-		page_redirect(r, to);
+		back(r, id, "main");
 		return;
 	}
-	const char *files_problem = page_files_problem(r, rc);
-	const char *problem = files_problem ? NULL : page_message_problem(r, rc, x.body, "message");
-	if (rc == KERR_NOT_FOUND)
-		page_error(r, 404, "Not found", "There is no such enquiry.");
-	else if (problem || files_problem)
-		desk_page(r, id, page_problem_status(rc), x.body, x.audience, problem,
-			  files_problem);
-	else
-		page_error(r, 503, "Not available", "The message could not be sent just now.");
+	struct desk_typed t = {.text = x.body, .audience = x.audience};
+	t.files_problem = page_files_problem(r, rc);
+	t.problem = t.files_problem ? NULL : page_message_problem(r, rc, x.body, "message");
+	refused(r, id, rc, &t, t.problem || t.files_problem,
+		"The message could not be sent just now.");
+}
+
+struct ask {
+	int64_t id;
+	struct vreq_in in;
+	struct vreq_screened found;
+};
+
+static enum kerr ask_fn(struct dctx *c, void *arg)
+{
+	struct ask *x = arg;
+	int64_t vid;
+	return vreq_create(c, x->id, &x->in, &vid, &x->found);
+}
+
+void web_desk_ask(struct req *r)
+{
+	struct form f;
+	int64_t id;
+	if (!page_require(r, ROLES_STAFF) || !(id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	struct desk_typed t = {0};
+	const char **kinds = arena_calloc(&r->a, (size_t)f.n + 1, sizeof(*kinds));
+	for (int i = 0; i < f.n; i++)
+		if (strcmp(f.names[i], "evidence") == 0)
+			kinds[t.nevidence++] = f.values[i];
+	t.evidence = kinds;
+	t.question = form_get(&f, "question");
+	t.due = form_get(&f, "due_in_hours");
+	struct ask x = {id, {t.question ? t.question : "", kinds, t.nevidence, 0}, {0}};
+	int64_t hours = 0;
+	if (t.due && *t.due && parse_i64(slice_from(t.due), 1, 336, &hours)) {
+		t.due_problem = "Give the hours as a whole number from 1 to 336.";
+		desk_page(r, id, 400, &t);
+		return;
+	}
+	x.in.due_in_hours = hours;
+	enum kerr rc = page_write(r, ask_fn, &x);
+	if (!rc && !x.found.n) {
+		back(r, id, "requests");
+		return;
+	}
+	if (!rc) {
+		t = (struct desk_typed){.asked = &x.found};
+		desk_page(r, id, 201, &t);
+		return;
+	}
+	const char *field = r->err.field;
+	if (strcmp(field, "question") == 0)
+		t.question_problem = rc == KERR_BAD_VALUE && *x.in.question
+					 ? "The question is too long: 5,000 characters at most."
+					 : page_message_problem(r, rc, x.in.question, "question");
+	else if (strncmp(field, "evidence", 8) == 0)
+		t.evidence_problem = r->err.msg[0] ? r->err.msg : "Choose the evidence again.";
+	else if (strcmp(field, "due_in_hours") == 0)
+		t.due_problem = "Give the hours as a whole number from 1 to 336.";
+	else if (rc == KERR_STATE || rc == KERR_CONFLICT)
+		t.question_problem = r->err.msg[0] ? r->err.msg : "The vendor cannot be asked now.";
+	refused(r, id, rc, &t, t.question_problem || t.evidence_problem || t.due_problem,
+		"The request could not be sent just now.");
+}
+
+struct set_status {
+	int64_t id;
+	const char *status;
+};
+
+static enum kerr status_fn(struct dctx *c, void *arg)
+{
+	struct set_status *x = arg;
+	return enquiry_set_status(c, x->id, x->status);
+}
+
+void web_desk_status(struct req *r)
+{
+	struct form f;
+	int64_t id;
+	if (!page_require(r, ROLES_STAFF) || !(id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	const char *status = form_get(&f, "status");
+	struct set_status x = {id, status && *status ? status : NULL};
+	enum kerr rc = page_write(r, status_fn, &x);
+	if (!rc) {
+		back(r, id, "main");
+		return;
+	}
+	struct desk_typed t = {0};
+	if (rc == KERR_STATE || strcmp(r->err.field, "status") == 0)
+		t.status_problem =
+		    rc == KERR_STATE && r->err.msg[0] ? r->err.msg : "Choose a status.";
+	refused(r, id, rc, &t, t.status_problem != NULL, "The status could not be set just now.");
+}
+
+struct assign {
+	int64_t id, assignee;
+};
+
+static enum kerr assign_fn(struct dctx *c, void *arg)
+{
+	struct assign *x = arg;
+	return enquiry_assign(c, x->id, x->assignee);
+}
+
+void web_desk_assign(struct req *r)
+{
+	struct form f;
+	int64_t id;
+	if (!page_require(r, ROLES_STAFF) || !(id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	const char *who = form_get(&f, "assignee");
+	struct assign x = {id, 0};
+	struct desk_typed t = {0};
+	enum kerr rc = KERR_BAD_VALUE;
+	if (!who || parse_i64(slice_from(who), 0, INT64_MAX, &x.assignee))
+		t.assign_problem = "Choose who takes the enquiry.";
+	else if ((rc = page_write(r, assign_fn, &x)) == KERR_OK) {
+		back(r, id, "main");
+		return;
+	} else if (strcmp(r->err.field, "assignee_id") == 0 || rc == KERR_STATE) {
+		t.assign_problem = r->err.msg[0] ? r->err.msg : "That person cannot take it.";
+	}
+	refused(r, id, rc, &t, t.assign_problem != NULL, "The enquiry could not be assigned now.");
 }

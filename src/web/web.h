@@ -34,6 +34,12 @@ void web_help_open(struct req *r);
 void web_desk_enquiry(struct req *r);
 /* POST /desk/enquiries/{id}/messages - a reply to the customer or an internal note. */
 void web_desk_message(struct req *r);
+/* POST /desk/enquiries/{id}/ask - asks the vendor (question, evidence, due time). */
+void web_desk_ask(struct req *r);
+/* POST /desk/enquiries/{id}/status - sets the status (open, awaiting customer, resolved). */
+void web_desk_status(struct req *r);
+/* POST /desk/enquiries/{id}/assign - assigns to an agent or admin, or to nobody (0). */
+void web_desk_assign(struct req *r);
 /* GET /vendor/requests/{id} - a vendor's request: question, order facts, answer form. */
 void web_vendor_request(struct req *r);
 /* POST /vendor/requests/{id}/answer - the vendor's answer (the page again when refused). */

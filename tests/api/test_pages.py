@@ -48,7 +48,7 @@ class Browser:
         h = {"Origin": "http://127.0.0.1:%d" % self.s.port} if origin == "same" else (
             {"Origin": origin} if origin else {})
         h.update(extra or {})
-        r = self.s.post(path, raw=urllib.parse.urlencode(fields).encode(), content_type=FORM,
+        r = self.s.post(path, raw=urllib.parse.urlencode(fields, doseq=True).encode(), content_type=FORM,
                         headers=self.headers(h))
         self.keep_cookie(r)
         return r
@@ -504,6 +504,111 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(admin.get("/desk/enquiries/%d" % eid).status, 200)
         self.assertEqual(admin.get("/desk/enquiries/99999999").status, 404)
         self.assertEqual(Browser(self.s).get("/desk/enquiries/%d" % eid).status, 303)
+
+    def test_agent_asks_the_vendor_sets_status_and_assigns(self):
+        eid = self.s.open_enquiry(self.t, category="not_received", subject="Where is it?",
+                                  message="Nothing came. Ring me on 07700 900321.")
+        b = Browser(self.s)
+        b.sign_in(harness.AGENT)
+        page = b.get("/desk/enquiries/%d" % eid)
+        body = self.text(page)
+        self.assertIn("The vendor has not been asked.", body)
+        self.assertIn('<summary>Ask the vendor</summary>', body)
+        for kind in ("invoice", "tracking", "photo", "other"):
+            self.assertIn('name="evidence" value="%s"' % kind, body)
+        token = b.csrf(page)
+        ask = "/desk/enquiries/%d/ask" % eid
+        before = self.s.fingerprint()
+        # Problems come back beside their fields with everything typed, and nothing is sent.
+        typed = {"csrf": token, "question": "Tracking <please>?", "evidence": ["tracking", "photo"],
+                 "due_in_hours": "12"}
+        for change, field, words in (({"question": ""}, "question", "Write the question first."),
+                                     ({"due_in_hours": "soon"}, "due_in_hours", "1 to 336"),
+                                     ({"due_in_hours": "400"}, "due_in_hours", "1 to 336"),
+                                     ({"evidence": ["tracking", "selfie"]}, None, "must be one of")):
+            r = b.post(ask, dict(typed, **change))
+            self.assertEqual(r.status, 400, (change, r))
+            page = self.text(r)
+            self.assertIn("<details class=\"action\" open>", page)
+            self.assertIn(words, page)
+            if field:
+                self.assertIn('aria-describedby="%s-error"' % field, page)
+            if field != "question":
+                self.assertIn("Tracking &lt;please&gt;?</textarea>", page)
+            self.assertIn('value="tracking" checked>', page)
+        self.assertEqual(self.s.fingerprint(), before)
+        # Sent: the vendor reads the question without the customer's number, and is due in 12 h.
+        r = b.post(ask, dict(typed, question="Tracking for the parcel? She is on 07700 900321."))
+        self.assertEqual(r.status, 201, r)
+        body = self.text(r)
+        self.assertIn("The request was sent.", body)
+        self.assertIn("07700 900321", body)  # named to the agent as what the vendor does not see
+        row = self.s.sql("SELECT question, evidence, due_at - created_at FROM vendor_requests"
+                         " WHERE enquiry_id = ?", eid)
+        self.assertEqual(len(row), 1)
+        self.assertEqual((row[0][1], row[0][2]), ("tracking,photo", 12 * 3600 * 1000))
+        page = self.text(b.get("/desk/enquiries/%d" % eid))
+        self.assertIn('<h2 id="requests">Vendor requests</h2>', page)
+        self.assertIn('<td data-label="State">open</td>', page)
+        self.assertIn("awaiting vendor", page)
+        vendor = Browser(self.s)
+        vendor.sign_in(harness.VENDOR)
+        vid = self.s.sql("SELECT id FROM vendor_requests WHERE enquiry_id = ?", eid)[0][0]
+        vpage = self.text(vendor.get("/vendor/requests/%d" % vid))
+        self.assertIn("Tracking for the parcel?", vpage)
+        self.assertNotIn("900321", vpage)
+        # Assign to Sam, then to nobody; a made-up person is refused beside the field.
+        sam = self.s.sql("SELECT id FROM users WHERE email = ?", harness.AGENT2)[0][0]
+        r = b.post("/desk/enquiries/%d/assign" % eid, {"csrf": token, "assignee": str(sam)})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(self.s.sql("SELECT assignee_id FROM enquiries WHERE id = ?", eid),
+                         [(sam,)])
+        self.assertIn('<option value="%d" selected>' % sam,
+                      self.text(b.get("/desk/enquiries/%d" % eid)))
+        before = self.s.fingerprint()
+        for bad in ("999999", "x", ""):
+            r = b.post("/desk/enquiries/%d/assign" % eid, {"csrf": token, "assignee": bad})
+            self.assertEqual(r.status, 400, (bad, r))
+            self.assertIn('id="assignee-error"', self.text(r))
+        self.assertEqual(self.s.fingerprint(), before)
+        r = b.post("/desk/enquiries/%d/assign" % eid, {"csrf": token, "assignee": "0"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.s.sql("SELECT assignee_id FROM enquiries WHERE id = ?", eid),
+                         [(None,)])
+        # The status: a choice not offered is named; resolving waits on no open request, so
+        # it is refused with the reason while the vendor is asked.
+        status = "/desk/enquiries/%d/status" % eid
+        r = b.post(status, {"csrf": token, "status": "closed"})
+        self.assertIn(r.status, (400, 409), r)
+        self.assertIn('id="status-error"', self.text(r))
+        r = b.post(status, {"csrf": token, "status": "resolved"})
+        self.assertEqual(r.status, 409, r)
+        self.assertRegex(self.text(r), r'<p class="problem" id="status-error">[^<]*awaiting')
+        r = vendor.post("/vendor/requests/%d/answer" % vid,
+                        {"csrf": vendor.csrf(vendor.get("/vendor")), "body": "RM123456789GB"})
+        self.assertEqual(r.status, 303, r)
+        self.assertIn('<td data-label="State">answered</td>',
+                      self.text(b.get("/desk/enquiries/%d" % eid)))
+        r = b.post(status, {"csrf": token, "status": "resolved"})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(self.s.sql("SELECT status FROM enquiries WHERE id = ?", eid),
+                         [("resolved",)])
+        # Resolved: asking the vendor is refused with the reason, the question kept.
+        r = b.post(ask, dict(typed, question="One more thing?"))
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("reopen it before asking the vendor", self.text(r))
+        self.assertIn("One more thing?</textarea>", self.text(r))
+        # Customers and vendors cannot use the desk's actions.
+        for email, home in ((harness.CUSTOMER, "/help"), (harness.VENDOR, "/vendor")):
+            o = Browser(self.s)
+            o.sign_in(email)
+            tok = o.csrf(o.get(home))
+            before = self.s.fingerprint()
+            for action, fields in (("ask", {"question": "Hi?"}), ("status", {"status": "open"}),
+                                   ("assign", {"assignee": "0"})):
+                r = o.post("/desk/enquiries/%d/%s" % (eid, action), dict(fields, csrf=tok))
+                self.assertEqual(r.status, 404, (email, action))
+            self.assertEqual(self.s.fingerprint(), before)
 
     def new_request(self, question="Please send the tracking number."):
         """A fresh enquiry of Jane's on a Northwind order and a request to Northwind: its id."""
