@@ -25,12 +25,17 @@ class Browser(ServerCase, unittest.TestCase):
                         "run: (cd tests/browser && npm ci)")
         store = "postgres" if harness.PG else "sqlite"
         shots = os.path.join(harness.ROOT, "test-output", "screenshots", store)
-        p = subprocess.run(["node", SCRIPT, "http://127.0.0.1:%d" % self.s.port, shots],
+        # The whole story's order: Jane's, with Northwind, with no enquiry yet.
+        number = "KP-STORY-" + harness.new_key()[:8]
+        self.s.new_order(self.t, number=number)
+        p = subprocess.run(["node", SCRIPT, "http://127.0.0.1:%d" % self.s.port, shots, number],
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stdout[-4000:] + p.stderr[-4000:])
         self.assertIn("ok  forged form from another origin: refused", p.stdout)
+        self.assertIn("ok  story: the customer cannot download the vendor's photo", p.stdout)
+        self.assertIn("ok  story: no script ran in any page (0 dialogs)", p.stdout)
         for name in ("sign-in", "customer-help", "customer-enquiry", "vendor-vendor", "vendor-request",
-                     "agent-desk", "agent-enquiry"):
+                     "agent-desk", "agent-enquiry", "customer-raise"):
             for size in ("desktop", "phone"):
                 path = os.path.join(shots, "%s-%s.png" % (name, size))
                 self.assertGreater(os.path.getsize(path), 1000, path)
