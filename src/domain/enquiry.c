@@ -428,20 +428,61 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 	return KERR_OK;
 }
 
-/* Builds the staff queue's SQL and binds its values. */
+/* Each count a range of one index, so that the counts cost little however long the queue. */
+static const char SQL_COUNTS[] =
+    "SELECT (SELECT COUNT(*) FROM enquiries WHERE active = 1),"
+    " (SELECT COUNT(*) FROM enquiries WHERE status = 'open'),"
+    " (SELECT COUNT(*) FROM enquiries WHERE status = 'awaiting_vendor'),"
+    " (SELECT COUNT(*) FROM enquiries WHERE status = 'awaiting_customer'),"
+    " (SELECT COUNT(*) FROM enquiries WHERE active = 1 AND escalated = 1),"
+    " (SELECT COUNT(*) FROM enquiries WHERE active = 1 AND due_at < $1)"
+    " + (SELECT COUNT(*) FROM enquiries WHERE active = 1 AND reply_due_at < $1)"
+    " - (SELECT COUNT(*) FROM enquiries WHERE active = 1 AND due_at < $1"
+    " AND reply_due_at + 0 < $1)," /* + 0: read by the vendor's due time, the shorter range */
+    " (SELECT COUNT(*) FROM enquiries WHERE assignee_id = $2 AND active = 1),"
+    " (SELECT COUNT(*) FROM enquiries WHERE assignee_id IS NULL AND active = 1)";
+
+enum kerr enquiry_counts(struct dctx *c, struct enquiry_counts *out)
+{
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_prep(c->db, SQL_COUNTS);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(c->now, c->who->user_id));
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		int64_t *v[] = {&out->active,
+				&out->open,
+				&out->awaiting_vendor,
+				&out->awaiting_customer,
+				&out->escalated,
+				&out->overdue,
+				&out->mine,
+				&out->unassigned};
+		for (int i = 0; i < 8; i++)
+			*v[i] = db_col_i64(st, i);
+	}
+	db_done(st);
+	return r == DB_ROW ? KERR_OK : dom_db_err(c);
+}
+
 /*
  * The queue's SQL for a shape of filter, built once per process: the
  * shapes are few (status mode x category x vendor x assignee x escalated x
  * sort) and the text is the statement cache's key.
  */
-#define QUEUE_SHAPES (3 * 2 * 2 * 3 * 2 * 3)
+#define QUEUE_SHAPES (4 * 2 * 2 * 3 * 2 * 2 * 3)
 static _Atomic(char *) queue_sql[QUEUE_SHAPES];
 
 static const char *queue_sql_for(int status_mode, int category, int vendor, int assignee,
-				 int escalated, int sort_due)
+				 int escalated, int overdue, int sort_due)
 {
 	int shape =
-	    ((((status_mode * 2 + category) * 2 + vendor) * 3 + assignee) * 2 + escalated) * 3 +
+	    (((((status_mode * 2 + category) * 2 + vendor) * 3 + assignee) * 2 + escalated) * 2 +
+	     overdue) *
+		3 +
 	    sort_due;
 	char *cached = atomic_load(&queue_sql[shape]);
 	if (cached)
@@ -455,8 +496,10 @@ static const char *queue_sql_for(int status_mode, int category, int vendor, int 
 		buf_append_str(&sql, "e.active = 1");
 	else if (status_mode == 1)
 		buf_append_str(&sql, "1 = 1");
-	else
+	else if (status_mode == 2)
 		buf_printf(&sql, "e.status = $%d", ++n);
+	else /* an active status: read along the active enquiries' index in the sort's order */
+		buf_printf(&sql, "e.active = 1 AND e.status = $%d", ++n);
 	if (category)
 		buf_printf(&sql, " AND e.category = $%d", ++n);
 	if (vendor)
@@ -467,6 +510,10 @@ static const char *queue_sql_for(int status_mode, int category, int vendor, int 
 		buf_append_str(&sql, " AND e.assignee_id IS NULL");
 	if (escalated)
 		buf_printf(&sql, " AND e.escalated = $%d", ++n);
+	if (overdue) {
+		buf_printf(&sql, " AND (e.due_at < $%d OR e.reply_due_at < $%d)", n + 1, n + 1);
+		n++;
+	}
 	buf_printf(&sql, " AND (%s, e.id) > ($%d, $%d) ORDER BY %s, e.id LIMIT $%d", key, n + 1,
 		   n + 2, key, n + 3);
 	char *built = buf_steal(&sql);
@@ -482,12 +529,15 @@ static const char *queue_sql_for(int status_mode, int category, int vendor, int 
 static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f)
 {
 	const char *status = f->status ? f->status : "active";
-	int mode = strcmp(status, "active") == 0 ? 0 : strcmp(status, "all") == 0 ? 1 : 2;
+	int mode = strcmp(status, "active") == 0				      ? 0
+		   : strcmp(status, "all") == 0					      ? 1
+		   : strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0 ? 2
+										      : 3;
 	const char *sql = queue_sql_for(mode, f->category != NULL, f->vendor_id != 0,
 					f->assignee > 0	  ? 2
 					: f->assignee < 0 ? 1
 							  : 0,
-					f->escalated >= 0, f->sort_due);
+					f->escalated >= 0, f->overdue != 0, f->sort_due);
 	struct db_stmt *st = db_prep(c->db, sql);
 	if (!st)
 		return NULL;
@@ -501,6 +551,8 @@ static struct db_stmt *queue_stmt(struct dctx *c, const struct enquiry_filter *f
 		db_bind(st, DB_ARGS(f->assignee));
 	if (f->escalated >= 0)
 		db_bind(st, DB_ARGS((int64_t)f->escalated));
+	if (f->overdue)
+		db_bind(st, DB_ARGS(c->now));
 	int64_t after_key = f->after_key, after_id = f->after_id;
 	if (!after_id)
 		after_key = INT64_MIN;

@@ -72,6 +72,8 @@ struct enquiry_filter {
 	int64_t vendor_id;	     /* 0: any */
 	int64_t assignee;	     /* 0: any, -1: unassigned, else a user id */
 	int escalated;		     /* -1: any, 0 or 1 */
+	int overdue;		     /* 1: only those with a clock run out (the vendor's
+				      * answer or the operator's reply late); 0: any */
 	int sort_due;		     /* 0: oldest first; 1: earliest vendor due time first;
 				      * 2: the operator's reply soonest due first */
 	int64_t after_key, after_id; /* cursor: rows after this (key, id); 0,0 = start */
@@ -89,6 +91,13 @@ struct enquiry_filter {
 typedef enum kerr (*enquiry_each_fn)(const struct enquiry *q, void *arg);
 enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_each_fn each,
 		       void *arg, int *more, int64_t *next_key, int64_t *next_id);
+
+/* How many active enquiries the queue holds, in total and by the queue's views.  Staff. */
+struct enquiry_counts {
+	int64_t active, open, awaiting_vendor, awaiting_customer;
+	int64_t escalated, overdue, mine, unassigned;
+};
+enum kerr enquiry_counts(struct dctx *c, struct enquiry_counts *out);
 
 /* Assigns to an agent or admin (user id) or unassigns (0).  Staff. */
 enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id);

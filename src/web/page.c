@@ -537,3 +537,38 @@ int page_problem_status(enum kerr rc)
 		return 400;
 	}
 }
+
+/* A table's head: its caption and column names. */
+void page_table_begin(struct buf *b, const char *caption, const char *const *cols)
+{
+	html_raw(b, "<table><caption>");
+	html_txt(b, caption);
+	html_raw(b, "</caption><thead><tr>");
+	for (; *cols; cols++) {
+		html_raw(b, "<th scope=\"col\">");
+		html_txt(b, *cols);
+		html_raw(b, "</th>");
+	}
+	html_raw(b, "</tr></thead><tbody>");
+}
+
+/* A cell with its column's name, which narrow screens show beside it; its text links to
+ * href when that is not NULL. */
+void page_cell_to(struct buf *b, const char *label, const char *href, const char *text)
+{
+	html_raw(b, "<td data-label=\"");
+	html_attr(b, label);
+	html_raw(b, "\">");
+	if (href) {
+		html_raw(b, "<a href=\"");
+		html_attr(b, href);
+		html_raw(b, "\">");
+	}
+	html_txt(b, text);
+	html_raw(b, href ? "</a></td>" : "</td>");
+}
+
+void page_cell(struct buf *b, const char *label, const char *text)
+{
+	page_cell_to(b, label, NULL, text);
+}

@@ -104,4 +104,11 @@ const char *page_time_left(struct req *r, int64_t due);
 /* A time as people read it: "2026-11-27 14:05 UTC"; "" for 0. */
 const char *page_time(struct req *r, int64_t ms);
 
+/* A table's head: its caption and column names (ended by NULL); the rows follow. */
+void page_table_begin(struct buf *b, const char *caption, const char *const *cols);
+/* A cell with its column's name, which narrow screens show beside it; its text links to
+ * href when that is not NULL. */
+void page_cell_to(struct buf *b, const char *label, const char *href, const char *text);
+void page_cell(struct buf *b, const char *label, const char *text);
+
 #endif

@@ -6,10 +6,12 @@ in input shown as text, and the headers every page carries."""
 import html
 import http.client
 import re
+import time
 import unittest
 import urllib.parse
 
 import harness
+from clockcase import HOUR, ClockCase
 from harness import ServerCase
 
 PORTALS = {"customer": "/help", "vendor": "/vendor", "agent": "/desk", "admin": "/desk"}
@@ -124,7 +126,7 @@ class Pages(ServerCase, unittest.TestCase):
         b = Browser(self.s)
         b.sign_in(harness.AGENT)
         page = self.text(b.get("/desk"))
-        self.assertIn("Open enquiries", page)
+        self.assertIn("Enquiries: The reply due soonest first", page)
         self.assertIn('<th scope="col">Priority</th>', page)
         b = Browser(self.s)
         b.sign_in(harness.CUSTOMER)
@@ -738,6 +740,81 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(css.status, 200)
         self.assertTrue(css.header("Content-Type").startswith("text/css"))
         self.assertIn("@media (max-width: 40rem)", css.body.decode())
+
+
+class Queue(ClockCase, ServerCase, unittest.TestCase):
+    """The desk's queue on a server of its own: its clock is moved."""
+
+    text = staticmethod(Pages.text)
+
+    def test_desk_queue_views_counts_and_filters(self):
+        s, t = self.s, self.t
+        # A few more enquiries to tell apart: one escalated, one assigned to the agent, one
+        # waiting on the vendor, one in another category.
+        for i in range(50):  # more than one page of 50
+            s.open_enquiry(t, subject="Queue %d" % i)
+        a = s.open_enquiry(t, category="damaged", subject="Queue A")
+        b_ = s.open_enquiry(t, category="wrong_item", subject="Queue B")
+        c = s.open_enquiry(t, category="damaged", subject="Queue C")
+        self.add_request(c, "Has it been posted?", 1)
+        s.advance(t["admin"], 2 * HOUR)
+        self.jobs()  # the request to c is overdue: c is escalated
+        t = self.fresh()
+        self.assertEqual(s.sql("SELECT escalated FROM enquiries WHERE id = ?", c), [(1,)])
+        now = int(time.time() * 1000) + 2 * HOUR
+        me = s.sql("SELECT id FROM users WHERE email = ?", harness.AGENT)[0][0]
+        self.assertEqual(s.post("/api/v1/enquiries/%d/assign" % a, t["agent"],
+                                {"assignee_id": me}).status, 200)
+        self.assertEqual(s.post("/api/v1/enquiries/%d/vendor-requests" % b_, t["agent"],
+                                {"question": "Which item went out?"}).status, 201)
+        br = Browser(s)
+        br.sign_in(harness.AGENT)
+        active = "active = 1"
+        expect = {
+            "/desk": active,
+            "/desk?status=open": active + " AND status = 'open'",
+            "/desk?status=awaiting_vendor": active + " AND status = 'awaiting_vendor'",
+            "/desk?status=awaiting_customer": active + " AND status = 'awaiting_customer'",
+            "/desk?status=active&view=escalated": active + " AND escalated = 1",
+            "/desk?status=active&view=mine": active + " AND assignee_id = %d" % me,
+            "/desk?status=active&view=unassigned": active + " AND assignee_id IS NULL",
+            "/desk?status=active&view=overdue":
+                active + " AND (due_at < %d OR reply_due_at < %d)" % (now, now),
+            "/desk?status=active&category=damaged": active + " AND category = 'damaged'",
+            "/desk?status=all&category=wrong_item": "category = 'wrong_item'",
+        }
+        home = self.text(br.get("/desk"))
+        tabs = 0
+        for url, where in expect.items():
+            want = {i for (i,) in s.sql("SELECT id FROM enquiries WHERE " + where)}
+            got, page, pages = set(), url, 0
+            while page:
+                r = br.get(page)
+                self.assertEqual(r.status, 200, (page, r))
+                body = self.text(r)
+                got |= {int(i) for i in re.findall(r'href="/desk/enquiries/(\d+)"', body)}
+                m = re.search(r'<p class="more"><a href="([^"]+)">Next page', body)
+                page = html.unescape(m.group(1)) if m else None
+                pages += 1
+                self.assertLess(pages, 50)
+            self.assertGreater(pages, 1 if url in ("/desk", "/desk?status=open") else 0, url)
+            self.assertEqual(got, want, url)
+            # The tab's count is the number of rows its view lists.
+            tab = re.search(r'<a href="%s"[^>]*>[^<]*<span class="count">(\d+)</span>'
+                            % re.escape(html.escape(url if "?" in url else
+                                                    "/desk?status=active")), home)
+            if "category" not in url:
+                self.assertTrue(tab, url)
+                self.assertEqual(int(tab.group(1)), len(got), url)
+                tabs += 1
+        self.assertEqual(tabs, 8)
+        self.assertIn('aria-current="page">All active', home)
+        # Filters the queue does not have are refused with a page that says so.
+        for bad in ("status=lost", "view=everything", "category=hats", "sort=random",
+                    "vendor=abc", "after=1", "after=x.y"):
+            r = br.get("/desk?" + bad)
+            self.assertEqual(r.status, 400, bad)
+            self.assertIn("No such queue", self.text(r))
 
 
 if __name__ == "__main__":
