@@ -8,6 +8,7 @@
 #include "api/handlers.h"
 #include "api/render.h"
 #include "domain/enquiry.h"
+#include "domain/feedback.h"
 #include "domain/message.h"
 #include "domain/vreq.h"
 
@@ -22,8 +23,10 @@ static enum kerr render_full(struct dctx *c, int64_t id, struct jw *out)
 	enum kerr rc;
 	enum view v = dom_view(c);
 	struct vreq_filter f = {"all", id, 0, 0, 50};
+	struct feedback fb;
+	int rated;
 	if ((rc = enquiry_get(c, id, &q)) || (rc = message_thread(c, &q, &m, &n)) ||
-	    (rc = order_get(c, q.order_id, &o)) ||
+	    (rc = order_get(c, q.order_id, &o)) || (rc = feedback_get(c, id, &fb, &rated)) ||
 	    (v == VIEW_STAFF && (rc = vreq_list(c, &f, &reqs, &nreqs, &more))))
 		return rc;
 	jw_obj(out);
@@ -32,6 +35,11 @@ static enum kerr render_full(struct dctx *c, int64_t id, struct jw *out)
 	render_order(out, &o);
 	jw_key(out, "messages");
 	render_messages(out, m, n, v);
+	jw_key(out, "feedback");
+	if (rated)
+		render_feedback(out, &fb);
+	else
+		jw_null(out);
 	if (v == VIEW_STAFF) {
 		jw_key(out, "vendor_requests");
 		jw_arr(out);
@@ -240,6 +248,30 @@ static enum kerr reopen_work(struct dctx *c, void *arg, struct jw *out)
 void h_enquiry_reopen(struct req *r)
 {
 	act(r, (const struct field[]){{NULL, 0, 0}}, reopen_work, 200);
+}
+
+static const struct field feedback_fields[] = {
+    {"score", F_INT, 1},
+    {"comment", F_STR, 0},
+    {NULL, 0, 0},
+};
+
+static enum kerr feedback_work(struct dctx *c, void *arg, struct jw *out)
+{
+	struct act_arg *x = arg;
+	struct feedback fb;
+	int found;
+	enum kerr rc =
+	    feedback_give(c, x->id, api_int(x->in, "score", 0), api_str(x->in, "comment"));
+	if (rc || (rc = feedback_get(c, x->id, &fb, &found)))
+		return rc;
+	render_feedback(out, &fb);
+	return KERR_OK;
+}
+
+void h_enquiry_feedback(struct req *r)
+{
+	act(r, feedback_fields, feedback_work, 201);
 }
 
 static const struct field vreq_fields[] = {

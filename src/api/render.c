@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/feedback.h"
+
 void render_order(struct jw *w, const struct order *o)
 {
 	jw_obj(w);
@@ -496,5 +498,15 @@ void render_appeal(struct jw *w, const struct appeal *a, enum view v)
 		jw_kint(w, "enquiry_id", a->enquiry_id);
 		jw_kint(w, "message_id", a->message_id);
 	}
+	jw_obj_end(w);
+}
+
+void render_feedback(struct jw *w, const struct feedback *f)
+{
+	jw_obj(w);
+	jw_kint(w, "enquiry_id", f->enquiry_id);
+	jw_kint(w, "score", f->score);
+	jw_kstr(w, "comment", f->comment);
+	jw_ktime(w, "created_at", f->created_at);
 	jw_obj_end(w);
 }

@@ -56,6 +56,9 @@ void render_refund(struct jw *w, const struct refund *x, enum view v);
 void render_rating(struct jw *w, const struct rating *x);
 /* A vendor's standing, its penalty points and the changes of standing. */
 void render_standing(struct jw *w, const struct standing *x);
+/* The customer's rating of the help with an enquiry. */
+struct feedback;
+void render_feedback(struct jw *w, const struct feedback *f);
 /* An appeal (its enquiry and message for staff only). */
 void render_appeal(struct jw *w, const struct appeal *a, enum view v);
 

@@ -11,6 +11,7 @@
 
 #include "domain/auth.h"
 #include "domain/enquiry.h"
+#include "domain/feedback.h"
 #include "domain/vreq.h"
 #include "domain/message.h"
 #include "web/html.h"
@@ -75,6 +76,8 @@ struct desk_extra {
 	int nreqs, more;
 	struct user *staff;
 	int nstaff;
+	struct feedback feedback; /* the customer's rating of the help, when rated */
+	int rated;
 };
 
 static enum kerr extra_fn(struct dctx *c, void *arg)
@@ -82,6 +85,8 @@ static enum kerr extra_fn(struct dctx *c, void *arg)
 	struct desk_extra *x = arg;
 	struct vreq_filter f = {.state = "all", .enquiry_id = x->id, .limit = 50};
 	enum kerr rc = vreq_list(c, &f, &x->reqs, &x->nreqs, &x->more);
+	if (!rc)
+		rc = feedback_get(c, x->id, &x->feedback, &x->rated);
 	return rc ? rc : auth_staff_list(c, &x->staff, &x->nstaff);
 }
 
@@ -139,11 +144,7 @@ static void ask_form(struct req *r, struct buf *b, int64_t id, const struct desk
 		html_raw(b, "</label> ");
 	}
 	html_raw(b, "</fieldset>");
-	if (t && t->evidence_problem) {
-		html_raw(b, "<p class=\"problem\">");
-		html_txt(b, t->evidence_problem);
-		html_raw(b, "</p>");
-	}
+	page_problem(b, "evidence", t ? t->evidence_problem : NULL);
 	html_raw(b, "<p class=\"field\"><label for=\"due_in_hours\">Answer due in hours <span "
 		    "class=\"hint\">(1 to 336; empty: ");
 	buf_printf(b, "%lld", (long long)r->app->cfg->vendor_due_hours);
@@ -154,11 +155,7 @@ static void ask_form(struct req *r, struct buf *b, int64_t id, const struct desk
 	if (t && t->due_problem)
 		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"due_in_hours-error\"");
 	html_raw(b, "></p>");
-	if (t && t->due_problem) {
-		html_raw(b, "<p class=\"problem\" id=\"due_in_hours-error\">");
-		html_txt(b, t->due_problem);
-		html_raw(b, "</p>");
-	}
+	page_problem(b, "due_in_hours", t ? t->due_problem : NULL);
 	html_raw(b, "<p><button type=\"submit\">Send to the vendor</button></p></form></details>");
 }
 
@@ -189,11 +186,7 @@ static void handling_forms(struct req *r, struct buf *b, const struct enquiry *q
 		html_raw(b, "</option>");
 	}
 	html_raw(b, "</select></p>");
-	if (t && t->assign_problem) {
-		html_raw(b, "<p class=\"problem\" id=\"assignee-error\">");
-		html_txt(b, t->assign_problem);
-		html_raw(b, "</p>");
-	}
+	page_problem(b, "assignee", t ? t->assign_problem : NULL);
 	html_raw(b, "<p><button type=\"submit\">Assign</button></p></form></div>");
 }
 
@@ -240,6 +233,10 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	page_fact(&b, "Reply", page_words(r, q->reply_state));
 	page_fact(&b, "Assignee", q->assignee_name);
 	page_fact(&b, "Vendor answer due", page_time(r, q->due_at));
+	if (x.rated)
+		page_fact(&b, "Customer's rating",
+			  arena_printf(&r->a, "%lld of 5%s%s", (long long)x.feedback.score,
+				       *x.feedback.comment ? ": " : "", x.feedback.comment));
 	html_raw(&b, "</dl>");
 	handling_forms(r, &b, q, &x, t);
 	html_raw(&b, "<h2>Thread</h2><ol class=\"thread\" aria-label=\"Thread\">");

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "domain/enquiry.h"
+#include "domain/feedback.h"
 #include "domain/order.h"
 #include "domain/refund.h"
 #include "domain/message.h"
@@ -16,14 +17,81 @@
 #include "web/page.h"
 #include "web/web.h"
 
+struct rated {
+	int64_t id;
+	struct feedback f;
+	int found;
+};
+
+static enum kerr rated_fn(struct dctx *c, void *arg)
+{
+	struct rated *x = arg;
+	return feedback_get(c, x->id, &x->f, &x->found);
+}
+
+/* What was typed into the rating form and what is wrong with it. */
+struct rating_typed {
+	const char *score, *comment, *problem;
+};
+
+/* The rating of the help: what was given, or the form to give it. */
+static void rating_html(struct req *r, struct buf *b, int64_t id, const struct rated *x,
+			const struct rating_typed *t)
+{
+	if (x->found) {
+		html_raw(b,
+			 "<section class=\"rated\" aria-labelledby=\"rated\"><h2 id=\"rated\">Your "
+			 "rating</h2><p>");
+		buf_printf(b, "You rated the help %lld of 5.", (long long)x->f.score);
+		html_raw(b, "</p>");
+		if (*x->f.comment) {
+			html_raw(b, "<p class=\"body msg\">");
+			html_txt(b, x->f.comment);
+			html_raw(b, "</p>");
+		}
+		html_raw(b, "</section>");
+		return;
+	}
+	char action[64];
+	snprintf(action, sizeof(action), "/help/enquiries/%lld/feedback", (long long)id);
+	html_raw(b, "<h2>How was our help?</h2>");
+	page_form_begin(r, b, action, "reply");
+	html_raw(b, "<fieldset");
+	if (t && t->problem)
+		html_raw(b, " aria-describedby=\"score-error\"");
+	html_raw(b, "><legend>Your rating, 1 (poor) to 5 (excellent)</legend>");
+	for (int i = 1; i <= 5; i++) {
+		char v[2] = {(char)('0' + i), 0};
+		buf_printf(b,
+			   "<label><input type=\"radio\" name=\"score\" value=\"%d\" required%s> "
+			   "%d</label> ",
+			   i, t && t->score && strcmp(t->score, v) == 0 ? " checked" : "", i);
+	}
+	html_raw(b, "</fieldset>");
+	page_problem(b, "score", t ? t->problem : NULL);
+	html_raw(b, "<p class=\"field\"><label for=\"comment\">Comment <span class=\"hint\">"
+		    "(optional)</span></label><textarea id=\"comment\" name=\"comment\" rows=\"3\" "
+		    "maxlength=\"2000\">");
+	html_txt(b, t ? t->comment : NULL);
+	html_raw(b,
+		 "</textarea></p><p><button type=\"submit\">Send the rating</button></p></form>");
+}
+
 /* The enquiry's page; reply is the typed reply to keep, problem what is wrong with it,
- * files_problem what is wrong with the files sent with it. */
-static void enquiry_page(struct req *r, int64_t id, int status, const char *reply,
-			 const char *problem, const char *files_problem)
+ * files_problem what is wrong with the files sent with it; rt what was typed into the
+ * rating form. */
+static void enquiry_page_rated(struct req *r, int64_t id, int status, const char *reply,
+			       const char *problem, const char *files_problem,
+			       const struct rating_typed *rt)
 {
 	struct page_thread t = {.id = id};
 	if (!page_thread_or_reply(r, &t, "There is no such enquiry among yours."))
 		return;
+	struct rated fb = {.id = id};
+	if (page_read(r, rated_fn, &fb)) {
+		page_error(r, 503, "Not available", "The enquiry cannot be read just now.");
+		return;
+	}
 	struct buf b;
 	page_begin(r, &b, t.q.subject);
 	html_raw(&b, "<p><a href=\"/help\">All my enquiries</a></p><h1>");
@@ -58,7 +126,11 @@ static void enquiry_page(struct req *r, int64_t id, int status, const char *repl
 		page_message_field(&b, "Your reply", reply, problem);
 		page_files_field(&b, "Photos", files_problem);
 		html_raw(&b, "<p><button type=\"submit\">Send reply</button></p></form>");
-	} else if (t.q.reopen_until > clock_now_ms()) {
+		page_end(r, &b, status);
+		return;
+	}
+	rating_html(r, &b, id, &fb, rt);
+	if (t.q.reopen_until > clock_now_ms()) {
 		char action[64];
 		snprintf(action, sizeof(action), "/help/enquiries/%lld/reopen", (long long)id);
 		html_raw(&b,
@@ -73,6 +145,12 @@ static void enquiry_page(struct req *r, int64_t id, int status, const char *repl
 			 "<p>This enquiry is closed. Raise a new one if you need more help.</p>");
 	}
 	page_end(r, &b, status);
+}
+
+static void enquiry_page(struct req *r, int64_t id, int status, const char *reply,
+			 const char *problem, const char *files_problem)
+{
+	enquiry_page_rated(r, id, status, reply, problem, files_problem, NULL);
 }
 
 void web_help_enquiry(struct req *r)
@@ -288,4 +366,52 @@ void web_help_open(struct req *r)
 	else
 		page_error(r, 503, "Not available",
 			   "Your enquiry could not be sent just now. Try again.");
+}
+
+struct give {
+	int64_t id, score;
+	const char *comment;
+};
+
+static enum kerr give_fn(struct dctx *c, void *arg)
+{
+	struct give *x = arg;
+	return feedback_give(c, x->id, x->score, x->comment);
+}
+
+void web_help_feedback(struct req *r)
+{
+	struct form f;
+	int64_t id;
+	if (!page_require(r, ROLE_CUSTOMER) || !(id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	struct rating_typed t = {form_get(&f, "score"), form_get(&f, "comment"), NULL};
+	struct give x = {id, 0, t.comment ? t.comment : ""};
+	enum kerr rc = KERR_BAD_VALUE;
+	if (t.score && !parse_i64(slice_from(t.score), 1, 5, &x.score))
+		rc = page_write(r, give_fn, &x);
+	else
+		strcpy(r->err.field, "score");
+	char to[80];
+	snprintf(to, sizeof(to), "/help/enquiries/%lld#rated", (long long)id);
+	if (!rc) {
+		page_redirect(r, to);
+		return;
+	}
+	if (rc == KERR_NOT_FOUND) {
+		page_error(r, 404, "Not found", "There is no such enquiry among yours.");
+		return;
+	}
+	if (strcmp(r->err.field, "score") == 0)
+		t.problem = "Choose a rating from 1 to 5.";
+	else if (strcmp(r->err.field, "comment") == 0)
+		t.problem = "The comment is too long: 2,000 characters at most.";
+	else if (rc == KERR_STATE || rc == KERR_CONFLICT)
+		t.problem = r->err.msg[0] ? r->err.msg : "The help cannot be rated now.";
+	if (t.problem)
+		enquiry_page_rated(r, id, rc == KERR_CONFLICT ? 409 : page_problem_status(rc), NULL,
+				   NULL, NULL, &t);
+	else
+		page_error(r, 503, "Not available", "Your rating could not be sent just now.");
 }

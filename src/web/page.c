@@ -249,8 +249,7 @@ const char *page_words(struct req *r, const char *code)
 	return s;
 }
 
-/* A field's problem beside it, tied to the control by id "<name>-error". */
-static void field_problem(struct buf *b, const char *name, const char *problem)
+void page_problem(struct buf *b, const char *name, const char *problem)
 {
 	if (!problem)
 		return;
@@ -312,7 +311,7 @@ void page_files_field(struct buf *b, const char *label, const char *problem)
 		    "accept=\"image/jpeg,image/png,image/gif,image/webp,application/pdf\"");
 	invalid_attrs(b, "files", problem);
 	html_raw(b, "></p>");
-	field_problem(b, "files", problem);
+	page_problem(b, "files", problem);
 }
 
 int page_uploads(struct req *r, const struct form *f, struct upload **out)
@@ -375,7 +374,7 @@ void page_field(struct buf *b, enum page_field_kind kind, const char *name, cons
 		html_attr(b, value);
 		html_raw(b, "\"></p>");
 	}
-	field_problem(b, name, problem);
+	page_problem(b, name, problem);
 }
 
 void page_select(struct req *r, struct buf *b, const char *name, const char *label,
@@ -397,7 +396,7 @@ void page_select(struct req *r, struct buf *b, const char *name, const char *lab
 		html_raw(b, "</option>");
 	}
 	html_raw(b, "</select></p>");
-	field_problem(b, name, problem);
+	page_problem(b, name, problem);
 }
 
 void page_message_field(struct buf *b, const char *label, const char *text, const char *problem)

@@ -51,6 +51,9 @@ int page_uploads(struct req *r, const struct form *f, struct upload **out);
 void page_files_list(struct buf *b, const struct attachment_ref *files, int n);
 /* What to tell a person whose files were refused with rc, or NULL when rc is not about them. */
 const char *page_files_problem(struct req *r, enum kerr rc);
+/* A field's problem beside it, tied to its control by the id "<name>-error"; nothing when
+ * problem is NULL. */
+void page_problem(struct buf *b, const char *name, const char *problem);
 /* A field of a form: its label, the value typed, at most maxlength characters (0: no
  * limit), and the problem with it beside it when not NULL.  Required. */
 enum page_field_kind { FIELD_TEXT, FIELD_TEXTAREA };

@@ -25,6 +25,8 @@ void web_help_enquiry(struct req *r);
 void web_help_reply(struct req *r);
 /* POST /help/enquiries/{id}/reopen - reopens a resolved enquiry within its window. */
 void web_help_reopen(struct req *r);
+/* POST /help/enquiries/{id}/feedback - the customer rates the help, 1 to 5 with a comment. */
+void web_help_feedback(struct req *r);
 /* GET /help/orders/{id}/enquiry - the form to raise an enquiry about one of the customer's
  * orders (category, subject, message, photos). */
 void web_help_new(struct req *r);

@@ -125,6 +125,9 @@ TABLE = [
     ("POST",   E + "/reopen",                          "own",     401, 200, 403, 200, 200, 403),
     ("POST",   E + "/reopen",                          "other",   401, 404, 403, 200, 200, 403),
     ("POST",   E + "/reopen",                          "missing", 401, 404, 403, 404, 404, 403),
+    ("POST",   E + "/feedback",                        "own",     401, 201, 403, 403, 403, 403),
+    ("POST",   E + "/feedback",                        "other",   401, 404, 403, 403, 403, 403),
+    ("POST",   E + "/feedback",                        "missing", 401, 404, 403, 403, 403, 403),
     ("POST",   E + "/vendor-requests",                 "own",     401, 403, 403, 201, 201, 403),
     ("POST",   E + "/vendor-requests",                 "other",   401, 403, 403, 201, 201, 403),
     ("POST",   E + "/vendor-requests",                 "missing", 401, 403, 403, 404, 404, 403),
@@ -219,7 +222,7 @@ PAGE_ROUTES = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET
                ("GET", "/vendor/requests/{id}"), ("POST", "/vendor/requests/{id}/answer"),
                ("GET", "/help/orders/{id}/enquiry"), ("POST", "/help/orders/{id}/enquiry"),
                ("POST", "/desk/enquiries/{id}/ask"), ("POST", "/desk/enquiries/{id}/status"),
-               ("POST", "/desk/enquiries/{id}/assign")}
+               ("POST", "/desk/enquiries/{id}/assign"), ("POST", "/help/enquiries/{id}/feedback")}
 
 
 def cells():
@@ -523,13 +526,15 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
             path = path.replace("{id}", str(self.object_id(role, scope, "enquiry")))
         elif route.startswith(E + "/"):
             action = route.rsplit("/", 1)[1]
-            fresh = self.new_resolved_enquiry if action == "reopen" else self.new_enquiry
+            fresh = self.new_resolved_enquiry if action in ("reopen", "feedback") \
+                else self.new_enquiry
             path = path.replace("{id}", str(self.object_id(role, scope, "enquiry", fresh=fresh)))
             kw["body"] = {
                 "messages": {"body": "Any news on this, please?"},
                 "assign": {"assignee_id": self.uid["agent"]},
                 "status": {"status": "resolved"},
                 "reopen": {},
+                "feedback": {"score": 4, "comment": "Quick and kind."},
                 "vendor-requests": {"question": "Please send proof of dispatch.",
                                     "evidence": ["tracking", "invoice"], "due_in_hours": 48},
             }[action]
@@ -582,7 +587,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
 
     def test_table_covers_every_route(self):
         declared = declared_routes()
-        self.assertEqual(len(declared), 72, "routes.c parsed: %r" % sorted(declared))
+        self.assertEqual(len(declared), 74, "routes.c parsed: %r" % sorted(declared))
         self.assertLessEqual(PAGE_ROUTES, set(declared))
         served = declared
         declared = {k: v for k, v in declared.items() if k not in PAGE_ROUTES}

@@ -427,6 +427,40 @@ class Pages(ServerCase, unittest.TestCase):
         r = b.post("/help/enquiries/%d/reopen" % eid, {"csrf": b.csrf(page)})
         self.assertEqual(r.status, 409)
 
+    def test_customer_rates_the_help(self):
+        eid = self.new_enquiry("KP-PAGE-RATE")
+        b = Browser(self.s)
+        b.sign_in(harness.CUSTOMER)
+        self.assertNotIn("How was our help?", self.text(b.get("/help/enquiries/%d" % eid)))
+        token = b.csrf(b.get("/help"))
+        path = "/help/enquiries/%d/feedback" % eid
+        r = b.post(path, {"csrf": token, "score": "5"})
+        self.assertEqual(r.status, 409, r)  # not resolved yet
+        self.s.post("/api/v1/enquiries/%d/status" % eid, self.t["agent"], {"status": "resolved"})
+        page = self.text(b.get("/help/enquiries/%d" % eid))
+        self.assertIn("How was our help?", page)
+        self.assertIn('name="score" value="5"', page)
+        before = self.s.fingerprint()
+        for fields in ({"comment": "No stars <i>given</i>"}, {"score": "9", "comment": "x"},
+                       {"score": "4", "comment": "y" * 2001}):
+            r = b.post(path, dict(fields, csrf=token))
+            self.assertEqual(r.status, 400, (fields, r))
+            self.assertIn('id="score-error"', self.text(r))
+        self.assertIn("No stars &lt;i&gt;given&lt;/i&gt;</textarea>",
+                      self.text(b.post(path, {"csrf": token, "comment": "No stars <i>given</i>"})))
+        self.assertEqual(self.s.fingerprint(), before)
+        r = b.post(path, {"csrf": token, "score": "4", "comment": "Kind <b>and</b> quick."})
+        self.assertEqual((r.status, r.header("Location")), (303, path[:-9] + "#rated"))
+        page = self.text(b.get("/help/enquiries/%d" % eid))
+        self.assertIn("You rated the help 4 of 5.", page)
+        self.assertIn("Kind &lt;b&gt;and&lt;/b&gt; quick.", page)
+        self.assertNotIn("How was our help?", page)
+        self.assertEqual(b.post(path, {"csrf": token, "score": "1"}).status, 409)
+        agent = Browser(self.s)
+        agent.sign_in(harness.AGENT)
+        self.assertIn("<dt>Customer&#39;s rating</dt><dd>4 of 5: Kind &lt;b&gt;and&lt;/b&gt; quick.",
+                      self.text(agent.get("/desk/enquiries/%d" % eid)))
+
     def test_agent_reads_the_whole_thread_and_writes(self):
         eid = self.new_enquiry("KP-PAGE-4")
         b = Browser(self.s)

@@ -50,8 +50,8 @@ class Limits(ServerCase, unittest.TestCase):
 
     def test_body_over_limit_by_length(self):
         before = self.s.fingerprint()
-        r = self.s.post("/api/v1/enquiries", self.t["customer"], raw=b"{" + b" " * 5000 + b"}",
-                        content_type="application/json")
+        r = self.s.post("/api/v1/enquiries/1/status", self.t["agent"],
+                        raw=b"{" + b" " * 5000 + b"}", content_type="application/json")
         self.assertEqual(r.status, 413)
         self.assertEqual(r.json()["error"]["code"], "too_large")
         self.assertEqual(before, self.s.fingerprint())
