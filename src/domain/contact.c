@@ -599,8 +599,10 @@ enum kerr violation_get(struct dctx *c, int64_t id, struct violation *out)
 
 enum kerr violation_decide(struct dctx *c, int64_t id, const char *decision, const char *reason)
 {
+	static const char *const decisions[] = {"confirm", "dismiss", NULL};
 	enum kerr rc = dom_require(c, ROLES_STAFF);
-	if (rc || (rc = dom_check_text(c, "reason", reason, 2000, 1)))
+	if (rc || (rc = dom_check_enum(c, "decision", decision, decisions)) ||
+	    (rc = dom_check_text(c, "reason", reason, 2000, 1)))
 		return rc;
 	struct db_stmt *st = db_prep(c->db, SQL_LOCK);
 	if (!st)

@@ -197,10 +197,8 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	if (!page_thread_or_reply(r, &th, "There is no such enquiry."))
 		return;
 	struct desk_extra x = {.id = id};
-	if (page_read(r, extra_fn, &x)) {
-		page_error(r, 503, "Not available", "The enquiry cannot be read just now.");
+	if (!page_read_or_reply(r, extra_fn, &x, NULL))
 		return;
-	}
 	const struct enquiry *q = &th.q;
 	struct buf b;
 	page_begin(r, &b, q->subject);
@@ -225,7 +223,8 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	html_raw(&b, "<dl class=\"facts\">");
 	page_fact(&b, "Order", q->order_number);
 	page_fact(&b, "Customer", q->customer_name);
-	page_fact(&b, "Shop", q->shop_name);
+	page_fact_to(&b, "Shop", arena_printf(&r->a, "/desk/vendors/%lld", (long long)q->vendor_id),
+		     q->shop_name);
 	page_fact(&b, "Category", page_words(r, q->category));
 	page_fact(&b, "Status", page_words(r, q->status));
 	page_fact(&b, "Priority", q->priority);

@@ -88,10 +88,8 @@ static void enquiry_page_rated(struct req *r, int64_t id, int status, const char
 	if (!page_thread_or_reply(r, &t, "There is no such enquiry among yours."))
 		return;
 	struct rated fb = {.id = id};
-	if (page_read(r, rated_fn, &fb)) {
-		page_error(r, 503, "Not available", "The enquiry cannot be read just now.");
+	if (!page_read_or_reply(r, rated_fn, &fb, NULL))
 		return;
-	}
 	struct buf b;
 	page_begin(r, &b, t.q.subject);
 	html_raw(&b, "<p><a href=\"/help\">All my enquiries</a></p><h1>");
@@ -281,15 +279,8 @@ struct raise_problems {
 /* The form to raise an enquiry about x's order, with what was typed and its problems. */
 static void raise_page(struct req *r, struct raise *x, int status, const struct raise_problems *p)
 {
-	enum kerr rc = page_read(r, order_fn, x);
-	if (rc) {
-		if (rc == KERR_NOT_FOUND)
-			page_error(r, 404, "Not found", "There is no such order among yours.");
-		else
-			page_error(r, 503, "Not available",
-				   "The order cannot be read just now. Try again.");
+	if (!page_read_or_reply(r, order_fn, x, "There is no such order among yours."))
 		return;
-	}
 	struct buf b;
 	const char *title = arena_printf(&r->a, "Ask about order %s", x->order.number);
 	page_begin(r, &b, title);

@@ -43,8 +43,8 @@ struct portal {
 };
 static const struct portal portals[] = {
     {"/help", "Help centre", {{"/help", "My enquiries"}}},
-    {"/desk", "Agent desk", {{"/desk", "Queue"}}},
-    {"/vendor", "Vendor portal", {{"/vendor", "Requests"}}},
+    {"/desk", "Agent desk", {{"/desk", "Queue"}, {"/desk/violations", "Violations"}}},
+    {"/vendor", "Vendor portal", {{"/vendor", "Requests"}, {"/vendor/record", "My record"}}},
 };
 
 static const struct portal *portal_of(const struct principal *p)
@@ -445,15 +445,20 @@ static enum kerr thread_fn(struct dctx *c, void *arg)
 	return rc ? rc : message_thread(c, &t->q, &t->msgs, &t->n);
 }
 
-int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing)
+int page_read_or_reply(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg,
+		       const char *missing)
 {
-	enum kerr rc = page_read(r, thread_fn, t);
-	if (rc == KERR_NOT_FOUND)
+	enum kerr rc = page_read(r, fn, arg);
+	if (missing && (rc == KERR_NOT_FOUND || rc == KERR_FORBIDDEN))
 		page_error(r, 404, "Not found", missing);
 	else if (rc)
-		page_error(r, 503, "Not available",
-			   "The enquiry cannot be read just now. Try again.");
+		page_error(r, 503, "Not available", "This cannot be read just now. Try again.");
 	return rc == KERR_OK;
+}
+
+int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing)
+{
+	return page_read_or_reply(r, thread_fn, t, missing);
 }
 
 struct span {
@@ -512,13 +517,23 @@ const char *page_time_left(struct req *r, int64_t due)
 			: arena_printf(&r->a, "%s left", span);
 }
 
-void page_fact(struct buf *b, const char *term, const char *value)
+void page_fact_to(struct buf *b, const char *term, const char *href, const char *value)
 {
 	html_raw(b, "<div><dt>");
 	html_txt(b, term);
 	html_raw(b, "</dt><dd>");
+	if (href) {
+		html_raw(b, "<a href=\"");
+		html_attr(b, href);
+		html_raw(b, "\">");
+	}
 	html_txt(b, value && *value ? value : "—");
-	html_raw(b, "</dd></div>");
+	html_raw(b, href ? "</a></dd></div>" : "</dd></div>");
+}
+
+void page_fact(struct buf *b, const char *term, const char *value)
+{
+	page_fact_to(b, term, NULL, value);
 }
 
 int page_problem_status(enum kerr rc)

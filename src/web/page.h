@@ -98,8 +98,14 @@ int64_t page_id_or_reply(struct req *r, int i);
 enum kerr page_write(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
 /* Runs fn in a read transaction as the request's principal. */
 enum kerr page_read(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg);
+/* The same: 1, or 0 after replying - 404 saying missing when what was asked for is not the
+ * principal's to see (missing not NULL), else 503. */
+int page_read_or_reply(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg), void *arg,
+		       const char *missing);
 /* A term and its value in a <dl class="facts"> ("—" when there is none). */
 void page_fact(struct buf *b, const char *term, const char *value);
+/* The same with the value linking to href. */
+void page_fact_to(struct buf *b, const char *term, const char *href, const char *value);
 /* A code as a word people read ("awaiting_customer": "awaiting customer"). */
 const char *page_words(struct req *r, const char *code);
 /* What is left until due, or how late: "5 h 20 min left", "late by 2 h 0 min". */

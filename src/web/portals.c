@@ -399,10 +399,8 @@ void web_vendor(struct req *r)
 	if (!page_require(r, ROLE_VENDOR))
 		return;
 	struct requests q = {0};
-	if (page_read(r, requests_fn, &q)) {
-		page_error(r, 503, "Not available", "The list cannot be read just now. Try again.");
+	if (!page_read_or_reply(r, requests_fn, &q, NULL))
 		return;
-	}
 	struct buf b;
 	page_begin(r, &b, "Requests");
 	html_raw(&b, "<h1>Requests</h1><p>Answer each request by its due time: late answers lower "

@@ -35,16 +35,8 @@ static void request_page(struct req *r, int64_t id, int status, const char *text
 			 const struct vreq_screened *found)
 {
 	struct request x = {.id = id};
-	enum kerr rc = page_read(r, request_fn, &x);
-	if (rc == KERR_NOT_FOUND) {
-		page_error(r, 404, "Not found", "There is no such request among yours.");
+	if (!page_read_or_reply(r, request_fn, &x, "There is no such request among yours."))
 		return;
-	}
-	if (rc) {
-		page_error(r, 503, "Not available",
-			   "The request cannot be read just now. Try again.");
-		return;
-	}
 	const struct vreq *v = &x.v;
 	struct buf b;
 	char title[64];

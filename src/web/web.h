@@ -42,6 +42,14 @@ void web_desk_ask(struct req *r);
 void web_desk_status(struct req *r);
 /* POST /desk/enquiries/{id}/assign - assigns to an agent or admin, or to nobody (0). */
 void web_desk_assign(struct req *r);
+/* GET /desk/vendors/{id} - a vendor's record: standing, rating, response-time chart. */
+void web_desk_vendor(struct req *r);
+/* GET /desk/violations - violations to review (?state=open, confirmed, dismissed, all). */
+void web_desk_violations(struct req *r);
+/* POST /desk/violations/{id}/decide - confirms or dismisses one (decision, reason). */
+void web_desk_violation_decide(struct req *r);
+/* GET /vendor/record - the vendor's own record (as /desk/vendors/{id}). */
+void web_vendor_record(struct req *r);
 /* GET /vendor/requests/{id} - a vendor's request: question, order facts, answer form. */
 void web_vendor_request(struct req *r);
 /* POST /vendor/requests/{id}/answer - the vendor's answer (the page again when refused). */

@@ -739,6 +739,85 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(got.header("Content-Type"), "image/png")
         self.assertTrue(got.header("Content-Disposition").startswith("attachment"))
 
+    def test_violations_reviewed_at_the_desk(self):
+        vid = self.new_request("Which courier?")
+        vendor = Browser(self.s)
+        vendor.sign_in(harness.VENDOR)
+        r = vendor.post("/vendor/requests/%d/answer" % vid,
+                        {"csrf": vendor.csrf(vendor.get("/vendor")),
+                         "body": "Evri. Text me on 07700 900777 <b>today</b>."})
+        self.assertEqual(r.status, 200, r)
+        viol = self.s.sql("SELECT v.id FROM violations v JOIN messages m ON m.id = v.message_id"
+                          " WHERE m.vendor_request_id = ?", vid)[0][0]
+        b = Browser(self.s)
+        b.sign_in(harness.AGENT)
+        page = self.text(b.get("/desk/violations"))
+        self.assertIn('id="violation-%d"' % viol, page)
+        self.assertIn('href="/desk/violations" aria-current="page">Violations', page)
+        token = b.csrf(b.get("/desk"))
+        path = "/desk/violations/%d/decide" % viol
+        before = self.s.fingerprint()
+        for fields, words in (({"decision": "confirm", "reason": ""}, "Give the reason"),
+                              ({"decision": "approve", "reason": "x"}, "must be one of"),
+                              ({"reason": "No decision <i>given</i>"}, "must be one of")):
+            r = b.post(path, dict(fields, csrf=token))
+            self.assertEqual(r.status, 400, (fields, r))
+            body = self.text(r)
+            self.assertIn('id="reason-%d-error"' % viol, body)
+            self.assertIn(words, body)
+        self.assertIn('value="No decision &lt;i&gt;given&lt;/i&gt;"', body)
+        self.assertEqual(self.s.fingerprint(), before)
+        r = b.post(path, {"csrf": token, "decision": "confirm", "reason": "A mobile number."})
+        self.assertEqual((r.status, r.header("Location")), (303, "/desk/violations"))
+        self.assertEqual(self.s.sql("SELECT state, reason FROM violations WHERE id = ?", viol),
+                         [("confirmed", "A mobile number.")])
+        self.assertIn('id="violation-%d"' % viol,
+                      self.text(b.get("/desk/violations?state=confirmed")))
+        self.assertNotIn('id="violation-%d"' % viol, self.text(b.get("/desk/violations")))
+        r = b.post(path, {"csrf": token, "decision": "dismiss", "reason": "Again"})
+        self.assertEqual(r.status, 409, r)
+        self.assertEqual(b.get("/desk/violations?state=lost").status, 400)
+        for email, home in ((harness.CUSTOMER, "/help"), (harness.VENDOR, "/vendor")):
+            o = Browser(self.s)
+            o.sign_in(email)
+            self.assertEqual(o.get("/desk/violations").status, 404)
+            r = o.post(path, {"csrf": o.csrf(o.get(home)), "decision": "dismiss",
+                              "reason": "mine"})
+            self.assertEqual(r.status, 404)
+
+    def test_vendor_record_with_its_chart(self):
+        s, t = self.s, self.t
+        vid = self.new_request()
+        self.assertEqual(s.post("/api/v1/vendor-requests/%d/answer" % vid, t["vendor"],
+                                {"text": "Posted on Monday, tracking RM1."}).status, 200)
+        self.assertEqual(s.post("/api/v1/_test/jobs", t["admin"]).status, 200)
+        northwind = s.sql("SELECT vendor_id FROM vendor_requests WHERE id = ?", vid)[0][0]
+        b = Browser(s)
+        b.sign_in(harness.AGENT)
+        page = self.text(b.get("/desk/vendors/%d" % northwind))
+        self.assertIn("<h1>Northwind Ceramics</h1>", page)
+        for words in ("<h2>Standing</h2>", "<h2>Rating</h2>", "Penalty points", "of 100",
+                      '<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-title">',
+                      '<polyline class="median" points="', '<circle class="p90"'):
+            self.assertIn(words, page)
+        self.assertNotIn("<script", page)
+        self.assertEqual(b.get("/desk/vendors/99999999").status, 404)
+        # The enquiry page links to it.
+        eid = s.sql("SELECT enquiry_id FROM vendor_requests WHERE id = ?", vid)[0][0]
+        self.assertIn('href="/desk/vendors/%d">Northwind Ceramics</a>' % northwind,
+                      self.text(b.get("/desk/enquiries/%d" % eid)))
+        # The vendor reads its own record, and nobody else's.
+        v = Browser(s)
+        v.sign_in(harness.VENDOR)
+        mine = self.text(v.get("/vendor/record"))
+        self.assertIn("<h1>My record</h1>", mine)
+        self.assertIn('<polyline class="median"', mine)
+        self.assertEqual(v.get("/desk/vendors/%d" % northwind).status, 404)
+        c = Browser(s)
+        c.sign_in(harness.CUSTOMER)
+        self.assertEqual(c.get("/vendor/record").status, 404)
+        self.assertEqual(c.get("/desk/vendors/%d" % northwind).status, 404)
+
     def test_vendor_request_is_the_vendors_own(self):
         vid = self.new_request()
         for email in (harness.VENDOR2, harness.CUSTOMER, harness.AGENT):
