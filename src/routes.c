@@ -40,6 +40,8 @@ const struct route routes[] = {
     {G, "/desk/violations", web_desk_violations, BODY_NONE, 0, 0},
     {P, "/desk/violations/{id}/decide", web_desk_violation_decide, BODY_FORM, 0, 0},
     {G, "/vendor/record", web_vendor_record, BODY_NONE, 0, 0},
+    {G, "/notifications", web_notifications, BODY_NONE, 0, 0},
+    {P, "/notifications/read", web_notifications_read, BODY_FORM, 0, 0},
     {G, "/vendor/requests/{id}", web_vendor_request, BODY_NONE, 0, 0},
     {P, "/vendor/requests/{id}/answer", web_vendor_answer, BODY_FILES, 0, 0},
     {G, "/healthz", h_healthz, BODY_NONE, 0, 0},

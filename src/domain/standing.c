@@ -91,7 +91,7 @@ static enum kerr sync(struct dctx *c, int64_t vendor_id, int64_t delta, const ch
 				 "Your standing changed from %s to %s: %lld penalty point%s count"
 				 " now (%s). See your rating and standing in the vendor portal.",
 				 from, to, (long long)points, points == 1 ? "" : "s", cause),
-	    .link = "/vendor/standing",
+	    .link = "/vendor/record",
 	    .object_type = "vendor",
 	    .object_id = vendor_id,
 	};

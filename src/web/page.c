@@ -42,9 +42,15 @@ struct portal {
 	const char *links[4][2]; /* path, label */
 };
 static const struct portal portals[] = {
-    {"/help", "Help centre", {{"/help", "My enquiries"}}},
-    {"/desk", "Agent desk", {{"/desk", "Queue"}, {"/desk/violations", "Violations"}}},
-    {"/vendor", "Vendor portal", {{"/vendor", "Requests"}, {"/vendor/record", "My record"}}},
+    {"/help", "Help centre", {{"/help", "My enquiries"}, {"/notifications", "Notifications"}}},
+    {"/desk",
+     "Agent desk",
+     {{"/desk", "Queue"}, {"/desk/violations", "Violations"}, {"/notifications", "Notifications"}}},
+    {"/vendor",
+     "Vendor portal",
+     {{"/vendor", "Requests"},
+      {"/vendor/record", "My record"},
+      {"/notifications", "Notifications"}}},
 };
 
 static const struct portal *portal_of(const struct principal *p)

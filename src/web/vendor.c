@@ -17,12 +17,15 @@
 struct request {
 	int64_t id;
 	struct vreq v;
+	struct message *replies; /* the operator's to the customer on the order */
+	int nreplies;
 };
 
 static enum kerr request_fn(struct dctx *c, void *arg)
 {
 	struct request *x = arg;
-	return vreq_get(c, x->id, &x->v);
+	enum kerr rc = vreq_get(c, x->id, &x->v);
+	return rc ? rc : message_replies_for_order(c, x->v.order_id, &x->replies, &x->nreplies);
 }
 
 /*
@@ -106,6 +109,20 @@ static void request_page(struct req *r, int64_t id, int status, const char *text
 		page_files_field(&b, "Photos or documents", files_problem);
 		html_raw(&b, "<p><button type=\"submit\">Send the answer</button></p></form>");
 	}
+	html_raw(&b, "<h2>What the marketplace told the customer</h2>");
+	if (!x.nreplies)
+		html_raw(&b, "<p class=\"empty\">No reply to the customer on this order yet.</p>");
+	else
+		html_raw(&b, "<ol class=\"thread\" aria-label=\"Replies to the customer\">");
+	for (int i = 0; i < x.nreplies; i++) {
+		html_raw(&b, "<li class=\"msg aud-customer\"><p class=\"who\"><time>");
+		html_txt(&b, page_time(r, x.replies[i].created_at));
+		html_raw(&b, "</time></p><p class=\"body\">");
+		html_txt(&b, x.replies[i].body);
+		html_raw(&b, "</p></li>");
+	}
+	if (x.nreplies)
+		html_raw(&b, "</ol>");
 	page_end(r, &b, status);
 }
 

@@ -50,6 +50,10 @@ void web_desk_violations(struct req *r);
 void web_desk_violation_decide(struct req *r);
 /* GET /vendor/record - the vendor's own record (as /desk/vendors/{id}). */
 void web_vendor_record(struct req *r);
+/* GET /notifications - the signed-in person's notifications, newest first. */
+void web_notifications(struct req *r);
+/* POST /notifications/read - marks them read up to the id up_to. */
+void web_notifications_read(struct req *r);
 /* GET /vendor/requests/{id} - a vendor's request: question, order facts, answer form. */
 void web_vendor_request(struct req *r);
 /* POST /vendor/requests/{id}/answer - the vendor's answer (the page again when refused). */

@@ -818,6 +818,50 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(c.get("/vendor/record").status, 404)
         self.assertEqual(c.get("/desk/vendors/%d" % northwind).status, 404)
 
+    def test_notifications_read_and_marked(self):
+        vid = self.new_request("Was it insured?")
+        v = Browser(self.s)
+        v.sign_in(harness.VENDOR)
+        page = self.text(v.get("/notifications"))
+        self.assertIn('href="/notifications"', page)
+        self.assertRegex(page, r'<li class="msg unread">.*?href="/vendor/requests/%d"' % vid)
+        unread = int(re.search(r"<p>(\d+) unread.</p>", page).group(1))
+        self.assertGreater(unread, 0)
+        uid = self.s.sql("SELECT id FROM users WHERE email = ?", harness.VENDOR)[0][0]
+        r = v.post("/notifications/read", {"csrf": v.csrf(v.get("/vendor")), "up_to": "abc"})
+        self.assertEqual(r.status, 400)
+        newest = self.s.sql("SELECT MAX(id) FROM notifications WHERE user_id = ?", uid)[0][0]
+        r = v.post("/notifications/read", {"csrf": v.csrf(v.get("/vendor")),
+                                           "up_to": str(newest)})
+        self.assertEqual((r.status, r.header("Location")), (303, "/notifications"))
+        self.assertIn("<p>0 unread.</p>", self.text(v.get("/notifications")))
+        self.assertEqual(self.s.sql("SELECT COUNT(*) FROM notifications WHERE user_id = ?"
+                                    " AND read_at IS NULL", uid), [(0,)])
+        # One person's form marks only their own notifications.
+        self.new_request("Which box size?")
+        c = Browser(self.s)
+        c.sign_in(harness.CUSTOMER)
+        r = c.post("/notifications/read", {"csrf": c.csrf(c.get("/help")),
+                                           "up_to": str(2 ** 62)})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.s.sql("SELECT COUNT(*) FROM notifications WHERE user_id = ?"
+                                    " AND read_at IS NULL", uid), [(1,)])
+        self.assertEqual(Browser(self.s).get("/notifications").status, 303)
+
+    def test_vendor_sees_the_operators_replies_without_contact_details(self):
+        vid = self.new_request("Please confirm the address you shipped to.")
+        eid = self.s.sql("SELECT enquiry_id FROM vendor_requests WHERE id = ?", vid)[0][0]
+        r = self.s.post("/api/v1/enquiries/%d/messages" % eid, self.t["agent"],
+                        {"body": "We have asked the shop. We will call you on 07700 900123.",
+                         "audience": "customer"})
+        self.assertEqual(r.status, 201, r)
+        v = Browser(self.s)
+        v.sign_in(harness.VENDOR)
+        page = self.text(v.get("/vendor/requests/%d" % vid))
+        self.assertIn("What the marketplace told the customer", page)
+        self.assertIn("We have asked the shop.", page)
+        self.assertNotIn("900123", page)
+
     def test_vendor_request_is_the_vendors_own(self):
         vid = self.new_request()
         for email in (harness.VENDOR2, harness.CUSTOMER, harness.AGENT):

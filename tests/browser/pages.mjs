@@ -286,6 +286,18 @@ try {
       await capture(look, href, "vendor-request");
       await look.close();
     }
+    if (p.role === "vendor") {
+      const look = await checking(session);
+      await capture(look, "/vendor/record", "vendor-record");
+      await capture(look, "/notifications", "vendor-notifications");
+      await look.close();
+    }
+    if (p.role === "agent") {
+      const look = await checking(session);
+      await capture(look, "/desk/violations", "agent-violations");
+      await capture(look, "/desk/vendors/1", "agent-vendor");
+      await look.close();
+    }
     if (p.role === "agent") {
       // One enquiry at the desk: the whole thread with its audiences.
       await page.goto(base + p.home);
