@@ -33,6 +33,9 @@ URLS = [
     ("queue, unassigned", "/desk?status=active&view=unassigned"),
     ("queue, damaged, oldest first", "/desk?status=active&category=damaged&sort=age"),
     ("queue, all 100k, oldest first", "/desk?status=all&sort=age"),
+    ("search, an order number", "/desk/search?q=KP-100201"),
+    ("search, a customer's name", "/desk/search?q=Jane+Doe"),
+    ("search, a word in every enquiry", "/desk/search?q=help"),
 ]
 
 

@@ -36,6 +36,7 @@ const struct route routes[] = {
     {P, "/desk/enquiries/{id}/ask", web_desk_ask, BODY_FORM, 0, 0},
     {P, "/desk/enquiries/{id}/status", web_desk_status, BODY_FORM, 0, 0},
     {P, "/desk/enquiries/{id}/assign", web_desk_assign, BODY_FORM, 0, 0},
+    {G, "/desk/search", web_desk_search, BODY_NONE, 0, 0},
     {G, "/desk/vendors/{id}", web_desk_vendor, BODY_NONE, 0, 0},
     {G, "/desk/violations", web_desk_violations, BODY_NONE, 0, 0},
     {P, "/desk/violations/{id}/decide", web_desk_violation_decide, BODY_FORM, 0, 0},

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -761,11 +762,119 @@ void db_cache_free(struct db_cache *c, void (*release)(struct db_stmt *st))
 	c->n = c->cap = 0;
 }
 
+/* Splits "a,b,c" (n bytes) into at most 8 column names: their count. */
+static int split_cols(const char *p, size_t n, char cols[8][64])
+{
+	int k = 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= n && k < 8; i++) {
+		if (i == n || p[i] == ',') {
+			snprintf(cols[k++], 64, "%.*s", (int)(i - start), p + start);
+			start = i + 1;
+		}
+	}
+	return k;
+}
+
+/* PostgreSQL's document of the columns: to_tsvector over them joined by spaces. */
+static void pg_document(struct buf *b, char cols[8][64], int n)
+{
+	buf_append_str(b, "to_tsvector('simple', ");
+	for (int i = 0; i < n; i++)
+		buf_printf(b, "%sCOALESCE(%s, '')", i ? " || ' ' || " : "", cols[i]);
+	buf_append_str(b, ")");
+}
+
+/* The columns as a list with a prefix before each: "new.a, new.b". */
+static void col_list(struct buf *b, const char *prefix, char cols[8][64], int n)
+{
+	for (int i = 0; i < n; i++)
+		buf_printf(b, "%s%s%s", i ? ", " : "", prefix, cols[i]);
+}
+
+/*
+ * Writes a text search template (see db_int.h) that starts at p into b;
+ * returns the bytes it took, or 0 when p holds none.
+ */
+static size_t text_template(struct buf *b, const char *p, const struct db_dialect *d)
+{
+	int index = strncmp(p, "{{text_index:", 13) == 0;
+	if (!index && strncmp(p, "{{text_match:", 13) != 0)
+		return 0;
+	const char *end = strstr(p, "}}");
+	const char *table = p + 13;
+	const char *colon = end ? memchr(table, ':', (size_t)(end - table)) : NULL;
+	if (!colon)
+		return 0;
+	const char *colend = index ? end : memchr(colon + 1, ':', (size_t)(end - colon - 1));
+	if (!colend)
+		return 0;
+	char t[64], cols[8][64];
+	snprintf(t, sizeof(t), "%.*s", (int)(colon - table), table);
+	int n = split_cols(colon + 1, (size_t)(colend - colon - 1), cols);
+	if (index && d->fts5) {
+		/* An external-content FTS5 table kept by triggers, filled from what is there. */
+		buf_printf(b, "CREATE VIRTUAL TABLE %s_text USING fts5(", t);
+		col_list(b, "", cols, n);
+		buf_printf(b,
+			   ", content='%s', content_rowid='id', tokenize='unicode61 "
+			   "remove_diacritics 2');\n",
+			   t);
+		buf_printf(b,
+			   "CREATE TRIGGER %s_text_insert AFTER INSERT ON %s BEGIN INSERT INTO "
+			   "%s_text(rowid, ",
+			   t, t, t);
+		col_list(b, "", cols, n);
+		buf_append_str(b, ") VALUES (new.id, ");
+		col_list(b, "new.", cols, n);
+		buf_append_str(b, "); END;\n");
+		buf_printf(b,
+			   "CREATE TRIGGER %s_text_delete AFTER DELETE ON %s BEGIN INSERT INTO "
+			   "%s_text(%s_text, rowid, ",
+			   t, t, t, t);
+		col_list(b, "", cols, n);
+		buf_append_str(b, ") VALUES ('delete', old.id, ");
+		col_list(b, "old.", cols, n);
+		buf_append_str(b, "); END;\n");
+		buf_printf(b, "CREATE TRIGGER %s_text_update AFTER UPDATE OF ", t);
+		col_list(b, "", cols, n);
+		buf_printf(b, " ON %s BEGIN INSERT INTO %s_text(%s_text, rowid, ", t, t, t);
+		col_list(b, "", cols, n);
+		buf_append_str(b, ") VALUES ('delete', old.id, ");
+		col_list(b, "old.", cols, n);
+		buf_printf(b, "); INSERT INTO %s_text(rowid, ", t);
+		col_list(b, "", cols, n);
+		buf_append_str(b, ") VALUES (new.id, ");
+		col_list(b, "new.", cols, n);
+		buf_append_str(b, "); END;\n");
+		buf_printf(b, "INSERT INTO %s_text(%s_text) VALUES ('rebuild')", t, t);
+	} else if (index) {
+		buf_printf(b, "CREATE INDEX %s_text ON %s USING GIN (", t, t);
+		pg_document(b, cols, n);
+		buf_append_str(b, ")");
+	} else {
+		const char *param = colend + 1; /* "$N" */
+		if (*param != '$')
+			return 0;
+		if (d->fts5)
+			buf_printf(
+			    b, "%s.id IN (SELECT rowid FROM %s_text WHERE %s_text MATCH %c%.*s)", t,
+			    t, t, d->placeholder, (int)(end - param - 1), param + 1);
+		else {
+			pg_document(b, cols, n);
+			buf_printf(b, " @@ plainto_tsquery('simple', %c%.*s)", d->placeholder,
+				   (int)(end - param - 1), param + 1);
+		}
+	}
+	return (size_t)(end + 2 - p);
+}
+
 char *db_translate(const char *sql, const struct db_dialect *d)
 {
 	struct buf b;
 	buf_init(&b, 0);
 	char quote = 0;
+	size_t took;
 	for (const char *p = sql; *p; p++) {
 		if (quote) {
 			if (*p == quote)
@@ -785,6 +894,8 @@ char *db_translate(const char *sql, const struct db_dialect *d)
 			p += 22;
 		} else if (d->drop_for_update && strncmp(p, " FOR UPDATE", 11) == 0) {
 			p += 10;
+		} else if (p[0] == '{' && p[1] == '{' && (took = text_template(&b, p, d))) {
+			p += took - 1;
 		} else if (strncmp(p, "{{id}}", 6) == 0) {
 			buf_append_str(&b, d->id_type);
 			p += 5;
@@ -992,4 +1103,29 @@ enum kerr db_migrate(struct db_pool *p, struct err *e)
 			log_msg(LOG_INFO, "migration applied", "name", db_migrations[i].name);
 	}
 	return KERR_OK;
+}
+
+const char *db_text_query(struct db *db, struct arena *a, const char *words)
+{
+	(void)db; /* both stores take the words as separate quoted terms, all required */
+	struct buf b;
+	buf_init(&b, 0);
+	int terms = 0;
+	for (const unsigned char *p = (const unsigned char *)(words ? words : ""); *p;) {
+		while (*p && !(*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+			       ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+			p++;
+		const unsigned char *start = p;
+		while (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+		       ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+			p++;
+		if (p > start && terms < DB_TEXT_TERMS) {
+			buf_printf(&b, "%s\"%.*s\"", terms ? " " : "", (int)(p - start),
+				   (const char *)start);
+			terms++;
+		}
+	}
+	const char *out = terms ? arena_strdup(a, buf_cstr(&b)) : NULL;
+	buf_free(&b);
+	return out;
 }

@@ -250,6 +250,19 @@ enum kerr db_exec_later(struct db *db, struct err *e, const char *sql, const str
  * audit log's last hash).  db_memo() is NULL when nothing is kept.
  */
 #define DB_MEMO_MAX 72
+/*
+ * Text search.  Migrations index a table's text columns with
+ * {{text_index:TABLE:COL,COL}} (a table with an integer id) and queries
+ * match them with {{text_match:TABLE:COL,COL:$N}}, SQLite through FTS5 and
+ * PostgreSQL through a tsvector index; $N takes db_text_query()'s text.
+ * The words the person typed as a query of the store: each run of letters
+ * and digits a term (at most DB_TEXT_TERMS), all of them required, in a;
+ * NULL when there is none.
+ */
+#define DB_TEXT_TERMS 16
+struct arena;
+const char *db_text_query(struct db *db, struct arena *a, const char *words);
+
 const char *db_memo(struct db *db);
 void db_set_memo(struct db *db, const char *text);
 

@@ -107,10 +107,15 @@ struct db_dialect {
 	const char *id_type;   /* for {{id}}: an auto-assigned integer primary key */
 	const char *blob_type; /* for {{blob}} */
 	int drop_for_update;   /* 1: " FOR UPDATE" (and " SKIP LOCKED") is removed */
+	int fts5;	       /* text search: 1 SQLite's FTS5, 0 PostgreSQL's tsvector */
 };
 /*
  * The common dialect rewritten for a store; quoted text and -- comments are
- * left as they are.  The caller frees the result.
+ * left as they are.  Text search is written as two templates (db.h):
+ *   {{text_index:TABLE:COL,COL}}      a migration's index of those columns
+ *   {{text_match:TABLE:COL,COL:$N}}   a condition: the row matches $N, made by
+ *                                      db_text_query()
+ * The caller frees the result.
  */
 char *db_translate(const char *sql, const struct db_dialect *d);
 /* Each driver's translation: SQLite ($N -> ?N, FOR UPDATE [SKIP LOCKED] dropped) and

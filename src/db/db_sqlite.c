@@ -35,6 +35,7 @@ static const struct db_dialect sq_dialect = {
     .id_type = "INTEGER PRIMARY KEY",
     .blob_type = "BLOB",
     .drop_for_update = 1, /* SQLite has one writer: every write locks everything */
+    .fts5 = 1,
 };
 
 char *db_sqlite_translate(const char *sql)

@@ -428,6 +428,65 @@ enum kerr enquiry_get(struct dctx *c, int64_t id, struct enquiry *out)
 	return KERR_OK;
 }
 
+/*
+ * Hands each row of the list statement st (limit + 1 asked for) to each, and
+ * finishes it; *more when a row past limit came.  The last row's cursor goes
+ * to *next_key and *next_id: its sort key (sort_due as enquiry_filter's; -1:
+ * none, 0) and id.
+ */
+static enum kerr stream(struct dctx *c, struct db_stmt *st, int limit, int sort_due,
+			enquiry_each_fn each, void *arg, int *more, int64_t *next_key,
+			int64_t *next_id)
+{
+	enum kerr rc;
+	*more = 0;
+	int n = 0, r;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (n == limit) {
+			*more = 1;
+			break;
+		}
+		struct enquiry q;
+		read_summary(c, st, &q);
+		*next_key = sort_due < 0    ? 0
+			    : sort_due == 2 ? db_col_i64(st, 16)
+			    : sort_due	    ? db_col_i64(st, 8)
+					    : q.created_at;
+		*next_id = q.id;
+		n++;
+		if ((rc = each(&q, arg))) {
+			db_done(st);
+			return rc;
+		}
+	}
+	db_done(st);
+	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
+static const char SQL_SEARCH[] =
+    QUEUE_COLS " WHERE e.id IN (SELECT id FROM enquiries WHERE"
+	       " {{text_match:enquiries:order_number,customer_name,shop_name,subject:$1}}"
+	       " UNION SELECT enquiry_id FROM messages WHERE {{text_match:messages:body:$1}})"
+	       " ORDER BY e.id DESC LIMIT $2";
+
+enum kerr enquiry_search(struct dctx *c, const char *words, int limit, enquiry_each_fn each,
+			 void *arg, int *more)
+{
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc || (rc = dom_check_text(c, "q", words, 200, 1)))
+		return rc;
+	*more = 0;
+	const char *query = db_text_query(c->db, c->a, words);
+	if (!query)
+		return err_set(c->e, KERR_BAD_VALUE, "q", "'q' must hold a word or a number");
+	struct db_stmt *st = db_prep(c->db, SQL_SEARCH);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(query, (int64_t)limit + 1));
+	int64_t key, id;
+	return stream(c, st, limit, -1, each, arg, more, &key, &id);
+}
+
 /* Each count a range of one index, so that the counts cost little however long the queue. */
 static const char SQL_COUNTS[] =
     "SELECT (SELECT COUNT(*) FROM enquiries WHERE active = 1),"
@@ -586,28 +645,8 @@ enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_e
 	}
 	if (!st)
 		return dom_db_err(c);
-	*more = 0;
-	int n = 0, r;
-	while ((r = db_step(st)) == DB_ROW) {
-		if (n == f->limit) {
-			*more = 1;
-			break;
-		}
-		struct enquiry q;
-		read_summary(c, st, &q);
-		*next_key = !staff	       ? 0
-			    : f->sort_due == 2 ? db_col_i64(st, 16)
-			    : f->sort_due      ? db_col_i64(st, 8)
-					       : q.created_at;
-		*next_id = q.id;
-		n++;
-		if ((rc = each(&q, arg))) {
-			db_done(st);
-			return rc;
-		}
-	}
-	db_done(st);
-	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+	return stream(c, st, f->limit, staff ? f->sort_due : -1, each, arg, more, next_key,
+		      next_id);
 }
 
 enum kerr enquiry_assign(struct dctx *c, int64_t id, int64_t assignee_id)

@@ -92,6 +92,15 @@ typedef enum kerr (*enquiry_each_fn)(const struct enquiry *q, void *arg);
 enum kerr enquiry_list(struct dctx *c, const struct enquiry_filter *f, enquiry_each_fn each,
 		       void *arg, int *more, int64_t *next_key, int64_t *next_id);
 
+/*
+ * Staff search: enquiries whose order number, customer, shop or subject, or
+ * any of whose messages, hold every word of words (1..200 characters),
+ * newest first, at most limit, handed to each as enquiry_list does; *more
+ * when there are more.
+ */
+enum kerr enquiry_search(struct dctx *c, const char *words, int limit, enquiry_each_fn each,
+			 void *arg, int *more);
+
 /* How many active enquiries the queue holds, in total and by the queue's views.  Staff. */
 struct enquiry_counts {
 	int64_t active, open, awaiting_vendor, awaiting_customer;

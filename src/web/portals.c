@@ -381,6 +381,74 @@ void web_desk(struct req *r)
 	page_end(r, &b, 200);
 }
 
+struct search {
+	struct listing l;
+	const char *q;
+};
+
+static enum kerr search_fn(struct dctx *c, void *arg)
+{
+	struct search *x = arg;
+	return enquiry_search(c, x->q, START_ROWS, enquiry_row_html, &x->l, &x->l.more);
+}
+
+/* The search form, with the words typed and the problem with them. */
+static void search_form(struct buf *b, const char *q, const char *problem)
+{
+	html_raw(b, "<form method=\"get\" action=\"/desk/search\" class=\"filters\" "
+		    "role=\"search\"><p class=\"field\"><label for=\"q\">Order number, customer, "
+		    "shop or words</label><input type=\"search\" id=\"q\" name=\"q\" "
+		    "maxlength=\"200\" value=\"");
+	html_attr(b, q);
+	html_raw(b, "\"");
+	if (problem)
+		html_raw(b, " aria-invalid=\"true\" aria-describedby=\"q-error\"");
+	html_raw(b, "></p><p><button type=\"submit\">Search</button></p></form>");
+	page_problem(b, "q", problem);
+}
+
+void web_desk_search(struct req *r)
+{
+	static const char *const cols[] = {"Subject",  "Order",	       "Customer", "Shop",
+					   "Status",   "Priority",     "Reply",	   "Vendor answer",
+					   "Assignee", "Last message", NULL};
+	if (!page_require(r, ROLES_STAFF))
+		return;
+	struct buf rows;
+	buf_init(&rows, 0);
+	struct search x = {{r, &rows, 0, 0, {0}, 0, 0}, req_query(r, "q")};
+	enum kerr rc = x.q && *x.q ? page_read(r, search_fn, &x) : KERR_OK;
+	const char *problem = NULL;
+	if (rc == KERR_BAD_VALUE || rc == KERR_BAD_UTF8)
+		problem = "Search for a word, a name or an order number: at most 200 characters.";
+	else if (rc) {
+		buf_free(&rows);
+		page_error(r, 503, "Not available",
+			   "The search cannot be made just now. Try again.");
+		return;
+	}
+	struct buf b;
+	page_begin(r, &b, "Search");
+	html_raw(&b, "<h1>Search</h1>");
+	search_form(&b, x.q, problem);
+	if (x.q && *x.q && !problem) {
+		if (!x.l.rows) {
+			html_raw(&b, "<p class=\"empty\">No enquiry holds all of those words.</p>");
+		} else {
+			page_table_begin(&b,
+					 x.l.more
+					     ? "The newest 50 enquiries that match: add a word "
+					       "to narrow them"
+					     : "Enquiries that match, newest first",
+					 cols);
+			buf_append(&b, rows.data, rows.len);
+			html_raw(&b, "</tbody></table>");
+		}
+	}
+	buf_free(&rows);
+	page_end(r, &b, problem ? 400 : 200);
+}
+
 struct requests {
 	struct vreq *rows;
 	int n, more;

@@ -818,6 +818,39 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(c.get("/vendor/record").status, 404)
         self.assertEqual(c.get("/desk/vendors/%d" % northwind).status, 404)
 
+    def test_agent_searches_enquiries(self):
+        eid = self.new_enquiry("KP-SEARCH-77")  # a thread with a vendor answer and a reply
+        other = self.s.open_enquiry(self.t, subject="Quiet teapot", message="Lid rattles.")
+        b = Browser(self.s)
+        b.sign_in(harness.AGENT)
+        page = self.text(b.get("/desk/search"))
+        self.assertIn('<input type="search" id="q" name="q"', page)
+        self.assertNotIn("<table", page)
+
+        def found(q):
+            r = b.get("/desk/search?" + urllib.parse.urlencode({"q": q}))
+            self.assertEqual(r.status, 200, (q, r))
+            return {int(i) for i in re.findall(r'href="/desk/enquiries/(\d+)"', self.text(r))}
+        self.assertIn(eid, found("KP-SEARCH-77"))  # the order number
+        self.assertIn(eid, found("kp-search-77"))
+        self.assertIn(eid, found("VENDOR-SECRET-WORDS"))  # words of the vendor's answer
+        self.assertIn(eid, found("new jug"))  # of the operator's reply
+        self.assertIn(eid, found("Jane Doe cracked"))  # the customer and the subject
+        self.assertIn(other, found("teapot"))
+        self.assertNotIn(other, found("jug cracked"))
+        self.assertEqual(found("zebra-crossing-nowhere"), set())
+        self.assertIn(eid, found("Northwind jug"))  # the shop and the subject, together
+        r = b.get("/desk/search?q=" + urllib.parse.quote("<script>x</script>"))
+        self.assertIn('value="&lt;script&gt;x&lt;/script&gt;"', self.text(r))
+        for bad in ("x" * 201, "---"):
+            r = b.get("/desk/search?" + urllib.parse.urlencode({"q": bad}))
+            self.assertEqual(r.status, 400, bad)
+            self.assertIn('id="q-error"', self.text(r))
+        for email in (harness.CUSTOMER, harness.VENDOR):
+            o = Browser(self.s)
+            o.sign_in(email)
+            self.assertEqual(o.get("/desk/search?q=jug").status, 404)
+
     def test_notifications_read_and_marked(self):
         vid = self.new_request("Was it insured?")
         v = Browser(self.s)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "db/db_int.h"
 #include "../sqlite_files.h"
 
@@ -40,6 +41,40 @@ static void test_translate(void **state)
 		assert_string_equal(got, cases[i].out);
 		free(got);
 	}
+}
+
+/* Text search: the templates on each store, and the words as a query. */
+static void test_text_search(void **state)
+{
+	(void)state;
+	const char *match = "SELECT id FROM t WHERE {{text_match:t:a,b:$2}} LIMIT $1";
+	char *lite = db_sqlite_translate(match), *pg = db_pg_translate(match);
+	assert_string_equal(lite, "SELECT id FROM t WHERE t.id IN (SELECT rowid FROM t_text WHERE "
+				  "t_text MATCH ?2) LIMIT ?1");
+	assert_string_equal(pg, "SELECT id FROM t WHERE to_tsvector('simple', COALESCE(a, '') || ' "
+				"' || COALESCE(b, '')) @@ plainto_tsquery('simple', $2) LIMIT $1");
+	free(lite);
+	free(pg);
+	const char *index = "{{text_index:t:a,b}};";
+	lite = db_sqlite_translate(index);
+	pg = db_pg_translate(index);
+	assert_non_null(strstr(lite, "CREATE VIRTUAL TABLE t_text USING fts5(a, b, content='t'"));
+	assert_non_null(strstr(lite, "AFTER UPDATE OF a, b ON t"));
+	assert_non_null(strstr(lite, "INSERT INTO t_text(t_text) VALUES ('rebuild');"));
+	assert_string_equal(pg, "CREATE INDEX t_text ON t USING GIN (to_tsvector('simple', "
+				"COALESCE(a, '') || ' ' || COALESCE(b, '')));");
+	free(lite);
+	free(pg);
+	/* Not a template: left as it is. */
+	lite = db_sqlite_translate("SELECT '{{text_match:t:a:$1}}', '{{nothing}}'");
+	assert_string_equal(lite, "SELECT '{{text_match:t:a:$1}}', '{{nothing}}'");
+	free(lite);
+	struct arena a = {0};
+	assert_string_equal(db_text_query(NULL, &a, "KP-100 caf\xc3\xa9, \"x\" OR y*"),
+			    "\"KP\" \"100\" \"caf\xc3\xa9\" \"x\" \"OR\" \"y\"");
+	assert_null(db_text_query(NULL, &a, " -- ,\" "));
+	assert_null(db_text_query(NULL, &a, NULL));
+	arena_free(&a);
 }
 
 static char path[64];
@@ -208,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_translate),
+	    cmocka_unit_test(test_text_search),
 	    cmocka_unit_test(test_group_commit),
 	    cmocka_unit_test(test_on_commit),
 	};
