@@ -10,6 +10,7 @@
 #include "domain/enquiry.h"
 #include "domain/feedback.h"
 #include "domain/message.h"
+#include "domain/refund.h"
 #include "domain/vreq.h"
 
 /* Renders one enquiry with its order, thread and (for staff) vendor requests. */
@@ -272,6 +273,30 @@ static enum kerr feedback_work(struct dctx *c, void *arg, struct jw *out)
 void h_enquiry_feedback(struct req *r)
 {
 	act(r, feedback_fields, feedback_work, 201);
+}
+
+static const struct field refund_fields[] = {
+    {"amount", F_INT, 1},
+    {"charged_to", F_STR, 1},
+    {"reason", F_STR, 1},
+    {NULL, 0, 0},
+};
+
+static enum kerr refund_work(struct dctx *c, void *arg, struct jw *out)
+{
+	struct act_arg *x = arg;
+	struct refund_in in = {api_int(x->in, "amount", 0), api_str(x->in, "charged_to"),
+			       api_str(x->in, "reason")};
+	struct refund made;
+	enum kerr rc = refund_by_agent(c, x->id, &in, &made);
+	if (!rc)
+		render_refund(out, &made, dom_view(c));
+	return rc;
+}
+
+void h_enquiry_refund(struct req *r)
+{
+	act(r, refund_fields, refund_work, 201);
 }
 
 static const struct field vreq_fields[] = {

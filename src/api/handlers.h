@@ -41,6 +41,7 @@ void h_enquiry_assign(struct req *r);
 void h_enquiry_status(struct req *r);
 void h_enquiry_reopen(struct req *r);
 void h_enquiry_feedback(struct req *r);
+void h_enquiry_refund(struct req *r);
 void h_enquiry_vreq(struct req *r);
 /* api_vreq.c */
 void h_vreqs(struct req *r);

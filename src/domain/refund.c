@@ -18,6 +18,13 @@ static const char SQL_INSERT[] =
     "INSERT INTO refunds (enquiry_id, order_id, vendor_id, vendor_request_id, kind, amount,"
     " currency, charged_to, reason, created_by, created_at)"
     " VALUES ($1, $2, $3, $4, 'automatic', $5, $6, 'vendor', $7, NULL, $8) RETURNING id";
+static const char SQL_INSERT_AGENT[] =
+    "INSERT INTO refunds (enquiry_id, order_id, vendor_id, vendor_request_id, kind, amount,"
+    " currency, charged_to, reason, created_by, created_at)"
+    " VALUES ($1, $2, $3, NULL, 'agent', $4, $5, $6, $7, $8, $9) RETURNING id";
+static const char SQL_REFUNDABLE[] =
+    "SELECT o.amount, o.currency, (SELECT COALESCE(SUM(r.amount), 0) FROM refunds r"
+    " WHERE r.order_id = o.id) FROM orders o WHERE o.id = $1";
 static const char SQL_LIST[] =
     "SELECT r.id, r.enquiry_id, r.order_id, r.vendor_id, r.vendor_request_id, o.number, r.kind,"
     " r.currency, r.charged_to, r.reason, r.amount, r.created_at FROM refunds r"
@@ -164,4 +171,110 @@ enum kerr refund_list(struct dctx *c, int64_t after, int limit, struct refund **
 	}
 	db_done(st);
 	return r == DB_ERROR ? dom_db_err(c) : KERR_OK;
+}
+
+enum kerr refund_left(struct dctx *c, int64_t order_id, int64_t *left, const char **currency)
+{
+	struct db_stmt *st = db_prep(c->db, SQL_REFUNDABLE);
+	if (!st)
+		return dom_db_err(c);
+	db_bind(st, DB_ARGS(order_id));
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		*left = db_col_i64(st, 0) - db_col_i64(st, 2);
+		*currency = dom_col_str(c, st, 1);
+	}
+	db_done(st);
+	if (r == DB_ERROR)
+		return dom_db_err(c);
+	return r == DB_ROW ? KERR_OK : err_set(c->e, KERR_NOT_FOUND, "id", "no such order");
+}
+
+enum kerr refund_by_agent(struct dctx *c, int64_t enquiry_id, const struct refund_in *in,
+			  struct refund *out)
+{
+	static const char *const payers[] = {"vendor", "operator", NULL};
+	enum kerr rc = dom_require(c, ROLES_STAFF);
+	if (rc || (rc = dom_check_enum(c, "charged_to", in->charged_to, payers)) ||
+	    (rc = dom_check_text(c, "reason", in->reason, 500, 1)))
+		return rc;
+	struct enquiry_row row;
+	if ((rc = enquiry_load(c, enquiry_id, &row)))
+		return rc;
+	if (strcmp(row.status, "closed") == 0)
+		return err_set(c->e, KERR_STATE, "status", "the enquiry is closed");
+	int64_t left = 0;
+	const char *currency = "";
+	if ((rc = refund_left(c, row.order_id, &left, &currency)))
+		return rc;
+	if (in->amount < 1 || in->amount > left)
+		return err_set(c->e, KERR_BAD_VALUE, "amount",
+			       left > 0 ? "'amount' must be 1 to %lld (%s can still be refunded)"
+					: "the order is refunded in full already",
+			       (long long)left, refund_amount_text(c->a, left, currency));
+	const char *amount = refund_amount_text(c->a, in->amount, currency);
+	int64_t *id = &out->id;
+	*out = (struct refund){.enquiry_id = row.id,
+			       .order_id = row.order_id,
+			       .vendor_id = row.vendor_id,
+			       .order_number = arena_strdup(c->a, row.order_number),
+			       .kind = "agent",
+			       .currency = currency,
+			       .charged_to = in->charged_to,
+			       .reason = in->reason,
+			       .amount = in->amount,
+			       .created_at = c->now};
+	if ((rc = db_one_i64(c->db, c->e, id, SQL_INSERT_AGENT,
+			     DB_ARGS(row.id, row.order_id, row.vendor_id, in->amount, currency,
+				     in->charged_to, in->reason, c->who->user_id, c->now))) ||
+	    (rc = audit_append(c, "refund.create", "refund", *id,
+			       json_pack("{s:I,s:I,s:s,s:I,s:s,s:s}", "enquiry_id",
+					 (json_int_t)row.id, "order_id", (json_int_t)row.order_id,
+					 "kind", "agent", "amount", (json_int_t)in->amount,
+					 "currency", currency, "charged_to", in->charged_to))))
+		return rc;
+	struct notice n = {
+	    .kind = "refund",
+	    .subject = arena_printf(c->a, "Order %s has been refunded", row.order_number),
+	    .body =
+		arena_printf(c->a, "We have refunded %s for order %s.", amount, row.order_number),
+	    .link = arena_printf(c->a, "/help/enquiries/%lld", (long long)row.id),
+	    .object_type = "enquiry",
+	    .object_id = row.id,
+	};
+	return notify_customer(c, row.customer_id, &n);
+}
+
+int refund_parse_amount(const char *text, const char *currency, int64_t *out)
+{
+	int digits = minor_digits(currency);
+	int64_t units = 0, frac = 0;
+	int nfrac = -1, any = 0;
+	for (const char *p = text ? text : ""; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			any = 1;
+			if (nfrac < 0) {
+				if (units > INT64_MAX / 100000)
+					return -1;
+				units = units * 10 + (*p - '0');
+			} else if (++nfrac > digits) {
+				return -1;
+			} else {
+				frac = frac * 10 + (*p - '0');
+			}
+		} else if (*p == '.' && nfrac < 0 && digits) {
+			nfrac = 0;
+		} else if (!(*p == ' ' && (p == text || !p[1]))) {
+			return -1;
+		}
+	}
+	if (!any)
+		return -1;
+	for (int k = nfrac < 0 ? 0 : nfrac; k < digits; k++)
+		frac *= 10;
+	int64_t unit = 1;
+	for (int k = 0; k < digits; k++)
+		unit *= 10;
+	*out = units * unit + frac;
+	return 0;
 }

@@ -40,6 +40,26 @@ enum kerr refund_eligible(struct dctx *c, const struct enquiry_row *row, struct 
 enum kerr refund_automatic(struct dctx *c, struct enquiry_row *row, const struct refund_facts *f,
 			   int64_t vreq_id);
 
+/* An agent's refund on an enquiry's order: part or all of what is not refunded yet. */
+struct refund_in {
+	int64_t amount;		/* minor units, 1 up to what is left to refund */
+	const char *charged_to; /* "vendor" or "operator" (a goodwill refund) */
+	const char *reason;	/* 1..500 characters, kept with the refund */
+};
+/*
+ * Refunds the order of enquiry_id (not closed) as an agent decided: the
+ * refund (into *out), the audit event and the customer told.  Staff.  Refunds charged
+ * to the vendor are the marketplace's to recover; the vendor's rating counts
+ * automatic refunds only.
+ */
+enum kerr refund_by_agent(struct dctx *c, int64_t enquiry_id, const struct refund_in *in,
+			  struct refund *out);
+/* What of order_id's amount is not refunded yet, and its currency. */
+enum kerr refund_left(struct dctx *c, int64_t order_id, int64_t *left, const char **currency);
+/* An amount typed in a currency's major units ("12.5", "12.50", "12") into minor units:
+ * 0, or -1 when it is not such an amount. */
+int refund_parse_amount(const char *text, const char *currency, int64_t *out);
+
 /* Refunds with ids above after, oldest first (a vendor: its own). */
 enum kerr refund_list(struct dctx *c, int64_t after, int limit, struct refund **out, int *n);
 

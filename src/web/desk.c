@@ -14,6 +14,7 @@
 #include "domain/feedback.h"
 #include "domain/vreq.h"
 #include "domain/message.h"
+#include "domain/refund.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -67,6 +68,8 @@ struct desk_typed {
 	const struct vreq_screened *asked; /* a request just made: what the vendor does not see */
 	/* the status and the assignee */
 	const char *status_problem, *assign_problem;
+	/* refunding */
+	const char *amount, *charged_to, *refund_reason, *amount_problem, *refund_problem;
 };
 
 /* What the page reads besides the thread: the enquiry's vendor requests and who may be assigned. */
@@ -78,6 +81,8 @@ struct desk_extra {
 	int nstaff;
 	struct feedback feedback; /* the customer's rating of the help, when rated */
 	int rated;
+	int64_t order_id, refundable; /* the order, and what of it is not refunded yet */
+	const char *currency;
 };
 
 static enum kerr extra_fn(struct dctx *c, void *arg)
@@ -87,6 +92,8 @@ static enum kerr extra_fn(struct dctx *c, void *arg)
 	enum kerr rc = vreq_list(c, &f, &x->reqs, &x->nreqs, &x->more);
 	if (!rc)
 		rc = feedback_get(c, x->id, &x->feedback, &x->rated);
+	if (!rc)
+		rc = refund_left(c, x->order_id, &x->refundable, &x->currency);
 	return rc ? rc : auth_staff_list(c, &x->staff, &x->nstaff);
 }
 
@@ -159,6 +166,39 @@ static void ask_form(struct req *r, struct buf *b, int64_t id, const struct desk
 	html_raw(b, "<p><button type=\"submit\">Send to the vendor</button></p></form></details>");
 }
 
+/* The refund form: how much (in the currency's units), who pays, why. */
+static void refund_form(struct req *r, struct buf *b, int64_t id, const struct desk_extra *x,
+			const struct desk_typed *t)
+{
+	int open = t && (t->amount_problem || t->refund_problem);
+	html_raw(b, open ? "<details class=\"action\" id=\"refund\" open>"
+			 : "<details class=\"action\" id=\"refund\">");
+	html_raw(b, "<summary>Refund</summary>");
+	if (x->refundable <= 0) {
+		html_raw(b, "<p>The order is refunded in full.</p></details>");
+		return;
+	}
+	html_raw(b, "<p>Up to ");
+	html_txt(b, refund_amount_text(&r->a, x->refundable, x->currency));
+	html_raw(b, " can still be refunded. The customer is told at once.</p>");
+	char action[64];
+	snprintf(action, sizeof(action), "/desk/enquiries/%lld/refund", (long long)id);
+	page_form_begin(r, b, action, "reply");
+	page_field(b, FIELD_TEXT, "amount", arena_printf(&r->a, "Amount (%s)", x->currency),
+		   t ? t->amount : NULL, 24, t ? t->amount_problem : NULL);
+	int operator_pays = t && t->charged_to && strcmp(t->charged_to, "operator") == 0;
+	html_raw(b, "<fieldset><legend>Who pays</legend><label><input type=\"radio\" "
+		    "name=\"charged_to\" value=\"vendor\"");
+	html_raw(b, operator_pays ? ">" : " checked>");
+	html_raw(b, " The vendor</label> <label><input type=\"radio\" name=\"charged_to\" "
+		    "value=\"operator\"");
+	html_raw(b, operator_pays ? " checked>" : ">");
+	html_raw(b, " The marketplace (goodwill)</label></fieldset>");
+	page_field(b, FIELD_TEXT, "refund_reason", "Reason", t ? t->refund_reason : NULL, 500,
+		   t ? t->refund_problem : NULL);
+	html_raw(b, "<p><button type=\"submit\">Refund</button></p></form></details>");
+}
+
 /* The status and assignee forms. */
 static void handling_forms(struct req *r, struct buf *b, const struct enquiry *q,
 			   const struct desk_extra *x, const struct desk_typed *t)
@@ -196,7 +236,7 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	struct page_thread th = {.id = id};
 	if (!page_thread_or_reply(r, &th, "There is no such enquiry."))
 		return;
-	struct desk_extra x = {.id = id};
+	struct desk_extra x = {.id = id, .order_id = th.q.order_id};
 	if (!page_read_or_reply(r, extra_fn, &x, NULL))
 		return;
 	const struct enquiry *q = &th.q;
@@ -258,6 +298,7 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	html_raw(&b, "<p><button type=\"submit\">Send</button></p></form>");
 	requests_html(r, &b, &x);
 	ask_form(r, &b, id, t);
+	refund_form(r, &b, id, &x, t);
 	page_end(r, &b, status);
 }
 
@@ -447,4 +488,57 @@ void web_desk_assign(struct req *r)
 		t.assign_problem = r->err.msg[0] ? r->err.msg : "That person cannot take it.";
 	}
 	refused(r, id, rc, &t, t.assign_problem != NULL, "The enquiry could not be assigned now.");
+}
+
+struct refund_arg {
+	int64_t id;
+	const char *amount;
+	struct refund_in in;
+};
+
+static enum kerr refund_fn(struct dctx *c, void *arg)
+{
+	struct refund_arg *x = arg;
+	struct enquiry q;
+	int64_t left = 0;
+	const char *currency = "";
+	enum kerr rc = enquiry_get(c, x->id, &q);
+	if (rc || (rc = refund_left(c, q.order_id, &left, &currency)))
+		return rc;
+	if (refund_parse_amount(x->amount, currency, &x->in.amount))
+		return err_set(c->e, KERR_BAD_VALUE, "amount", "not an amount of %s", currency);
+	struct refund made;
+	return refund_by_agent(c, x->id, &x->in, &made);
+}
+
+void web_desk_refund(struct req *r)
+{
+	struct form f;
+	int64_t id;
+	if (!page_require(r, ROLES_STAFF) || !(id = page_id_or_reply(r, 0)) ||
+	    !page_form_or_reply(r, &f))
+		return;
+	struct desk_typed t = {.amount = form_get(&f, "amount"),
+			       .charged_to = form_get(&f, "charged_to"),
+			       .refund_reason = form_get(&f, "refund_reason")};
+	struct refund_arg x = {
+	    id,
+	    t.amount ? t.amount : "",
+	    {0, t.charged_to ? t.charged_to : "", t.refund_reason ? t.refund_reason : ""}};
+	enum kerr rc = page_write(r, refund_fn, &x);
+	if (!rc) {
+		back(r, id, "refund");
+		return;
+	}
+	const char *field = r->err.field;
+	if (strcmp(field, "amount") == 0)
+		t.amount_problem = "Give an amount no more than can still be refunded, such as "
+				   "12.50.";
+	else if (strcmp(field, "reason") == 0)
+		t.refund_problem = *x.in.reason ? "The reason is too long: 500 characters at most."
+						: "Give the reason for the refund.";
+	else if (strcmp(field, "charged_to") == 0 || rc == KERR_STATE)
+		t.refund_problem = r->err.msg[0] ? r->err.msg : "This refund cannot be made.";
+	refused(r, id, rc, &t, t.amount_problem || t.refund_problem,
+		"The refund could not be made just now.");
 }

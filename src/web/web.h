@@ -42,6 +42,8 @@ void web_desk_ask(struct req *r);
 void web_desk_status(struct req *r);
 /* POST /desk/enquiries/{id}/assign - assigns to an agent or admin, or to nobody (0). */
 void web_desk_assign(struct req *r);
+/* POST /desk/enquiries/{id}/refund - refunds part or all of the order (amount, who pays, why). */
+void web_desk_refund(struct req *r);
 /* GET /desk/search?q= - enquiries by order number, customer, shop or words in them. */
 void web_desk_search(struct req *r);
 /* GET /desk/vendors/{id} - a vendor's record: standing, rating, response-time chart. */

@@ -303,8 +303,12 @@ class Server:
             q = ("SELECT table_name FROM information_schema.tables"
                  " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1")
         else:
-            q = ("SELECT name FROM sqlite_master WHERE type='table'"
-                 " AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            # Text search indexes (FTS5 tables and their shadow tables) are derived
+            # from the tables they index: they are not tables of their own here.
+            rows = self.sql("SELECT name, sql FROM sqlite_master WHERE type='table'"
+                            " AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            fts = [n for n, sql in rows if (sql or "").startswith("CREATE VIRTUAL TABLE")]
+            return [n for n, _ in rows if not any(n == v or n.startswith(v + "_") for v in fts)]
         return [r[0] for r in self.sql(q)]
 
     def columns(self, table):

@@ -128,6 +128,9 @@ TABLE = [
     ("POST",   E + "/feedback",                        "own",     401, 201, 403, 403, 403, 403),
     ("POST",   E + "/feedback",                        "other",   401, 404, 403, 403, 403, 403),
     ("POST",   E + "/feedback",                        "missing", 401, 404, 403, 403, 403, 403),
+    ("POST",   E + "/refunds",                         "own",     401, 403, 403, 201, 201, 403),
+    ("POST",   E + "/refunds",                         "other",   401, 403, 403, 201, 201, 403),
+    ("POST",   E + "/refunds",                         "missing", 401, 403, 403, 404, 404, 403),
     ("POST",   E + "/vendor-requests",                 "own",     401, 403, 403, 201, 201, 403),
     ("POST",   E + "/vendor-requests",                 "other",   401, 403, 403, 201, 201, 403),
     ("POST",   E + "/vendor-requests",                 "missing", 401, 403, 403, 404, 404, 403),
@@ -226,7 +229,7 @@ PAGE_ROUTES = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET
                ("GET", "/desk/vendors/{id}"), ("GET", "/desk/violations"),
                ("POST", "/desk/violations/{id}/decide"), ("GET", "/vendor/record"),
                ("GET", "/notifications"), ("POST", "/notifications/read"),
-               ("GET", "/desk/search")}
+               ("GET", "/desk/search"), ("POST", "/desk/enquiries/{id}/refund")}
 
 
 def cells():
@@ -539,6 +542,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
                 "status": {"status": "resolved"},
                 "reopen": {},
                 "feedback": {"score": 4, "comment": "Quick and kind."},
+                "refunds": {"amount": 100, "charged_to": "operator", "reason": "Goodwill."},
                 "vendor-requests": {"question": "Please send proof of dispatch.",
                                     "evidence": ["tracking", "invoice"], "due_in_hours": 48},
             }[action]
@@ -591,7 +595,7 @@ class AuthzMatrix(ServerCase, unittest.TestCase):
 
     def test_table_covers_every_route(self):
         declared = declared_routes()
-        self.assertEqual(len(declared), 81, "routes.c parsed: %r" % sorted(declared))
+        self.assertEqual(len(declared), 83, "routes.c parsed: %r" % sorted(declared))
         self.assertLessEqual(PAGE_ROUTES, set(declared))
         served = declared
         declared = {k: v for k, v in declared.items() if k not in PAGE_ROUTES}
