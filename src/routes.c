@@ -37,6 +37,7 @@ const struct route routes[] = {
     {P, "/desk/enquiries/{id}/status", web_desk_status, BODY_FORM, 0, 0},
     {P, "/desk/enquiries/{id}/assign", web_desk_assign, BODY_FORM, 0, 0},
     {P, "/desk/enquiries/{id}/refund", web_desk_refund, BODY_FORM, 0, 0},
+    {G, "/desk/overview", web_desk_overview, BODY_NONE, 0, 0},
     {G, "/desk/search", web_desk_search, BODY_NONE, 0, 0},
     {G, "/desk/vendors/{id}", web_desk_vendor, BODY_NONE, 0, 0},
     {G, "/desk/violations", web_desk_violations, BODY_NONE, 0, 0},

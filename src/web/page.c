@@ -39,21 +39,27 @@ const char *page_home_of(const struct principal *p)
 /* The portal's name and its navigation, by landing path. */
 struct portal {
 	const char *home, *name;
-	const char *links[4][2]; /* path, label */
+	const char *links[5][2];   /* path, label */
+	const char *admin_link[2]; /* one more for admins */
 };
 static const struct portal portals[] = {
-    {"/help", "Help centre", {{"/help", "My enquiries"}, {"/notifications", "Notifications"}}},
+    {"/help",
+     "Help centre",
+     {{"/help", "My enquiries"}, {"/notifications", "Notifications"}},
+     {NULL, NULL}},
     {"/desk",
      "Agent desk",
      {{"/desk", "Queue"},
       {"/desk/search", "Search"},
       {"/desk/violations", "Violations"},
-      {"/notifications", "Notifications"}}},
+      {"/notifications", "Notifications"}},
+     {"/desk/overview", "Overview"}},
     {"/vendor",
      "Vendor portal",
      {{"/vendor", "Requests"},
       {"/vendor/record", "My record"},
-      {"/notifications", "Notifications"}}},
+      {"/notifications", "Notifications"}},
+     {NULL, NULL}},
 };
 
 static const struct portal *portal_of(const struct principal *p)
@@ -93,14 +99,17 @@ void page_begin(struct req *r, struct buf *b, const char *title)
 	html_raw(b, "</span></a>");
 	if (p) {
 		html_raw(b, "<nav aria-label=\"Main\"><ul>");
-		for (int i = 0; i < 4 && p->links[i][0]; i++) {
+		for (int i = 0; i < 6; i++) {
+			const char *const *link = i < 5 ? p->links[i] : p->admin_link;
+			if (!link[0] || (i == 5 && r->who.role != ROLE_ADMIN))
+				continue;
 			html_raw(b, "<li><a href=\"");
-			html_attr(b, p->links[i][0]);
+			html_attr(b, link[0]);
 			html_raw(b, "\"");
-			if (strcmp(r->path, p->links[i][0]) == 0)
+			if (strcmp(r->path, link[0]) == 0)
 				html_raw(b, " aria-current=\"page\"");
 			html_raw(b, ">");
-			html_txt(b, p->links[i][1]);
+			html_txt(b, link[1]);
 			html_raw(b, "</a></li>");
 		}
 		html_raw(b,

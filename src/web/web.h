@@ -44,6 +44,8 @@ void web_desk_status(struct req *r);
 void web_desk_assign(struct req *r);
 /* POST /desk/enquiries/{id}/refund - refunds part or all of the order (amount, who pays, why). */
 void web_desk_refund(struct req *r);
+/* GET /desk/overview - the admins' overview of the last 30 days, with charts. */
+void web_desk_overview(struct req *r);
 /* GET /desk/search?q= - enquiries by order number, customer, shop or words in them. */
 void web_desk_search(struct req *r);
 /* GET /desk/vendors/{id} - a vendor's record: standing, rating, response-time chart. */

@@ -36,7 +36,7 @@ class Browser(ServerCase, unittest.TestCase):
         self.assertIn("ok  story: no script ran in any page (0 dialogs)", p.stdout)
         for name in ("sign-in", "customer-help", "customer-enquiry", "vendor-vendor", "vendor-request",
                      "agent-desk", "agent-enquiry", "customer-raise", "vendor-record",
-                     "vendor-notifications", "agent-violations", "agent-vendor"):
+                     "vendor-notifications", "agent-violations", "agent-vendor", "admin-overview"):
             for size in ("desktop", "phone"):
                 path = os.path.join(shots, "%s-%s.png" % (name, size))
                 self.assertGreater(os.path.getsize(path), 1000, path)

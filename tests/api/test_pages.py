@@ -851,6 +851,31 @@ class Pages(ServerCase, unittest.TestCase):
             o.sign_in(email)
             self.assertEqual(o.get("/desk/search?q=jug").status, 404)
 
+    def test_admin_overview(self):
+        s = self.s
+        b = Browser(s)
+        b.sign_in(harness.ADMIN)
+        since = (int(time.time() * 1000) // 86400000 - 29) * 86400000
+        opened = s.sql("SELECT COUNT(*) FROM enquiries WHERE created_at >= ?", since)[0][0]
+        r = b.get("/desk/overview")
+        self.assertEqual(r.status, 200, r)
+        page = self.text(r)
+        self.assertIn('href="/desk/overview" aria-current="page">Overview', page)
+        self.assertIn("Enquiries opened: %d in 30 days" % opened, page)
+        self.assertEqual(page.count('<svg viewBox="0 0 640 180" role="img"'), 4)
+        self.assertIn('<rect class="bar"', page)
+        for words in ("Replies late now", "Vendor requests overdue", "Automatic refunds",
+                      "Vendors by rating", "The customers' rating of the help"):
+            self.assertIn(words, page)
+        # Agents have no overview, nor link to it; customers and vendors neither.
+        for email in (harness.AGENT, harness.CUSTOMER, harness.VENDOR):
+            o = Browser(s)
+            o.sign_in(email)
+            self.assertEqual(o.get("/desk/overview").status, 404, email)
+        agent = Browser(s)
+        agent.sign_in(harness.AGENT)
+        self.assertNotIn("/desk/overview", self.text(agent.get("/desk")))
+
     def test_notifications_read_and_marked(self):
         vid = self.new_request("Was it insured?")
         v = Browser(self.s)

@@ -292,6 +292,11 @@ try {
       await capture(look, "/notifications", "vendor-notifications");
       await look.close();
     }
+    if (p.role === "admin") {
+      const look = await checking(session);
+      await capture(look, "/desk/overview", "admin-overview");
+      await look.close();
+    }
     if (p.role === "agent") {
       const look = await checking(session);
       await capture(look, "/desk/violations", "agent-violations");
