@@ -15,6 +15,7 @@
 #include "domain/vreq.h"
 #include "domain/message.h"
 #include "domain/refund.h"
+#include "domain/template.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -83,6 +84,11 @@ struct desk_extra {
 	int rated;
 	int64_t order_id, refundable; /* the order, and what of it is not refunded yet */
 	const char *currency;
+	const struct enquiry *q;    /* read before */
+	struct template *templates; /* the saved replies and requests for its category */
+	int ntemplates;
+	int64_t use; /* a template to fill in (?reply= or ?request=), or 0 */
+	const char *filled, *filled_kind;
 };
 
 static enum kerr extra_fn(struct dctx *c, void *arg)
@@ -94,7 +100,40 @@ static enum kerr extra_fn(struct dctx *c, void *arg)
 		rc = feedback_get(c, x->id, &x->feedback, &x->rated);
 	if (!rc)
 		rc = refund_left(c, x->order_id, &x->refundable, &x->currency);
+	if (!rc)
+		rc = template_list(c, NULL, x->q->category, &x->templates, &x->ntemplates);
+	if (!rc && x->use)
+		rc = template_fill(c, x->use, x->q, &x->filled, &x->filled_kind);
 	return rc ? rc : auth_staff_list(c, &x->staff, &x->nstaff);
+}
+
+/* Links that put a template of kind, filled in, into its form. */
+static void templates_html(struct buf *b, int64_t id, const struct desk_extra *x, const char *kind,
+			   const char *label)
+{
+	int any = 0;
+	for (int i = 0; i < x->ntemplates; i++) {
+		const struct template *t = &x->templates[i];
+		if (strcmp(t->kind, kind) != 0)
+			continue;
+		if (!any++) {
+			html_raw(b, "<nav class=\"templates\" aria-label=\"");
+			html_attr(b, label);
+			html_raw(b, "\"><span>");
+			html_txt(b, label);
+			html_raw(b, ":</span> ");
+		}
+		char href[96];
+		snprintf(href, sizeof(href), "/desk/enquiries/%lld?template=%lld#%s", (long long)id,
+			 (long long)t->id, strcmp(kind, "reply") == 0 ? "body" : "question");
+		html_raw(b, "<a href=\"");
+		html_attr(b, href);
+		html_raw(b, "\">");
+		html_txt(b, t->name);
+		html_raw(b, "</a> ");
+	}
+	if (any)
+		html_raw(b, "</nav>");
 }
 
 static int ticked(const struct desk_typed *t, const char *kind)
@@ -132,13 +171,17 @@ static void requests_html(struct req *r, struct buf *b, const struct desk_extra 
 }
 
 /* The form that asks the vendor: the question, the evidence wanted, the due time. */
-static void ask_form(struct req *r, struct buf *b, int64_t id, const struct desk_typed *t)
+static void ask_form(struct req *r, struct buf *b, int64_t id, const struct desk_extra *x,
+		     const struct desk_typed *t)
 {
 	char action[64];
 	snprintf(action, sizeof(action), "/desk/enquiries/%lld/ask", (long long)id);
-	int open = t && (t->question_problem || t->due_problem || t->evidence_problem);
-	html_raw(b, open ? "<details class=\"action\" open>" : "<details class=\"action\">");
+	int open =
+	    t && (t->question_problem || t->due_problem || t->evidence_problem || t->question);
+	html_raw(b, open ? "<details class=\"action\" id=\"ask\" open>"
+			 : "<details class=\"action\" id=\"ask\">");
 	html_raw(b, "<summary>Ask the vendor</summary>");
+	templates_html(b, id, x, "request", "Templates");
 	page_form_begin(r, b, action, "reply");
 	page_field(b, FIELD_TEXTAREA, "question", "Question for the vendor", t ? t->question : NULL,
 		   5000, t ? t->question_problem : NULL);
@@ -236,9 +279,21 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	struct page_thread th = {.id = id};
 	if (!page_thread_or_reply(r, &th, "There is no such enquiry."))
 		return;
-	struct desk_extra x = {.id = id, .order_id = th.q.order_id};
-	if (!page_read_or_reply(r, extra_fn, &x, NULL))
+	struct desk_extra x = {.id = id, .order_id = th.q.order_id, .q = &th.q};
+	const char *use = req_query(r, "template");
+	if (!t && use && parse_i64(slice_from(use), 1, INT64_MAX, &x.use)) {
+		page_error(r, 400, "No such template", "A template is chosen by its number.");
 		return;
+	}
+	if (!page_read_or_reply(r, extra_fn, &x, "There is no such template for this enquiry."))
+		return;
+	struct desk_typed filled = {0};
+	if (x.filled) { /* a template chosen: its text in its form, to edit and send */
+		int reply = strcmp(x.filled_kind, "reply") == 0;
+		filled.text = reply ? x.filled : NULL;
+		filled.question = reply ? NULL : x.filled;
+		t = &filled;
+	}
 	const struct enquiry *q = &th.q;
 	struct buf b;
 	page_begin(r, &b, q->subject);
@@ -293,11 +348,12 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 		     "name=\"audience\" value=\"internal\"");
 	html_raw(&b, note ? " checked>" : ">");
 	html_raw(&b, " An internal note</label></fieldset>");
+	templates_html(&b, id, &x, "reply", "Saved replies");
 	page_message_field(&b, "Message", t ? t->text : NULL, t ? t->problem : NULL);
 	page_files_field(&b, "Photos or documents", t ? t->files_problem : NULL);
 	html_raw(&b, "<p><button type=\"submit\">Send</button></p></form>");
 	requests_html(r, &b, &x);
-	ask_form(r, &b, id, t);
+	ask_form(r, &b, id, &x, t);
 	refund_form(r, &b, id, &x, t);
 	page_end(r, &b, status);
 }

@@ -39,7 +39,7 @@ const char *page_home_of(const struct principal *p)
 /* The portal's name and its navigation, by landing path. */
 struct portal {
 	const char *home, *name;
-	const char *links[5][2];   /* path, label */
+	const char *links[6][2];   /* path, label */
 	const char *admin_link[2]; /* one more for admins */
 };
 static const struct portal portals[] = {
@@ -52,6 +52,7 @@ static const struct portal portals[] = {
      {{"/desk", "Queue"},
       {"/desk/search", "Search"},
       {"/desk/violations", "Violations"},
+      {"/desk/templates", "Templates"},
       {"/notifications", "Notifications"}},
      {"/desk/overview", "Overview"}},
     {"/vendor",
@@ -99,9 +100,9 @@ void page_begin(struct req *r, struct buf *b, const char *title)
 	html_raw(b, "</span></a>");
 	if (p) {
 		html_raw(b, "<nav aria-label=\"Main\"><ul>");
-		for (int i = 0; i < 6; i++) {
-			const char *const *link = i < 5 ? p->links[i] : p->admin_link;
-			if (!link[0] || (i == 5 && r->who.role != ROLE_ADMIN))
+		for (int i = 0; i < 7; i++) {
+			const char *const *link = i < 6 ? p->links[i] : p->admin_link;
+			if (!link[0] || (i == 6 && r->who.role != ROLE_ADMIN))
 				continue;
 			html_raw(b, "<li><a href=\"");
 			html_attr(b, link[0]);

@@ -44,6 +44,12 @@ void web_desk_status(struct req *r);
 void web_desk_assign(struct req *r);
 /* POST /desk/enquiries/{id}/refund - refunds part or all of the order (amount, who pays, why). */
 void web_desk_refund(struct req *r);
+/* GET /desk/templates - saved replies and vendor-request templates (admins add, remove). */
+void web_desk_templates(struct req *r);
+/* POST /desk/templates - adds one (kind, category, name, body).  Admins. */
+void web_desk_template_add(struct req *r);
+/* POST /desk/templates/{id}/delete - removes one.  Admins. */
+void web_desk_template_delete(struct req *r);
 /* GET /desk/overview - the admins' overview of the last 30 days, with charts. */
 void web_desk_overview(struct req *r);
 /* GET /desk/search?q= - enquiries by order number, customer, shop or words in them. */

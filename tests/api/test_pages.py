@@ -565,7 +565,7 @@ class Pages(ServerCase, unittest.TestCase):
             r = b.post(ask, dict(typed, **change))
             self.assertEqual(r.status, 400, (change, r))
             page = self.text(r)
-            self.assertIn("<details class=\"action\" open>", page)
+            self.assertIn("<details class=\"action\" id=\"ask\" open>", page)
             self.assertIn(words, page)
             if field:
                 self.assertIn('aria-describedby="%s-error"' % field, page)
@@ -850,6 +850,72 @@ class Pages(ServerCase, unittest.TestCase):
             o = Browser(self.s)
             o.sign_in(email)
             self.assertEqual(o.get("/desk/search?q=jug").status, 404)
+
+    def test_templates_kept_by_admins_used_by_agents(self):
+        s = self.s
+        admin = Browser(s)
+        admin.sign_in(harness.ADMIN)
+        token = admin.csrf(admin.get("/desk/templates"))
+        before = s.fingerprint()
+        for fields, field in (({"kind": "poem"}, "kind"), ({"category": "hats"}, "category"),
+                              ({"name": ""}, "name"), ({"body": ""}, "body")):
+            typed = dict({"csrf": token, "kind": "reply", "category": "damaged",
+                          "name": "Sorry <b>broken</b>", "body": "Hi"}, **fields)
+            r = admin.post("/desk/templates", typed)
+            self.assertEqual(r.status, 400, (fields, r))
+            self.assertIn('id="%s-error"' % field, self.text(r))
+            if field != "name":
+                self.assertIn('value="Sorry &lt;b&gt;broken&lt;/b&gt;"', self.text(r))
+        self.assertEqual(s.fingerprint(), before)
+        for kind, category, name, body in (
+                ("reply", "damaged", "Sorry it broke",
+                 "Hello {customer}, we are sorry order {order} arrived broken. {agent} {odd}"),
+                ("reply", "", "Thanks", "Thank you, {customer}."),
+                ("reply", "not_received", "Tracking", "We are tracking {order}."),
+                ("request", "damaged", "Packing photo",
+                 "Please send a photo of how order {order} was packed by {shop}.")):
+            r = admin.post("/desk/templates", {"csrf": token, "kind": kind, "category": category,
+                                               "name": name, "body": body})
+            self.assertEqual(r.status, 303, r)
+        page = self.text(admin.get("/desk/templates"))
+        self.assertIn("Sorry it broke", page)
+        ids = dict(s.sql("SELECT name, id FROM templates WHERE deleted_at IS NULL"))
+        # On a damaged enquiry: its category's and every category's, not another's.
+        eid = self.new_enquiry("KP-TEMPLATE-1")
+        agent = Browser(s)
+        agent.sign_in(harness.AGENT)
+        page = self.text(agent.get("/desk/enquiries/%d" % eid))
+        self.assertIn(">Sorry it broke</a>", page)
+        self.assertIn(">Thanks</a>", page)
+        self.assertNotIn(">Tracking</a>", page)
+        self.assertIn(">Packing photo</a>", page)
+        page = self.text(agent.get("/desk/enquiries/%d?template=%d" % (eid, ids["Sorry it broke"])))
+        self.assertIn("Hello Jane, we are sorry order KP-TEMPLATE-1 arrived broken. Alex Agent"
+                      " {odd}</textarea>", page)
+        page = self.text(agent.get("/desk/enquiries/%d?template=%d" % (eid, ids["Packing photo"])))
+        self.assertIn("<details class=\"action\" id=\"ask\" open>", page)
+        self.assertIn("Please send a photo of how order KP-TEMPLATE-1 was packed by Northwind"
+                      " Ceramics.</textarea>", page)
+        self.assertEqual(agent.get("/desk/enquiries/%d?template=%d"
+                                   % (eid, ids["Tracking"])).status, 404)
+        self.assertEqual(agent.get("/desk/enquiries/%d?template=x" % eid).status, 400)
+        # Agents read but do not keep them.
+        self.assertNotIn("Add a template", self.text(agent.get("/desk/templates")))
+        r = agent.post("/desk/templates", {"csrf": agent.csrf(agent.get("/desk")),
+                                           "kind": "reply", "name": "Mine", "body": "x"})
+        self.assertEqual(r.status, 404)
+        r = agent.post("/desk/templates/%d/delete" % ids["Thanks"],
+                       {"csrf": agent.csrf(agent.get("/desk"))})
+        self.assertEqual(r.status, 404)
+        r = admin.post("/desk/templates/%d/delete" % ids["Thanks"], {"csrf": token})
+        self.assertEqual(r.status, 303)
+        self.assertNotIn(">Thanks</a>", self.text(agent.get("/desk/enquiries/%d" % eid)))
+        self.assertEqual(admin.post("/desk/templates/%d/delete" % ids["Thanks"],
+                                    {"csrf": token}).status, 404)
+        for email in (harness.CUSTOMER, harness.VENDOR):
+            o = Browser(s)
+            o.sign_in(email)
+            self.assertEqual(o.get("/desk/templates").status, 404)
 
     def test_admin_overview(self):
         s = self.s
