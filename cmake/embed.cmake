@@ -1,6 +1,6 @@
 # Generates a C file that embeds text files as NUL-terminated arrays.
 # Inputs: OUT (file to write), MIGRATIONS (.sql files joined by '|'), OPENAPI (yaml),
-# STYLESHEET (the pages' CSS).
+# STYLESHEET (the pages' CSS), SCRIPT (the pages' optional script).
 # Migrations are named NNNN_name.sql; NNNN is the version.
 
 function(embed_text var path out)
@@ -27,4 +27,6 @@ embed_text("openapi_yaml" "${OPENAPI}" "${OUT}.tmp")
 file(APPEND "${OUT}.tmp" "const char *const embedded_openapi = openapi_yaml;\nconst unsigned long embedded_openapi_len = sizeof(openapi_yaml) - 1;\n")
 embed_text("app_css" "${STYLESHEET}" "${OUT}.tmp")
 file(APPEND "${OUT}.tmp" "const char *const embedded_css = app_css;\nconst unsigned long embedded_css_len = sizeof(app_css) - 1;\n")
+embed_text("app_js" "${SCRIPT}" "${OUT}.tmp")
+file(APPEND "${OUT}.tmp" "const char *const embedded_js = app_js;\nconst unsigned long embedded_js_len = sizeof(app_js) - 1;\n")
 file(RENAME "${OUT}.tmp" "${OUT}")

@@ -19,6 +19,7 @@ const struct route routes[] = {
        test */
     {G, "/", web_home, BODY_NONE, 0, 0},
     {G, "/static/app.css", web_css, BODY_NONE, 0, 0},
+    {G, "/static/app.js", web_js, BODY_NONE, 0, 0},
     {G, "/login", web_login_form, BODY_NONE, 0, 0},
     {P, "/login", web_login, BODY_FORM, 0, 0},
     {P, "/logout", web_logout, BODY_FORM, 0, 0},

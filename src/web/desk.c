@@ -164,7 +164,10 @@ static void requests_html(struct req *r, struct buf *b, const struct desk_extra 
 		html_raw(b, "</td><td data-label=\"Due\">");
 		html_txt(b, page_time(r, v->due_at));
 		html_raw(b, "</td><td data-label=\"Time\">");
-		html_txt(b, pending ? page_time_left(r, v->due_at) : "—");
+		if (pending)
+			page_countdown(r, b, v->due_at);
+		else
+			html_txt(b, "—");
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "</tbody></table>");
@@ -226,7 +229,7 @@ static void refund_form(struct req *r, struct buf *b, int64_t id, const struct d
 	html_raw(b, " can still be refunded. The customer is told at once.</p>");
 	char action[64];
 	snprintf(action, sizeof(action), "/desk/enquiries/%lld/refund", (long long)id);
-	page_form_begin(r, b, action, "reply");
+	page_form_confirm(r, b, action, "reply", "Refund this amount to the customer now?");
 	page_field(b, FIELD_TEXT, "amount", arena_printf(&r->a, "Amount (%s)", x->currency),
 		   t ? t->amount : NULL, 24, t ? t->amount_problem : NULL);
 	int operator_pays = t && t->charged_to && strcmp(t->charged_to, "operator") == 0;

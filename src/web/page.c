@@ -16,6 +16,8 @@
 
 extern const char *const embedded_css;
 extern const unsigned long embedded_css_len;
+extern const char *const embedded_js;
+extern const unsigned long embedded_js_len;
 
 /* No inline script or style: what runs and styles comes from this site only. */
 static const char CSP[] = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self';"
@@ -89,7 +91,8 @@ void page_begin(struct req *r, struct buf *b, const char *title)
 	html_txt(b, title);
 	html_raw(b, " · ");
 	html_txt(b, r->app->cfg->operator_name);
-	html_raw(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
+	html_raw(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\"><script "
+		    "src=\"/static/app.js\" defer></script></head><body>"
 		    "<a class=\"skip\" href=\"#main\">Skip to content</a><header class=\"top\"><a "
 		    "class=\"brand\" href=\"");
 	html_attr(b, p ? p->home : "/");
@@ -209,6 +212,12 @@ int page_form_or_reply(struct req *r, struct form *f)
 	return 1;
 }
 
+void web_js(struct req *r)
+{
+	req_reply(r, 200, "text/javascript; charset=utf-8", embedded_js, embedded_js_len);
+	req_add_header(r, "Cache-Control", "public, max-age=3600");
+}
+
 void web_css(struct req *r)
 {
 	req_reply(r, 200, "text/css; charset=utf-8", embedded_css, embedded_css_len);
@@ -299,7 +308,8 @@ static void label_for(struct buf *b, const char *name, const char *label)
 	html_raw(b, "</label>");
 }
 
-static void form_begin(struct req *r, struct buf *b, const char *action, const char *cls, int files)
+static void form_begin(struct req *r, struct buf *b, const char *action, const char *cls, int files,
+		       const char *confirm)
 {
 	html_raw(b, "<form method=\"post\" action=\"");
 	html_attr(b, action);
@@ -307,18 +317,28 @@ static void form_begin(struct req *r, struct buf *b, const char *action, const c
 		html_raw(b, "\" class=\"");
 		html_attr(b, cls);
 	}
+	if (confirm) {
+		html_raw(b, "\" data-confirm=\"");
+		html_attr(b, confirm);
+	}
 	html_raw(b, files ? "\" enctype=\"multipart/form-data\">" : "\">");
 	page_csrf_field(r, b);
 }
 
 void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls)
 {
-	form_begin(r, b, action, cls, 0);
+	form_begin(r, b, action, cls, 0, NULL);
+}
+
+void page_form_confirm(struct req *r, struct buf *b, const char *action, const char *cls,
+		       const char *question)
+{
+	form_begin(r, b, action, cls, 0, question);
 }
 
 void page_files_form_begin(struct req *r, struct buf *b, const char *action, const char *cls)
 {
-	form_begin(r, b, action, cls, 1);
+	form_begin(r, b, action, cls, 1, NULL);
 }
 
 void page_files_field(struct buf *b, const char *label, const char *problem)
@@ -526,6 +546,14 @@ void page_marked_text(struct req *r, struct buf *b, const char *body, const char
 }
 
 /* What is left until due, or how late: "5 h 20 min left", "late by 2 h". */
+void page_countdown(struct req *r, struct buf *b, int64_t due)
+{
+	buf_printf(b, "<span class=\"countdown\" data-left=\"%lld\">",
+		   (long long)(due - clock_now_ms()));
+	html_txt(b, page_time_left(r, due));
+	html_raw(b, "</span>");
+}
+
 const char *page_time_left(struct req *r, int64_t due)
 {
 	int64_t left = due - clock_now_ms(), m = (left < 0 ? -left : left) / 60000;

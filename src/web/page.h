@@ -41,6 +41,9 @@ int page_form_or_reply(struct req *r, struct form *f);
 void page_csrf_field(struct req *r, struct buf *b);
 /* Opens a form posting to action (with class cls, or none when NULL) and its CSRF field. */
 void page_form_begin(struct req *r, struct buf *b, const char *action, const char *cls);
+/* The same for a form whose sending the pages' script asks the person to confirm first. */
+void page_form_confirm(struct req *r, struct buf *b, const char *action, const char *cls,
+		       const char *question);
 /* The same for a form that sends files (multipart/form-data; its route takes BODY_FILES). */
 void page_files_form_begin(struct req *r, struct buf *b, const char *action, const char *cls);
 /* A file field ("files", several) with its label, and the problem with the files when not NULL. */
@@ -91,6 +94,8 @@ int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missi
 
 /* GET /static/app.css: the one stylesheet. */
 void web_css(struct req *r);
+/* GET /static/app.js: the pages' optional script (countdowns, confirmations). */
+void web_js(struct req *r);
 
 /* The path's {id} number i (1 and up), or 0 after replying with a 404 page. */
 int64_t page_id_or_reply(struct req *r, int i);
@@ -110,6 +115,9 @@ void page_fact_to(struct buf *b, const char *term, const char *href, const char 
 const char *page_words(struct req *r, const char *code);
 /* What is left until due, or how late: "5 h 20 min left", "late by 2 h 0 min". */
 const char *page_time_left(struct req *r, int64_t due);
+/* The time left until due as page_time_left() words it, in an element the pages' script
+ * keeps counting down. */
+void page_countdown(struct req *r, struct buf *b, int64_t due);
 /* A time as people read it: "2026-11-27 14:05 UTC"; "" for 0. */
 const char *page_time(struct req *r, int64_t ms);
 

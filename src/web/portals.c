@@ -487,7 +487,9 @@ void web_vendor(struct req *r)
 			page_cell_to(&b, "Order", href, v->order_number);
 			page_cell(&b, "Question", v->question);
 			page_cell(&b, "Due", page_time(r, v->due_at));
-			page_cell(&b, "Time", page_time_left(r, v->due_at));
+			html_raw(&b, "<td data-label=\"Time\">");
+			page_countdown(r, &b, v->due_at);
+			html_raw(&b, "</td>");
 			html_raw(&b, "</tr>");
 		}
 		html_raw(&b, "</tbody></table>");

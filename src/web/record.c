@@ -297,7 +297,10 @@ static void violations_page(struct req *r, const char *state, int status, int64_
 			char action[64];
 			snprintf(action, sizeof(action), "/desk/violations/%lld/decide",
 				 (long long)v->id);
-			page_form_begin(r, &b, action, "inline");
+			page_form_confirm(
+			    r, &b, action, "inline",
+			    "Record this decision? Confirming gives the vendor penalty "
+			    "points.");
 			char name[32];
 			snprintf(name, sizeof(name), "reason-%lld", (long long)v->id);
 			int here = about == v->id;

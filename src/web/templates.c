@@ -57,7 +57,7 @@ static void templates_page(struct req *r, int status, const struct typed *t)
 			char action[64];
 			snprintf(action, sizeof(action), "/desk/templates/%lld/delete",
 				 (long long)tp->id);
-			page_form_begin(r, &b, action, "inline");
+			page_form_confirm(r, &b, action, "inline", "Remove this template?");
 			html_raw(&b, "<p><button type=\"submit\">Remove</button></p></form>");
 		}
 		html_raw(&b, "</section>");

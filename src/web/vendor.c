@@ -53,8 +53,11 @@ static void request_page(struct req *r, int64_t id, int status, const char *text
 	page_fact(&b, "State", page_words(r, v->state));
 	page_fact(&b, "Due", page_time(r, v->due_at));
 	int pending = strcmp(v->state, "open") == 0 || strcmp(v->state, "overdue") == 0;
-	if (pending)
-		page_fact(&b, "Time", page_time_left(r, v->due_at));
+	if (pending) {
+		html_raw(&b, "<div><dt>Time</dt><dd>");
+		page_countdown(r, &b, v->due_at);
+		html_raw(&b, "</dd></div>");
+	}
 	/* "tracking,photo": "tracking, photo" */
 	struct buf kinds;
 	buf_init(&kinds, 0);

@@ -282,6 +282,9 @@ try {
       check(/^\/vendor\/requests\/\d+$/.test(href), `vendor: the inbox links to ${href}`);
       await page.goto(base + href);
       check(await page.getByLabel("Answer").isVisible(), "vendor: the request has its answer form");
+      const shown = await page.locator(".countdown").first().innerText();
+      check(/^(\d+ h )?\d+ min left$|^late by/.test(shown),
+            `vendor: the time left counts down on the page ("${shown}")`);
       const look = await checking(session);
       await capture(look, href, "vendor-request");
       await look.close();
@@ -314,6 +317,16 @@ try {
       const look = await checking(session);
       await capture(look, href, "agent-enquiry");
       await look.close();
+      // The pages' script asks before a refund is sent; "no" sends nothing.
+      let asked = "";
+      page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+      await page.locator("summary", { hasText: "Refund" }).click();
+      await page.getByLabel(/^Amount/).fill("1.00");
+      await page.getByLabel("Reason").fill("Checking the question");
+      await page.getByRole("button", { name: "Refund", exact: true }).click();
+      await page.waitForTimeout(300);
+      check(asked.startsWith("Refund this amount"), `agent: a refund is confirmed first ("${asked}")`);
+      check(new URL(page.url()).pathname === href, "agent: answering no sends nothing");
     }
     await page.goto(base + p.home);
     await page.getByRole("button", { name: "Sign out" }).click();
