@@ -30,6 +30,7 @@
 #include "jobs/jobs.h"
 #include "routes.h"
 #include "screen/screen.h"
+#include "web/page.h"
 
 #define KAPSULE_VERSION "0.1.0"
 
@@ -128,7 +129,7 @@ static int cmd_serve(struct cmdline *cl)
 	app.pool = pool;
 	app.routes = routes;
 	app.nroutes = nroutes;
-	app.error = api_error;
+	app.error = page_or_api_error;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

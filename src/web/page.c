@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/clock.h"
+#include "api/api.h"
 #include "base/crypto.h"
 #include "web/html.h"
 
@@ -632,4 +633,41 @@ void page_cell_to(struct buf *b, const char *label, const char *href, const char
 void page_cell(struct buf *b, const char *label, const char *text)
 {
 	page_cell_to(b, label, NULL, text);
+}
+
+/* 1 when r's route is a page's (its form, or a page read by a browser), not the API's. */
+static int page_route(const struct req *r)
+{
+	if (!r->route)
+		return 0;
+	if (r->route->body == BODY_FORM || r->route->body == BODY_FILES)
+		return 1;
+	static const char *const pages[] = {"/help", "/desk", "/vendor", "/notifications",
+					    "/login"};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		size_t n = strlen(pages[i]);
+		if (strncmp(r->route->pattern, pages[i], n) == 0 &&
+		    (r->route->pattern[n] == '\0' || r->route->pattern[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+void page_or_api_error(struct req *r, enum kerr code, const char *field, const char *msg)
+{
+	if (!page_route(r)) {
+		api_error(r, code, field, msg);
+		return;
+	}
+	if (r->err.code == KERR_OK)
+		r->err.code = code;
+	const char *text =
+	    code == KERR_TOO_LARGE
+		? "What was sent is too large. Send less: smaller or fewer files, or "
+		  "a shorter text."
+	    : code == KERR_MEDIA_TYPE ? "This page takes a form sent by a browser."
+	    : msg		      ? msg
+				      : kerr_message(code);
+	page_error(r, kerr_status(code), code == KERR_TOO_LARGE ? "Too large" : "Not accepted",
+		   text);
 }

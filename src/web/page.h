@@ -92,6 +92,9 @@ struct page_thread {
  * when the principal may not see it, 503 when the store cannot be read). */
 int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing);
 
+/* The server's errors (app.error): a page saying what is wrong on a page's route (a form
+ * too large, say), the API's JSON error elsewhere. */
+void page_or_api_error(struct req *r, enum kerr code, const char *field, const char *msg);
 /* GET /static/app.css: the one stylesheet. */
 void web_css(struct req *r);
 /* GET /static/app.js: the pages' optional script (countdowns, confirmations). */

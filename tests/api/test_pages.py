@@ -6,6 +6,7 @@ in input shown as text, and the headers every page carries."""
 import html
 import http.client
 import re
+import socket
 import time
 import unittest
 import urllib.parse
@@ -998,6 +999,44 @@ class Pages(ServerCase, unittest.TestCase):
         self.assertEqual(self.s.sql("SELECT state FROM vendor_requests WHERE id = ?", vid),
                          [("open",)])
         self.assertEqual(Browser(self.s).get("/vendor/requests/%d" % vid).status, 303)
+
+    def test_too_large_form_is_a_page(self):
+        """A form past its route's limit is refused by its stated length, before it is read,
+        with a page saying so (the API's stay JSON: test_server.py)."""
+        vid = self.new_request()
+        b = Browser(self.s)
+        b.sign_in(harness.VENDOR)
+        token = b.csrf(b.get("/vendor"))
+        before = self.s.fingerprint()
+
+        def announce(path, ctype, length):
+            """Headers saying length bytes follow, a few of them, then the reply."""
+            sock = socket.create_connection(("127.0.0.1", self.s.port), timeout=30)
+            try:
+                head = ("POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: http://127.0.0.1:%d"
+                        "\r\nCookie: kapsule_session=%s\r\nContent-Type: %s\r\n"
+                        "Content-Length: %d\r\n\r\n" % (path, self.s.port, self.s.port,
+                                                         b.cookie, ctype, length))
+                sock.sendall(head.encode() + b"csrf=" + token.encode() + b"&body=xxxx")
+                data = b""
+                while b"</html>" not in data:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                return data.decode("utf-8", "replace")
+            finally:
+                sock.close()
+        for path, ctype, length in (
+                ("/vendor/requests/%d/answer" % vid, FORM, 26 * 1024 * 1024),  # past 25 MB
+                ("/vendor/requests/%d/answer" % vid, "multipart/form-data; boundary=x",
+                 26 * 1024 * 1024),
+                ("/desk/enquiries/1/ask", FORM, 1100 * 1024)):  # past a form's 1 MB
+            reply = announce(path, ctype, length)
+            self.assertTrue(reply.startswith("HTTP/1.1 413"), (path, reply[:200]))
+            self.assertIn("Content-Type: text/html", reply)
+            self.assertIn("What was sent is too large", reply)
+        self.assertEqual(self.s.fingerprint(), before)
 
     def test_pages_carry_the_security_headers(self):
         b = Browser(self.s)
