@@ -776,13 +776,19 @@ static int split_cols(const char *p, size_t n, char cols[8][64])
 	return k;
 }
 
-/* PostgreSQL's document of the columns: to_tsvector over them joined by spaces. */
+/*
+ * PostgreSQL's document of the columns: to_tsvector over them joined by
+ * spaces, every run of characters but ASCII letters, digits and non-ASCII
+ * ones first made a space - the split db_text_query() makes of the words
+ * searched for (PostgreSQL's own parser would keep "KP-100201" or an e-mail
+ * address whole, or read "-100201" as a number).
+ */
 static void pg_document(struct buf *b, char cols[8][64], int n)
 {
-	buf_append_str(b, "to_tsvector('simple', ");
+	buf_append_str(b, "to_tsvector('simple', regexp_replace(");
 	for (int i = 0; i < n; i++)
 		buf_printf(b, "%sCOALESCE(%s, '')", i ? " || ' ' || " : "", cols[i]);
-	buf_append_str(b, ")");
+	buf_append_str(b, ", '[^0-9A-Za-z\\u0080-\\uffff]+', ' ', 'g'))");
 }
 
 /* The columns as a list with a prefix before each: "new.a, new.b". */

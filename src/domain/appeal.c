@@ -206,7 +206,7 @@ enum kerr appeal_decide(struct dctx *c, int64_t id, const char *decision, const 
 				    reversed ? "granted" : "turned down"),
 	    .body = arena_printf(c->a, "%s: %s",
 				 reversed ? "The mark was reversed" : "The mark stands", reason),
-	    .link = arena_printf(c->a, "/vendor/appeals/%lld", (long long)id),
+	    .link = "/vendor/record",
 	    .object_type = "appeal",
 	    .object_id = id,
 	};

@@ -166,6 +166,10 @@ enum kerr refund_list(struct dctx *c, int64_t after, int limit, struct refund **
 		x->currency = dom_col_str(c, st, 7);
 		x->charged_to = dom_col_str(c, st, 8);
 		x->reason = dom_col_str(c, st, 9);
+		/* An agent's reason is its own words, unscreened: vendors read the system's only.
+		 */
+		if (c->who->role == ROLE_VENDOR && strcmp(x->kind, "automatic") != 0)
+			x->reason = "";
 		x->amount = db_col_i64(st, 10);
 		x->created_at = db_col_i64(st, 11);
 	}

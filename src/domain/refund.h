@@ -60,7 +60,8 @@ enum kerr refund_left(struct dctx *c, int64_t order_id, int64_t *left, const cha
  * 0, or -1 when it is not such an amount. */
 int refund_parse_amount(const char *text, const char *currency, int64_t *out);
 
-/* Refunds with ids above after, oldest first (a vendor: its own). */
+/* Refunds with ids above after, oldest first (a vendor: its own, with the reason of
+ * automatic ones only: an agent's reason is its own words, unscreened). */
 enum kerr refund_list(struct dctx *c, int64_t after, int limit, struct refund **out, int *n);
 
 /* An amount in a currency's minor units as text: "15.00 GBP". */

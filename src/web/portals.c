@@ -282,13 +282,15 @@ static void queue_filters(struct req *r, struct buf *b, const struct queue_query
 	const int64_t status_counts[] = {n->active, n->open, n->awaiting_vendor,
 					 n->awaiting_customer};
 	const int64_t view_counts[] = {n->escalated, n->overdue, n->mine, n->unassigned};
+	/* The counts are the whole queue's: a tab shows its whole view, the sort kept. */
+	struct queue_query whole = {.sort = q->sort};
 	html_raw(b, "<nav class=\"tabs\" aria-label=\"Queue views\"><ul>");
 	for (size_t i = 0; i < 4; i++)
-		tab(b, queue_url(r, q, tab_statuses[i][0], NULL, NULL), tab_statuses[i][1],
+		tab(b, queue_url(r, &whole, tab_statuses[i][0], NULL, NULL), tab_statuses[i][1],
 		    status_counts[i], !q->view && strcmp(q->status, tab_statuses[i][0]) == 0);
 	for (size_t i = 0; i < 4; i++)
-		tab(b, queue_url(r, q, "active", views[i][0], NULL), views[i][1], view_counts[i],
-		    q->view && strcmp(q->view, views[i][0]) == 0);
+		tab(b, queue_url(r, &whole, "active", views[i][0], NULL), views[i][1],
+		    view_counts[i], q->view && strcmp(q->view, views[i][0]) == 0);
 	html_raw(b, "</ul></nav><form method=\"get\" action=\"/desk\" class=\"filters\">"
 		    "<input type=\"hidden\" name=\"status\" value=\"");
 	html_attr(b, q->status);

@@ -72,13 +72,14 @@ static void chart(struct req *r, struct buf *b, const struct rating *g)
 		   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 		   "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 		   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld h</text>"
-		   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld h</text>"
+		   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld.%lld h</text>"
 		   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
 		   "<text x=\"%d\" y=\"%d\">%lld days ago</text>"
 		   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">today</text></g>",
 		   L, T, L, H - B, L, H - B, W - R, H - B, L, T + (H - B - T) / 2, W - R,
 		   T + (H - B - T) / 2, L - 6, T + 4, (long long)(top / 3600000), L - 6,
-		   T + (H - B - T) / 2 + 4, (long long)(top / 7200000), L - 6, H - B + 4, L, H - 8,
+		   T + (H - B - T) / 2 + 4, (long long)(top / 7200000),
+		   (long long)(top % 7200000 / 720000), L - 6, H - B + 4, L, H - 8,
 		   (long long)(g->nhistory - 1), W - R, H - 8);
 	const char *names[2] = {"median", "p90"};
 	struct buf dots;

@@ -833,6 +833,9 @@ class Pages(ServerCase, unittest.TestCase):
             self.assertEqual(r.status, 200, (q, r))
             return {int(i) for i in re.findall(r'href="/desk/enquiries/(\d+)"', self.text(r))}
         self.assertIn(eid, found("KP-SEARCH-77"))  # the order number
+        digits = self.new_enquiry("KP-987654")  # letters, a hyphen and digits alone
+        self.assertEqual(found("KP-987654") & {digits, eid}, {digits})
+        self.assertIn(digits, found("kp 987654"))
         self.assertIn(eid, found("kp-search-77"))
         self.assertIn(eid, found("VENDOR-SECRET-WORDS"))  # words of the vendor's answer
         self.assertIn(eid, found("new jug"))  # of the operator's reply

@@ -51,6 +51,10 @@ class AgentRefunds(ServerCase, unittest.TestCase):
         # The marketplace's back end reads them; the vendor sees its own.
         ids = [x["id"] for x in s.get("/api/v1/refunds?limit=100", t["integration"]).json()["items"]]
         self.assertEqual(len([i for i in ids if i >= got["id"]]), 2)
+        # An agent's reason is its own words: the vendor reads the refund without it.
+        mine = [x for x in s.get("/api/v1/refunds?limit=100", t["vendor"]).json()["items"]
+                if x["id"] == got["id"]]
+        self.assertEqual((len(mine), mine[0]["reason"]), (1, ""))
 
     def test_refund_from_the_desk(self):
         s, t = self.s, self.t
