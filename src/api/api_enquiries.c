@@ -57,7 +57,7 @@ static const struct field open_fields[] = {
     {"message", F_STR, 1},  {NULL, 0, 0},
 };
 
-/* A body of fields and the files sent with it. */
+/* An action's enquiry (in the path; 0 when none), its body's fields and the files sent. */
 struct with_files {
 	int64_t id; /* the enquiry in the path, or 0 */
 	json_t *in;
@@ -156,11 +156,6 @@ void h_enquiry(struct req *r)
 		api_read(r, get_work, &id);
 }
 
-struct act_arg {
-	int64_t id;
-	json_t *in;
-};
-
 static const struct field message_fields[] = {
     {"body", F_STR, 1},
     {"audience", F_STR, 0},
@@ -186,7 +181,7 @@ static enum kerr message_work(struct dctx *c, void *arg, struct jw *out)
 /* Runs an action with a JSON body on the enquiry in the path. */
 static void act(struct req *r, const struct field *fields, api_work work, int status)
 {
-	struct act_arg x = {api_id_or_reply(r, 0), NULL};
+	struct with_files x = {api_id_or_reply(r, 0), NULL, NULL, 0};
 	if (!x.id)
 		return;
 	if (!(x.in = api_body_or_reply(r, fields)))
@@ -208,7 +203,7 @@ static const struct field assign_fields[] = {
 
 static enum kerr assign_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	json_t *v = json_object_get(x->in, "assignee_id");
 	if (json_is_integer(v) && json_integer_value(v) <= 0)
 		return err_set(c->e, KERR_BAD_VALUE, "assignee_id",
@@ -229,7 +224,7 @@ static const struct field status_fields[] = {
 
 static enum kerr status_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	enum kerr rc = enquiry_set_status(c, x->id, api_str(x->in, "status"));
 	return rc ? rc : render_full(c, x->id, out);
 }
@@ -241,7 +236,7 @@ void h_enquiry_status(struct req *r)
 
 static enum kerr reopen_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	enum kerr rc = enquiry_reopen(c, x->id);
 	return rc ? rc : render_full(c, x->id, out);
 }
@@ -259,7 +254,7 @@ static const struct field feedback_fields[] = {
 
 static enum kerr feedback_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	struct feedback fb;
 	int found;
 	enum kerr rc =
@@ -284,7 +279,7 @@ static const struct field refund_fields[] = {
 
 static enum kerr refund_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	struct refund_in in = {api_int(x->in, "amount", 0), api_str(x->in, "charged_to"),
 			       api_str(x->in, "reason")};
 	struct refund made;
@@ -308,7 +303,7 @@ static const struct field vreq_fields[] = {
 
 static enum kerr vreq_work(struct dctx *c, void *arg, struct jw *out)
 {
-	struct act_arg *x = arg;
+	struct with_files *x = arg;
 	json_t *ev = json_object_get(x->in, "evidence");
 	size_t n = json_array_size(ev);
 	if (n > 8)

@@ -84,18 +84,30 @@ struct desk_extra {
 	int rated;
 	int64_t order_id, refundable; /* the order, and what of it is not refunded yet */
 	const char *currency;
-	const struct enquiry *q;    /* read before */
+	const struct enquiry *q;    /* the enquiry, read with the thread */
 	struct template *templates; /* the saved replies and requests for its category */
 	int ntemplates;
 	int64_t use; /* a template to fill in (?reply= or ?request=), or 0 */
 	const char *filled, *filled_kind;
 };
 
+/* The enquiry with its thread, and then what else the page shows, in one read. */
+struct desk_read {
+	struct page_thread th;
+	struct desk_extra x;
+};
+
 static enum kerr extra_fn(struct dctx *c, void *arg)
 {
-	struct desk_extra *x = arg;
+	struct desk_read *d = arg;
+	struct desk_extra *x = &d->x;
+	enum kerr rc = page_thread_read(c, &d->th);
+	if (rc)
+		return rc;
+	x->order_id = d->th.q.order_id;
+	x->q = &d->th.q;
 	struct vreq_filter f = {.state = "all", .enquiry_id = x->id, .limit = 50};
-	enum kerr rc = vreq_list(c, &f, &x->reqs, &x->nreqs, &x->more);
+	rc = vreq_list(c, &f, &x->reqs, &x->nreqs, &x->more);
 	if (!rc)
 		rc = feedback_get(c, x->id, &x->feedback, &x->rated);
 	if (!rc)
@@ -279,25 +291,24 @@ static void handling_forms(struct req *r, struct buf *b, const struct enquiry *q
 /* The page, with what was typed and its problems (t), or NULL. */
 static void desk_page(struct req *r, int64_t id, int status, const struct desk_typed *t)
 {
-	struct page_thread th = {.id = id};
-	if (!page_thread_or_reply(r, &th, "There is no such enquiry."))
-		return;
-	struct desk_extra x = {.id = id, .order_id = th.q.order_id, .q = &th.q};
+	struct desk_read d = {.th = {.id = id}, .x = {.id = id}};
 	const char *use = req_query(r, "template");
-	if (!t && use && parse_i64(slice_from(use), 1, INT64_MAX, &x.use)) {
+	if (!t && use && parse_i64(slice_from(use), 1, INT64_MAX, &d.x.use)) {
 		page_error(r, 400, "No such template", "A template is chosen by its number.");
 		return;
 	}
-	if (!page_read_or_reply(r, extra_fn, &x, "There is no such template for this enquiry."))
+	if (!page_read_or_reply(r, extra_fn, &d,
+				d.x.use ? "There is no such enquiry, or no such template for it."
+					: "There is no such enquiry."))
 		return;
 	struct desk_typed filled = {0};
-	if (x.filled) { /* a template chosen: its text in its form, to edit and send */
-		int reply = strcmp(x.filled_kind, "reply") == 0;
-		filled.text = reply ? x.filled : NULL;
-		filled.question = reply ? NULL : x.filled;
+	if (d.x.filled) { /* a template chosen: its text in its form, to edit and send */
+		int reply = strcmp(d.x.filled_kind, "reply") == 0;
+		filled.text = reply ? d.x.filled : NULL;
+		filled.question = reply ? NULL : d.x.filled;
 		t = &filled;
 	}
-	const struct enquiry *q = &th.q;
+	const struct enquiry *q = &d.th.q;
 	struct buf b;
 	page_begin(r, &b, q->subject);
 	html_raw(&b, "<p><a href=\"/desk\">Back to the queue</a></p><h1>");
@@ -330,15 +341,15 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 	page_fact(&b, "Reply", page_words(r, q->reply_state));
 	page_fact(&b, "Assignee", q->assignee_name);
 	page_fact(&b, "Vendor answer due", page_time(r, q->due_at));
-	if (x.rated)
+	if (d.x.rated)
 		page_fact(&b, "Customer's rating",
-			  arena_printf(&r->a, "%lld of 5%s%s", (long long)x.feedback.score,
-				       *x.feedback.comment ? ": " : "", x.feedback.comment));
+			  arena_printf(&r->a, "%lld of 5%s%s", (long long)d.x.feedback.score,
+				       *d.x.feedback.comment ? ": " : "", d.x.feedback.comment));
 	html_raw(&b, "</dl>");
-	handling_forms(r, &b, q, &x, t);
+	handling_forms(r, &b, q, &d.x, t);
 	html_raw(&b, "<h2>Thread</h2><ol class=\"thread\" aria-label=\"Thread\">");
-	for (int i = 0; i < th.n; i++)
-		message_html(r, &b, &th.msgs[i]);
+	for (int i = 0; i < d.th.n; i++)
+		message_html(r, &b, &d.th.msgs[i]);
 	html_raw(&b, "</ol>");
 	char action[64];
 	snprintf(action, sizeof(action), "/desk/enquiries/%lld/messages", (long long)id);
@@ -351,13 +362,13 @@ static void desk_page(struct req *r, int64_t id, int status, const struct desk_t
 		     "name=\"audience\" value=\"internal\"");
 	html_raw(&b, note ? " checked>" : ">");
 	html_raw(&b, " An internal note</label></fieldset>");
-	templates_html(&b, id, &x, "reply", "Saved replies");
+	templates_html(&b, id, &d.x, "reply", "Saved replies");
 	page_message_field(&b, "Message", t ? t->text : NULL, t ? t->problem : NULL);
 	page_files_field(&b, "Photos or documents", t ? t->files_problem : NULL);
 	html_raw(&b, "<p><button type=\"submit\">Send</button></p></form>");
-	requests_html(r, &b, &x);
-	ask_form(r, &b, id, &x, t);
-	refund_form(r, &b, id, &x, t);
+	requests_html(r, &b, &d.x);
+	ask_form(r, &b, id, &d.x, t);
+	refund_form(r, &b, id, &d.x, t);
 	page_end(r, &b, status);
 }
 

@@ -478,9 +478,8 @@ const char *page_message_problem(struct req *r, enum kerr rc, const char *body, 
 	return NULL;
 }
 
-static enum kerr thread_fn(struct dctx *c, void *arg)
+enum kerr page_thread_read(struct dctx *c, struct page_thread *t)
 {
-	struct page_thread *t = arg;
 	enum kerr rc = enquiry_get(c, t->id, &t->q);
 	return rc ? rc : message_thread(c, &t->q, &t->msgs, &t->n);
 }
@@ -498,7 +497,8 @@ int page_read_or_reply(struct req *r, enum kerr (*fn)(struct dctx *c, void *arg)
 
 int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing)
 {
-	return page_read_or_reply(r, thread_fn, t, missing);
+	return page_read_or_reply(r, (enum kerr(*)(struct dctx *, void *))page_thread_read, t,
+				  missing);
 }
 
 struct span {

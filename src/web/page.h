@@ -91,6 +91,8 @@ struct page_thread {
 /* Reads t->id's enquiry and thread: 1, or 0 after replying (404 with the text missing
  * when the principal may not see it, 503 when the store cannot be read). */
 int page_thread_or_reply(struct req *r, struct page_thread *t, const char *missing);
+/* The same read inside a page's own read transaction (with what else the page reads). */
+enum kerr page_thread_read(struct dctx *c, struct page_thread *t);
 
 /* The server's errors (app.error): a page saying what is wrong on a page's route (a form
  * too large, say), the API's JSON error elsewhere. */

@@ -27,6 +27,11 @@ struct listing {
 	int64_t next_key, next_id;
 };
 
+/* The columns enquiry_row_html() writes for staff (the queue, the search). */
+static const char *const staff_cols[] = {"Subject",  "Order",	     "Customer", "Shop",
+					 "Status",   "Priority",     "Reply",	 "Vendor answer",
+					 "Assignee", "Last message", NULL};
+
 static enum kerr enquiry_row_html(const struct enquiry *q, void *arg)
 {
 	struct listing *l = arg;
@@ -331,9 +336,6 @@ static void queue_filters(struct req *r, struct buf *b, const struct queue_query
 
 void web_desk(struct req *r)
 {
-	static const char *const cols[] = {"Subject",  "Order",	       "Customer", "Shop",
-					   "Status",   "Priority",     "Reply",	   "Vendor answer",
-					   "Assignee", "Last message", NULL};
 	if (!page_require(r, ROLES_STAFF))
 		return;
 	struct queue_query q = {0};
@@ -368,7 +370,7 @@ void web_desk(struct req *r)
 					      sort_words[x.l.f.sort_due == 2   ? 0
 							 : x.l.f.sort_due == 1 ? 1
 									       : 2]),
-				 cols);
+				 staff_cols);
 		buf_append(&b, rows.data, rows.len);
 		html_raw(&b, "</tbody></table>");
 	}
@@ -411,9 +413,6 @@ static void search_form(struct buf *b, const char *q, const char *problem)
 
 void web_desk_search(struct req *r)
 {
-	static const char *const cols[] = {"Subject",  "Order",	       "Customer", "Shop",
-					   "Status",   "Priority",     "Reply",	   "Vendor answer",
-					   "Assignee", "Last message", NULL};
 	if (!page_require(r, ROLES_STAFF))
 		return;
 	struct buf rows;
@@ -442,7 +441,7 @@ void web_desk_search(struct req *r)
 					     ? "The newest 50 enquiries that match: add a word "
 					       "to narrow them"
 					     : "Enquiries that match, newest first",
-					 cols);
+					 staff_cols);
 			buf_append(&b, rows.data, rows.len);
 			html_raw(&b, "</tbody></table>");
 		}
